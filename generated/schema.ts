@@ -1,0 +1,189 @@
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  AWSDate: { input: string; output: string; }
+  AWSDateTime: { input: string; output: string; }
+  AWSEmail: { input: string; output: string; }
+  AWSIPAddress: { input: string; output: string; }
+  AWSJSON: { input: string; output: string; }
+  AWSPhone: { input: string; output: string; }
+  AWSTime: { input: string; output: string; }
+  AWSTimestamp: { input: number; output: number; }
+  AWSURL: { input: string; output: string; }
+};
+
+export type Analysis = {
+  __typename?: 'Analysis';
+  faceCount: Scalars['Int']['output'];
+  faces: Array<Face>;
+  isSafe: Scalars['Boolean']['output'];
+  labels: Array<Label>;
+  moderationLabels: Array<ModerationLabel>;
+};
+
+export type BoundingBox = {
+  __typename?: 'BoundingBox';
+  height: Scalars['Float']['output'];
+  /** Ratios of the image's width and height (0..1), after EXIF orientation. */
+  left: Scalars['Float']['output'];
+  top: Scalars['Float']['output'];
+  width: Scalars['Float']['output'];
+};
+
+export type Face = {
+  __typename?: 'Face';
+  boundingBox: BoundingBox;
+  confidence: Scalars['Float']['output'];
+};
+
+export type Image = {
+  __typename?: 'Image';
+  analysis: Maybe<Analysis>;
+  contentType: Scalars['String']['output'];
+  createdAt: Scalars['AWSDateTime']['output'];
+  error: Maybe<ImageError>;
+  fileName: Scalars['String']['output'];
+  format: Maybe<Scalars['String']['output']>;
+  height: Maybe<Scalars['Int']['output']>;
+  id: Scalars['ID']['output'];
+  owner: Scalars['ID']['output'];
+  processedAt: Maybe<Scalars['AWSDateTime']['output']>;
+  size: Scalars['Int']['output'];
+  status: ImageStatus;
+  thumbnails: Array<Thumbnail>;
+  updatedAt: Scalars['AWSDateTime']['output'];
+  width: Maybe<Scalars['Int']['output']>;
+};
+
+export type ImageConnection = {
+  __typename?: 'ImageConnection';
+  items: Array<Image>;
+  nextToken: Maybe<Scalars['String']['output']>;
+};
+
+export type ImageError = {
+  __typename?: 'ImageError';
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+export type ImageStatus =
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'FLAGGED'
+  | 'PENDING_UPLOAD'
+  | 'PROCESSING';
+
+export type Label = {
+  __typename?: 'Label';
+  /** Percent, 0..100. */
+  confidence: Scalars['Float']['output'];
+  name: Scalars['String']['output'];
+  parents: Array<Scalars['String']['output']>;
+};
+
+export type ModerationLabel = {
+  __typename?: 'ModerationLabel';
+  confidence: Scalars['Float']['output'];
+  name: Scalars['String']['output'];
+  parentName: Maybe<Scalars['String']['output']>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  deleteImage: Image;
+  /** Called by the pipeline only; returns the stored image so subscribers receive it. */
+  publishImageProcessed: Maybe<Image>;
+  requestUpload: UploadTicket;
+};
+
+
+export type MutationDeleteImageArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationPublishImageProcessedArgs = {
+  id: Scalars['ID']['input'];
+  owner: Scalars['ID']['input'];
+};
+
+
+export type MutationRequestUploadArgs = {
+  input: RequestUploadInput;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** The caller's own image, or null when there is none. */
+  getImage: Maybe<Image>;
+  /** The caller's images, newest first. */
+  listImages: ImageConnection;
+};
+
+
+export type QueryGetImageArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryListImagesArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<ImageStatus>;
+};
+
+export type RequestUploadInput = {
+  contentType: Scalars['String']['input'];
+  fileName: Scalars['String']['input'];
+  /** Bytes, 1..25 MB. */
+  size: Scalars['Int']['input'];
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** The caller's images as the pipeline finishes them; `id` narrows to one image. */
+  onImageProcessed: Maybe<Image>;
+};
+
+
+export type SubscriptionOnImageProcessedArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type Thumbnail = {
+  __typename?: 'Thumbnail';
+  contentType: Scalars['String']['output'];
+  format: ThumbnailFormat;
+  height: Scalars['Int']['output'];
+  key: Scalars['String']['output'];
+  size: ThumbnailSize;
+  /** Presigned GET, valid 15 minutes; null unless the image is COMPLETED or FLAGGED. */
+  url: Maybe<Scalars['AWSURL']['output']>;
+  width: Scalars['Int']['output'];
+};
+
+export type ThumbnailFormat =
+  | 'JPEG'
+  | 'WEBP';
+
+export type ThumbnailSize =
+  | 'LARGE'
+  | 'MEDIUM'
+  | 'SMALL';
+
+export type UploadTicket = {
+  __typename?: 'UploadTicket';
+  expiresAt: Scalars['AWSDateTime']['output'];
+  /** Form fields to send before the file, in order. */
+  fields: Scalars['AWSJSON']['output'];
+  image: Image;
+  /** The presigned POST's form action. */
+  url: Scalars['AWSURL']['output'];
+};
