@@ -1,0 +1,47 @@
+/** The local stack's configuration, read once from the environment (names are a fixed interface). */
+import path from 'node:path';
+
+export interface LocalConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  region: string;
+  accountId: string;
+  /** The credentials local clients sign with; the stack verifies signatures against them. */
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Confirm sign-ups without a code (the code is still printed and kept). */
+  autoConfirm: boolean;
+  /** `vision` runs the local analyser; `off` answers valid empty results. */
+  visionMode: 'vision' | 'off';
+  /** How often the sweeper runs locally. */
+  sweepIntervalMs: number;
+}
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new Error(`${name} must be an integer port (0..65535), got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<LocalConfig> = {}): LocalConfig {
+  const visionMode = env.DARKROOM_VISION ?? 'vision';
+  if (visionMode !== 'vision' && visionMode !== 'off') {
+    throw new Error(`DARKROOM_VISION must be "vision" or "off", got "${visionMode}"`);
+  }
+  return {
+    port: intFromEnv('DARKROOM_PORT', 4566),
+    host: env.DARKROOM_HOST ?? '127.0.0.1',
+    dataDir: path.resolve(env.DARKROOM_DATA_DIR ?? '.darkroom'),
+    region: 'us-east-1',
+    accountId: '000000000000',
+    credentials: { accessKeyId: 'darkroom-local', secretAccessKey: 'darkroom-local-secret' },
+    autoConfirm: env.DARKROOM_AUTO_CONFIRM === '1' || env.DARKROOM_AUTO_CONFIRM === 'true',
+    visionMode,
+    sweepIntervalMs: 60_000,
+    ...overrides,
+  };
+}
