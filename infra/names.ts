@@ -26,6 +26,8 @@ export const names = {
     thumbnails: 'darkroom-thumbnails',
     analyse: 'darkroom-analyse',
     flag: 'darkroom-flag',
+    saveResult: 'darkroom-save-result',
+    markFailed: 'darkroom-mark-failed',
     publish: 'darkroom-publish',
     sweeper: 'darkroom-sweeper',
   },

@@ -1,0 +1,134 @@
+/**
+ * Every Lambda function of darkroom, described once: the CDK app builds a NodejsFunction from each
+ * spec and the local stack runs the same handler with the same environment, timeout and memory.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { names } from './names.ts';
+
+/** Environment variables a function may need; the values come from the stack (cloud or local). */
+export type FunctionEnvKey = 'TABLE_NAME' | 'BUCKET_NAME' | 'GRAPHQL_URL' | 'TOPIC_ARN';
+
+export interface FunctionSpec {
+  /** The folder under functions/. */
+  folder: string;
+  /** The deployed function name. */
+  functionName: string;
+  description: string;
+  env: readonly FunctionEnvKey[];
+  timeoutSeconds: number;
+  memoryMb: number;
+  /** Upper bound on concurrent executions locally (2 cores); in the cloud, account concurrency applies. */
+  localConcurrency: number;
+}
+
+export const functionSpecs = {
+  createUpload: {
+    folder: 'create-upload',
+    functionName: names.functions.createUpload,
+    description: 'requestUpload: presigned POST for the original',
+    env: ['BUCKET_NAME'],
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    localConcurrency: 4,
+  },
+  deleteImage: {
+    folder: 'delete-image',
+    functionName: names.functions.deleteImage,
+    description: 'deleteImage: every S3 object of the image, then the item',
+    env: ['TABLE_NAME', 'BUCKET_NAME'],
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    localConcurrency: 2,
+  },
+  signUrls: {
+    folder: 'sign-urls',
+    functionName: names.functions.signUrls,
+    description: 'Thumbnail.url: presigned GETs, batched',
+    env: ['BUCKET_NAME'],
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    localConcurrency: 4,
+  },
+  inspect: {
+    folder: 'inspect',
+    functionName: names.functions.inspect,
+    description: 'Pipeline: validate the original and read its metadata',
+    env: ['BUCKET_NAME'],
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+    localConcurrency: 2,
+  },
+  thumbnails: {
+    folder: 'thumbnails',
+    functionName: names.functions.thumbnails,
+    description: 'Pipeline: small/medium/large renditions as JPEG and WebP',
+    env: ['BUCKET_NAME'],
+    timeoutSeconds: 60,
+    memoryMb: 2048,
+    localConcurrency: 2,
+  },
+  analyse: {
+    folder: 'analyse',
+    functionName: names.functions.analyse,
+    description: 'Pipeline: labels, faces and moderation with Rekognition',
+    env: ['BUCKET_NAME'],
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+    localConcurrency: 2,
+  },
+  flag: {
+    folder: 'flag',
+    functionName: names.functions.flag,
+    description: 'Pipeline: replace the thumbnails of an unsafe image with blurred renditions',
+    env: ['BUCKET_NAME'],
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+    localConcurrency: 2,
+  },
+  saveResult: {
+    folder: 'save-result',
+    functionName: names.functions.saveResult,
+    description: 'Pipeline: write the result if the image is still PROCESSING, else clean up',
+    env: ['TABLE_NAME', 'BUCKET_NAME'],
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    localConcurrency: 4,
+  },
+  markFailed: {
+    folder: 'mark-failed',
+    functionName: names.functions.markFailed,
+    description: 'Pipeline: mark the image FAILED with {code, message}',
+    env: ['TABLE_NAME'],
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    localConcurrency: 4,
+  },
+  publish: {
+    folder: 'publish',
+    functionName: names.functions.publish,
+    description: 'Pipeline: publishImageProcessed through AppSync with IAM',
+    env: ['GRAPHQL_URL'],
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    localConcurrency: 4,
+  },
+  sweeper: {
+    folder: 'sweeper',
+    functionName: names.functions.sweeper,
+    description: 'Fails images stuck in PROCESSING past the pipeline timeout, and publishes them',
+    env: ['TABLE_NAME', 'GRAPHQL_URL', 'TOPIC_ARN'],
+    timeoutSeconds: 120,
+    memoryMb: 256,
+    localConcurrency: 1,
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionId = keyof typeof functionSpecs;
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+/** Absolute path of a function's handler module. */
+export function handlerEntry(spec: FunctionSpec): string {
+  return path.join(root, 'functions', spec.folder, 'handler.ts');
+}
