@@ -1,0 +1,13 @@
+/** darkroom's client SDK: the typed client, its errors and the generated documents. */
+export { type AmplifyOutputs, toResourcesConfig } from './amplify-config.ts';
+export {
+  createDarkroomClient,
+  type DarkroomClient,
+  type DarkroomClientOptions,
+  type Image,
+  type ImagePage,
+} from './client.ts';
+export * from './errors.ts';
+export * from './generated/operations.ts';
+export { installLoopbackWebSocket, rewriteLoopbackUrl } from './loopback-websocket.ts';
+export type { UploadProgress } from './post-upload.ts';
