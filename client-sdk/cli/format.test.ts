@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { Image } from '../image-events.ts';
+import { uploadTable } from './format.ts';
+
+const completed = {
+  id: '01JDARKROOM0000000000000001',
+  status: 'COMPLETED',
+  analysis: {
+    labels: [
+      { name: 'Cup', confidence: 91, parents: [] },
+      { name: 'Person', confidence: 80, parents: [] },
+    ],
+    faceCount: 0,
+    faces: [],
+    moderationLabels: [],
+    isSafe: true,
+  },
+} as unknown as Image;
+
+describe('uploadTable', () => {
+  it('lists id, status, labels, faces and safety per file, failures with their reason', () => {
+    const text = uploadTable([
+      { file: 'coffee.jpg', image: completed },
+      { file: 'notes.jpg', error: 'processing failed (UnsupportedImage): not an image' },
+    ]);
+
+    const [header, first, second] = text.split('\n');
+    expect(header).toMatch(/^ID\s+FILE\s+STATUS\s+LABELS\s+FACES\s+SAFE$/);
+    expect(first).toMatch(/01JDARKROOM0000000000000001\s+coffee\.jpg\s+COMPLETED\s+Cup, Person\s+0\s+yes/);
+    expect(second).toMatch(/-\s+notes\.jpg\s+FAILED\s+processing failed \(UnsupportedImage\)/);
+  });
+});

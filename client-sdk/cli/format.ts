@@ -1,0 +1,75 @@
+/** Plain-text renderings of images for the terminal: the upload summary table and `get`. */
+import type { Image } from '../image-events.ts';
+
+export interface UploadOutcome {
+  file: string;
+  image?: Image;
+  error?: string;
+}
+
+function labelsOf(image: Image): string {
+  return (image.analysis?.labels ?? [])
+    .slice(0, 3)
+    .map((label) => label.name)
+    .join(', ');
+}
+
+/** Aligned columns: id, file, status, labels, faces, safe. */
+export function uploadTable(outcomes: UploadOutcome[]): string {
+  const rows = outcomes.map(({ file, image, error }) => [
+    image?.id ?? '-',
+    file,
+    image?.status ?? 'FAILED',
+    image ? labelsOf(image) || '-' : (error ?? ''),
+    image?.analysis ? String(image.analysis.faceCount) : '-',
+    image?.analysis ? (image.analysis.isSafe ? 'yes' : 'no') : '-',
+  ]);
+  return table(['ID', 'FILE', 'STATUS', 'LABELS', 'FACES', 'SAFE'], rows);
+}
+
+export function imageTable(images: Image[]): string {
+  return table(
+    ['ID', 'FILE', 'STATUS', 'SIZE', 'CREATED'],
+    images.map((image) => [
+      image.id,
+      image.fileName,
+      image.status,
+      `${image.width ?? '?'}×${image.height ?? '?'}`,
+      image.createdAt,
+    ]),
+  );
+}
+
+export function imageDetails(image: Image): string {
+  const lines = [
+    `id          ${image.id}`,
+    `file        ${image.fileName} (${image.contentType}, ${image.size} bytes)`,
+    `status      ${image.status}${image.error ? ` — ${image.error.code}: ${image.error.message}` : ''}`,
+    `size        ${image.width ?? '?'}×${image.height ?? '?'} ${image.format ?? ''}`.trimEnd(),
+    `created     ${image.createdAt}`,
+  ];
+  if (image.analysis) {
+    const { labels, faceCount, moderationLabels, isSafe } = image.analysis;
+    lines.push(`labels      ${labels.map((l) => `${l.name} ${l.confidence.toFixed(0)}%`).join(', ') || '-'}`);
+    lines.push(`faces       ${faceCount}`);
+    lines.push(`safe        ${isSafe ? 'yes' : `no (${moderationLabels.map((m) => m.name).join(', ')})`}`);
+  }
+  for (const thumbnail of image.thumbnails) {
+    lines.push(
+      `thumbnail   ${thumbnail.size.toLowerCase()} ${thumbnail.format.toLowerCase()} ${thumbnail.width}×${thumbnail.height} ${thumbnail.url ?? ''}`.trimEnd(),
+    );
+  }
+  return lines.join('\n');
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,187 @@
+/**
+ * `darkroom` — the command line for scripts: sign-up / confirm / sign-in / sign-out, upload with
+ * progress, list, get, watch, delete. Exit codes: 0 ok, 1 some failed, 2 usage.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
+import { MultiBar, Presets } from 'cli-progress';
+import type { AmplifyOutputs } from '../amplify-config.ts';
+import { createDarkroomClient, type DarkroomClient } from '../client.ts';
+import type { ImageStatus } from '../generated/operations.ts';
+import { imageDetails, imageTable, type UploadOutcome, uploadTable } from './format.ts';
+import { defaultTokenFile, fileTokenStore } from './token-store.ts';
+
+const USAGE = `usage: darkroom [--outputs amplify_outputs.json] <command>
+
+  sign-up <email> <password>     create an account (a confirmation code follows)
+  confirm <email> <code>         confirm the account
+  sign-in <email> <password>     sign in (tokens are kept per endpoint)
+  sign-out
+  upload <files…>                upload and wait for processing; prints a table
+  list [--status S] [--limit N]  your images, newest first
+  get <id> [--json]              one image
+  watch                          print images as the pipeline finishes them
+  delete <id>                    delete an image and its files`;
+
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      outputs: { type: 'string', default: process.env.DARKROOM_OUTPUTS ?? 'amplify_outputs.json' },
+      status: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const outputs = JSON.parse(await readFile(values.outputs, 'utf8')) as AmplifyOutputs;
+  const client = createDarkroomClient(outputs);
+  cognitoUserPoolsTokenProvider.setKeyValueStorage(
+    fileTokenStore(defaultTokenFile(), outputs.data?.url ?? 'default'),
+  );
+  try {
+    switch (command) {
+      case 'sign-up': {
+        const [email, password] = need(args, 2, 'sign-up <email> <password>');
+        const result = await client.signUp(email, password);
+        console.log(
+          result.isSignUpComplete
+            ? 'signed up'
+            : `signed up: enter the code with "darkroom confirm ${email} <code>"`,
+        );
+        return 0;
+      }
+      case 'confirm': {
+        const [email, code] = need(args, 2, 'confirm <email> <code>');
+        await client.confirmSignUp(email, code);
+        console.log('confirmed: now "darkroom sign-in"');
+        return 0;
+      }
+      case 'sign-in': {
+        const [email, password] = need(args, 2, 'sign-in <email> <password>');
+        const result = await client.signIn(email, password);
+        if (!result.isSignedIn) throw new Error(`sign-in needs another step: ${result.nextStep.signInStep}`);
+        console.log(`signed in as ${email}`);
+        return 0;
+      }
+      case 'sign-out':
+        await client.signOut();
+        console.log('signed out');
+        return 0;
+      case 'upload':
+        if (args.length === 0) throw new UsageError('upload <files…>');
+        return await upload(client, args);
+      case 'list': {
+        const limit = values.limit ? Number(values.limit) : undefined;
+        const status = values.status as ImageStatus | undefined;
+        const images = [];
+        for await (const page of client.listImages({ status, limit })) images.push(...page.items);
+        console.log(values.json ? JSON.stringify(images, null, 2) : imageTable(images));
+        return 0;
+      }
+      case 'get': {
+        const [id] = need(args, 1, 'get <id>');
+        const image = await client.getImage(id);
+        if (!image) {
+          console.error(`no image ${id}`);
+          return 1;
+        }
+        console.log(values.json ? JSON.stringify(image, null, 2) : imageDetails(image));
+        return 0;
+      }
+      case 'watch':
+        return await new Promise<number>((resolve) => {
+          client.onImageProcessed({
+            next: (image) =>
+              console.log(`${new Date().toISOString()}  ${image.id}  ${image.status}  ${image.fileName}`),
+            error: (error) => {
+              console.error(String(error));
+              resolve(1);
+            },
+          });
+          console.error('watching: Ctrl-C to stop');
+        });
+      case 'delete': {
+        const [id] = need(args, 1, 'delete <id>');
+        const image = await client.deleteImage(id);
+        console.log(`deleted ${image.id} (${image.fileName})`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } finally {
+    client.close();
+  }
+}
+
+function need(args: string[], count: 1, usage: string): [string];
+function need(args: string[], count: 2, usage: string): [string, string];
+function need(args: string[], count: number, usage: string): string[] {
+  if (args.length < count) throw new UsageError(usage);
+  return args.slice(0, count);
+}
+
+async function upload(client: DarkroomClient, files: string[]): Promise<number> {
+  const bars = new MultiBar(
+    { format: '{file} |{bar}| {percentage}% {phase}', hideCursor: true, clearOnComplete: false },
+    Presets.shades_classic,
+  );
+  const outcomes: UploadOutcome[] = await Promise.all(
+    files.map(async (file): Promise<UploadOutcome> => {
+      const name = path.basename(file);
+      const bar = bars.create(100, 0, { file: name.padEnd(24).slice(0, 24), phase: 'waiting' });
+      try {
+        const body = await readFile(file);
+        const image = await client.upload(body, {
+          fileName: name,
+          onProgress: ({ phase, loaded, total }) =>
+            bar.update(
+              phase === 'uploading'
+                ? Math.round((loaded / Math.max(total, 1)) * 100)
+                : phase === 'processing'
+                  ? 100
+                  : 0,
+              {
+                phase,
+              },
+            ),
+        });
+        bar.update(100, { phase: image.status.toLowerCase() });
+        return { file: name, image };
+      } catch (error) {
+        bar.update({ phase: 'failed' });
+        return { file: name, error: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+  bars.stop();
+  console.log(uploadTable(outcomes));
+  return outcomes.some((outcome) => !outcome.image || outcome.image.status === 'FAILED') ? 1 : 0;
+}
+
+export async function run(argv: string[]): Promise<never> {
+  let code: number;
+  try {
+    code = await main(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`usage: darkroom ${error.message}\n\n${USAGE}`);
+      code = 2;
+    } else {
+      console.error(`darkroom: ${error instanceof Error ? error.message : String(error)}`);
+      code = 1;
+    }
+  }
+  process.exit(code);
+}
