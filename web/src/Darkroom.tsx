@@ -1,0 +1,143 @@
+/** The signed-in app: uploads with live progress, the gallery, the detail view. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { DarkroomClient, Image } from '../../client-sdk/index.ts';
+import { Gallery } from './Gallery.tsx';
+import { ImageDetail } from './ImageDetail.tsx';
+import { type Upload, UploadList } from './UploadList.tsx';
+import { UploadZone } from './UploadZone.tsx';
+
+const PAGE_SIZE = 24;
+
+interface Props {
+  client: DarkroomClient;
+  userName: string;
+  onSignOut(): void;
+}
+
+export function Darkroom({ client, userName, onSignOut }: Props) {
+  const [images, setImages] = useState<Image[]>([]);
+  const [nextToken, setNextToken] = useState<string | null | undefined>(undefined);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string>();
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const [selected, setSelected] = useState<string>();
+  const loadingRef = useRef(false);
+
+  /** An event or a finished upload: replace the image in place, or put a new one first. */
+  const upsert = useCallback((image: Image) => {
+    setImages((current) => {
+      const index = current.findIndex((candidate) => candidate.id === image.id);
+      if (index === -1) return [image, ...current].sort((a, b) => (a.id < b.id ? 1 : -1));
+      const next = [...current];
+      next[index] = image;
+      return next;
+    });
+  }, []);
+
+  const loadMore = useCallback(async () => {
+    if (loadingRef.current || nextToken === null) return;
+    loadingRef.current = true;
+    setLoading(true);
+    try {
+      const page = await client.listImagesPage({ limit: PAGE_SIZE }, nextToken);
+      setImages((current) => {
+        const known = new Set(current.map((image) => image.id));
+        return [...current, ...page.items.filter((image) => !known.has(image.id))];
+      });
+      setNextToken(page.nextToken);
+    } catch (thrown) {
+      setError(thrown instanceof Error ? thrown.message : String(thrown));
+    } finally {
+      loadingRef.current = false;
+      setLoading(false);
+    }
+  }, [client, nextToken]);
+
+  // First page on mount.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only once per signed-in user
+  useEffect(() => {
+    void loadMore();
+  }, []);
+
+  // Live status: the pipeline's events arrive over the subscription, never by polling.
+  useEffect(() => {
+    const subscription = client.onImageProcessed({ next: upsert, error: (e) => setError(String(e)) });
+    return () => subscription.unsubscribe();
+  }, [client, upsert]);
+
+  const updateUpload = (key: string, change: Partial<Upload>) =>
+    setUploads((current) =>
+      current.map((upload) => (upload.key === key ? { ...upload, ...change } : upload)),
+    );
+
+  const startUploads = (files: File[]) => {
+    const started = files.map((file) => ({
+      key: crypto.randomUUID(),
+      name: file.name,
+      phase: 'waiting' as const,
+      progress: 0,
+    }));
+    setUploads((current) => [...started, ...current]);
+    files.forEach((file, index) => {
+      const { key } = started[index] as Upload;
+      client
+        .upload(file, {
+          onProgress: ({ phase, loaded, total, imageId }) =>
+            updateUpload(key, {
+              phase: phase === 'requesting' ? 'waiting' : phase,
+              progress: phase === 'uploading' ? loaded / Math.max(total, 1) : phase === 'processing' ? 1 : 0,
+              imageId,
+            }),
+        })
+        .then((image) => {
+          upsert(image);
+          updateUpload(key, { phase: image.status === 'FLAGGED' ? 'flagged' : 'done', progress: 1 });
+        })
+        .catch((thrown: unknown) =>
+          updateUpload(key, {
+            phase: 'failed',
+            error: thrown instanceof Error ? thrown.message : String(thrown),
+          }),
+        );
+    });
+  };
+
+  const remove = async (image: Image) => {
+    await client.deleteImage(image.id);
+    setSelected(undefined);
+    setImages((current) => current.filter((candidate) => candidate.id !== image.id));
+  };
+
+  const selectedImage = images.find((image) => image.id === selected);
+
+  return (
+    <div className="darkroom">
+      <header className="topbar">
+        <h1>darkroom</h1>
+        <span className="who">{userName}</span>
+        <button type="button" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      <main>
+        <UploadZone onFiles={startUploads} />
+        <UploadList uploads={uploads} />
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <Gallery
+          images={images}
+          onOpen={setSelected}
+          onEnd={loadMore}
+          loading={loading}
+          hasMore={nextToken !== null}
+        />
+      </main>
+      {selectedImage && (
+        <ImageDetail image={selectedImage} onClose={() => setSelected(undefined)} onDelete={remove} />
+      )}
+    </div>
+  );
+}
