@@ -38,3 +38,13 @@ export class PublishFailedError extends DarkroomError {
 export class TimeoutError extends DarkroomError {
   override readonly name = 'Timeout';
 }
+
+/** An event that does not match the function's contract; the message names the field and the rule. */
+export class ValidationError extends DarkroomError {
+  override readonly name = 'ValidationError';
+}
+
+/** S3 refused to delete some of an image's object versions (DeleteObjects lists them in `Errors`). */
+export class PurgeFailedError extends DarkroomError {
+  override readonly name = 'PurgeFailed';
+}

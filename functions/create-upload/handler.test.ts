@@ -1,0 +1,39 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+
+let handler: typeof import('./handler.ts').handler;
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.BUCKET_NAME = 'darkroom-images-test';
+  process.env.AWS_REGION = 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
+  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+  ({ handler } = await import('./handler.ts'));
+});
+
+describe('create-upload handler', () => {
+  it('returns a ticket for a supported type', async () => {
+    // Act
+    const ticket = await handler({ owner: 'owner-1', id: 'image-1', contentType: 'image/jpeg', size: 10 });
+
+    // Assess
+    expect(ticket.fields.key).toBe('uploads/owner-1/image-1/original');
+    expect(Date.parse(ticket.expiresAt)).toBeGreaterThan(Date.now());
+  });
+
+  it('refuses HEIC with a ValidationError naming the field', async () => {
+    // Act
+    const attempt = handler({ owner: 'owner-1', id: 'image-1', contentType: 'image/heic', size: 10 });
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'ValidationError', message: /contentType/ });
+  });
+
+  it('refuses a size above the limit', async () => {
+    // Act
+    const attempt = handler({ owner: 'o', id: 'i', contentType: 'image/png', size: 25 * 1024 * 1024 + 1 });
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'ValidationError', message: /size/ });
+  });
+});

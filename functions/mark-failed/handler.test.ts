@@ -1,0 +1,52 @@
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+let handler: typeof import('./handler.ts').handler;
+const dynamoMock = mockClient(DynamoDBDocumentClient);
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.TABLE_NAME = 'Images';
+  process.env.AWS_REGION = 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
+  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+  ({ handler } = await import('./handler.ts'));
+});
+
+beforeEach(() => dynamoMock.reset());
+
+describe('mark-failed handler', () => {
+  it('takes the Catch output of a Lambda task as Step Functions passes it', async () => {
+    // Prepare
+    dynamoMock.on(UpdateCommand).resolves({});
+    const event = {
+      owner: 'owner-1',
+      id: 'image-1',
+      error: {
+        Error: 'ImageTooLarge',
+        Cause:
+          '{"errorType":"ImageTooLarge","errorMessage":"20000 x 20000 is over the 100 megapixel limit","trace":[]}',
+      },
+    };
+
+    // Act
+    const result = await handler(event);
+
+    // Assess
+    expect(result).toEqual({
+      marked: true,
+      code: 'ImageTooLarge',
+      message: '20000 x 20000 is over the 100 megapixel limit',
+    });
+    expect(dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input.TableName).toBe('Images');
+  });
+
+  it('refuses an event without the caught error', async () => {
+    // Act
+    const attempt = handler({ owner: 'owner-1', id: 'image-1' });
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'ValidationError', message: /error/ });
+  });
+});

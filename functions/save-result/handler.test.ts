@@ -1,0 +1,64 @@
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { anAnalysis, sixThumbnails } from '../shared/testing.ts';
+
+let handler: typeof import('./handler.ts').handler;
+const dynamoMock = mockClient(DynamoDBDocumentClient);
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.TABLE_NAME = 'Images';
+  process.env.BUCKET_NAME = 'darkroom-images-test';
+  process.env.AWS_REGION = 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
+  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+  ({ handler } = await import('./handler.ts'));
+});
+
+beforeEach(() => dynamoMock.reset());
+
+/** The SaveResult state's payload, as the pipeline assembles it. */
+function aSaveResultPayload(overrides: Record<string, unknown> = {}) {
+  return {
+    owner: 'owner-1',
+    id: 'image-1',
+    status: 'COMPLETED',
+    image: {
+      width: 1200,
+      height: 800,
+      format: 'jpeg',
+      orientation: 6,
+      bytes: 301_044,
+      etag: '"5d41402abc4b"',
+    },
+    thumbnails: sixThumbnails('owner-1', 'image-1'),
+    analysis: anAnalysis(),
+    ...overrides,
+  };
+}
+
+describe('save-result handler', () => {
+  it('saves the pipeline payload into the configured table', async () => {
+    // Prepare
+    dynamoMock.on(UpdateCommand).resolves({});
+
+    // Act
+    const result = await handler(aSaveResultPayload());
+
+    // Assess
+    expect(result).toEqual({ saved: true });
+    const input = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.TableName).toBe('Images');
+    expect(input?.ExpressionAttributeValues?.[':orientation']).toBe(6);
+  });
+
+  it('refuses a status the pipeline never saves', async () => {
+    // Act
+    const attempt = handler(aSaveResultPayload({ status: 'FAILED' }));
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'ValidationError', message: /status/ });
+    expect(dynamoMock.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,170 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteObjectsCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  anAnalysis,
+  aStoredImage,
+  imageObjectVersions,
+  sixThumbnails,
+  stubVersionedBucket,
+} from '../shared/testing.ts';
+import { type SaveResultInput, saveResult } from './save-result.ts';
+
+const owner = '5f2c8a1e-0000-4000-8000-000000000001';
+const id = '01JDARKROOM0000000000000001';
+const now = new Date('2026-11-24T09:00:05.000Z');
+
+const s3 = new S3Client({ region: 'us-east-1' });
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+const s3Mock = mockClient(s3);
+const dynamoMock = mockClient(documents);
+const silent = { info: () => {}, warn: () => {} };
+const deps = {
+  s3,
+  documents,
+  tableName: 'Images',
+  bucket: 'darkroom-images-test',
+  now: () => now,
+  logger: silent,
+};
+
+function aResult(status: 'COMPLETED' | 'FLAGGED'): SaveResultInput {
+  return {
+    owner,
+    id,
+    status,
+    image: { width: 1024, height: 768, format: 'png', orientation: 1, etag: '"9b2c"', bytes: 482_113 },
+    thumbnails: sixThumbnails(owner, id),
+    analysis: status === 'FLAGGED' ? { ...anAnalysis(), isSafe: false } : anAnalysis(),
+  };
+}
+
+/** Applies an UpdateItem's SET values to show the attributes it writes, by attribute name. */
+function writtenAttributes(input: {
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+  UpdateExpression?: string;
+}) {
+  const names = input.ExpressionAttributeNames ?? {};
+  const values = input.ExpressionAttributeValues ?? {};
+  const set = /SET (.*?)(?: REMOVE |$)/.exec(input.UpdateExpression ?? '')?.[1] ?? '';
+  const remove = / REMOVE (.*)$/.exec(input.UpdateExpression ?? '')?.[1] ?? '';
+  return {
+    set: Object.fromEntries(
+      set.split(', ').map((clause) => {
+        const [name = '', value = ''] = clause.split(' = ');
+        return [names[name] ?? name, values[value]];
+      }),
+    ),
+    removed: remove ? remove.split(', ').map((name) => names[name] ?? name) : [],
+  };
+}
+
+function conditionFailed() {
+  return new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+}
+
+beforeEach(() => {
+  s3Mock.reset();
+  dynamoMock.reset();
+});
+
+describe('saveResult', () => {
+  it('writes a COMPLETED result only while the image is PROCESSING and leaves the byStatus index', async () => {
+    // Prepare
+    dynamoMock.on(UpdateCommand).resolves({});
+
+    // Act
+    const result = await saveResult(deps, aResult('COMPLETED'));
+
+    // Assess
+    expect(result).toEqual({ saved: true });
+    const input = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.Key).toEqual({ owner, id });
+    expect(input?.ConditionExpression).toBe('#status = :processing');
+    expect(input?.ExpressionAttributeNames?.['#status']).toBe('status');
+    expect(input?.ExpressionAttributeValues?.[':processing']).toBe('PROCESSING');
+    const { set, removed } = writtenAttributes(input ?? {});
+    expect(set).toEqual({
+      status: 'COMPLETED',
+      ownerStatus: `${owner}#COMPLETED`,
+      width: 1024,
+      height: 768,
+      format: 'png',
+      orientation: 1,
+      etag: '"9b2c"',
+      bytes: 482_113,
+      thumbnails: sixThumbnails(owner, id),
+      analysis: anAnalysis(),
+      updatedAt: '2026-11-24T09:00:05.000Z',
+      processedAt: '2026-11-24T09:00:05.000Z',
+    });
+    expect(removed).toEqual(['statusKey']);
+    expect(s3Mock.calls()).toHaveLength(0);
+  });
+
+  it('keeps a FLAGGED image in the byStatus index', async () => {
+    // Prepare
+    dynamoMock.on(UpdateCommand).resolves({});
+
+    // Act
+    await saveResult(deps, aResult('FLAGGED'));
+
+    // Assess
+    const { set, removed } = writtenAttributes(
+      dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input ?? {},
+    );
+    expect(set).toMatchObject({ status: 'FLAGGED', statusKey: 'FLAGGED', ownerStatus: `${owner}#FLAGGED` });
+    expect(removed).toEqual([]);
+  });
+
+  it('deletes the thumbnails and every version of the original when the image was deleted meanwhile', async () => {
+    // Prepare
+    dynamoMock.on(UpdateCommand).rejects(conditionFailed());
+    dynamoMock.on(GetCommand).resolves({});
+    const versions = imageObjectVersions(owner, id);
+    const expected = versions.map((v) => ({ Key: v.key, VersionId: v.versionId }));
+    const bucket = stubVersionedBucket(s3Mock, versions);
+
+    // Act
+    const result = await saveResult(deps, aResult('COMPLETED'));
+
+    // Assess
+    expect(result).toEqual({ saved: false });
+    expect(bucket.deleted).toHaveLength(expected.length);
+    expect(bucket.deleted).toEqual(expect.arrayContaining(expected));
+    expect(dynamoMock.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
+      Key: { owner, id },
+      ConsistentRead: true,
+    });
+  });
+
+  it('leaves the objects alone when the image still exists in another status', async () => {
+    // Prepare
+    dynamoMock.on(UpdateCommand).rejects(conditionFailed());
+    dynamoMock.on(GetCommand).resolves({ Item: aStoredImage('FAILED', { owner, id }) });
+
+    // Act
+    const result = await saveResult(deps, aResult('COMPLETED'));
+
+    // Assess
+    expect(result).toEqual({ saved: false });
+    expect(s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
+  });
+
+  it('fails on any other DynamoDB error, so the pipeline retries or catches it', async () => {
+    // Prepare
+    dynamoMock
+      .on(UpdateCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    // Act
+    const attempt = saveResult(deps, aResult('COMPLETED'));
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(s3Mock.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * The pipeline's final write: the result goes onto the item only while it is still PROCESSING.
+ * If the image was deleted meanwhile, the delete wins and what the pipeline wrote is removed.
+ */
+
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
+import { keys } from '../../infra/names.ts';
+import {
+  type analysisSchema,
+  isConditionalCheckFailed,
+  ownerStatus,
+  type StoredThumbnail,
+} from '../shared/image-item.ts';
+import { purgePrefixes } from '../shared/purge-objects.ts';
+
+export interface InspectedImage {
+  width: number;
+  height: number;
+  format: string;
+  orientation: number;
+  etag: string;
+  bytes: number;
+}
+
+export interface SaveResultInput {
+  owner: string;
+  id: string;
+  status: 'COMPLETED' | 'FLAGGED';
+  image: InspectedImage;
+  thumbnails: StoredThumbnail[];
+  analysis: z.output<typeof analysisSchema>;
+}
+
+export interface SaveResultDeps {
+  s3: S3Client;
+  documents: DynamoDBDocumentClient;
+  tableName: string;
+  bucket: string;
+  now: () => Date;
+  logger: Pick<Logger, 'info' | 'warn'>;
+}
+
+export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): Promise<{ saved: boolean }> {
+  const at = deps.now().toISOString();
+  const key = { owner: input.owner, id: input.id };
+  const attributes: Record<string, unknown> = {
+    status: input.status,
+    ownerStatus: ownerStatus(input.owner, input.status),
+    ...input.image,
+    thumbnails: input.thumbnails,
+    analysis: input.analysis,
+    updatedAt: at,
+    processedAt: at,
+    // Only FLAGGED stays in the sparse byStatus index (moderation's view); COMPLETED leaves it.
+    ...(input.status === 'FLAGGED' ? { statusKey: input.status } : {}),
+  };
+  const names = Object.keys(attributes);
+  try {
+    await deps.documents.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: key,
+        ConditionExpression: '#status = :processing',
+        // Every attribute through a placeholder: status, format and size are DynamoDB reserved words.
+        UpdateExpression:
+          `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}` +
+          (input.status === 'FLAGGED' ? '' : ' REMOVE #statusKey'),
+        ExpressionAttributeNames: Object.fromEntries(
+          [...names, 'statusKey'].map((name) => [`#${name}`, name]),
+        ),
+        ExpressionAttributeValues: {
+          ':processing': 'PROCESSING',
+          ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
+        },
+      }),
+    );
+    return { saved: true };
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+  }
+
+  const current = await deps.documents.send(
+    new GetCommand({ TableName: deps.tableName, Key: key, ConsistentRead: true }),
+  );
+  if (current.Item) {
+    // Still there but no longer PROCESSING (the sweeper failed it, or another run finished it):
+    // its objects may be what the stored item points at, so they stay.
+    deps.logger.warn('result not saved: image is no longer PROCESSING', {
+      ...key,
+      status: current.Item.status,
+    });
+    return { saved: false };
+  }
+  const deleted = await purgePrefixes(deps.s3, deps.bucket, [
+    keys.thumbnailPrefix(input.owner, input.id),
+    keys.uploadPrefixOf(input.owner, input.id),
+  ]);
+  deps.logger.info('result not saved: image was deleted during processing; cleaned up', {
+    ...key,
+    deletedObjectVersions: deleted,
+  });
+  return { saved: false };
+}

@@ -1,0 +1,59 @@
+/** Marks an image FAILED with `{code, message}`, conditionally, so a finished or deleted image is left alone. */
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ImageStatus } from '../../generated/schema.ts';
+import { isConditionalCheckFailed, ownerStatus } from './image-item.ts';
+
+export interface FailImageInput {
+  tableName: string;
+  owner: string;
+  id: string;
+  error: { code: string; message: string };
+  now: Date;
+  /** The statuses the image may be in for the update to apply. */
+  fromStatuses: readonly ImageStatus[];
+  /** Only when the item was last updated before this instant (the sweeper's guard against a racing pipeline). */
+  updatedBefore?: string;
+}
+
+/** Returns true when the item was marked FAILED, false when it is gone or no longer in `fromStatuses`. */
+export async function failImage(documents: DynamoDBDocumentClient, input: FailImageInput): Promise<boolean> {
+  const at = input.now.toISOString();
+  const statusValues = Object.fromEntries(
+    input.fromStatuses.map((status, index) => [`:from${index}`, status]),
+  );
+  const conditions = [
+    'attribute_exists(#id)',
+    `#status IN (${Object.keys(statusValues).join(', ')})`,
+    ...(input.updatedBefore ? ['#updatedAt < :updatedBefore'] : []),
+  ];
+  try {
+    await documents.send(
+      new UpdateCommand({
+        TableName: input.tableName,
+        Key: { owner: input.owner, id: input.id },
+        ConditionExpression: conditions.join(' AND '),
+        UpdateExpression:
+          'SET #status = :failed, ownerStatus = :ownerStatus, #error = :error, #updatedAt = :at, processedAt = :at ' +
+          'REMOVE statusKey, expiresAtEpoch',
+        ExpressionAttributeNames: {
+          '#id': 'id',
+          '#status': 'status',
+          '#error': 'error',
+          '#updatedAt': 'updatedAt',
+        },
+        ExpressionAttributeValues: {
+          ...statusValues,
+          ':failed': 'FAILED',
+          ':ownerStatus': ownerStatus(input.owner, 'FAILED'),
+          ':error': { code: input.error.code, message: input.error.message },
+          ':at': at,
+          ...(input.updatedBefore ? { ':updatedBefore': input.updatedBefore } : {}),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The Images table's item (docs/contracts.md) and its mapping to the schema's Image, as the
+ * resolvers return it: internal attributes (ownerStatus, statusKey, TTL, etag, …) stay in the table.
+ */
+import { z } from 'zod';
+import type { Analysis, Image, ImageError, ImageStatus, Thumbnail } from '../../generated/schema.ts';
+
+export const imageStatuses = ['PENDING_UPLOAD', 'PROCESSING', 'COMPLETED', 'FLAGGED', 'FAILED'] as const;
+
+export const thumbnailSchema = z.object({
+  size: z.enum(['SMALL', 'MEDIUM', 'LARGE']),
+  format: z.enum(['JPEG', 'WEBP']),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  contentType: z.string().min(1),
+  key: z.string().min(1),
+});
+
+export const analysisSchema = z.object({
+  labels: z.array(z.object({ name: z.string(), confidence: z.number(), parents: z.array(z.string()) })),
+  faceCount: z.number().int().nonnegative(),
+  faces: z.array(
+    z.object({
+      boundingBox: z.object({ left: z.number(), top: z.number(), width: z.number(), height: z.number() }),
+      confidence: z.number(),
+    }),
+  ),
+  moderationLabels: z.array(
+    z.object({ name: z.string(), parentName: z.string().nullish(), confidence: z.number() }),
+  ),
+  isSafe: z.boolean(),
+});
+
+export const imageErrorSchema = z.object({ code: z.string(), message: z.string() });
+
+/** The stored item; unknown attributes are ignored so the table can grow without breaking readers. */
+export const imageItemSchema = z.object({
+  owner: z.string().min(1),
+  id: z.string().min(1),
+  fileName: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  status: z.enum(imageStatuses),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  processedAt: z.string().nullish(),
+  width: z.number().int().nullish(),
+  height: z.number().int().nullish(),
+  format: z.string().nullish(),
+  thumbnails: z.array(thumbnailSchema).nullish(),
+  analysis: analysisSchema.nullish(),
+  error: imageErrorSchema.nullish(),
+});
+
+export type ImageItem = z.output<typeof imageItemSchema>;
+export type StoredThumbnail = z.output<typeof thumbnailSchema>;
+
+/** An Image as a Lambda resolver returns it: `Thumbnail.url` is left to its own field resolver. */
+export type ImageRecord = Omit<Image, '__typename' | 'thumbnails' | 'analysis' | 'error'> & {
+  thumbnails: Array<Omit<Thumbnail, '__typename' | 'url'>>;
+  analysis: Omit<Analysis, '__typename'> | null;
+  error: Omit<ImageError, '__typename'> | null;
+};
+
+/** Maps a stored item to the Image shape; throws if the item is not one of ours. */
+export function toImage(item: Record<string, unknown>): ImageRecord {
+  const parsed = imageItemSchema.parse(item);
+  return {
+    id: parsed.id,
+    owner: parsed.owner,
+    fileName: parsed.fileName,
+    contentType: parsed.contentType,
+    size: parsed.size,
+    width: parsed.width ?? null,
+    height: parsed.height ?? null,
+    format: parsed.format ?? null,
+    status: parsed.status satisfies ImageStatus,
+    thumbnails: parsed.thumbnails ?? [],
+    analysis: parsed.analysis
+      ? {
+          ...parsed.analysis,
+          moderationLabels: parsed.analysis.moderationLabels.map((label) => ({
+            ...label,
+            parentName: label.parentName ?? null,
+          })),
+        }
+      : null,
+    error: parsed.error ?? null,
+    createdAt: parsed.createdAt,
+    updatedAt: parsed.updatedAt,
+    processedAt: parsed.processedAt ?? null,
+  };
+}
+
+/** The `ownerStatus` attribute of GSI byOwnerStatus. */
+export function ownerStatus(owner: string, status: ImageStatus): string {
+  return `${owner}#${status}`;
+}
+
+/** DynamoDB's answer to a failed ConditionExpression (by name: SDK copies and mocks may differ in class). */
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}

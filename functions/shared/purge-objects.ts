@@ -1,0 +1,64 @@
+/**
+ * Deletes every object under S3 prefixes for good: all versions and delete markers (the bucket is
+ * versioned, so a plain DeleteObject would only hide the bytes behind a marker).
+ */
+import {
+  DeleteObjectsCommand,
+  ListObjectVersionsCommand,
+  type ObjectIdentifier,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { PurgeFailedError } from './errors.ts';
+
+/** DeleteObjects takes at most 1000 keys per request. */
+const deleteBatchSize = 1000;
+
+/** Deletes every version and delete marker under each prefix; returns how many were deleted. */
+export async function purgePrefixes(
+  s3: S3Client,
+  bucket: string,
+  prefixes: readonly string[],
+): Promise<number> {
+  let deleted = 0;
+  for (const prefix of prefixes) {
+    deleted += await purgePrefix(s3, bucket, prefix);
+  }
+  return deleted;
+}
+
+async function purgePrefix(s3: S3Client, bucket: string, prefix: string): Promise<number> {
+  // Collect first, delete after: deleting while paginating would shift the listing under us.
+  const identifiers: ObjectIdentifier[] = [];
+  // The SDK has no paginator for ListObjectVersions: it pages on two markers, key and version.
+  let keyMarker: string | undefined;
+  let versionIdMarker: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectVersionsCommand({
+        Bucket: bucket,
+        Prefix: prefix,
+        KeyMarker: keyMarker,
+        VersionIdMarker: versionIdMarker,
+      }),
+    );
+    for (const entry of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+      if (entry.Key) identifiers.push({ Key: entry.Key, VersionId: entry.VersionId });
+    }
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+  } while (keyMarker);
+  for (let start = 0; start < identifiers.length; start += deleteBatchSize) {
+    const batch = identifiers.slice(start, start + deleteBatchSize);
+    const result = await s3.send(
+      new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch, Quiet: true } }),
+    );
+    // DeleteObjects answers 200 even when some keys failed; the failures are only in Errors.
+    if (result.Errors && result.Errors.length > 0) {
+      const first = result.Errors[0];
+      throw new PurgeFailedError(
+        `could not delete ${result.Errors.length} object version(s) under ${prefix}: ${first?.Key} ${first?.Code} ${first?.Message}`,
+      );
+    }
+  }
+  return identifiers.length;
+}

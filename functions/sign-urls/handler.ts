@@ -1,0 +1,20 @@
+/** Lambda data source `signUrls`: BatchInvoke of `Thumbnail.url`. */
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { s3Client } from '../shared/clients.ts';
+import { readEnv } from '../shared/env.ts';
+import { imageStatuses } from '../shared/image-item.ts';
+import { parseEvent } from '../shared/parse-event.ts';
+import { logger } from '../shared/powertools.ts';
+import { signThumbnailUrls } from './sign.ts';
+
+const env = readEnv(['BUCKET_NAME']);
+
+export const signUrlsEvent = z.array(z.object({ key: z.string(), imageStatus: z.enum(imageStatuses) }));
+
+export async function handler(event: unknown, context?: Context): Promise<Array<string | null>> {
+  if (context) logger.addContext(context);
+  const requests = parseEvent(signUrlsEvent, event);
+  logger.debug('signing thumbnail urls', { count: requests.length });
+  return signThumbnailUrls(s3Client(), { bucket: env.BUCKET_NAME }, requests);
+}

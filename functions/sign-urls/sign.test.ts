@@ -1,0 +1,53 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import type { ImageStatus } from '../../generated/schema.ts';
+import { type SignRequest, signThumbnailUrls } from './sign.ts';
+
+const bucket = 'darkroom-images-test';
+const s3 = new S3Client({
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+  endpoint: 'http://127.0.0.1:4566',
+  forcePathStyle: true,
+});
+
+function aThumbnail(imageStatus: ImageStatus, key = 'thumbnails/owner-1/image-1/small.jpg'): SignRequest {
+  return { key, imageStatus };
+}
+
+describe('signThumbnailUrls', () => {
+  it('signs 15-minute GETs for finished images and nulls the rest, in order', async () => {
+    // Prepare
+    const requests = [
+      aThumbnail('COMPLETED', 'thumbnails/owner-1/image-1/small.jpg'),
+      aThumbnail('PROCESSING'),
+      aThumbnail('FLAGGED', 'thumbnails/owner-1/image-2/large.webp'),
+      aThumbnail('COMPLETED', 'uploads/owner-1/image-1/original'),
+      aThumbnail('FAILED'),
+      aThumbnail('PENDING_UPLOAD'),
+    ];
+
+    // Act
+    const urls = await signThumbnailUrls(s3, { bucket }, requests);
+
+    // Assess
+    expect(urls).toHaveLength(6);
+    expect(urls.slice(1)).toEqual([null, expect.any(String), null, null, null]);
+    const first = new URL(urls[0] ?? '');
+    expect(first.pathname).toBe(`/${bucket}/thumbnails/owner-1/image-1/small.jpg`);
+    expect(first.searchParams.get('X-Amz-Expires')).toBe('900');
+    expect(first.searchParams.get('X-Amz-Credential')).toMatch(/\/us-east-1\/s3\/aws4_request$/);
+    expect(first.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    const third = new URL(urls[2] ?? '');
+    expect(third.pathname).toBe(`/${bucket}/thumbnails/owner-1/image-2/large.webp`);
+    expect(third.searchParams.get('X-Amz-Expires')).toBe('900');
+  });
+
+  it('answers an empty batch with an empty list', async () => {
+    // Act
+    const urls = await signThumbnailUrls(s3, { bucket }, []);
+
+    // Assess
+    expect(urls).toEqual([]);
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * `Thumbnail.url` for a batch of thumbnails: a short-lived presigned GET for each thumbnail of a
+ * finished image, null for anything else (a thumbnail key is never signed while processing).
+ */
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { ImageStatus } from '../../generated/schema.ts';
+import { limits } from '../../infra/names.ts';
+
+export interface SignRequest {
+  key: string;
+  imageStatus: ImageStatus;
+}
+
+const signableStatuses: ReadonlySet<ImageStatus> = new Set(['COMPLETED', 'FLAGGED']);
+const thumbnailPrefix = 'thumbnails/';
+
+export interface SignOptions {
+  bucket: string;
+  expiresInSeconds?: number;
+}
+
+/** One answer per request, in order. */
+export async function signThumbnailUrls(
+  s3: S3Client,
+  options: SignOptions,
+  requests: readonly SignRequest[],
+): Promise<Array<string | null>> {
+  const expiresIn = options.expiresInSeconds ?? limits.thumbnailUrlSeconds;
+  return Promise.all(
+    requests.map((request) =>
+      // Only thumbnails: a field resolver fed a wrong key must not hand out the original.
+      signableStatuses.has(request.imageStatus) && request.key.startsWith(thumbnailPrefix)
+        ? getSignedUrl(s3, new GetObjectCommand({ Bucket: options.bucket, Key: request.key }), { expiresIn })
+        : null,
+    ),
+  );
+}

@@ -1,0 +1,68 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { aStoredImage } from '../shared/testing.ts';
+
+let handler: typeof import('./handler.ts').handler;
+const dynamoMock = mockClient(DynamoDBDocumentClient);
+const snsMock = mockClient(SNSClient);
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.TABLE_NAME = 'Images';
+  process.env.GRAPHQL_URL = 'http://127.0.0.1:4566/graphql';
+  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:image-processed';
+  process.env.AWS_REGION = 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDLOCAL';
+  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+  ({ handler } = await import('./handler.ts'));
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+  dynamoMock.reset();
+  snsMock.reset();
+});
+
+describe('sweeper handler', () => {
+  it('sweeps a stuck image, publishes it through AppSync and flushes the ItemsSwept metric', async () => {
+    // Prepare
+    const stuck = aStoredImage('PROCESSING', {
+      id: 'stuck',
+      updatedAt: new Date(Date.now() - 3_600_000).toISOString(),
+    });
+    dynamoMock.on(QueryCommand).resolves({ Items: [stuck] });
+    dynamoMock.on(UpdateCommand).resolves({});
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const fetch = vi.fn(async () =>
+      Response.json({ data: { publishImageProcessed: { ...stuck, status: 'FAILED' } } }),
+    );
+    vi.stubGlobal('fetch', fetch);
+    // Powertools writes EMF lines straight to process.stdout (its own Console), as CloudWatch reads them.
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+
+    // Act
+    const result = await handler({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} });
+
+    // Assess
+    expect(result).toEqual({ swept: 1 });
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+    const emf = stdout.mock.calls
+      .flatMap(([chunk]) =>
+        String(chunk)
+          .split('\n')
+          .filter((line) => line.startsWith('{')),
+      )
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((entry) => entry._aws !== undefined);
+    expect(emf).toMatchObject({
+      ItemsSwept: 1,
+      _aws: {
+        CloudWatchMetrics: [{ Namespace: 'darkroom', Metrics: [{ Name: 'ItemsSwept', Unit: 'Count' }] }],
+      },
+    });
+  });
+});

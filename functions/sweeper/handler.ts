@@ -1,0 +1,31 @@
+/** Scheduled: fails and publishes images stuck in PROCESSING past the pipeline's timeout. */
+import type { Context } from 'aws-lambda';
+import { limits } from '../../infra/names.ts';
+import { appSyncClientFromEnvironment } from '../shared/appsync-client.ts';
+import { documentClient, snsClient } from '../shared/clients.ts';
+import { readEnv } from '../shared/env.ts';
+import { logger, metrics } from '../shared/powertools.ts';
+import { sweep } from './sweep.ts';
+
+const env = readEnv(['TABLE_NAME', 'GRAPHQL_URL', 'TOPIC_ARN']);
+const appsync = appSyncClientFromEnvironment(env.GRAPHQL_URL);
+
+/** The event (an EventBridge schedule, or the local stack's timer) carries nothing the sweep needs. */
+export async function handler(_event: unknown, context?: Context): Promise<{ swept: number }> {
+  if (context) logger.addContext(context);
+  try {
+    return await sweep({
+      documents: documentClient(),
+      sns: snsClient(),
+      appsync,
+      tableName: env.TABLE_NAME,
+      topicArn: env.TOPIC_ARN,
+      timeoutSeconds: limits.pipelineTimeoutSeconds,
+      now: () => new Date(),
+      logger,
+      metrics,
+    });
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

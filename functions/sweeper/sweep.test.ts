@@ -1,0 +1,195 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AppSyncClient } from '../shared/appsync-client.ts';
+import { PublishFailedError } from '../shared/errors.ts';
+import { aStoredImage } from '../shared/testing.ts';
+import { type SweepDeps, sweep } from './sweep.ts';
+
+const now = new Date('2026-11-24T10:00:00.000Z');
+const owner = '5f2c8a1e-0000-4000-8000-000000000001';
+const topicArn = 'arn:aws:sns:us-east-1:000000000000:image-processed';
+
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+const sns = new SNSClient({ region: 'us-east-1' });
+const dynamoMock = mockClient(documents);
+const snsMock = mockClient(sns);
+
+/** PROCESSING items as the byStatus index holds them, `secondsAgo` since their last update. */
+function aProcessingImage(id: string, secondsAgo: number) {
+  return aStoredImage('PROCESSING', {
+    owner,
+    id,
+    updatedAt: new Date(now.getTime() - secondsAgo * 1000).toISOString(),
+  });
+}
+
+/** Answers the byStatus Query as DynamoDB would: the key condition applied, one item per page. */
+function stubByStatusIndex(items: Array<Record<string, unknown>>) {
+  dynamoMock.on(QueryCommand).callsFake((input: QueryCommandInput) => {
+    const cutoff = String(input.ExpressionAttributeValues?.[':cutoff']);
+    const matching = items
+      .filter((item) => item.statusKey === input.ExpressionAttributeValues?.[':processing'])
+      .filter((item) => String(item.updatedAt) < cutoff)
+      .sort((a, b) => String(a.updatedAt).localeCompare(String(b.updatedAt)));
+    const start = input.ExclusiveStartKey
+      ? matching.findIndex((item) => item.id === input.ExclusiveStartKey?.id) + 1
+      : 0;
+    const page = matching.slice(start, start + 1);
+    const last = page[0];
+    return {
+      Items: page,
+      ...(last && start + 1 < matching.length
+        ? { LastEvaluatedKey: { owner, id: last.id, statusKey: 'PROCESSING', updatedAt: last.updatedAt } }
+        : {}),
+    };
+  });
+}
+
+function aRecordingAppSync(failFor: string[] = []) {
+  const published: Array<Record<string, unknown>> = [];
+  const appsync: AppSyncClient = {
+    async request<T>(_query: string, variables: Record<string, unknown>): Promise<T> {
+      if (failFor.includes(String(variables.id))) throw new PublishFailedError('HTTP 503 three times');
+      published.push(variables);
+      return { publishImageProcessed: { ...variables, status: 'FAILED' } } as T;
+    },
+  };
+  return { appsync, published };
+}
+
+function aSweep(appsync: AppSyncClient, metrics: Metrics): SweepDeps {
+  const silent = { info: () => {}, warn: () => {}, error: () => {} };
+  return {
+    documents,
+    sns,
+    appsync,
+    tableName: 'Images',
+    topicArn,
+    timeoutSeconds: 300,
+    now: () => now,
+    logger: silent,
+    metrics,
+  };
+}
+
+function itemsSwept(metrics: Metrics): unknown {
+  return (metrics.serializeMetrics() as unknown as Record<string, unknown>).ItemsSwept;
+}
+
+const updatedIds = () => dynamoMock.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key?.id);
+
+beforeEach(() => {
+  dynamoMock.reset();
+  snsMock.reset();
+});
+
+describe('sweep', () => {
+  it('fails, publishes and announces only images PROCESSING longer than the timeout', async () => {
+    // Prepare
+    stubByStatusIndex([
+      aProcessingImage('stuck-1', 900),
+      aProcessingImage('recent', 60),
+      aProcessingImage('stuck-2', 301),
+      aProcessingImage('at-the-limit', 300),
+    ]);
+    dynamoMock.on(UpdateCommand).resolves({});
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const { appsync, published } = aRecordingAppSync();
+    const metrics = new Metrics({ namespace: 'darkroom', serviceName: 'darkroom-sweeper' });
+
+    // Act
+    const result = await sweep(aSweep(appsync, metrics));
+
+    // Assess
+    expect(result).toEqual({ swept: 2 });
+    expect(updatedIds()).toEqual(['stuck-1', 'stuck-2']);
+    const query = dynamoMock.commandCalls(QueryCommand)[0]?.args[0].input;
+    expect(query).toMatchObject({ IndexName: 'byStatus', TableName: 'Images' });
+    expect(query?.ExpressionAttributeValues?.[':cutoff']).toBe('2026-11-24T09:55:00.000Z');
+    const update = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(update?.ConditionExpression).toBe(
+      'attribute_exists(#id) AND #status IN (:from0) AND #updatedAt < :updatedBefore',
+    );
+    expect(update?.ExpressionAttributeValues).toMatchObject({
+      ':from0': 'PROCESSING',
+      ':updatedBefore': '2026-11-24T09:55:00.000Z',
+      ':failed': 'FAILED',
+      ':error': { code: 'Timeout', message: 'The pipeline did not finish within 300 seconds.' },
+    });
+    expect(published).toEqual([
+      { owner, id: 'stuck-1' },
+      { owner, id: 'stuck-2' },
+    ]);
+    const notes = snsMock.commandCalls(PublishCommand).map((call) => call.args[0].input);
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatchObject({
+      TopicArn: topicArn,
+      MessageAttributes: {
+        status: { DataType: 'String', StringValue: 'FAILED' },
+        owner: { DataType: 'String', StringValue: owner },
+      },
+    });
+    expect(JSON.parse(notes[0]?.Message ?? '{}')).toEqual({ owner, id: 'stuck-1', status: 'FAILED' });
+    expect(itemsSwept(metrics)).toBe(2);
+    expect(metrics.serializeMetrics()._aws.CloudWatchMetrics[0]?.Namespace).toBe('darkroom');
+  });
+
+  it('carries on past an image it cannot mark or publish', async () => {
+    // Prepare
+    stubByStatusIndex([
+      aProcessingImage('throttled', 1000),
+      aProcessingImage('unpublishable', 900),
+      aProcessingImage('fine', 800),
+    ]);
+    dynamoMock
+      .on(UpdateCommand)
+      .resolves({})
+      .on(UpdateCommand, { Key: { owner, id: 'throttled' } })
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const { appsync, published } = aRecordingAppSync(['unpublishable']);
+    const metrics = new Metrics({ namespace: 'darkroom', serviceName: 'darkroom-sweeper' });
+
+    // Act
+    const result = await sweep(aSweep(appsync, metrics));
+
+    // Assess
+    expect(result).toEqual({ swept: 2 });
+    expect(updatedIds()).toEqual(['throttled', 'unpublishable', 'fine']);
+    expect(published).toEqual([{ owner, id: 'fine' }]);
+    // The unpublishable image is FAILED all the same, so the topic still hears of it.
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(2);
+    expect(itemsSwept(metrics)).toBe(2);
+    expect((metrics.serializeMetrics() as unknown as Record<string, unknown>).SweepErrors).toBe(2);
+  });
+
+  it('leaves an image that finished while the index was being read', async () => {
+    // Prepare
+    stubByStatusIndex([aProcessingImage('raced', 600)]);
+    dynamoMock
+      .on(UpdateCommand)
+      .rejects(
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      );
+    const { appsync, published } = aRecordingAppSync();
+    const metrics = new Metrics({ namespace: 'darkroom', serviceName: 'darkroom-sweeper' });
+
+    // Act
+    const result = await sweep(aSweep(appsync, metrics));
+
+    // Assess
+    expect(result).toEqual({ swept: 0 });
+    expect(published).toEqual([]);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(itemsSwept(metrics)).toBe(0);
+  });
+});
