@@ -1,0 +1,108 @@
+/**
+ * The AppSync GraphQL API: schema.graphql, Cognito user pools by default and IAM for the pipeline,
+ * logging and X-Ray, the data sources of `names.dataSources`, and every resolver of the catalog.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as appsync from 'aws-cdk-lib/aws-appsync';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { bundleResolverCode, listResolvers, type ResolverEntry } from '../resolvers/catalog.ts';
+import { names } from './names.ts';
+import { assertFieldsExist, readSchema } from './schema-fields.ts';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+export const schemaPath = path.join(root, 'schema.graphql');
+
+type DataSourceName = (typeof names.dataSources)[keyof typeof names.dataSources];
+
+export interface ApiProps {
+  userPool: cognito.IUserPool;
+  /** ERROR in production; ALL logs every resolver's request and response (costly, for debugging). */
+  fieldLogLevel: appsync.FieldLogLevel;
+}
+
+export interface ResolverSources {
+  table: dynamodb.ITable;
+  createUpload: lambda.IFunction;
+  deleteImage: lambda.IFunction;
+  signUrls: lambda.IFunction;
+}
+
+export class Api extends Construct {
+  readonly graphqlApi: appsync.GraphqlApi;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    this.graphqlApi = new appsync.GraphqlApi(this, 'GraphqlApi', {
+      name: names.api,
+      // AppSync predeclares the AWS scalars and directives: aws.graphql is for codegen only.
+      definition: appsync.Definition.fromFile(schemaPath),
+      authorizationConfig: {
+        defaultAuthorization: {
+          authorizationType: appsync.AuthorizationType.USER_POOL,
+          userPoolConfig: { userPool: props.userPool },
+        },
+        additionalAuthorizationModes: [{ authorizationType: appsync.AuthorizationType.IAM }],
+      },
+      // Verbose content (headers, context) is what makes the logs useful when debugging a resolver.
+      logConfig: {
+        fieldLogLevel: props.fieldLogLevel,
+        excludeVerboseContent: false,
+        retention: logs.RetentionDays.ONE_MONTH,
+      },
+      xrayEnabled: true,
+    });
+  }
+
+  /** Adds the data sources and attaches every resolver the catalog lists; throws on an unknown field. */
+  attachResolvers(sources: ResolverSources, resolvers: ResolverEntry[] = listResolvers()): void {
+    assertFieldsExist(resolvers, readSchema(schemaPath));
+    const api = this.graphqlApi;
+    const dataSources: Record<DataSourceName, appsync.BaseDataSource> = {
+      images: api.addDynamoDbDataSource(names.dataSources.images, sources.table),
+      none: api.addNoneDataSource(names.dataSources.none),
+      createUpload: api.addLambdaDataSource(names.dataSources.createUpload, sources.createUpload),
+      deleteImage: api.addLambdaDataSource(names.dataSources.deleteImage, sources.deleteImage),
+      signUrls: api.addLambdaDataSource(names.dataSources.signUrls, sources.signUrls),
+    };
+    const dataSource = (name: string, where: string): appsync.BaseDataSource => {
+      const found = (dataSources as Record<string, appsync.BaseDataSource | undefined>)[name];
+      if (!found) throw new Error(`${where}: unknown data source "${name}"`);
+      return found;
+    };
+
+    for (const entry of resolvers) {
+      const field = `${entry.typeName}.${entry.fieldName}`;
+      const id = `${entry.typeName}${entry.fieldName[0]?.toUpperCase()}${entry.fieldName.slice(1)}`;
+      const common = {
+        api,
+        typeName: entry.typeName,
+        fieldName: entry.fieldName,
+        runtime: appsync.FunctionRuntime.JS_1_0_0,
+        code: appsync.Code.fromInline(bundleResolverCode(entry.source)),
+        ...(entry.maxBatchSize === undefined ? {} : { maxBatchSize: entry.maxBatchSize }),
+      };
+      if (entry.kind === 'pipeline') {
+        const pipelineConfig = entry.functions.map(
+          (fn) =>
+            new appsync.AppsyncFunction(this, `${id}${fn.name}`, {
+              api,
+              // AppSync function names are unique per API and [_A-Za-z][_0-9A-Za-z]*.
+              name: `${entry.typeName}_${entry.fieldName}_${fn.name}`.replace(/[^_0-9A-Za-z]/g, '_'),
+              dataSource: dataSource(fn.dataSource, `${field} function ${fn.name}`),
+              runtime: appsync.FunctionRuntime.JS_1_0_0,
+              code: appsync.Code.fromInline(bundleResolverCode(fn.source)),
+            }),
+        );
+        new appsync.Resolver(this, id, { ...common, pipelineConfig });
+      } else {
+        if (!entry.dataSource) throw new Error(`${field}: a unit resolver needs a data source`);
+        new appsync.Resolver(this, id, { ...common, dataSource: dataSource(entry.dataSource, field) });
+      }
+    }
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * cdk-nag findings we reviewed and accept, each acknowledged on the narrowest construct with its
+ * reason. Any other finding fails synth (cdk-nag runs as a validation plugin, see create-app.ts).
+ */
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { DarkroomStack } from './stack.ts';
+
+const lambdaBasicExecution =
+  'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+const appSyncPushToCloudWatch =
+  'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSAppSyncPushToCloudWatchLogs';
+
+/** The construct id of aws-cdk-lib's LogRetention singleton Lambda (fixed in aws-logs). */
+const logRetentionSingletonId = 'LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a';
+
+function acknowledge(scope: IConstruct, finding: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-${finding}`, reason });
+}
+
+/** `<LogicalId.Arn>`, the way cdk-nag spells a Fn::GetAtt Arn inside a finding. */
+function arnRef(resource: IConstruct): string {
+  const element = resource.node.defaultChild as CfnElement;
+  return `<${Stack.of(resource).getLogicalId(element)}.Arn>`;
+}
+
+export function suppressReviewedFindings(stack: DarkroomStack): void {
+  const { storage, auth, api, functions, pipeline } = stack;
+  const bucketArn = arnRef(storage.bucket);
+
+  acknowledge(
+    stack,
+    `IAM4[${lambdaBasicExecution}]`,
+    'AWSLambdaBasicExecutionRole only allows creating log streams and putting log events: the least a Lambda function needs to log.',
+  );
+  acknowledge(
+    api.graphqlApi,
+    `IAM4[${appSyncPushToCloudWatch}]`,
+    'The AppSync logging role: AWSAppSyncPushToCloudWatchLogs only allows writing the API its own logs.',
+  );
+
+  // Function roles: object access is scoped to one key prefix, the only way to scope S3 objects.
+  for (const prefix of ['uploads/*', 'thumbnails/*']) {
+    acknowledge(
+      functions,
+      `IAM5[Resource::${bucketArn}/${prefix}]`,
+      `Object actions are scoped to the ${prefix} key prefix of the images bucket, which holds one object per image and size.`,
+    );
+  }
+  acknowledge(
+    functions,
+    'IAM5[Resource::*]',
+    "X-Ray's PutTraceSegments/PutTelemetryRecords (active tracing) and Rekognition's Detect* operations have no resource type: IAM accepts only '*' for them.",
+  );
+
+  acknowledge(
+    pipeline.stateMachine,
+    `IAM5[Resource::${bucketArn}/uploads/*]`,
+    'The pipeline deletes orphan originals: s3:DeleteObject only, scoped to the uploads/ prefix.',
+  );
+  acknowledge(
+    pipeline.stateMachine,
+    'IAM5[Resource::*]',
+    "X-Ray tracing and CloudWatch Logs delivery (logs:CreateLogDelivery and friends) have no resource type: IAM accepts only '*' for them.",
+  );
+
+  for (const id of ['createUpload', 'deleteImage', 'signUrls'] as const) {
+    acknowledge(
+      api.graphqlApi,
+      `IAM5[Resource::${arnRef(functions.byId[id])}:*]`,
+      `The ${id} data source may invoke that one function; ':*' covers its versions and aliases (CDK's grantInvoke).`,
+    );
+  }
+  acknowledge(
+    api.graphqlApi,
+    `IAM5[Resource::${arnRef(storage.table)}/index/*]`,
+    "The images data source queries the Images table's own indexes (byOwnerStatus for listImages); index/* names no other table.",
+  );
+
+  // GraphqlApi always sets its log group's retention through CDK's LogRetention singleton.
+  const logRetention = stack.node.tryFindChild(logRetentionSingletonId);
+  if (logRetention) {
+    acknowledge(
+      logRetention,
+      'IAM5[Resource::*]',
+      "CDK's log-retention handler sets retention on log groups named at deploy time (the AppSync API's); logs:PutRetentionPolicy is all it may do.",
+    );
+  }
+
+  acknowledge(
+    auth.userPool,
+    'COG2',
+    'MFA is optional (TOTP offered): self sign-up users and scripted clients sign in with a password; moderators can be required to enrol.',
+  );
+  acknowledge(
+    auth.userPool,
+    'COG8',
+    'The Essentials tier: threat protection (Plus tier) is billed per active user and is a production decision, not a default for every deployment.',
+  );
+  acknowledge(
+    pipeline.deadLetterQueue,
+    'SQS3',
+    'This queue IS a dead-letter queue: the one of the upload rule target.',
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * The processing pipeline in the cloud: the Express state machine defined by pipeline.asl.json,
+ * the EventBridge rule that starts it for each upload (with a DLQ), and the sweeper's schedule.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { itemStatement, objectStatement, publishStatement, uploadsPattern } from './grants.ts';
+import { limits, names } from './names.ts';
+import { loadPipelineDefinition } from './pipeline-definition.ts';
+import { uploadCreatedPattern } from './upload-rule.ts';
+
+/** The functions the state machine invokes, by their substitution name in the definition. */
+export interface PipelineFunctions {
+  inspect: lambda.IFunction;
+  thumbnails: lambda.IFunction;
+  analyse: lambda.IFunction;
+  flag: lambda.IFunction;
+  saveResult: lambda.IFunction;
+  markFailed: lambda.IFunction;
+  publish: lambda.IFunction;
+}
+
+export interface PipelineProps {
+  table: dynamodb.ITable;
+  bucket: s3.IBucket;
+  topic: sns.ITopic;
+  functions: PipelineFunctions;
+  sweeper: lambda.IFunction;
+}
+
+export class Pipeline extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly rule: events.Rule;
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+    const { table, bucket, topic, functions: fn } = props;
+
+    const definition = loadPipelineDefinition({
+      TableName: table.tableName,
+      BucketName: bucket.bucketName,
+      TopicArn: topic.topicArn,
+      InspectFunctionArn: fn.inspect.functionArn,
+      ThumbnailsFunctionArn: fn.thumbnails.functionArn,
+      AnalyseFunctionArn: fn.analyse.functionArn,
+      FlagFunctionArn: fn.flag.functionArn,
+      SaveResultFunctionArn: fn.saveResult.functionArn,
+      MarkFailedFunctionArn: fn.markFailed.functionArn,
+      PublishFunctionArn: fn.publish.functionArn,
+    });
+
+    // A string definition carries its own timeout (CDK's `timeout` prop only applies to chains):
+    // hold it to the one the sweeper assumes.
+    const { TimeoutSeconds } = JSON.parse(definition) as { TimeoutSeconds?: number };
+    if (TimeoutSeconds !== limits.pipelineTimeoutSeconds) {
+      throw new Error(
+        `pipeline.asl.json TimeoutSeconds is ${TimeoutSeconds}, limits.pipelineTimeoutSeconds is ${limits.pipelineTimeoutSeconds}`,
+      );
+    }
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      // Step Functions wants the /aws/vendedlogs/ prefix to keep the resource policy small.
+      logGroupName: `/aws/vendedlogs/states/${names.stateMachine}`,
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: names.stateMachine,
+      stateMachineType: sfn.StateMachineType.EXPRESS,
+      definitionBody: sfn.DefinitionBody.fromString(definition),
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+
+    // The definition is a string, so CDK cannot infer what it calls: grant each call explicitly.
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: Object.values(fn).map((f) => f.functionArn),
+      }),
+    );
+    this.stateMachine.addToRolePolicy(itemStatement(table, 'UpdateItem', 'GetItem'));
+    this.stateMachine.addToRolePolicy(publishStatement(topic));
+    // An upload with no PENDING item is an orphan: the pipeline deletes it.
+    this.stateMachine.addToRolePolicy(objectStatement(bucket, uploadsPattern, 's3:DeleteObject'));
+
+    this.deadLetterQueue = new sqs.Queue(this, 'RuleDlq', {
+      queueName: names.dlq,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    this.rule = new events.Rule(this, 'UploadCreated', {
+      ruleName: names.rule,
+      description: 'Starts the pipeline for each original uploaded under uploads/',
+      eventPattern: uploadCreatedPattern(bucket.bucketName),
+      targets: [
+        new targets.SfnStateMachine(this.stateMachine, {
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
+
+    // The sweeper catches what Catch cannot see: Express timeouts and failures inside the Catch path.
+    new events.Rule(this, 'SweeperSchedule', {
+      description: 'Fails or re-drives images stuck in PROCESSING',
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [new targets.LambdaFunction(props.sweeper, { retryAttempts: 2 })],
+    });
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The Darkroom stack: wires storage, sign-in, the API, the functions and their grants, the
+ * pipeline and its monitoring together. Environment-agnostic, so it synthesizes with no account.
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as appsync from 'aws-cdk-lib/aws-appsync';
+import type { Construct } from 'constructs';
+import type { ResolverEntry } from '../resolvers/catalog.ts';
+import { Api } from './api.ts';
+import { Auth } from './auth.ts';
+import { Functions } from './functions.ts';
+import { grantFunctionAccess } from './grants.ts';
+import { Monitoring } from './monitoring.ts';
+import { addStackOutputs } from './outputs.ts';
+import { Pipeline } from './pipeline.ts';
+import { Storage } from './storage.ts';
+import { createImageProcessedTopic } from './topic.ts';
+
+export interface DarkroomStackProps extends StackProps {
+  corsOrigins: string[];
+  fieldLogLevel: appsync.FieldLogLevel;
+  /** Defaults to the resolver catalog; tests pass their own to check synth refuses unknown fields. */
+  resolvers?: ResolverEntry[];
+}
+
+export class DarkroomStack extends Stack {
+  readonly storage: Storage;
+  readonly auth: Auth;
+  readonly api: Api;
+  readonly functions: Functions;
+  readonly pipeline: Pipeline;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: DarkroomStackProps) {
+    super(scope, id, props);
+    this.storage = new Storage(this, 'Storage', { corsOrigins: props.corsOrigins });
+    this.auth = new Auth(this, 'Auth');
+    const topic = createImageProcessedTopic(this);
+    this.api = new Api(this, 'Api', { userPool: this.auth.userPool, fieldLogLevel: props.fieldLogLevel });
+    const { table, bucket } = this.storage;
+    const graphqlApi = this.api.graphqlApi;
+
+    this.functions = new Functions(this, 'Functions', {
+      env: {
+        TABLE_NAME: table.tableName,
+        BUCKET_NAME: bucket.bucketName,
+        GRAPHQL_URL: graphqlApi.graphqlUrl,
+        TOPIC_ARN: topic.topicArn,
+      },
+    });
+    const fn = this.functions.byId;
+    grantFunctionAccess({ functions: fn, table, bucket, topic, api: graphqlApi });
+
+    this.api.attachResolvers(
+      { table, createUpload: fn.createUpload, deleteImage: fn.deleteImage, signUrls: fn.signUrls },
+      props.resolvers,
+    );
+
+    const pipelineFunctions = {
+      inspect: fn.inspect,
+      thumbnails: fn.thumbnails,
+      analyse: fn.analyse,
+      flag: fn.flag,
+      saveResult: fn.saveResult,
+      markFailed: fn.markFailed,
+      publish: fn.publish,
+    };
+    this.pipeline = new Pipeline(this, 'Pipeline', {
+      table,
+      bucket,
+      topic,
+      functions: pipelineFunctions,
+      sweeper: fn.sweeper,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stateMachine: this.pipeline.stateMachine,
+      pipelineFunctions,
+    });
+
+    addStackOutputs(this, {
+      graphqlUrl: graphqlApi.graphqlUrl,
+      userPoolId: this.auth.userPool.userPoolId,
+      userPoolClientId: this.auth.client.userPoolClientId,
+      bucketName: bucket.bucketName,
+      tableName: table.tableName,
+      topicArn: topic.topicArn,
+    });
+  }
+}
