@@ -1,0 +1,75 @@
+/**
+ * Fault injection and canned answers for the local providers, set through `PUT /_darkroom/faults`.
+ * Providers ask `faults.find(service, operation, subject)` before doing the real work.
+ */
+import { z } from 'zod';
+
+const faultSchema = z
+  .object({
+    /** The provider's service name (`s3`, `rekognition`, `lambda`, …). */
+    service: z.string().min(1),
+    /** The operation (`DetectLabels`, `PutObject`, a function name, …); absent = every operation. */
+    operation: z.string().min(1).optional(),
+    /** The AWS error code to answer with. */
+    error: z.string().min(1).optional(),
+    /** Instead of an error: this body is the answer (a canned response). */
+    response: z.unknown().optional(),
+    /** The HTTP status of the error (default 400). */
+    status: z.number().int().min(400).max(599).optional(),
+    message: z.string().optional(),
+    /** The share of matching requests affected, 0..1 (default 1). */
+    rate: z.number().min(0).max(1).optional(),
+    /** Extra latency before answering (or failing). */
+    latencyMs: z.number().int().min(0).max(600_000).optional(),
+    /** An S3 key pattern (`*` wildcards) or a request field value the request must match. */
+    match: z.string().min(1).optional(),
+  })
+  .strict();
+
+export type Fault = z.infer<typeof faultSchema>;
+export const faultListSchema = z.array(faultSchema);
+
+/** `*` matches any run of characters; everything else is literal. */
+export function matchesPattern(pattern: string, subject: string): boolean {
+  const escaped = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${escaped.join('.*')}$`).test(subject);
+}
+
+export class FaultRegistry {
+  private list: Fault[] = [];
+
+  /** Replaces every fault (validated; throws a ZodError on a bad shape). */
+  set(faults: unknown): Fault[] {
+    this.list = faultListSchema.parse(faults);
+    return this.all();
+  }
+
+  all(): Fault[] {
+    return [...this.list];
+  }
+
+  clear(): void {
+    this.list = [];
+  }
+
+  /**
+   * The first fault that applies to this request, after its dice roll; `subjects` are the values
+   * `match` may match (the S3 key, a function name, a request field).
+   */
+  find(service: string, operation: string, subjects: readonly string[] = [], random = Math.random): Fault | undefined {
+    for (const fault of this.list) {
+      if (fault.service !== service) continue;
+      if (fault.operation !== undefined && fault.operation !== operation) continue;
+      const { match } = fault;
+      if (match !== undefined && !subjects.some((subject) => matchesPattern(match, subject))) continue;
+      if (random() >= (fault.rate ?? 1)) continue;
+      return fault;
+    }
+    return undefined;
+  }
+}
+
+/** Waits out a fault's latency (if any). */
+export async function applyLatency(fault: Fault | undefined): Promise<void> {
+  if (fault?.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+}

@@ -1,0 +1,104 @@
+/** The HTTP side of S3 objects: stored headers, conditions, ranges, digests, copy sources. */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { crc32 } from 'node:zlib';
+import { S3Error, s3Errors } from './errors.ts';
+
+export function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+export function httpDate(time: string): string {
+  return new Date(time).toUTCString();
+}
+
+/** Headers kept with an object and sent back on GET/HEAD. */
+export const storedHeaderNames = [
+  'cache-control',
+  'content-disposition',
+  'content-encoding',
+  'content-language',
+  'expires',
+];
+/** Query parameters of a (presigned) GET that override response headers. */
+export const responseOverrides: Record<string, string> = {
+  'response-content-type': 'content-type',
+  'response-content-disposition': 'content-disposition',
+  'response-cache-control': 'cache-control',
+  'response-content-encoding': 'content-encoding',
+  'response-content-language': 'content-language',
+  'response-expires': 'expires',
+};
+export function storedHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  const stored: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    if (name.startsWith('x-amz-meta-') || storedHeaderNames.includes(name)) {
+      stored[name] = Array.isArray(value) ? value.join(',') : value;
+    }
+  }
+  return stored;
+}
+
+export function etagMatches(condition: string, etag: string): boolean {
+  return condition
+    .split(',')
+    .map((part) => part.trim())
+    .some((part) => part === '*' || part === etag || `"${part}"` === etag);
+}
+
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const match = header === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match) return undefined; // absent, or several ranges: S3 sends the whole object
+  const [, first = '', last = ''] = match;
+  if (first === '' && last === '') return undefined;
+  if (first === '') {
+    const suffix = Number(last);
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(first);
+  if (start >= size) return 'unsatisfiable';
+  const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
+  if (end < start) return undefined;
+  return { start, end };
+}
+
+export function parseCopySource(header: string): { bucket: string; key: string; versionId?: string } {
+  const [pathPart = '', query = ''] = header.split('?', 2);
+  const decoded = decodeURIComponent(pathPart.replace(/^\//, ''));
+  const slash = decoded.indexOf('/');
+  if (slash <= 0 || slash === decoded.length - 1) {
+    throw s3Errors.invalidArgument(
+      'Copy Source must mention the source bucket and key: sourcebucket/sourcekey',
+      'x-amz-copy-source',
+      header,
+    );
+  }
+  const versionId = new URLSearchParams(query).get('versionId') ?? undefined;
+  return {
+    bucket: decoded.slice(0, slash),
+    key: decoded.slice(slash + 1),
+    ...(versionId ? { versionId } : {}),
+  };
+}
+
+/** Content-MD5 and the SDK's default CRC32 checksum, as S3 checks them. */
+export function checkDigests(req: IncomingMessage, data: Buffer): void {
+  const md5 = headerOf(req, 'content-md5');
+  if (md5 !== undefined && createHash('md5').update(data).digest('base64') !== md5) {
+    throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.');
+  }
+  const crc = headerOf(req, 'x-amz-checksum-crc32');
+  if (crc !== undefined) {
+    const computed = Buffer.alloc(4);
+    computed.writeUInt32BE(crc32(data));
+    if (computed.toString('base64') !== crc) {
+      throw new S3Error('BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
+    }
+  }
+}
