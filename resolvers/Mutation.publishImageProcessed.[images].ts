@@ -1,0 +1,16 @@
+// publishImageProcessed (IAM, the pipeline only): returns the stored item, so that
+// onImageProcessed subscribers receive it as the pipeline left it.
+import type { Context } from '@aws-appsync/utils';
+import { get } from '@aws-appsync/utils/dynamodb';
+import type { MutationPublishImageProcessedArgs } from '../generated/schema.ts';
+import { raiseDataSourceError } from './shared/errors.ts';
+import type { ImageItem } from './shared/image.ts';
+
+export function request(ctx: Context<MutationPublishImageProcessedArgs>) {
+  return get<ImageItem>({ key: { owner: ctx.args.owner, id: ctx.args.id } });
+}
+
+export function response(ctx: Context): ImageItem | null {
+  raiseDataSourceError(ctx);
+  return (ctx.result as ImageItem | null) ?? null;
+}
