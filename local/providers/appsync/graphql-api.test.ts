@@ -1,0 +1,416 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type InvokeLambda, LambdaDataSource } from './data-sources/lambda.ts';
+import { NoneDataSource } from './data-sources/none.ts';
+import { DataSourceRegistry } from './data-sources/registry.ts';
+import { type ApiResult, GraphqlApi, type PublishEvent } from './graphql-api.ts';
+import type { Caller } from './identity.ts';
+import { type CatalogEntry, ResolverTable } from './resolver-table.ts';
+
+const awsSdl = readFileSync(new URL('../../../aws.graphql', import.meta.url), 'utf8');
+const fixtureSdl = `
+type Query {
+  open: Item
+  forIam: Item @aws_iam
+  admins: String @aws_cognito_user_pools(cognito_groups: ["admins"])
+  secret: Secret @aws_iam @aws_cognito_user_pools
+  echo(date: AWSDate, dateTime: AWSDateTime, time: AWSTime, json: AWSJSON, email: AWSEmail, url: AWSURL,
+       phone: AWSPhone, ip: AWSIPAddress, ts: AWSTimestamp): AWSJSON
+  fail: Item
+  mustExist: Item!
+  pipeline(start: Int!): String
+  shortCircuit: String
+  appended: String
+  items: [Item!]!
+  deep: Nested
+  slow: String
+  context(tag: AWSJSON): Item
+}
+type Nested { child: Nested name: String }
+type Item @aws_cognito_user_pools @aws_iam {
+  id: ID!
+  seen: AWSJSON
+  name: String!
+  internal: String @aws_iam
+  label: String
+}
+type Secret { value: String }
+type Mutation { publish(id: ID!): Item @aws_iam }
+type Subscription {
+  onPublish(id: ID): Item @aws_subscribe(mutations: ["publish"]) @aws_iam @aws_cognito_user_pools
+}
+`;
+
+const none = (payload: string) => `
+  export function request(ctx) { return { payload: ${payload} }; }
+  export function response(ctx) { return ctx.result; }`;
+
+const code: Record<string, string> = {
+  open: none(`{ id: '1', name: 'one', internal: 'x', label: ctx.identity.sub }`),
+  forIam: none(`{ id: '2', name: 'two', internal: 'y' }`),
+  admins: none(`'for admins'`),
+  secret: none(`{ value: 'hidden' }`),
+  echo: none('ctx.args'),
+  fail: `import { util } from '@aws-appsync/utils';
+    export function request(ctx) { return { payload: null }; }
+    export function response(ctx) { util.error('It broke', 'Custom', { id: 'x' }, { hint: 'retry' }); }`,
+  mustExist: none(`{ id: '3' }`),
+  pipelineBefore: `export function request(ctx) { ctx.stash.seen = ['before']; return ctx.args.start; }
+    export function response(ctx) { return ctx.stash.seen.join('>') + '=' + ctx.prev.result; }`,
+  addOne: `export function request(ctx) { ctx.stash.seen.push('addOne'); return { payload: ctx.prev.result + 1 }; }
+    export function response(ctx) { return ctx.result; }`,
+  skip: `import { runtime } from '@aws-appsync/utils';
+    export function request(ctx) { ctx.stash.seen.push('skip'); runtime.earlyReturn(ctx.prev.result * 10); }
+    export function response(ctx) { return 'never'; }`,
+  shortCircuit: `import { runtime } from '@aws-appsync/utils';
+    export function request(ctx) { runtime.earlyReturn('early'); }
+    export function response(ctx) { return 'late'; }`,
+  appended: `import { util } from '@aws-appsync/utils';
+    export function request(ctx) { return { payload: 'kept' }; }
+    export function response(ctx) { util.appendError('Careful', 'Warning'); return ctx.result; }`,
+  items: none(`[{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }, { id: 'c', name: 'C' }]`),
+  label: `export function request(ctx) { return { operation: 'BatchInvoke', payload: { id: ctx.source.id } }; }
+    export function response(ctx) { return ctx.result; }`,
+  publish: none(`{ id: ctx.args.id, name: 'published' }`),
+  context:
+    none(`{ id: 'ctx', name: 'context', seen: { args: ctx.args, info: ctx.info, headers: ctx.request.headers,
+    sub: ctx.identity.sub, source: ctx.source } }`),
+  slow: `export function request(ctx) { return { operation: 'Invoke', payload: {} }; }
+    export function response(ctx) { return ctx.result; }`,
+  onPublish: `import { util, extensions } from '@aws-appsync/utils';
+    export function request(ctx) { return { payload: null }; }
+    export function response(ctx) {
+      extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter({ id: { eq: ctx.args.id } }));
+      return null;
+    }`,
+};
+
+const unit = (
+  typeName: string,
+  fieldName: string,
+  dataSource = 'none',
+  extra: Partial<CatalogEntry> = {},
+) => ({
+  typeName,
+  fieldName,
+  kind: 'unit' as const,
+  dataSource,
+  functions: [],
+  source: fieldName,
+  ...extra,
+});
+
+const entries: CatalogEntry[] = [
+  ...[
+    'open',
+    'forIam',
+    'admins',
+    'secret',
+    'echo',
+    'fail',
+    'mustExist',
+    'shortCircuit',
+    'appended',
+    'items',
+  ].map((f) => unit('Query', f)),
+  {
+    typeName: 'Query',
+    fieldName: 'pipeline',
+    kind: 'pipeline',
+    functions: [
+      { name: 'addOne', dataSource: 'none', source: 'addOne' },
+      { name: 'skip', dataSource: 'none', source: 'skip' },
+      { name: 'addOne', dataSource: 'none', source: 'addOne' },
+    ],
+    source: 'pipelineBefore',
+  },
+  unit('Item', 'label', 'labels', { maxBatchSize: 2 }),
+  unit('Query', 'slow', 'slowLambda'),
+  unit('Query', 'context'),
+  unit('Mutation', 'publish'),
+  unit('Subscription', 'onPublish'),
+];
+
+const batches: unknown[][] = [];
+const invokeLabels: InvokeLambda = async (_name, payload) => {
+  batches.push(payload as unknown[]);
+  return (payload as Array<{ id: string }>).map((p) => `label-${p.id}`);
+};
+
+const cognito = (groups: string[] | null = null): Caller => ({
+  mode: 'AMAZON_COGNITO_USER_POOLS',
+  identity: {
+    sub: 'user-1',
+    issuer: 'http://127.0.0.1/pool',
+    username: 'user-1',
+    claims: { sub: 'user-1' },
+    sourceIp: [],
+    defaultAuthStrategy: 'ALLOW',
+    groups,
+  },
+});
+const iam: Caller = {
+  mode: 'AWS_IAM',
+  identity: {
+    accountId: '000000000000',
+    cognitoIdentityPoolId: null,
+    cognitoIdentityId: null,
+    sourceIp: [],
+    username: 'AROA:pipeline',
+    userArn: 'arn:aws:sts::000000000000:assumed-role/pipeline/pipeline',
+    cognitoIdentityAuthType: null,
+    cognitoIdentityAuthProvider: null,
+  },
+};
+
+/** A function that answers after the request's time limit (AppSync's is 30 s; the fixture's 100 ms). */
+const slowLambda: InvokeLambda = () => new Promise((resolve) => setTimeout(() => resolve('late'), 400));
+
+let table: ResolverTable;
+let dataSources: DataSourceRegistry;
+let api: GraphqlApi;
+const run = (
+  query: string,
+  caller: Caller = cognito(),
+  variables: Record<string, unknown> = {},
+): Promise<ApiResult> => api.execute({ query, variables, caller, headers: {} });
+
+beforeAll(async () => {
+  table = new ResolverTable({ list: () => entries, bundle: (source) => code[source] ?? '' });
+  const report = await table.load();
+  expect(report.failures).toEqual([]);
+  dataSources = new DataSourceRegistry()
+    .add(new NoneDataSource('none'))
+    .add(new LambdaDataSource('labels', 'label-function', invokeLabels))
+    .add(new LambdaDataSource('slowLambda', 'slow-function', slowLambda));
+  api = new GraphqlApi({
+    schemaSdl: `${awsSdl}\n${fixtureSdl}`,
+    resolvers: table,
+    dataSources,
+    limits: { queryDepth: 4 },
+  });
+});
+
+describe('auth directives', () => {
+  it('lets only the default mode (Cognito) read a field with no directive on it or its type', async () => {
+    expect(await run('{ secret { value } }', cognito())).toEqual({ data: { secret: { value: 'hidden' } } });
+    const denied = await run('{ secret { value } }', iam);
+    expect(denied.data).toEqual({ secret: { value: null } });
+    expect(denied.errors?.map((e) => e.message)).toEqual(['Not Authorized to access value on type Secret']);
+  });
+
+  it('replaces the type-level modes with the field-level ones', async () => {
+    const asUser = await run('{ open { id internal } }');
+    expect(asUser.data).toEqual({ open: { id: '1', internal: null } });
+    expect(asUser.errors?.[0]).toMatchObject({ path: ['open', 'internal'], errorType: 'Unauthorized' });
+    const asIam = await run('{ forIam { id internal } }', iam);
+    expect(asIam).toEqual({ data: { forIam: { id: '2', internal: 'y' } } });
+    const userOnIamField = await run('{ forIam { id } }');
+    expect(userOnIamField.errors?.[0]?.message).toBe('Not Authorized to access forIam on type Query');
+  });
+
+  it('requires one of the cognito_groups', async () => {
+    expect((await run('{ admins }', cognito(['users']))).errors?.[0]?.errorType).toBe('Unauthorized');
+    expect((await run('{ admins }', cognito(null))).errors?.[0]?.errorType).toBe('Unauthorized');
+    expect(await run('{ admins }', cognito(['users', 'admins']))).toEqual({ data: { admins: 'for admins' } });
+  });
+});
+
+describe('errors', () => {
+  it("reports util.error in AppSync's shape and nulls the field", async () => {
+    expect(await run('query {\n  fail { id }\n}')).toEqual({
+      data: { fail: null },
+      errors: [
+        {
+          path: ['fail'],
+          data: { id: 'x' },
+          errorType: 'Custom',
+          errorInfo: { hint: 'retry' },
+          locations: [{ line: 2, column: 3, sourceName: null }],
+          message: 'It broke',
+        },
+      ],
+    });
+  });
+
+  it('bubbles a null in a non-null field up to the nearest nullable parent', async () => {
+    const result = await run('{ mustExist { id name } }');
+    expect(result.data).toBeNull();
+    expect(result.errors?.[0]).toMatchObject({ path: ['mustExist', 'name'], errorType: null });
+  });
+
+  it('keeps the value of a field that appended an error', async () => {
+    expect(await run('{ appended }')).toEqual({
+      data: { appended: 'kept' },
+      errors: [
+        {
+          path: ['appended'],
+          data: null,
+          errorType: 'Warning',
+          errorInfo: null,
+          locations: [{ line: 1, column: 3, sourceName: null }],
+          message: 'Careful',
+        },
+      ],
+    });
+  });
+
+  it('refuses a query deeper than the depth limit without running it', async () => {
+    const result = await run('{ deep { child { child { child { name } } } } }');
+    expect(result).toEqual({
+      data: null,
+      errors: [expect.objectContaining({ errorType: 'QueryDepthLimitReached' })],
+    });
+  });
+
+  it('stops a request that runs past the execution time limit', async () => {
+    const limited = new GraphqlApi({
+      schemaSdl: `${awsSdl}\n${fixtureSdl}`,
+      resolvers: table,
+      dataSources,
+      limits: { executionMs: 100 },
+    });
+    const result = await limited.execute({ query: '{ slow }', caller: cognito(), headers: {} });
+    expect(result).toEqual({
+      data: null,
+      errors: [expect.objectContaining({ errorType: 'ExecutionTimeout', message: 'Execution timed out.' })],
+    });
+  });
+
+  it('answers a document that does not validate with errors and no data', async () => {
+    const result = await run('{ nope }');
+    expect(result.data).toBeNull();
+    expect(result.errors?.[0]).toMatchObject({
+      path: null,
+      locations: [{ line: 1, column: 3, sourceName: null }],
+    });
+  });
+});
+
+describe('resolvers', () => {
+  it('runs a pipeline: before → functions with ctx.prev.result and a shared stash → after; earlyReturn skips a step', async () => {
+    expect(await run('{ pipeline(start: 1) }')).toEqual({
+      data: { pipeline: 'before>addOne>skip>addOne=21' },
+    });
+  });
+
+  it('builds ctx per field: parsed AWSJSON args, identity, headers and the selection set', async () => {
+    const result = await api.execute({
+      query: 'query Q($tag: AWSJSON) { context(tag: $tag) { id seen alias: name ... on Item { label } } }',
+      variables: { tag: '{"k":[1]}' },
+      caller: cognito(),
+      headers: { 'x-trace': 'abc' },
+    });
+    const seen = JSON.parse(String((result.data as { context: { seen: string } }).context.seen));
+    expect(seen).toEqual({
+      args: { tag: { k: [1] } },
+      info: {
+        fieldName: 'context',
+        parentTypeName: 'Query',
+        variables: { tag: '{"k":[1]}' },
+        selectionSetList: ['id', 'seen', 'alias', 'label'],
+        selectionSetGraphQL: '{\n  id\n  seen\n  alias: name\n  ... on Item {\n    label\n  }\n}',
+      },
+      headers: { 'x-trace': 'abc' },
+      sub: 'user-1',
+      source: null,
+    });
+  });
+
+  it('returns an early value from a unit request without calling the response', async () => {
+    expect(await run('{ shortCircuit }')).toEqual({ data: { shortCircuit: 'early' } });
+  });
+
+  it('batches a Lambda field across list items up to maxBatchSize', async () => {
+    batches.length = 0;
+    expect(await run('{ items { label } }')).toEqual({
+      data: { items: [{ label: 'label-a' }, { label: 'label-b' }, { label: 'label-c' }] },
+    });
+    expect(batches).toEqual([[{ id: 'a' }, { id: 'b' }], [{ id: 'c' }]]);
+  });
+
+  it('publishes what the mutation caller selected to the subscriptions listing the mutation', async () => {
+    const events: PublishEvent[] = [];
+    api.events.on('publish', (event) => events.push(event));
+    await run('mutation { renamed: publish(id: "7") { ident: id } }', iam);
+    await run('mutation { publish(id: "8") { id } }', cognito());
+    expect(events).toEqual([
+      {
+        subscriptionField: 'onPublish',
+        mutationField: 'publish',
+        value: { id: '7' },
+        selectionSet: '{\n  ident: id\n}',
+      },
+    ]);
+  });
+
+  it("runs a subscription's resolver at start and returns the filter it set", async () => {
+    const start = await api.startSubscription({
+      query: 'subscription ($id: ID) { onPublish(id: $id) { id name } }',
+      variables: { id: '9' },
+      caller: cognito(),
+      headers: {},
+    });
+    expect(start).toMatchObject({
+      ok: true,
+      subscriptionField: 'onPublish',
+      arguments: { id: '9' },
+      filter: { filterGroup: [{ filters: [{ fieldName: 'id', operator: 'eq', value: '9' }] }] },
+    });
+    const denied = await api.startSubscription({
+      query: 'subscription { onPublish { id internal } }',
+      caller: cognito(),
+      headers: {},
+    });
+    expect(denied).toEqual({ ok: false, errors: [expect.objectContaining({ errorType: 'Unauthorized' })] });
+  });
+});
+
+describe('AWS scalars', () => {
+  const echo = `query ($date: AWSDate, $dateTime: AWSDateTime, $time: AWSTime, $json: AWSJSON, $email: AWSEmail,
+    $url: AWSURL, $phone: AWSPhone, $ip: AWSIPAddress, $ts: AWSTimestamp) {
+    echo(date: $date, dateTime: $dateTime, time: $time, json: $json, email: $email, url: $url, phone: $phone, ip: $ip, ts: $ts)
+  }`;
+
+  it('accepts the values AppSync accepts, parses AWSJSON input and serializes AWSJSON output', async () => {
+    const variables = {
+      date: '2026-11-24+01:00',
+      dateTime: '2026-11-24T01:02:03.456Z',
+      time: '23:59:59.999',
+      json: '{"a":[1,2]}',
+      email: 'ada@example.com',
+      url: 'https://example.com/a/b?c=d',
+      phone: '+1 555-010-0199',
+      ip: '10.0.0.0/8',
+      ts: 1764000000,
+    };
+    const result = await run(echo, cognito(), variables);
+    expect(result.errors).toBeUndefined();
+    expect(JSON.parse(String((result.data as { echo: string }).echo))).toEqual({
+      ...variables,
+      json: { a: [1, 2] },
+    });
+  });
+
+  it.each([
+    ['date', '2026-02-30'],
+    ['dateTime', '2026-11-24T01:02:03'],
+    ['time', '24:00:00'],
+    ['json', '{not json'],
+    ['email', 'not-an-email'],
+    ['url', 'example.com/no-scheme'],
+    ['phone', 'call me'],
+    ['ip', '300.1.1.1'],
+    ['ts', 1.5],
+  ])('refuses an invalid %s (%s)', async (name, value) => {
+    const result = await run(echo, cognito(), { [name]: value });
+    expect(result.data).toBeNull();
+    expect(result.errors?.[0]?.message).toContain(`$${name}`);
+  });
+
+  it('refuses an AWSTimestamp given as a string literal', async () => {
+    const result = await run('{ echo(ts: "1764000000") }');
+    expect(result.data).toBeNull();
+    expect(result.errors).toHaveLength(1);
+  });
+});

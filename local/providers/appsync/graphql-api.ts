@@ -1,0 +1,462 @@
+/**
+ * The GraphQL API itself, transport-free: graphql-js over the AppSync schema, every field guarded by
+ * the auth directives and resolved by its APPSYNC_JS resolver (or by property), AppSync's error
+ * format and limits, and the mutation → subscription publish hook.
+ */
+import { EventEmitter } from 'node:events';
+import {
+  buildSchema,
+  type DocumentNode,
+  defaultFieldResolver,
+  type ExecutionResult,
+  execute,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLError,
+  type GraphQLField,
+  type GraphQLFieldResolver,
+  GraphQLObjectType,
+  type GraphQLSchema,
+  getArgumentValues,
+  getNamedType,
+  getOperationAST,
+  getVariableValues,
+  Kind,
+  type OperationDefinitionNode,
+  parse,
+  print,
+  responsePathAsArray,
+  type SelectionSetNode,
+  validate,
+} from 'graphql';
+import { mayAccess } from './auth-rules.ts';
+import type { DataSourceRegistry } from './data-sources/registry.ts';
+import {
+  type AppSyncError,
+  AppSyncFieldError,
+  formatError,
+  formatLocations,
+  unauthorizedField,
+} from './errors.ts';
+import type { Caller } from './identity.ts';
+import type { ResolverTable } from './resolver-table.ts';
+import { type RequestScope, runResolver } from './run-resolver.ts';
+import type { ContextInit, SubscriptionFilterJson } from './runtime/index.ts';
+import { applyAwsScalars } from './scalars.ts';
+import { byFieldName, collectFields, selectionSetGraphQL, selectionSetList } from './selection.ts';
+
+export interface Limits {
+  /** AppSync stops a request after 30 s. */
+  executionMs: number;
+  /** Deepest field nesting allowed (AppSync's queryDepthLimit); 0 = no limit. */
+  queryDepth: number;
+  /** AppSync's resolverCountLimit. */
+  maxResolverCount: number;
+}
+
+export const defaultLimits: Limits = { executionMs: 30_000, queryDepth: 75, maxResolverCount: 10_000 };
+
+export interface OperationRequest {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+}
+
+export interface CallInput extends OperationRequest {
+  caller: Caller;
+  /** Request headers, names lower-cased (`ctx.request.headers`). */
+  headers: Record<string, string>;
+  domainName?: string | null;
+}
+
+export interface ApiResult {
+  data?: unknown;
+  errors?: AppSyncError[];
+}
+
+/** A listed mutation returned non-null: subscribers of `subscriptionField` receive `value`. */
+export interface PublishEvent {
+  subscriptionField: string;
+  mutationField: string;
+  /** What the mutation's caller selected, keyed by field names (aliases undone). */
+  value: unknown;
+  /** The mutation's selection set for that field, as written. */
+  selectionSet: string;
+}
+
+export interface InvalidateEvent {
+  subscriptionField: string;
+  payload: Record<string, unknown>;
+}
+
+export type SubscriptionStart =
+  | {
+      ok: true;
+      subscriptionField: string;
+      responseKey: string;
+      arguments: Record<string, unknown>;
+      document: DocumentNode;
+      selectionSet: SelectionSetNode | undefined;
+      /** Set by the subscription resolver's `extensions.setSubscriptionFilter`, else null. */
+      filter: SubscriptionFilterJson | null;
+      invalidationFilter: SubscriptionFilterJson | null;
+    }
+  | { ok: false; errors: AppSyncError[] };
+
+interface FieldContext {
+  caller: Caller;
+  headers: Record<string, string>;
+  domainName: string | null;
+  variables: Record<string, unknown>;
+  scope: RequestScope;
+}
+
+export interface GraphqlApiOptions {
+  /** The SDL AppSync would see: aws.graphql's declarations, then schema.graphql. */
+  schemaSdl: string;
+  resolvers: ResolverTable;
+  dataSources: DataSourceRegistry;
+  limits?: Partial<Limits>;
+  env?: Record<string, string>;
+}
+
+export class GraphqlApi {
+  readonly schema: GraphQLSchema;
+  readonly limits: Limits;
+  /** Emits `publish` (PublishEvent) and `invalidate` (InvalidateEvent). */
+  readonly events = new EventEmitter<{ publish: [PublishEvent]; invalidate: [InvalidateEvent] }>();
+  /** mutation field → the subscription fields that list it in `@aws_subscribe`. */
+  readonly subscribers = new Map<string, string[]>();
+
+  constructor(private readonly options: GraphqlApiOptions) {
+    this.limits = { ...defaultLimits, ...options.limits };
+    this.schema = buildSchema(options.schemaSdl);
+    applyAwsScalars(this.schema);
+    for (const type of Object.values(this.schema.getTypeMap())) {
+      if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) field.resolve = this.guarded(type, field);
+    }
+    this.indexSubscriptions();
+  }
+
+  async execute(input: CallInput): Promise<ApiResult> {
+    const prepared = this.prepare(input);
+    if ('failed' in prepared) return prepared.failed;
+    const { document, operation } = prepared;
+    if (operation.operation === 'subscription') {
+      return this.fail(
+        'Subscriptions are not supported over HTTP; use the real-time endpoint.',
+        'UnsupportedOperation',
+      );
+    }
+    const scope = this.newScope();
+    const context: FieldContext = {
+      caller: input.caller,
+      headers: input.headers,
+      domainName: input.domainName ?? null,
+      variables: input.variables ?? {},
+      scope,
+    };
+    const run = Promise.resolve(
+      execute({
+        schema: this.schema,
+        document,
+        variableValues: input.variables ?? {},
+        operationName: input.operationName ?? null,
+        contextValue: context,
+      }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.limits.executionMs);
+    });
+    const result = await Promise.race([run, timeout]).finally(() => clearTimeout(timer));
+    if (result === 'timeout') {
+      scope.deadline = 0;
+      return { data: null, errors: [requestLevelError('Execution timed out.', 'ExecutionTimeout')] };
+    }
+    const errors = this.errorsOf(result, scope);
+    if (operation.operation === 'mutation') this.publish(operation, prepared.fragments, result.data, scope);
+    return errors.length > 0 ? { data: result.data ?? null, errors } : { data: result.data ?? null };
+  }
+
+  /** Checks a subscription request and runs its subscription resolver, as a `start` message needs. */
+  async startSubscription(input: CallInput): Promise<SubscriptionStart> {
+    const prepared = this.prepare(input);
+    if ('failed' in prepared) return { ok: false, errors: prepared.failed.errors ?? [] };
+    const { document, operation, fragments } = prepared;
+    const subscriptionType = this.schema.getSubscriptionType();
+    const roots = collectFields(operation.selectionSet, fragments);
+    const root = roots[0];
+    if (operation.operation !== 'subscription' || !subscriptionType || !root || roots.length !== 1) {
+      return {
+        ok: false,
+        errors: [requestLevelError('Expected one subscription field.', 'BadRequestException')],
+      };
+    }
+    const field = subscriptionType.getFields()[root.name.value];
+    if (!field)
+      return {
+        ok: false,
+        errors: [requestLevelError(`Unknown field ${root.name.value}`, 'BadRequestException')],
+      };
+    const denied = this.deniedIn(subscriptionType, root, fragments, input.caller);
+    if (denied) return { ok: false, errors: [requestLevelError(denied.message, 'Unauthorized')] };
+    const variables = getVariableValues(
+      this.schema,
+      operation.variableDefinitions ?? [],
+      input.variables ?? {},
+    );
+    if (variables.errors) return { ok: false, errors: variables.errors.map(formatError) };
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(field, root, variables.coerced);
+    } catch (error) {
+      return { ok: false, errors: [formatError(error as GraphQLError)] };
+    }
+    let filter: SubscriptionFilterJson | null = null;
+    let invalidationFilter: SubscriptionFilterJson | null = null;
+    const resolver = this.options.resolvers.get(subscriptionType.name, field.name);
+    if (resolver) {
+      const scope = this.newScope();
+      const fieldInfo = {
+        fieldName: field.name,
+        parentTypeName: subscriptionType.name,
+        variables: variables.coerced,
+        selectionSetList: [],
+        selectionSetGraphQL: root.selectionSet ? print(root.selectionSet) : '',
+      };
+      try {
+        const run = await runResolver(
+          resolver,
+          this.contextInit(input.caller, input.headers, input.domainName ?? null, args, null, fieldInfo),
+          { path: [root.alias?.value ?? field.name], locations: root.loc ? [root.loc.startToken] : [] },
+          this.options.dataSources,
+          scope,
+        );
+        filter = run.subscriptionFilter ?? null;
+        invalidationFilter = run.invalidationFilter ?? null;
+      } catch (error) {
+        const raised = error instanceof AppSyncFieldError ? error : new AppSyncFieldError(String(error));
+        return { ok: false, errors: [requestLevelError(raised.message, raised.errorType)] };
+      }
+    }
+    return {
+      ok: true,
+      subscriptionField: field.name,
+      responseKey: root.alias?.value ?? field.name,
+      arguments: args,
+      document,
+      selectionSet: root.selectionSet,
+      filter,
+      invalidationFilter,
+    };
+  }
+
+  private prepare(input: OperationRequest):
+    | {
+        document: DocumentNode;
+        operation: OperationDefinitionNode;
+        fragments: Record<string, FragmentDefinitionNode>;
+      }
+    | { failed: ApiResult } {
+    let document: DocumentNode;
+    try {
+      document = parse(input.query);
+    } catch (error) {
+      return { failed: { data: null, errors: [formatError(error as GraphQLError)] } };
+    }
+    const invalid = validate(this.schema, document);
+    if (invalid.length > 0) return { failed: { data: null, errors: invalid.map(formatError) } };
+    const operation = getOperationAST(document, input.operationName ?? undefined);
+    if (!operation)
+      return { failed: this.fail('Unknown or ambiguous operation name.', 'BadRequestException') };
+    const fragments = Object.fromEntries(
+      document.definitions
+        .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+        .map((d) => [d.name.value, d]),
+    );
+    const depth = selectionDepth(operation.selectionSet, fragments, new Set());
+    if (this.limits.queryDepth > 0 && depth > this.limits.queryDepth) {
+      const message = `Query depth ${depth} exceeds the limit of ${this.limits.queryDepth}.`;
+      return { failed: this.fail(message, 'QueryDepthLimitReached') };
+    }
+    return { document, operation, fragments };
+  }
+
+  private fail(message: string, errorType: string): ApiResult {
+    return { data: null, errors: [requestLevelError(message, errorType)] };
+  }
+
+  private newScope(): RequestScope {
+    return {
+      batches: new Map(),
+      appendedErrors: [],
+      invalidations: [],
+      deadline: Date.now() + this.limits.executionMs,
+      resolverCount: 0,
+      maxResolverCount: this.limits.maxResolverCount,
+    };
+  }
+
+  private contextInit(
+    caller: Caller,
+    headers: Record<string, string>,
+    domainName: string | null,
+    args: Record<string, unknown>,
+    source: unknown,
+    info: NonNullable<ContextInit['info']>,
+  ): ContextInit {
+    return {
+      arguments: args,
+      identity: caller.identity as unknown as Record<string, unknown> | null,
+      source: source ?? null,
+      headers,
+      domainName,
+      info,
+      env: this.options.env ?? {},
+      authMode: caller.mode,
+    };
+  }
+
+  /** Every field's resolver: auth first (never data for a denied field), then resolver or property. */
+  private guarded(
+    type: GraphQLObjectType,
+    field: GraphQLField<unknown, unknown>,
+  ): GraphQLFieldResolver<unknown, FieldContext> {
+    return (source, args, context, info) => {
+      if (!mayAccess(type, field, context.caller)) throw unauthorizedField(field.name, type.name);
+      const resolver = this.options.resolvers.get(type.name, field.name);
+      if (!resolver) {
+        const failure = this.options.resolvers.failure(type.name, field.name);
+        if (failure)
+          throw new AppSyncFieldError(
+            `The resolver of ${type.name}.${field.name} failed to load: ${failure}`,
+            'MappingTemplate',
+          );
+        return defaultFieldResolver(source, args, context, info);
+      }
+      const init = this.contextInit(
+        context.caller,
+        context.headers,
+        context.domainName,
+        { ...args },
+        source,
+        {
+          fieldName: field.name,
+          parentTypeName: type.name,
+          variables: context.variables,
+          selectionSetList: selectionSetList(info),
+          selectionSetGraphQL: selectionSetGraphQL(info),
+        },
+      );
+      const position = {
+        path: responsePathAsArray(info.path),
+        locations: info.fieldNodes
+          .flatMap((node) => (node.loc ? [node.loc.startToken] : []))
+          .map((t) => ({
+            line: t.line,
+            column: t.column,
+          })),
+      };
+      return runResolver(resolver, init, position, this.options.dataSources, context.scope).then(
+        (run) => run.value,
+      );
+    };
+  }
+
+  private errorsOf(result: ExecutionResult, scope: RequestScope): AppSyncError[] {
+    const errors = (result.errors ?? []).map(formatError);
+    for (const appended of scope.appendedErrors) {
+      errors.push({
+        path: appended.path,
+        data: appended.error.data ?? null,
+        errorType: appended.error.errorType ?? null,
+        errorInfo: appended.error.errorInfo ?? null,
+        locations: formatLocations(appended.locations),
+        message: appended.error.message,
+      });
+    }
+    return errors;
+  }
+
+  private publish(
+    operation: OperationDefinitionNode,
+    fragments: Record<string, FragmentDefinitionNode>,
+    data: Record<string, unknown> | null | undefined,
+    scope: RequestScope,
+  ): void {
+    for (const field of collectFields(operation.selectionSet, fragments)) {
+      const mutationField = field.name.value;
+      const value = data?.[field.alias?.value ?? mutationField];
+      if (value === null || value === undefined) continue;
+      for (const subscriptionField of this.subscribers.get(mutationField) ?? []) {
+        this.events.emit('publish', {
+          subscriptionField,
+          mutationField,
+          value: byFieldName(value, field.selectionSet, fragments),
+          selectionSet: field.selectionSet ? print(field.selectionSet) : '',
+        });
+      }
+    }
+    for (const invalidation of scope.invalidations) this.events.emit('invalidate', invalidation);
+  }
+
+  /** The first field of a subscription's selection the caller may not read, if any. */
+  private deniedIn(
+    type: GraphQLObjectType,
+    node: FieldNode,
+    fragments: Record<string, FragmentDefinitionNode>,
+    caller: Caller,
+  ): AppSyncFieldError | undefined {
+    if (node.name.value.startsWith('__')) return undefined;
+    const field = type.getFields()[node.name.value];
+    if (!field) return undefined;
+    if (!mayAccess(type, field, caller)) return unauthorizedField(field.name, type.name);
+    const named = getNamedType(field.type);
+    if (!(named instanceof GraphQLObjectType)) return undefined;
+    for (const child of collectFields(node.selectionSet, fragments)) {
+      const denied = this.deniedIn(named, child, fragments, caller);
+      if (denied) return denied;
+    }
+    return undefined;
+  }
+
+  private indexSubscriptions(): void {
+    const subscriptionType = this.schema.getSubscriptionType();
+    for (const field of Object.values(subscriptionType?.getFields() ?? {})) {
+      const directive = field.astNode?.directives?.find((d) => d.name.value === 'aws_subscribe');
+      const mutations = directive?.arguments?.find((a) => a.name.value === 'mutations')?.value;
+      if (mutations?.kind !== Kind.LIST) continue;
+      for (const value of mutations.values) {
+        if (value.kind !== Kind.STRING) continue;
+        this.subscribers.set(value.value, [...(this.subscribers.get(value.value) ?? []), field.name]);
+      }
+    }
+  }
+}
+
+function requestLevelError(message: string, errorType: string | null): AppSyncError {
+  return { path: null, data: null, errorType, errorInfo: null, locations: null, message };
+}
+
+function selectionDepth(
+  selectionSet: SelectionSetNode | undefined,
+  fragments: Record<string, FragmentDefinitionNode>,
+  visiting: Set<string>,
+): number {
+  let deepest = 0;
+  for (const selection of selectionSet?.selections ?? []) {
+    if (selection.kind === Kind.FIELD) {
+      deepest = Math.max(deepest, 1 + selectionDepth(selection.selectionSet, fragments, visiting));
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      deepest = Math.max(deepest, selectionDepth(selection.selectionSet, fragments, visiting));
+    } else if (!visiting.has(selection.name.value)) {
+      const fragment = fragments[selection.name.value];
+      visiting.add(selection.name.value);
+      deepest = Math.max(deepest, selectionDepth(fragment?.selectionSet, fragments, visiting));
+      visiting.delete(selection.name.value);
+    }
+  }
+  return deepest;
+}

@@ -1,0 +1,261 @@
+/**
+ * The local AppSync: `POST /graphql` over the same schema and APPSYNC_JS resolver bundles as the
+ * cloud, with Cognito + IAM (+ optional API key) auth and the DynamoDB, NONE and Lambda data sources.
+ *
+ * LIMITATIONS
+ * - GraphQL validation messages are graphql-js's, not AppSync's (graphql-java) wording.
+ * - No OIDC or Lambda authorizers, no caching, no X-Ray; `@aws_auth` is treated as Cognito.
+ * - DynamoDB: no idempotent-retry read on a failed condition, no `_version`/sync (conflict detection).
+ * - Lambda data sources see `Lambda:Unhandled` for every function error, as APPSYNC_JS does.
+ * - The real-time WebSocket protocol lives elsewhere; this module exposes its hooks
+ *   (`authenticate`, `startSubscription`, `onPublish`).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { names } from '../../../infra/names.ts';
+import { bundleResolverCode, listResolvers } from '../../../resolvers/catalog.ts';
+import type { LocalConfig } from '../../config.ts';
+import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
+import { Authenticator, type CognitoTrust, type Headers, type RequestParts } from './authenticate.ts';
+import { DynamoDbDataSource } from './data-sources/dynamodb.ts';
+import { type InvokeLambda, LambdaDataSource } from './data-sources/lambda.ts';
+import { NoneDataSource } from './data-sources/none.ts';
+import { DataSourceRegistry } from './data-sources/registry.ts';
+import { requestError } from './errors.ts';
+import {
+  type CallInput,
+  GraphqlApi,
+  type InvalidateEvent,
+  type Limits,
+  type PublishEvent,
+  type SubscriptionStart,
+} from './graphql-api.ts';
+import { type Caller, UnauthorizedRequest } from './identity.ts';
+import { type LoadReport, type ResolverSource, ResolverTable } from './resolver-table.ts';
+
+export type { Caller, InvalidateEvent, LoadReport, PublishEvent, SubscriptionStart };
+
+const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** aws.graphql (what AppSync predeclares) followed by the API's schema. */
+export function readAppSyncSchema(root = repositoryRoot): string {
+  return `${readFileSync(join(root, 'aws.graphql'), 'utf8')}\n${readFileSync(join(root, 'schema.graphql'), 'utf8')}`;
+}
+
+export interface AppSyncProviderOptions {
+  config: LocalConfig;
+  /** DynamoDB Local's endpoint; a function when it is known only once DynamoDB has started. */
+  dynamodbEndpoint?: string | (() => string);
+  /** Or a client to use (the DynamoDB provider's `client`, keep-alive included); read at each call. */
+  dynamodbClient?: () => DynamoDBClient;
+  invokeLambda: InvokeLambda;
+  /** The user pool whose tokens are accepted (the Cognito provider fits). */
+  cognito: CognitoTrust;
+  /** Accepted `x-api-key` values; the API key mode is off without them. */
+  apiKeys?: readonly string[];
+  /** Where resolvers come from; the catalog under `resolvers/` by default. */
+  resolvers?: ResolverSource;
+  /** The schema SDL; aws.graphql + schema.graphql by default. */
+  schemaSdl?: string;
+  limits?: Partial<Limits>;
+  /** Largest request body accepted. AppSync does not document one; 1 MiB is generous for this API. */
+  maxRequestBytes?: number;
+  log?: (line: string) => void;
+}
+
+export type Authentication = { ok: true; caller: Caller } | { ok: false; errorType: string; message: string };
+
+export class AppSyncProvider implements Provider {
+  readonly name = 'appsync';
+  readonly api: GraphqlApi;
+  private readonly table: ResolverTable;
+  private readonly dataSources = new DataSourceRegistry();
+  private readonly authenticator: Authenticator;
+  private client: DynamoDBClient | undefined;
+  private started = false;
+  private lastReport: LoadReport | undefined;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: AppSyncProviderOptions) {
+    this.log = options.log ?? ((line) => console.info(line));
+    this.table = new ResolverTable(
+      options.resolvers ?? { list: () => listResolvers(), bundle: (source) => bundleResolverCode(source) },
+    );
+    const { config } = options;
+    this.authenticator = new Authenticator({
+      cognito: options.cognito,
+      credentials: { [config.credentials.accessKeyId]: config.credentials.secretAccessKey },
+      accountId: config.accountId,
+      ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}),
+    });
+    const dynamodb = () => {
+      const client = options.dynamodbClient?.() ?? this.client;
+      if (!client) throw new Error('the AppSync provider is not started');
+      return client;
+    };
+    this.dataSources
+      .add(new DynamoDbDataSource(names.dataSources.images, names.table, dynamodb))
+      .add(new NoneDataSource(names.dataSources.none))
+      .add(
+        new LambdaDataSource(
+          names.dataSources.createUpload,
+          names.functions.createUpload,
+          options.invokeLambda,
+        ),
+      )
+      .add(
+        new LambdaDataSource(
+          names.dataSources.deleteImage,
+          names.functions.deleteImage,
+          options.invokeLambda,
+        ),
+      )
+      .add(new LambdaDataSource(names.dataSources.signUrls, names.functions.signUrls, options.invokeLambda));
+    this.api = new GraphqlApi({
+      schemaSdl: options.schemaSdl ?? readAppSyncSchema(),
+      resolvers: this.table,
+      dataSources: this.dataSources,
+      ...(options.limits ? { limits: options.limits } : {}),
+    });
+  }
+
+  async start(): Promise<void> {
+    const { dynamodbEndpoint, config } = this.options;
+    if (dynamodbEndpoint !== undefined) {
+      const endpoint = typeof dynamodbEndpoint === 'function' ? dynamodbEndpoint() : dynamodbEndpoint;
+      // DynamoDB Local refuses access key ids with anything but letters and digits.
+      const accessKeyId = config.credentials.accessKeyId.replace(/[^A-Za-z0-9]/g, '') || 'local';
+      const credentials = { ...config.credentials, accessKeyId };
+      this.client = new DynamoDBClient({ endpoint, region: config.region, credentials });
+    } else if (!this.options.dynamodbClient) {
+      throw new Error('the AppSync provider needs dynamodbEndpoint or dynamodbClient');
+    }
+    this.started = true;
+    await this.load();
+  }
+
+  async stop(): Promise<void> {
+    this.client?.destroy();
+    this.client = undefined;
+    this.started = false;
+  }
+
+  /** State lives in DynamoDB; nothing to forget here. */
+  async reset(): Promise<void> {}
+
+  health(): ProviderHealth {
+    if (!this.started || !this.lastReport) return { ready: false, detail: 'not started' };
+    const { loaded, failures } = this.lastReport;
+    if (failures.length === 0) return { ready: true, detail: `${loaded.length} resolvers` };
+    return {
+      ready: true,
+      detail: `${loaded.length} resolvers; failing: ${failures.map((f) => f.resolver).join(', ')}`,
+    };
+  }
+
+  /** (Re)loads every resolver; a resolver whose new bundle fails keeps its last good code. */
+  async load(): Promise<LoadReport> {
+    const report = await this.table.load();
+    for (const failure of report.failures)
+      this.log(`[appsync] resolver ${failure.resolver} failed to load: ${failure.message}`);
+    this.lastReport = report;
+    return report;
+  }
+
+  /** Authenticates a header set (HTTP, or a real-time `connect`/`start` authorization object). */
+  async authenticate(headers: Headers, request?: RequestParts): Promise<Authentication> {
+    try {
+      return { ok: true, caller: await this.authenticator.authenticate(headers, request) };
+    } catch (error) {
+      if (error instanceof UnauthorizedRequest)
+        return { ok: false, errorType: error.errorType, message: error.message };
+      throw error;
+    }
+  }
+
+  /** Calls `listener` for every publish a mutation listed in `@aws_subscribe` causes; returns an unsubscribe. */
+  onPublish(listener: (event: PublishEvent) => void): () => void {
+    this.api.events.on('publish', listener);
+    return () => this.api.events.off('publish', listener);
+  }
+
+  onInvalidate(listener: (event: InvalidateEvent) => void): () => void {
+    this.api.events.on('invalidate', listener);
+    return () => this.api.events.off('invalidate', listener);
+  }
+
+  /** Validates a subscription and runs its resolver (filters), as a real-time `start` needs. */
+  startSubscription(input: CallInput): Promise<SubscriptionStart> {
+    return this.api.startSubscription(input);
+  }
+
+  async handle({ req, res, url, body }: EdgeRequest): Promise<void> {
+    const send = (status: number, payload: unknown) => {
+      const text = JSON.stringify(payload);
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=UTF-8',
+        'content-length': Buffer.byteLength(text),
+      });
+      res.end(text);
+    };
+    if (url.pathname !== '/graphql') {
+      send(404, requestError('NotFoundException', `No route for ${url.pathname}`));
+      return;
+    }
+    if (req.method !== 'POST') {
+      send(405, requestError('BadRequestException', 'Only POST is supported on /graphql'));
+      return;
+    }
+    const maxBytes = this.options.maxRequestBytes ?? 1024 * 1024;
+    if (body.length > maxBytes) {
+      send(413, requestError('PayloadTooLargeException', `The request body exceeds ${maxBytes} bytes.`));
+      return;
+    }
+    const headers = lowerCaseHeaders(req.headers);
+    const sourceIp = req.socket.remoteAddress;
+    const auth = await this.authenticate(req.headers, {
+      method: req.method,
+      url,
+      body,
+      ...(sourceIp ? { sourceIp } : {}),
+    });
+    if (!auth.ok) {
+      send(401, requestError(auth.errorType, auth.message));
+      return;
+    }
+    let operation: { query?: unknown; variables?: unknown; operationName?: unknown };
+    try {
+      operation = JSON.parse(body.toString('utf8')) as typeof operation;
+    } catch {
+      send(400, requestError('MalformedHttpRequestException', 'The request body is not valid JSON.'));
+      return;
+    }
+    if (typeof operation?.query !== 'string') {
+      send(400, requestError('MalformedHttpRequestException', 'The request body has no "query" string.'));
+      return;
+    }
+    const result = await this.api.execute({
+      query: operation.query,
+      variables: isRecord(operation.variables) ? operation.variables : {},
+      operationName: typeof operation.operationName === 'string' ? operation.operationName : null,
+      caller: auth.caller,
+      headers,
+      domainName: headers.host ?? null,
+    });
+    send(200, result);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function lowerCaseHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return out;
+}

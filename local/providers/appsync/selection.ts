@@ -1,0 +1,86 @@
+/** Selection-set views AppSync gives resolvers (`ctx.info`) and the publish hook needs. */
+import {
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLResolveInfo,
+  Kind,
+  print,
+  type SelectionSetNode,
+} from 'graphql';
+
+type Fragments = Record<string, FragmentDefinitionNode>;
+
+/** The fields of a selection set, fragments expanded, each once per response key. */
+function fieldsOf(selectionSet: SelectionSetNode | undefined, fragments: Fragments): FieldNode[] {
+  const fields: FieldNode[] = [];
+  for (const selection of selectionSet?.selections ?? []) {
+    if (selection.kind === Kind.FIELD) fields.push(selection);
+    else if (selection.kind === Kind.INLINE_FRAGMENT)
+      fields.push(...fieldsOf(selection.selectionSet, fragments));
+    else {
+      const fragment = fragments[selection.name.value];
+      if (fragment) fields.push(...fieldsOf(fragment.selectionSet, fragments));
+    }
+  }
+  return fields;
+}
+
+function responseKey(field: FieldNode): string {
+  return field.alias?.value ?? field.name.value;
+}
+
+/** `ctx.info.selectionSetList`: response keys (aliases win), nested ones joined with `/`. */
+export function selectionSetList(info: GraphQLResolveInfo): string[] {
+  const list: string[] = [];
+  const walk = (selectionSet: SelectionSetNode | undefined, prefix: string) => {
+    for (const field of fieldsOf(selectionSet, info.fragments)) {
+      const path = `${prefix}${responseKey(field)}`;
+      if (!list.includes(path)) list.push(path);
+      walk(field.selectionSet, `${path}/`);
+    }
+  };
+  for (const node of info.fieldNodes) walk(node.selectionSet, '');
+  return list;
+}
+
+/** `ctx.info.selectionSetGraphQL`: the field's selection set as written (fragments not merged). */
+export function selectionSetGraphQL(info: GraphQLResolveInfo): string {
+  const selectionSet = info.fieldNodes[0]?.selectionSet;
+  return selectionSet ? print(selectionSet) : '';
+}
+
+/**
+ * A response value re-keyed from response keys (aliases) to field names, so a mutation's result
+ * can be projected onto a subscriber's own selection set.
+ */
+export function byFieldName(
+  value: unknown,
+  selectionSet: SelectionSetNode | undefined,
+  fragments: Fragments,
+): unknown {
+  if (value === null || value === undefined || !selectionSet) return value;
+  if (Array.isArray(value)) return value.map((item) => byFieldName(item, selectionSet, fragments));
+  if (typeof value !== 'object') return value;
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const field of fieldsOf(selectionSet, fragments)) {
+    const key = responseKey(field);
+    if (!(key in source)) continue;
+    const projected = byFieldName(source[key], field.selectionSet, fragments);
+    const existing = out[field.name.value];
+    // The same field selected twice under different aliases: merge what each selected.
+    out[field.name.value] =
+      existing &&
+      typeof existing === 'object' &&
+      projected &&
+      typeof projected === 'object' &&
+      !Array.isArray(projected)
+        ? { ...(existing as object), ...(projected as object) }
+        : projected;
+  }
+  return out;
+}
+
+export function collectFields(selectionSet: SelectionSetNode | undefined, fragments: Fragments): FieldNode[] {
+  return fieldsOf(selectionSet, fragments);
+}

@@ -1,0 +1,225 @@
+/**
+ * Local Cognito user pools: cognito-local 5.3 in process, plus what Amplify needs that it lacks.
+ *
+ * LIMITATIONS
+ * - No USER_SRP_AUTH: clients sign in with `authFlowType: 'USER_PASSWORD_AUTH'`.
+ * - GetTokensFromRefreshToken is mapped onto InitiateAuth REFRESH_TOKEN_AUTH (no rotation).
+ * - No GlobalSignOut, no hosted UI, no triggers; one fixed RS256 signing key (cognito-local's).
+ * - Confirmation codes are never e-mailed: they are printed and readable through `codes()`.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { CognitoError } from 'cognito-local/lib/errors.js';
+import cognitoPublicKey from 'cognito-local/lib/keys/cognitoLocal.public.json' with { type: 'json' };
+import { decodeJwt, type JSONWebKeySet } from 'jose';
+import { names } from '../../../infra/names.ts';
+import type { LocalConfig } from '../../config.ts';
+import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
+import { type CognitoServices, createCognitoServices, type DeliveredCode } from './services.ts';
+
+const targetPrefix = 'AWSCognitoIdentityProviderService.';
+
+export interface CognitoProviderOptions {
+  config: LocalConfig;
+  /** `http://host:port` the tokens' `iss` starts with; defaults to the edge's address from config. */
+  issuerDomain?: string;
+  /** Where sign-up codes are printed; `console.info` unless given. */
+  log?: (line: string) => void;
+}
+
+export class CognitoProvider implements Provider {
+  readonly name = 'cognito-idp';
+  readonly jwks: JSONWebKeySet = { keys: [cognitoPublicKey.jwk] };
+  private services: CognitoServices | undefined;
+  private readonly tokenConfig: { IssuerDomain: string };
+  private readonly delivered: DeliveredCode[] = [];
+  private ids: { userPoolId: string; clientId: string } | undefined;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: CognitoProviderOptions) {
+    const { host, port } = options.config;
+    this.tokenConfig = { IssuerDomain: options.issuerDomain ?? `http://${host}:${port}` };
+    this.log = options.log ?? ((line) => console.info(line));
+  }
+
+  /** Changes the tokens' issuer domain (the edge learns its port only once it listens). */
+  setIssuerDomain(domain: string): void {
+    this.tokenConfig.IssuerDomain = domain.replace(/\/$/, '');
+  }
+
+  get userPoolId(): string {
+    return this.started().userPoolId;
+  }
+
+  get clientId(): string {
+    return this.started().clientId;
+  }
+
+  /** The `iss` claim of every token this pool issues. */
+  get issuer(): string {
+    return `${this.tokenConfig.IssuerDomain}/${this.userPoolId}`;
+  }
+
+  get jwksUrl(): string {
+    return `${this.issuer}/.well-known/jwks.json`;
+  }
+
+  /** Every confirmation code delivered since start, oldest first. */
+  codes(): DeliveredCode[] {
+    return [...this.delivered];
+  }
+
+  async start(): Promise<void> {
+    const dataDir = path.join(this.options.config.dataDir, 'cognito');
+    await mkdir(dataDir, { recursive: true });
+    this.services = await createCognitoServices({
+      dataDir,
+      tokenConfig: this.tokenConfig,
+      onCode: (code) => {
+        this.delivered.push(code);
+        this.log(`[cognito] confirmation code for ${code.destination}: ${code.code}`);
+      },
+    });
+    this.ids = await this.ensurePool();
+  }
+
+  async stop(): Promise<void> {
+    this.services = undefined;
+  }
+
+  /** Deletes every user; the pool and its client keep their ids, so issued configs stay valid. */
+  async reset(): Promise<void> {
+    const UserPoolId = this.userPoolId;
+    const { Users = [] } = (await this.run('ListUsers', { UserPoolId })) as {
+      Users?: Array<{ Username: string }>;
+    };
+    for (const user of Users) await this.run('AdminDeleteUser', { UserPoolId, Username: user.Username });
+    this.delivered.length = 0;
+  }
+
+  health(): ProviderHealth {
+    return this.ids ? { ready: true } : { ready: false, detail: 'not started' };
+  }
+
+  async handle({ req, res, url, body }: EdgeRequest): Promise<void> {
+    const send = (status: number, payload: unknown, type = 'application/x-amz-json-1.1') => {
+      res.writeHead(status, { 'content-type': type, 'access-control-allow-origin': '*' });
+      res.end(JSON.stringify(payload));
+    };
+    if (req.method === 'GET' && url.pathname.endsWith('/.well-known/jwks.json')) {
+      send(200, this.jwks, 'application/json');
+      return;
+    }
+    const target = String(req.headers['x-amz-target'] ?? '');
+    if (!target.startsWith(targetPrefix)) {
+      send(400, { __type: 'UnknownOperationException', message: `Unknown target "${target}"` });
+      return;
+    }
+    let input: Record<string, unknown>;
+    try {
+      input = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as Record<string, unknown>);
+    } catch {
+      send(400, { __type: 'SerializationException', message: 'The request body is not valid JSON' });
+      return;
+    }
+    const result = await this.call(target.slice(targetPrefix.length), input);
+    if ('error' in result) send(result.status, result.error);
+    else send(200, result.output);
+  }
+
+  /** Runs one operation as the wire does: AWS error shape on failure, never a throw. */
+  async call(
+    operation: string,
+    input: Record<string, unknown>,
+  ): Promise<{ output: unknown } | { status: number; error: { __type: string; message: string } }> {
+    try {
+      return { output: await this.run(operation, input) };
+    } catch (error) {
+      if (error instanceof CognitoError) {
+        return { status: 400, error: cognitoError(operation, error.code, error.message) };
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      return { status: 500, error: { __type: 'InternalErrorException', message } };
+    }
+  }
+
+  private async run(operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const services = this.services;
+    if (!services) throw new Error('the Cognito provider is not started');
+    if (operation === 'GetTokensFromRefreshToken') return this.tokensFromRefreshToken(services, input);
+    const output = await services.operation(operation)(input);
+    if (operation === 'SignUp' && this.options.config.autoConfirm && output.UserConfirmed !== true) {
+      const UserPoolId = this.started().userPoolId;
+      await services.operation('AdminConfirmSignUp')({ UserPoolId, Username: input.Username });
+      return { ...output, UserConfirmed: true };
+    }
+    return output;
+  }
+
+  /** Amplify v6 refreshes with this operation, which cognito-local lacks. */
+  private async tokensFromRefreshToken(
+    services: CognitoServices,
+    input: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    const refreshed = await services.operation('InitiateAuth')({
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      ClientId: input.ClientId,
+      AuthParameters: { REFRESH_TOKEN: input.RefreshToken },
+    });
+    const result = (refreshed.AuthenticationResult ?? {}) as { AccessToken?: string; IdToken?: string };
+    const exp = result.AccessToken ? decodeJwt(result.AccessToken).exp : undefined;
+    return {
+      AuthenticationResult: {
+        AccessToken: result.AccessToken,
+        IdToken: result.IdToken,
+        RefreshToken: input.RefreshToken,
+        TokenType: 'Bearer',
+        ExpiresIn: exp === undefined ? 3600 : Math.max(0, exp - Math.floor(Date.now() / 1000)),
+      },
+    };
+  }
+
+  /** Creates the pool and its app client on first boot; later boots find them by name. */
+  private async ensurePool(): Promise<{ userPoolId: string; clientId: string }> {
+    const { UserPools = [] } = (await this.run('ListUserPools', { MaxResults: 60 })) as {
+      UserPools?: Array<{ Id: string; Name: string }>;
+    };
+    let userPoolId = UserPools.find((pool) => pool.Name === names.userPool)?.Id;
+    if (!userPoolId) {
+      const created = (await this.run('CreateUserPool', {
+        PoolName: names.userPool,
+        UsernameAttributes: ['email'],
+        AutoVerifiedAttributes: ['email'],
+      })) as { UserPool: { Id: string } };
+      userPoolId = created.UserPool.Id;
+    }
+    const { UserPoolClients = [] } = (await this.run('ListUserPoolClients', {
+      UserPoolId: userPoolId,
+      MaxResults: 60,
+    })) as { UserPoolClients?: Array<{ ClientId: string; ClientName: string }> };
+    let clientId = UserPoolClients.find((client) => client.ClientName === names.userPoolClient)?.ClientId;
+    if (!clientId) {
+      const created = (await this.run('CreateUserPoolClient', {
+        UserPoolId: userPoolId,
+        ClientName: names.userPoolClient,
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      })) as { UserPoolClient: { ClientId: string } };
+      clientId = created.UserPoolClient.ClientId;
+    }
+    return { userPoolId, clientId };
+  }
+
+  private started(): { userPoolId: string; clientId: string } {
+    if (!this.ids) throw new Error('the Cognito provider is not started');
+    return this.ids;
+  }
+}
+
+/** Cognito answers a wrong password with NotAuthorizedException; cognito-local does not. */
+function cognitoError(operation: string, code: string, message: string): { __type: string; message: string } {
+  const signIn = operation === 'InitiateAuth' || operation === 'AdminInitiateAuth';
+  if (signIn && code === 'InvalidPasswordException') {
+    return { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' };
+  }
+  return { __type: code, message };
+}
