@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { names } from '../../../infra/names.ts';
 import { loadConfig } from '../../config.ts';
 import { CognitoProvider } from '../cognito/index.ts';
-import { AppSyncProvider, type PublishEvent, readAppSyncSchema } from './index.ts';
+import { AppSyncProvider, type PublishEvent } from './index.ts';
 import { realtimeBackend } from './realtime-backend.ts';
 import { createImagesTable, type DynamoDbLocal, startDynamoDbLocal } from './testing/dynamodb-local.ts';
 import { signedGraphqlRequest } from './testing/sign-iam.ts';
@@ -244,7 +244,7 @@ describe('the local AppSync over HTTP', () => {
 
   it('gives the real-time server the caller and the enhanced filter of a subscription start', async () => {
     const gina = await signIn('gina@example.com');
-    const backend = realtimeBackend(appsync, () => endpoint, readAppSyncSchema());
+    const backend = realtimeBackend(appsync, () => endpoint);
     const caller = await backend.authenticate({ authorization: gina.accessToken });
     const document = parse('subscription ($id: ID) { onImageProcessed(id: $id) { id status } }');
     const filter = await backend.startSubscription({

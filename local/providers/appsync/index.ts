@@ -7,11 +7,14 @@
  * - No OIDC or Lambda authorizers, no caching, no X-Ray; `@aws_auth` is treated as Cognito.
  * - DynamoDB: no idempotent-retry read on a failed condition, no `_version`/sync (conflict detection).
  * - Lambda data sources see `Lambda:Unhandled` for every function error, as APPSYNC_JS does.
- * - The real-time WebSocket protocol lives elsewhere; this module exposes its hooks
- *   (`authenticate`, `startSubscription`, `onPublish`).
+ * - Real-time subscriptions: `realtime/server.ts` speaks the WebSocket protocol over this
+ *   provider's hooks (`authenticate`, `startSubscription`, `onPublish`); `upgrade` hands it sockets.
  */
+import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { names } from '../../../infra/names.ts';
@@ -33,6 +36,8 @@ import {
   type SubscriptionStart,
 } from './graphql-api.ts';
 import { type Caller, UnauthorizedRequest } from './identity.ts';
+import { RealtimeServer } from './realtime/server.ts';
+import { realtimeBackend } from './realtime-backend.ts';
 import { type LoadReport, type ResolverSource, ResolverTable } from './resolver-table.ts';
 
 export type { Caller, InvalidateEvent, LoadReport, PublishEvent, SubscriptionStart };
@@ -42,6 +47,11 @@ const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 /** aws.graphql (what AppSync predeclares) followed by the API's schema. */
 export function readAppSyncSchema(root = repositoryRoot): string {
   return `${readFileSync(join(root, 'aws.graphql'), 'utf8')}\n${readFileSync(join(root, 'schema.graphql'), 'utf8')}`;
+}
+
+export interface ReloadReport extends LoadReport {
+  /** Why the new schema was refused (the last good one stays in service), if it was. */
+  schemaFailure?: string;
 }
 
 export interface AppSyncProviderOptions {
@@ -57,9 +67,11 @@ export interface AppSyncProviderOptions {
   apiKeys?: readonly string[];
   /** Where resolvers come from; the catalog under `resolvers/` by default. */
   resolvers?: ResolverSource;
-  /** The schema SDL; aws.graphql + schema.graphql by default. */
-  schemaSdl?: string;
+  /** The schema SDL; aws.graphql + schema.graphql (re-read on every reload) by default. */
+  schemaSdl?: string | (() => string);
   limits?: Partial<Limits>;
+  /** How often real-time connections get `ka` (AppSync: about a minute). */
+  keepAliveMs?: number;
   /** Largest request body accepted. AppSync does not document one; 1 MiB is generous for this API. */
   maxRequestBytes?: number;
   log?: (line: string) => void;
@@ -69,7 +81,8 @@ export type Authentication = { ok: true; caller: Caller } | { ok: false; errorTy
 
 export class AppSyncProvider implements Provider {
   readonly name = 'appsync';
-  readonly api: GraphqlApi;
+  /** The API in service; a reload with a new schema replaces it (subscribers stay connected). */
+  api: GraphqlApi;
   private readonly table: ResolverTable;
   private readonly dataSources = new DataSourceRegistry();
   private readonly authenticator: Authenticator;
@@ -77,6 +90,10 @@ export class AppSyncProvider implements Provider {
   private started = false;
   private lastReport: LoadReport | undefined;
   private readonly log: (line: string) => void;
+  private schemaSdl: string;
+  private realtime: RealtimeServer | undefined;
+  /** Publish/invalidate events of whichever GraphqlApi is in service. */
+  private readonly bus = new EventEmitter<{ publish: [PublishEvent]; invalidate: [InvalidateEvent] }>();
 
   constructor(private readonly options: AppSyncProviderOptions) {
     this.log = options.log ?? ((line) => console.info(line));
@@ -113,12 +130,52 @@ export class AppSyncProvider implements Provider {
         ),
       )
       .add(new LambdaDataSource(names.dataSources.signUrls, names.functions.signUrls, options.invokeLambda));
-    this.api = new GraphqlApi({
-      schemaSdl: options.schemaSdl ?? readAppSyncSchema(),
+    this.schemaSdl = this.readSchema();
+    this.api = this.buildApi(this.schemaSdl);
+  }
+
+  private readSchema(): string {
+    const { schemaSdl } = this.options;
+    return typeof schemaSdl === 'function' ? schemaSdl() : (schemaSdl ?? readAppSyncSchema());
+  }
+
+  private buildApi(schemaSdl: string): GraphqlApi {
+    const api = new GraphqlApi({
+      schemaSdl,
       resolvers: this.table,
       dataSources: this.dataSources,
-      ...(options.limits ? { limits: options.limits } : {}),
+      ...(this.options.limits ? { limits: this.options.limits } : {}),
     });
+    api.events.on('publish', (event) => this.bus.emit('publish', event));
+    api.events.on('invalidate', (event) => this.bus.emit('invalidate', event));
+    return api;
+  }
+
+  /** The schema SDL in service (the real-time server projects events with it). */
+  currentSchemaSdl(): string {
+    return this.schemaSdl;
+  }
+
+  /**
+   * Hot reload: re-reads the schema and rebuilds every resolver. A schema that does not build,
+   * or a resolver that does not bundle or load, keeps its last good version in service.
+   */
+  async reload(): Promise<ReloadReport> {
+    let schemaFailure: string | undefined;
+    try {
+      const sdl = this.readSchema();
+      if (sdl !== this.schemaSdl) {
+        const api = this.buildApi(sdl);
+        this.api.events.removeAllListeners();
+        this.api = api;
+        this.schemaSdl = sdl;
+      }
+    } catch (error) {
+      schemaFailure = error instanceof Error ? error.message : String(error);
+      this.log(`[appsync] schema.graphql failed to load, keeping the last good schema: ${schemaFailure}`);
+    }
+    const report = await this.load();
+    return schemaFailure ? { ...report, schemaFailure } : report;
   }
 
   async start(): Promise<void> {
@@ -134,9 +191,28 @@ export class AppSyncProvider implements Provider {
     }
     this.started = true;
     await this.load();
+    // A SigV4 signature covers the path and the signed headers (host among them), not the URL's
+    // host part: any host names the same endpoint here.
+    this.realtime = new RealtimeServer(
+      realtimeBackend(this, () => 'http://localhost/graphql'),
+      {
+        ...(this.options.keepAliveMs ? { keepAliveMs: this.options.keepAliveMs } : {}),
+      },
+    );
+  }
+
+  /** Hands a WebSocket upgrade on /graphql/realtime to the real-time protocol. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!this.realtime) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
+      return;
+    }
+    this.realtime.upgrade(req, socket, head);
   }
 
   async stop(): Promise<void> {
+    this.realtime?.close();
+    this.realtime = undefined;
     this.client?.destroy();
     this.client = undefined;
     this.started = false;
@@ -177,13 +253,13 @@ export class AppSyncProvider implements Provider {
 
   /** Calls `listener` for every publish a mutation listed in `@aws_subscribe` causes; returns an unsubscribe. */
   onPublish(listener: (event: PublishEvent) => void): () => void {
-    this.api.events.on('publish', listener);
-    return () => this.api.events.off('publish', listener);
+    this.bus.on('publish', listener);
+    return () => this.bus.off('publish', listener);
   }
 
   onInvalidate(listener: (event: InvalidateEvent) => void): () => void {
-    this.api.events.on('invalidate', listener);
-    return () => this.api.events.off('invalidate', listener);
+    this.bus.on('invalidate', listener);
+    return () => this.bus.off('invalidate', listener);
   }
 
   /** Validates a subscription and runs its resolver (filters), as a real-time `start` needs. */

@@ -3,21 +3,26 @@
  * the provider's auth, subscription start (field auth + resolver filters) and publish hook in the
  * shape the server asks for.
  */
-import { buildSchema, print } from 'graphql';
+import { buildSchema, type GraphQLSchema, print } from 'graphql';
 import type { AppSyncProvider } from './index.ts';
 import { type RealtimeBackend, SubscriptionRefused } from './realtime/server.ts';
 import { applyAwsScalars } from './scalars.ts';
 
-export function realtimeBackend(
-  provider: AppSyncProvider,
-  graphqlUrl: () => string,
-  schemaSdl: string,
-): RealtimeBackend {
-  const projection = buildSchema(schemaSdl);
-  applyAwsScalars(projection);
+export function realtimeBackend(provider: AppSyncProvider, graphqlUrl: () => string): RealtimeBackend {
+  // A resolver-free copy of the schema in service, rebuilt when a hot reload changes the SDL.
+  let projection: { sdl: string; schema: GraphQLSchema } | undefined;
+  const projectionSchema = () => {
+    const sdl = provider.currentSchemaSdl();
+    if (projection?.sdl !== sdl) {
+      const schema = buildSchema(sdl);
+      applyAwsScalars(schema);
+      projection = { sdl, schema };
+    }
+    return projection.schema;
+  };
   return {
     schema: () => provider.api.schema,
-    projectionSchema: () => projection,
+    projectionSchema,
     authenticate: async (headers, request) => {
       const result = await provider.authenticate(headers, request);
       if (!result.ok) throw new SubscriptionRefused(result.errorType, result.message);

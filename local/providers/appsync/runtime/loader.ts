@@ -87,7 +87,9 @@ const lintConfig: Linter.Config[] = [
 
 /** Throws ResolverCodeError naming file:line:column of every APPSYNC_JS violation. */
 export function checkLanguageSubset(code: string, file: string): void {
-  const problems = linter.verify(code, lintConfig, { filename: file.endsWith('.js') ? file : `${file}.js` });
+  // ESLint matches flat configs against paths under its cwd; a file elsewhere would match none.
+  // The name only selects the config: messages below name the real file.
+  const problems = linter.verify(code, lintConfig, { filename: 'resolver.js' });
   if (problems.length === 0) return;
   const lines = problems.map(
     (p) => `${file}:${p.line}:${p.column} ${p.message}${p.ruleId ? ` (${p.ruleId})` : ''}`,
