@@ -1,5 +1,10 @@
 /** Reads an S3 object whole into memory, and writes one, for the functions that work on image bytes. */
-import { GetObjectCommand, type GetObjectCommandOutput, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { ImageTooLargeError, NotFoundError } from './errors.ts';
 
 export interface StoredObject {

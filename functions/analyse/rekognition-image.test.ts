@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { rekognitionLimits, renditionMaxSide, uprightJpeg } from './rekognition-image.ts';
+
+describe('uprightJpeg', () => {
+  it('shrinks a detailed image until its JPEG fits Rekognition’s 5 MB, keeping the aspect ratio', async () => {
+    // Prepare: 3600×2000 of random pixels, which JPEG cannot compress below ~6 MB at full size
+    const noise = await sharp(randomBytes(3600 * 2000 * 3), {
+      raw: { width: 3600, height: 2000, channels: 3 },
+    })
+      .tiff({ compression: 'none' })
+      .toBuffer();
+
+    // Act
+    const rendition = await uprightJpeg(noise, { width: 3600, height: 2000 });
+
+    // Assess
+    expect(rendition.length).toBeLessThanOrEqual(rekognitionLimits.maxBytes);
+    const metadata = await sharp(rendition).metadata();
+    expect(metadata.width).toBeLessThan(3600);
+    expect((metadata.width ?? 0) / (metadata.height ?? 1)).toBeCloseTo(1.8, 1);
+  });
+
+  it('caps the long side of a large image', async () => {
+    const big = await sharp({ create: { width: 5000, height: 1000, channels: 3, background: '#246' } })
+      .png()
+      .toBuffer();
+
+    const rendition = await uprightJpeg(big, { width: 5000, height: 1000 });
+
+    const metadata = await sharp(rendition).metadata();
+    expect([metadata.width, metadata.height]).toEqual([renditionMaxSide, Math.round(renditionMaxSide / 5)]);
+  });
+});

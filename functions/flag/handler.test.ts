@@ -1,0 +1,24 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+
+let handler: typeof import('./handler.ts').handler;
+
+beforeAll(async () => {
+  process.env.BUCKET_NAME = 'darkroom-images-test';
+  process.env.AWS_REGION = 'us-east-1';
+  ({ handler } = await import('./handler.ts'));
+});
+
+describe('flag handler', () => {
+  it('refuses thumbnails that are not the contract’s shape, naming the field', async () => {
+    const attempt = handler({
+      bucket: 'darkroom-images-test',
+      owner: 'o',
+      id: 'i',
+      thumbnails: [
+        { size: 'HUGE', format: 'JPEG', width: 1, height: 1, contentType: 'image/jpeg', key: 'k' },
+      ],
+    });
+
+    await expect(attempt).rejects.toMatchObject({ name: 'ValidationError', message: /thumbnails\.0\.size/ });
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Validates an original and reads what the pipeline records about it. The header is checked
+ * against the limits before anything is decoded, so a pixel bomb costs a header read; then a
+ * small decode proves the data is whole.
+ */
+import sharp, { type Metadata } from 'sharp';
+import { ImageTooLargeError, UnsupportedImageError } from '../shared/errors.ts';
+import { toImageError } from '../shared/image-errors.ts';
+import {
+  type DecodableFormat,
+  decodableFormats,
+  decodeOptions,
+  imageLimits,
+  supportedFormatsText,
+} from '../shared/image-limits.ts';
+import { heicBrand } from './heic-brand.ts';
+
+export interface ImageFacts {
+  /** Width and height as displayed, i.e. after EXIF orientation. */
+  width: number;
+  height: number;
+  format: DecodableFormat;
+  /** EXIF orientation, 1 (none) to 8. */
+  orientation: number;
+}
+
+export async function inspectImage(bytes: Buffer): Promise<ImageFacts> {
+  const brand = heicBrand(bytes);
+  if (brand) {
+    throw new UnsupportedImageError(
+      `HEIC images (brand '${brand}') cannot be decoded here; supported formats: ${supportedFormatsText}`,
+    );
+  }
+  const metadata = await readHeader(bytes);
+  const format = decodableFormat(metadata);
+  const { width, height } = metadata;
+  if (width > imageLimits.maxSide || height > imageLimits.maxSide) {
+    throw new ImageTooLargeError(
+      `the image is ${width}×${height} px; no side may exceed ${imageLimits.maxSide} px`,
+    );
+  }
+  if (width * height > imageLimits.maxPixels) {
+    throw new ImageTooLargeError(
+      `the image has ${((width * height) / 1e6).toFixed(1)} megapixels; the limit is ${imageLimits.maxPixels / 1e6}`,
+    );
+  }
+  await proveDecodable(bytes);
+  const orientation = metadata.orientation ?? 1;
+  // Orientations 5–8 turn the image a quarter: the displayed width is the stored height.
+  const swapped = orientation >= 5;
+  return { width: swapped ? height : width, height: swapped ? width : height, format, orientation };
+}
+
+async function readHeader(bytes: Buffer): Promise<Metadata> {
+  try {
+    // No pixel limit here: our own limits below give the better message, and a header read is cheap.
+    return await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw toImageError(error);
+  }
+}
+
+function decodableFormat(metadata: Metadata): DecodableFormat {
+  if (metadata.format === 'heif') {
+    if (metadata.compression === 'av1') return 'avif';
+    throw new UnsupportedImageError(
+      `HEIF images coded with ${metadata.compression ?? 'an unknown codec'} cannot be decoded here (HEIC is not supported); supported formats: ${supportedFormatsText}`,
+    );
+  }
+  const format = decodableFormats.find((name) => name === metadata.format);
+  if (!format) {
+    throw new UnsupportedImageError(
+      `${metadata.format} files are not supported; supported formats: ${supportedFormatsText}`,
+    );
+  }
+  return format;
+}
+
+/** Decodes to a tiny size: JPEG shrinks on load, so this is cheap, yet it reads every scan and sees truncation. */
+async function proveDecodable(bytes: Buffer): Promise<void> {
+  try {
+    await sharp(bytes, decodeOptions).resize(16, 16, { fit: 'inside' }).raw().toBuffer();
+  } catch (error) {
+    throw toImageError(error);
+  }
+}

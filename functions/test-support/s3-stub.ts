@@ -1,0 +1,47 @@
+/** An S3 stand-in for the image functions' tests: aws-sdk-client-mock serving objects from a map and keeping what is put. */
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+
+export interface PutObject {
+  key: string;
+  body: Buffer;
+  contentType: string | undefined;
+  cacheControl: string | undefined;
+}
+
+export function s3Stub(objects: Record<string, Buffer>) {
+  const client = new S3Client({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const mock = mockClient(client);
+  const puts: PutObject[] = [];
+  mock.on(GetObjectCommand).callsFake((input: { Key?: string }) => {
+    const bytes = objects[input.Key ?? ''];
+    if (!bytes) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
+    // The SDK's stream mixin, reduced to the one method the code reads bodies with.
+    const body = { transformToByteArray: async () => new Uint8Array(bytes) };
+    return {
+      Body: body as unknown as GetObjectCommandOutput['Body'],
+      ContentLength: bytes.length,
+      ETag: '"etag-of-original"',
+    };
+  });
+  mock
+    .on(PutObjectCommand)
+    .callsFake((input: { Key?: string; Body?: unknown; ContentType?: string; CacheControl?: string }) => {
+      puts.push({
+        key: input.Key ?? '',
+        body: input.Body as Buffer,
+        contentType: input.ContentType,
+        cacheControl: input.CacheControl,
+      });
+      return { ETag: '"put"' };
+    });
+  return { client, mock, puts };
+}
