@@ -56,7 +56,12 @@ export class FaultRegistry {
    * The first fault that applies to this request, after its dice roll; `subjects` are the values
    * `match` may match (the S3 key, a function name, a request field).
    */
-  find(service: string, operation: string, subjects: readonly string[] = [], random = Math.random): Fault | undefined {
+  find(
+    service: string,
+    operation: string,
+    subjects: readonly string[] = [],
+    random = Math.random,
+  ): Fault | undefined {
     for (const fault of this.list) {
       if (fault.service !== service) continue;
       if (fault.operation !== undefined && fault.operation !== operation) continue;

@@ -1,0 +1,96 @@
+/**
+ * The admin API under `/_darkroom/` (the edge lets loopback clients only): health, reset,
+ * executions, SNS messages, Cognito codes and fault injection.
+ */
+import { ZodError } from 'zod';
+import type { FaultRegistry } from './faults.ts';
+import type { EdgeRequest, Provider, ProviderHealth } from './provider.ts';
+
+export interface AdminOptions {
+  /** Every provider of the stack, in boot order. */
+  providers: () => readonly Provider[];
+  faults: FaultRegistry;
+  executions?: () => Promise<unknown> | unknown;
+  snsMessages?: () => unknown;
+  cognitoCodes?: () => unknown;
+  /** Runs after every provider has been reset (the stack recreates its resources). */
+  afterReset?: () => Promise<void>;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'starting';
+  providers: Record<string, ProviderHealth>;
+}
+
+export function healthReport(providers: readonly Provider[]): HealthReport {
+  const report = Object.fromEntries(providers.map((provider) => [provider.name, provider.health()]));
+  const ready = providers.length > 0 && Object.values(report).every((health) => health.ready);
+  return { status: ready ? 'ok' : 'starting', providers: report };
+}
+
+export function createAdmin(options: AdminOptions): (request: EdgeRequest) => Promise<void> {
+  return async ({ req, res, url, body }) => {
+    const send = (status: number, payload: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(payload));
+    };
+    const missing = (what: string) => send(404, { message: `${what} is not running in this stack` });
+    const route = `${req.method} ${url.pathname.replace(/\/$/, '')}`;
+    switch (route) {
+      case 'GET /_darkroom/health': {
+        const report = healthReport(options.providers());
+        send(report.status === 'ok' ? 200 : 503, report);
+        return;
+      }
+      case 'POST /_darkroom/reset': {
+        options.faults.clear();
+        for (const provider of options.providers()) await provider.reset();
+        await options.afterReset?.();
+        send(200, { reset: true });
+        return;
+      }
+      case 'GET /_darkroom/executions':
+        if (!options.executions) return missing('stepfunctions');
+        send(200, await options.executions());
+        return;
+      case 'GET /_darkroom/sns/messages':
+        if (!options.snsMessages) return missing('sns');
+        send(200, options.snsMessages());
+        return;
+      case 'GET /_darkroom/cognito/codes':
+        if (!options.cognitoCodes) return missing('cognito');
+        send(200, options.cognitoCodes());
+        return;
+      case 'GET /_darkroom/faults':
+        send(200, options.faults.all());
+        return;
+      case 'DELETE /_darkroom/faults':
+        options.faults.clear();
+        send(200, []);
+        return;
+      case 'PUT /_darkroom/faults': {
+        try {
+          send(200, options.faults.set(JSON.parse(body.toString('utf8') || '[]')));
+        } catch (error) {
+          if (error instanceof SyntaxError) return send(400, { message: 'the body is not JSON' });
+          if (error instanceof ZodError)
+            return send(400, { message: 'invalid faults', issues: error.issues });
+          throw error;
+        }
+        return;
+      }
+      default:
+        send(404, {
+          message: `no admin route ${route}`,
+          routes: [
+            'GET /_darkroom/health',
+            'POST /_darkroom/reset',
+            'GET /_darkroom/executions',
+            'GET /_darkroom/sns/messages',
+            'GET /_darkroom/cognito/codes',
+            'GET|PUT|DELETE /_darkroom/faults',
+          ],
+        });
+    }
+  };
+}

@@ -1,0 +1,150 @@
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+import { type Edge, isLoopback, startEdge } from './edge.ts';
+import type { EdgeRequest, Provider } from './provider.ts';
+
+const config = loadConfig({}, { port: 0, dataDir: '/tmp/unused' });
+
+/** A provider that records what reached it and answers with `answer`. */
+function recorder(name: string, answer: (request: EdgeRequest) => void = ({ res }) => res.end('{}')) {
+  const seen: string[] = [];
+  const provider: Provider = {
+    name,
+    start: async () => {},
+    stop: async () => {},
+    reset: async () => {},
+    health: () => ({ ready: true }),
+    handle: async (request) => {
+      seen.push(`${request.req.method} ${request.url.pathname} ${request.body.length}`);
+      answer(request);
+    },
+  };
+  return { provider, seen };
+}
+
+let edge: Edge | undefined;
+afterEach(async () => {
+  await edge?.close();
+  edge = undefined;
+});
+
+async function edgeWith(
+  providers: Provider[],
+  admin = async ({ res }: EdgeRequest) => void res.end('admin'),
+) {
+  const byName = new Map(providers.map((p) => [p.name, p]));
+  edge = await startEdge({ config, provider: (service) => byName.get(service), admin, log: () => {} });
+  return edge;
+}
+
+describe('the edge', () => {
+  it('routes a SigV4-signed SDK call by its credential scope, after checking the signature', async () => {
+    const dynamodb = recorder('dynamodb', ({ res }) => {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ TableNames: ['Images'] }));
+    });
+    const { url } = await edgeWith([dynamodb.provider]);
+    const client = new DynamoDBClient({
+      endpoint: url,
+      region: config.region,
+      credentials: config.credentials,
+    });
+    await expect(client.send(new ListTablesCommand({}))).resolves.toMatchObject({ TableNames: ['Images'] });
+    expect(dynamodb.seen).toEqual(['POST / 2']);
+
+    const forged = new DynamoDBClient({
+      endpoint: url,
+      region: config.region,
+      credentials: { accessKeyId: config.credentials.accessKeyId, secretAccessKey: 'wrong' },
+      maxAttempts: 1,
+    });
+    await expect(forged.send(new ListTablesCommand({}))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 403 },
+    });
+    expect(dynamodb.seen).toHaveLength(1);
+  });
+
+  it('sends unsigned Cognito calls to cognito-idp and answers their CORS preflight itself', async () => {
+    const cognito = recorder('cognito-idp');
+    const { url } = await edgeWith([cognito.provider]);
+    const call = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+        origin: 'http://localhost:5173',
+      },
+      body: '{}',
+    });
+    expect(call.status).toBe(200);
+    expect(call.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const preflight = await fetch(url, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-headers': 'content-type,x-amz-target',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type,x-amz-target');
+    expect(cognito.seen).toEqual(['POST / 2']);
+  });
+
+  it('sends path-style requests and multipart POST forms to s3', async () => {
+    const s3 = recorder('s3');
+    const { url } = await edgeWith([s3.provider]);
+    await fetch(`${url}/darkroom-images-local/uploads/a/b/original`);
+    const form = new FormData();
+    form.append('key', 'uploads/a/b/original');
+    form.append('file', new Blob([new Uint8Array([1, 2, 3])]));
+    await fetch(`${url}/darkroom-images-local`, { method: 'POST', body: form });
+    expect(s3.seen[0]).toBe('GET /darkroom-images-local/uploads/a/b/original 0');
+    expect(s3.seen[1]).toMatch(/^POST \/darkroom-images-local \d+$/);
+  });
+
+  it('answers /graphql preflights and sends /graphql to appsync', async () => {
+    const appsync = recorder('appsync');
+    const { url } = await edgeWith([appsync.provider]);
+    const preflight = await fetch(`${url}/graphql`, { method: 'OPTIONS', headers: { origin: 'http://x' } });
+    expect(preflight.status).toBe(204);
+    expect((await fetch(`${url}/graphql`, { method: 'POST', body: '{"query":"{a}"}' })).status).toBe(200);
+    expect(appsync.seen).toEqual(['POST /graphql 15']);
+  });
+
+  it('keeps serving after a provider throws, answering that request with a JSON 500', async () => {
+    const s3 = recorder('s3', () => {
+      throw new Error('boom');
+    });
+    const { url } = await edgeWith([s3.provider]);
+    const failed = await fetch(`${url}/bucket/key`);
+    expect(failed.status).toBe(500);
+    expect(await failed.json()).toEqual({ __type: 'InternalFailure', message: 'boom' });
+    expect((await fetch(`${url}/_darkroom/health`)).status).toBe(200);
+  });
+
+  it('answers an unknown signed service and a missing provider with AWS-style JSON errors', async () => {
+    const { url } = await edgeWith([]);
+    const unknown = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=darkroom-local/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=00',
+      },
+    });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ __type: 'UnrecognizedClientException' });
+    const missing = await fetch(`${url}/bucket`);
+    expect(missing.status).toBe(503);
+    expect(missing.headers.get('x-amzn-errortype')).toBe('ServiceUnavailable');
+  });
+
+  it('lets only loopback peers reach the admin API', () => {
+    expect(isLoopback('127.0.0.1')).toBe(true);
+    expect(isLoopback('127.8.9.10')).toBe(true);
+    expect(isLoopback('::1')).toBe(true);
+    expect(isLoopback('::ffff:127.0.0.1')).toBe(true);
+    expect(isLoopback('10.0.0.2')).toBe(false);
+    expect(isLoopback('::ffff:192.168.1.4')).toBe(false);
+    expect(isLoopback(undefined)).toBe(false);
+  });
+});

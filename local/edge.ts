@@ -1,0 +1,248 @@
+/**
+ * The local stack's one HTTP port: reads each request's body, then routes it to the admin API,
+ * the AppSync provider (`/graphql`, WebSocket `/graphql/realtime`) or, by the SigV4 credential
+ * scope's service, to that provider; unsigned Cognito calls and everything else (S3 path-style,
+ * presigned POST forms) by their shape.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { LocalConfig } from './config.ts';
+import type { EdgeRequest, Provider } from './provider.ts';
+import { credentialScopeOf, sigV4ErrorStatus, verifySigV4 } from './sigv4.ts';
+
+/** Where a request goes: a provider's service name, or the admin API. */
+export type Route =
+  | { kind: 'admin' }
+  | { kind: 'provider'; service: string }
+  | { kind: 'unknown'; reason: string };
+
+/** The services the edge forwards a signed request to (the SigV4 scope names them). */
+export const signedServices = [
+  'dynamodb',
+  's3',
+  'states',
+  'events',
+  'sns',
+  'lambda',
+  'rekognition',
+  'cognito-idp',
+] as const;
+
+const cognitoTargetPrefix = 'AWSCognitoIdentityProviderService.';
+/** Services whose signature the edge checks; S3 checks its own (presigned POST, chunked uploads). */
+const edgeVerified = new Set(['dynamodb', 'states', 'events', 'sns', 'lambda', 'rekognition']);
+const maxBodyBytes = 64 * 1024 * 1024;
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Decides where a request goes, from its path, headers and credential scope only. */
+export function routeOf(req: IncomingMessage, url: URL): Route {
+  if (url.pathname === '/_darkroom' || url.pathname.startsWith('/_darkroom/')) return { kind: 'admin' };
+  if (url.pathname === '/graphql' || url.pathname.startsWith('/graphql/'))
+    return { kind: 'provider', service: 'appsync' };
+  const scope = credentialScopeOf({ method: req.method ?? 'GET', url, headers: req.headers });
+  if (scope) {
+    return (signedServices as readonly string[]).includes(scope.service)
+      ? { kind: 'provider', service: scope.service }
+      : { kind: 'unknown', reason: `The local stack has no service "${scope.service}"` };
+  }
+  if (header(req, 'x-amz-target')?.startsWith(cognitoTargetPrefix))
+    return { kind: 'provider', service: 'cognito-idp' };
+  if (
+    req.method === 'OPTIONS' &&
+    url.pathname === '/' &&
+    /x-amz-target/i.test(header(req, 'access-control-request-headers') ?? '')
+  ) {
+    return { kind: 'provider', service: 'cognito-idp' };
+  }
+  // Presigned POST forms, presigned GETs and anything path-style.
+  return { kind: 'provider', service: 's3' };
+}
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4.startsWith('127.') || address === '::1';
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** An AWS-style JSON error (`__type` + message, and the header the SDKs read the code from). */
+export function sendAwsError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { __type: code, message }, { 'x-amzn-errortype': code });
+}
+
+/** Browsers call /graphql and Cognito cross-origin: answer CORS permissively for those two. */
+function permissiveCors(req: IncomingMessage, res: ServerResponse): boolean {
+  res.setHeader('access-control-allow-origin', header(req, 'origin') ?? '*');
+  res.setHeader('access-control-allow-credentials', 'true');
+  res.setHeader('access-control-expose-headers', 'x-amzn-requestid, x-amzn-errortype, x-amz-date');
+  res.setHeader('vary', 'Origin');
+  if (req.method !== 'OPTIONS') return false;
+  res.writeHead(204, {
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-headers': header(req, 'access-control-request-headers') ?? '*',
+    'access-control-max-age': '600',
+  });
+  res.end();
+  return true;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        resolve(undefined);
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > maxBodyBytes ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export interface EdgeOptions {
+  config: LocalConfig;
+  /** The provider answering a service name (`appsync`, `s3`, `dynamodb`, …), if it exists yet. */
+  provider: (service: string) => Provider | undefined;
+  /** The admin API (loopback only). */
+  admin: (request: EdgeRequest) => Promise<void>;
+  /** WebSocket upgrades on /graphql/realtime. */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  log?: (line: string) => void;
+}
+
+export interface Edge {
+  server: http.Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the edge on config.host:config.port (0 = any free port; `port` says which). */
+export async function startEdge(options: EdgeOptions): Promise<Edge> {
+  const { config } = options;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const secretFor = (accessKeyId: string) =>
+    accessKeyId === config.credentials.accessKeyId ? config.credentials.secretAccessKey : undefined;
+
+  const dispatch = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', `http://${header(req, 'host') ?? `${config.host}:${config.port}`}`);
+    const route = routeOf(req, url);
+    if (route.kind === 'unknown') {
+      req.resume();
+      sendAwsError(res, 400, 'UnrecognizedClientException', route.reason);
+      return;
+    }
+    const body = await readBody(req);
+    if (!body) {
+      sendAwsError(res, 413, 'RequestEntityTooLarge', `Request bodies are limited to ${maxBodyBytes} bytes`);
+      return;
+    }
+    const request: EdgeRequest = { req, res, url, body };
+    if (route.kind === 'admin') {
+      if (!isLoopback(req.socket.remoteAddress)) {
+        sendAwsError(res, 403, 'AccessDenied', 'The admin API answers loopback clients only');
+        return;
+      }
+      await options.admin(request);
+      return;
+    }
+    const { service } = route;
+    if ((service === 'appsync' || service === 'cognito-idp') && permissiveCors(req, res)) return;
+    const provider = options.provider(service);
+    if (!provider?.handle) {
+      sendAwsError(res, 503, 'ServiceUnavailable', `The local ${service} provider is not running`);
+      return;
+    }
+    if (edgeVerified.has(service)) {
+      const verdict = verifySigV4(
+        { method: req.method ?? 'GET', url, headers: req.headers, body },
+        secretFor,
+      );
+      if (!verdict.ok) {
+        sendAwsError(res, sigV4ErrorStatus(verdict.code), verdict.code, verdict.message);
+        return;
+      }
+    }
+    await provider.handle(request);
+  };
+
+  const server = http.createServer({ keepAlive: true, requestTimeout: 300_000 }, (req, res) => {
+    dispatch(req, res).catch((error: unknown) => {
+      log(
+        `[edge] ${req.method} ${req.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      sendJson(res, 500, {
+        __type: 'InternalFailure',
+        message: error instanceof Error ? error.message : String(error),
+      });
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://edge');
+    if (options.upgrade && (url.pathname === '/graphql/realtime' || url.pathname === '/graphql')) {
+      options.upgrade(req, socket, head);
+      return;
+    }
+    socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${config.port} on ${config.host} is in use: stop what runs there or set DARKROOM_PORT`,
+            )
+          : error,
+      ),
+    );
+    server.listen(config.port, config.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  // Clients of a wildcard bind still dial loopback.
+  const bound = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const host = bound.includes(':') ? `[${bound}]` : bound;
+  return {
+    server,
+    port,
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

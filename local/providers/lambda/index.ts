@@ -1,0 +1,356 @@
+/**
+ * Local Lambda: every function of infra/function-specs.ts in its own worker thread(s), with the
+ * spec's environment, timeout (enforced by terminating the worker) and a concurrency limit.
+ *
+ * LIMITATIONS
+ * - Workers share the stack's process: memory is capped per worker (V8 heap = the spec's memory),
+ *   CPU is not; native memory (sharp) is not capped.
+ * - No versions, aliases, layers, async retries or destinations; `InvocationType: Event` runs the
+ *   function in the background and forgets the result.
+ * - The init phase is not timed; the timeout counts from dispatch to the worker.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import {
+  type FunctionEnvKey,
+  type FunctionSpec,
+  functionSpecs,
+  handlerEntry,
+} from '../../../infra/function-specs.ts';
+import type { LocalConfig } from '../../config.ts';
+import { applyLatency, type FaultRegistry } from '../../faults.ts';
+import { AwsError, type EdgeRequest, type Provider, type ProviderHealth } from '../../provider.ts';
+import type { InvokeMessage, ResultMessage, WorkerInit, WorkerMessage } from './protocol.ts';
+
+export interface LambdaProviderOptions {
+  config: LocalConfig;
+  /** The edge's URL (`http://127.0.0.1:PORT`): the functions' `AWS_ENDPOINT_URL`. */
+  endpoint: string;
+  /** Values of the env keys a spec may list (TABLE_NAME, BUCKET_NAME, GRAPHQL_URL, TOPIC_ARN). */
+  environment: Record<FunctionEnvKey, string>;
+  /** The functions to run; every spec of infra/function-specs.ts unless given. */
+  specs?: readonly FunctionSpec[];
+  /** Where a spec's handler lives; `handlerEntry` unless given (tests run their own handlers). */
+  entryOf?: (spec: FunctionSpec) => string;
+  faults?: FaultRegistry;
+  /** Receives the functions' log lines; they go to this process's stdout/stderr unless given. */
+  log?: (line: string) => void;
+  /** Invocations waiting for a free worker, per function, before TooManyRequestsException. */
+  maxQueue?: number;
+  /** Start one worker per function at start so the first invocation is warm (default true). */
+  prewarm?: boolean;
+}
+
+/** A function error as Step Functions and AppSync see it: `name` is the errorType. */
+export class LambdaFunctionError extends Error {
+  constructor(
+    readonly errorType: string,
+    message: string,
+    readonly trace: string[] = [],
+  ) {
+    super(message);
+    this.name = errorType;
+  }
+}
+
+interface Slot {
+  worker: Worker;
+  ready: Promise<void>;
+  /** Settles the invocation in flight when the worker dies or answers. */
+  settle?: (message: ResultMessage | Error) => void;
+}
+
+interface Waiter {
+  start: () => void;
+}
+
+// createRequire, not import.meta.resolve: vitest's module runner (global setup) lacks the latter.
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
+const workerUrl = new URL('./worker.ts', import.meta.url);
+
+/** One function's warm workers, its in-flight count and its queue. */
+class FunctionPool {
+  private readonly idle: Slot[] = [];
+  /** Every live worker, idle or busy (stop terminates them all). */
+  private readonly live = new Set<Slot>();
+  private active = 0;
+  private readonly queue: Waiter[] = [];
+  invocations = 0;
+
+  constructor(
+    readonly spec: FunctionSpec,
+    private readonly entry: string,
+    private readonly options: LambdaProviderOptions,
+    private readonly maxQueue: number,
+  ) {}
+
+  get exists(): boolean {
+    return existsSync(this.entry);
+  }
+
+  prewarm(): void {
+    if (this.idle.length === 0 && this.active === 0 && this.exists) {
+      const slot = this.spawn();
+      slot.ready.then(
+        () => this.idle.push(slot),
+        () => {},
+      );
+    }
+  }
+
+  async invoke(event: unknown): Promise<unknown> {
+    if (this.active >= this.spec.localConcurrency) {
+      if (this.queue.length >= this.maxQueue) {
+        throw new AwsError(
+          'TooManyRequestsException',
+          `Rate Exceeded. ${this.spec.functionName} is at its local concurrency`,
+          429,
+        );
+      }
+      await new Promise<void>((start) => this.queue.push({ start }));
+    } else {
+      this.active += 1;
+    }
+    try {
+      return await this.run(event);
+    } finally {
+      const next = this.queue.shift();
+      if (next) next.start();
+      else this.active -= 1;
+    }
+  }
+
+  private async run(event: unknown): Promise<unknown> {
+    this.invocations += 1;
+    const slot = this.idle.pop() ?? this.spawn();
+    await slot.ready;
+    const awsRequestId = randomUUID();
+    const timeoutMs = this.spec.timeoutSeconds * 1000;
+    const message: InvokeMessage = {
+      type: 'invoke',
+      awsRequestId,
+      event: JSON.stringify(event ?? null),
+      deadlineMs: Date.now() + timeoutMs,
+    };
+    const outcome = await new Promise<ResultMessage | Error>((resolve) => {
+      const timer = setTimeout(() => {
+        slot.settle = undefined;
+        void slot.worker.terminate();
+        resolve(
+          new LambdaFunctionError(
+            'Sandbox.Timedout',
+            `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
+          ),
+        );
+      }, timeoutMs);
+      slot.settle = (result) => {
+        clearTimeout(timer);
+        slot.settle = undefined;
+        resolve(result);
+      };
+      slot.worker.postMessage(message);
+    });
+    if (outcome instanceof Error) throw outcome; // the worker is gone; the next run spawns a fresh one
+    this.idle.push(slot);
+    if (!outcome.ok) throw new LambdaFunctionError(outcome.errorType, outcome.errorMessage, outcome.trace);
+    return JSON.parse(outcome.payload) as unknown;
+  }
+
+  private spawn(): Slot {
+    const { config, endpoint, environment, log } = this.options;
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      TZ: 'UTC',
+      AWS_REGION: config.region,
+      AWS_DEFAULT_REGION: config.region,
+      AWS_ACCESS_KEY_ID: config.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: config.credentials.secretAccessKey,
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_LAMBDA_FUNCTION_NAME: this.spec.functionName,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.spec.memoryMb),
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      POWERTOOLS_SERVICE_NAME: this.spec.functionName,
+    };
+    for (const key of this.spec.env) env[key] = environment[key];
+    const workerData: WorkerInit = {
+      entry: this.entry,
+      functionName: this.spec.functionName,
+      memoryMb: this.spec.memoryMb,
+      region: config.region,
+      accountId: config.accountId,
+    };
+    const worker = new Worker(workerUrl, {
+      workerData,
+      env,
+      execArgv: ['--import', tsxLoader],
+      resourceLimits: { maxOldGenerationSizeMb: this.spec.memoryMb },
+      stdout: log !== undefined,
+      stderr: log !== undefined,
+    });
+    if (log) {
+      for (const stream of [worker.stdout, worker.stderr] as Readable[]) {
+        createInterface({ input: stream }).on('line', (line) => log(`[${this.spec.functionName}] ${line}`));
+      }
+    }
+    const slot: Slot = { worker, ready: Promise.resolve() };
+    this.live.add(slot);
+    slot.ready = new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'ready') resolve();
+        else if (message.type === 'init-error')
+          reject(new LambdaFunctionError(message.errorType, message.errorMessage));
+        else slot.settle?.(message);
+      });
+      const fail = (error: Error) => {
+        this.discard(slot);
+        reject(error);
+        slot.settle?.(error);
+      };
+      worker.on('error', (error) =>
+        fail(
+          new LambdaFunctionError('Runtime.ExitError', `${this.spec.functionName} crashed: ${error.message}`),
+        ),
+      );
+      worker.on('exit', (code) =>
+        fail(new LambdaFunctionError('Runtime.ExitError', `RequestId: exited with code ${code}`)),
+      );
+    });
+    slot.ready.catch(() => {});
+    return slot;
+  }
+
+  private discard(slot: Slot): void {
+    this.live.delete(slot);
+    const index = this.idle.indexOf(slot);
+    if (index >= 0) this.idle.splice(index, 1);
+  }
+
+  async stop(): Promise<void> {
+    this.idle.splice(0);
+    const slots = [...this.live];
+    this.live.clear();
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+  }
+}
+
+export class LambdaProvider implements Provider {
+  readonly name = 'lambda';
+  private readonly pools = new Map<string, FunctionPool>();
+  private started = false;
+
+  constructor(private readonly options: LambdaProviderOptions) {
+    const specs = options.specs ?? Object.values(functionSpecs);
+    const entryOf = options.entryOf ?? handlerEntry;
+    for (const spec of specs) {
+      this.pools.set(
+        spec.functionName,
+        new FunctionPool(spec, entryOf(spec), options, options.maxQueue ?? 50),
+      );
+    }
+  }
+
+  async start(): Promise<void> {
+    this.started = true;
+    if (this.options.prewarm ?? true) for (const pool of this.pools.values()) pool.prewarm();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await Promise.all([...this.pools.values()].map((pool) => pool.stop()));
+  }
+
+  async reset(): Promise<void> {}
+
+  health(): ProviderHealth {
+    const missing = [...this.pools.values()].filter((pool) => !pool.exists).map((pool) => pool.spec.folder);
+    const detail =
+      missing.length > 0 ? `no handler yet for: ${missing.join(', ')}` : `${this.pools.size} functions`;
+    return { ready: this.started, detail };
+  }
+
+  /** How many times each function ran (tests check that a duplicate event did no work). */
+  invocationCounts(): Record<string, number> {
+    return Object.fromEntries([...this.pools].map(([name, pool]) => [name, pool.invocations]));
+  }
+
+  /**
+   * Runs a function (by name or ARN) and returns its JSON result; a function error is thrown as a
+   * LambdaFunctionError whose `name` is the errorType; throttling is a TooManyRequestsException.
+   */
+  async invoke(functionName: string, payload: unknown): Promise<unknown> {
+    const name = functionName.includes(':function:')
+      ? ((functionName.split(':function:')[1] ?? '').split(':')[0] ?? '')
+      : functionName;
+    const pool = this.pools.get(name);
+    if (!pool?.exists)
+      throw new AwsError('ResourceNotFoundException', `Function not found: ${functionName}`, 404);
+    const fault = this.options.faults?.find('lambda', 'Invoke', [name]);
+    await applyLatency(fault);
+    if (fault?.error)
+      throw new AwsError(fault.error, fault.message ?? `injected fault on ${name}`, fault.status ?? 400);
+    if (fault && 'response' in fault) return fault.response;
+    return pool.invoke(payload);
+  }
+
+  /** The Invoke REST API: `POST /2015-03-31/functions/{name}/invocations`. */
+  async handle({ req, res, url, body }: EdgeRequest): Promise<void> {
+    const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(payload));
+    };
+    if (!match || req.method !== 'POST') {
+      send(
+        404,
+        { message: `Unsupported Lambda operation: ${req.method} ${url.pathname}` },
+        { 'x-amzn-errortype': 'UnknownOperationException' },
+      );
+      return;
+    }
+    const functionName = decodeURIComponent(match[1] ?? '');
+    const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+    let event: unknown;
+    try {
+      event = body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
+    } catch {
+      send(
+        400,
+        { Type: 'User', message: 'Could not parse request body into json' },
+        { 'x-amzn-errortype': 'InvalidRequestContentException' },
+      );
+      return;
+    }
+    try {
+      if (invocationType === 'DryRun') {
+        if (!this.pools.get(functionName)?.exists)
+          throw new AwsError('ResourceNotFoundException', `Function not found: ${functionName}`, 404);
+        res.writeHead(204).end();
+        return;
+      }
+      if (invocationType === 'Event') {
+        this.invoke(functionName, event).catch(() => {});
+        res.writeHead(202).end();
+        return;
+      }
+      const result = await this.invoke(functionName, event);
+      send(200, result, { 'x-amz-executed-version': '$LATEST' });
+    } catch (error) {
+      if (error instanceof AwsError) {
+        send(error.status, { Type: 'User', message: error.message }, { 'x-amzn-errortype': error.code });
+      } else if (error instanceof LambdaFunctionError) {
+        send(
+          200,
+          { errorType: error.errorType, errorMessage: error.message, trace: error.trace },
+          { 'x-amz-function-error': 'Unhandled', 'x-amz-executed-version': '$LATEST' },
+        );
+      } else {
+        throw error;
+      }
+    }
+  }
+}

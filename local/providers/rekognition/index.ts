@@ -1,0 +1,136 @@
+/**
+ * Local Rekognition: DetectLabels, DetectFaces and DetectModerationLabels over Rekognition's JSON
+ * protocol, answered by a VisionEngine (the local analyser, or valid empty results when vision is
+ * off). Faults (`service: 'rekognition'`, match = the S3 key) give canned answers and errors.
+ *
+ * LIMITATIONS
+ * - Only the three Detect* operations; no collections, videos, custom labels.
+ * - With vision off every answer is empty (no labels, no faces, nothing unsafe).
+ * - Image.S3Object reads the local S3 provider; the size and format checks are the engine's.
+ */
+import { applyLatency, type FaultRegistry } from '../../faults.ts';
+import { AwsError, type EdgeRequest, type Provider, type ProviderHealth } from '../../provider.ts';
+import type { VisionEngine } from './engine.ts';
+
+const targetPrefix = 'RekognitionService.';
+
+export interface RekognitionProviderOptions {
+  engine: VisionEngine;
+  /** The object's bytes from the local S3, or undefined when there is no such object. */
+  readS3Object: (bucket: string, key: string, version?: string) => Promise<Buffer | undefined>;
+  faults?: FaultRegistry;
+}
+
+interface DetectRequest {
+  Image?: { Bytes?: unknown; S3Object?: { Bucket?: unknown; Name?: unknown; Version?: unknown } };
+  MaxLabels?: unknown;
+  MinConfidence?: unknown;
+}
+
+const optionalNumber = (value: unknown) => (typeof value === 'number' ? value : undefined);
+
+export class RekognitionProvider implements Provider {
+  readonly name = 'rekognition';
+  private started = false;
+
+  constructor(private readonly options: RekognitionProviderOptions) {}
+
+  async start(): Promise<void> {
+    this.started = true;
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await this.options.engine.stop();
+  }
+
+  async reset(): Promise<void> {}
+
+  health(): ProviderHealth {
+    // The stack is usable while models load (calls wait for them), so this reports, never blocks.
+    return { ready: this.started, detail: this.options.engine.status().detail };
+  }
+
+  private async bytesOf(image: DetectRequest['Image']): Promise<Buffer> {
+    if (image?.Bytes !== undefined) {
+      if (typeof image.Bytes !== 'string')
+        throw new AwsError('InvalidParameterException', 'Image.Bytes must be base64');
+      return Buffer.from(image.Bytes, 'base64');
+    }
+    const { Bucket, Name, Version } = image?.S3Object ?? {};
+    if (typeof Bucket !== 'string' || typeof Name !== 'string') {
+      throw new AwsError(
+        'InvalidParameterException',
+        'Exactly one of Image.Bytes and Image.S3Object must be given',
+      );
+    }
+    const bytes = await this.options.readS3Object(
+      Bucket,
+      Name,
+      typeof Version === 'string' ? Version : undefined,
+    );
+    if (!bytes) {
+      throw new AwsError(
+        'InvalidS3ObjectException',
+        'Unable to get object metadata from S3. Check object key, region and/or access permissions.',
+      );
+    }
+    return bytes;
+  }
+
+  /** Answers one operation; the shape every caller (HTTP or in-process) gets. */
+  async detect(operation: string, request: DetectRequest): Promise<object> {
+    const s3Key = request.Image?.S3Object?.Name;
+    const fault = this.options.faults?.find(
+      'rekognition',
+      operation,
+      typeof s3Key === 'string' ? [s3Key] : [],
+    );
+    await applyLatency(fault);
+    if (fault?.error) throw new AwsError(fault.error, fault.message ?? 'injected fault', fault.status ?? 400);
+    if (fault && fault.response !== undefined) return fault.response as object;
+    const { engine } = this.options;
+    const options = {
+      maxLabels: optionalNumber(request.MaxLabels),
+      minConfidence: optionalNumber(request.MinConfidence),
+    };
+    switch (operation) {
+      case 'DetectLabels':
+        return engine.detectLabels(await this.bytesOf(request.Image), options);
+      case 'DetectFaces':
+        return engine.detectFaces(await this.bytesOf(request.Image));
+      case 'DetectModerationLabels':
+        return engine.detectModerationLabels(await this.bytesOf(request.Image), options);
+      default:
+        throw new AwsError(
+          'UnknownOperationException',
+          `The local Rekognition does not implement ${operation}`,
+        );
+    }
+  }
+
+  async handle({ req, res, body }: EdgeRequest): Promise<void> {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation = target.startsWith(targetPrefix) ? target.slice(targetPrefix.length) : target;
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', ...headers });
+      res.end(JSON.stringify(payload));
+    };
+    try {
+      const request = (body.length > 0 ? JSON.parse(body.toString('utf8')) : {}) as DetectRequest;
+      send(200, await this.detect(operation, request));
+    } catch (error) {
+      if (error instanceof SyntaxError) {
+        send(400, { __type: 'SerializationException', message: 'Malformed JSON body' });
+      } else if (error instanceof AwsError) {
+        send(
+          error.status,
+          { __type: error.code, Message: error.message, message: error.message },
+          { 'x-amzn-errortype': error.code },
+        );
+      } else {
+        throw error;
+      }
+    }
+  }
+}

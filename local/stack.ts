@@ -1,0 +1,359 @@
+/**
+ * Boots the whole local stack on one port: the edge first (to learn its port), then every
+ * provider in dependency order, the resources named by infra/names.ts, the wiring S3 → events →
+ * pipeline, the sweeper, and `amplify_outputs.json`. `stop()` takes it all down again.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GetObjectCommand, HeadObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { type AmplifyOutputs, toAmplifyOutputs } from '../infra/amplify-outputs.ts';
+import { functionSpecs } from '../infra/function-specs.ts';
+import { names } from '../infra/names.ts';
+import { outputKeys } from '../infra/output-keys.ts';
+import { createAdmin, healthReport } from './admin.ts';
+import type { LocalConfig } from './config.ts';
+import { type Edge, startEdge } from './edge.ts';
+import { FaultRegistry } from './faults.ts';
+import type { Provider } from './provider.ts';
+import { AppSyncProvider } from './providers/appsync/index.ts';
+import { CognitoProvider } from './providers/cognito/index.ts';
+import { DynamoDbProvider } from './providers/dynamodb/index.ts';
+import { EventsProvider } from './providers/events/index.ts';
+import { LambdaProvider } from './providers/lambda/index.ts';
+import { EmptyVisionEngine, type VisionEngine } from './providers/rekognition/engine.ts';
+import { RekognitionProvider } from './providers/rekognition/index.ts';
+import { createLocalVisionEngine } from './providers/rekognition/local-vision.ts';
+import { type ObjectCreatedEvent, S3Provider } from './providers/s3/index.ts';
+import { SnsProvider } from './providers/sns/index.ts';
+import { StepFunctionsProvider } from './providers/stepfunctions/index.ts';
+import { originalKeyOf, processingImages, returnToPending } from './recovery.ts';
+
+const repositoryRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+export interface StackOptions {
+  /** Also write `amplify_outputs.json` at the repository root (default true; tests write only to the data folder). */
+  writeRootOutputs?: boolean;
+  /** The stack's own messages (boot, sweeps, recovery); `console.info` unless given. */
+  log?: (line: string) => void;
+  /** The functions' and DynamoDB Local's log lines; to stdout/stderr unless given. */
+  serviceLog?: (line: string) => void;
+  /** GetItem/Query calls warming DynamoDB Local's JVM at boot. */
+  dynamoDbWarmUpCalls?: number;
+  /** Pause between pipeline retries instead of the definition's backoff (tests). */
+  pipelineRetryDelayMs?: number;
+}
+
+export interface StackProviders {
+  dynamodb: DynamoDbProvider;
+  s3: S3Provider;
+  sns: SnsProvider;
+  cognito: CognitoProvider;
+  lambda: LambdaProvider;
+  rekognition: RekognitionProvider;
+  stepfunctions: StepFunctionsProvider;
+  events: EventsProvider;
+  appsync: AppSyncProvider;
+}
+
+export interface RunningStack {
+  config: LocalConfig;
+  /** `http://127.0.0.1:PORT`: every AWS client's endpoint. */
+  url: string;
+  port: number;
+  graphqlUrl: string;
+  topicArn: string;
+  amplifyOutputs: AmplifyOutputs;
+  providers: StackProviders;
+  faults: FaultRegistry;
+  /** ms from `startStack` to every provider ready. */
+  bootMs: number;
+  /** Runs the expiry sweep and the sweeper function now (also done on an interval). */
+  sweep(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The scheduled event EventBridge Scheduler would send the sweeper. */
+function scheduledEvent(config: LocalConfig) {
+  return {
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: config.accountId,
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: config.region,
+    resources: [`arn:aws:events:${config.region}:${config.accountId}:rule/darkroom-sweeper`],
+    detail: {},
+  };
+}
+
+export async function startStack(config: LocalConfig, options: StackOptions = {}): Promise<RunningStack> {
+  const started = Date.now();
+  const log = options.log ?? ((line: string) => console.info(line));
+  await mkdir(config.dataDir, { recursive: true });
+  const faults = new FaultRegistry();
+  const registry = new Map<string, Provider>();
+  const booted: Provider[] = [];
+  let providers: StackProviders | undefined;
+
+  const admin = createAdmin({
+    providers: () => [...registry.values()],
+    faults,
+    executions: () => providers?.stepfunctions.listExecutions() ?? [],
+    snsMessages: () => providers?.sns.messages() ?? [],
+    cognitoCodes: () => providers?.cognito.codes() ?? [],
+    afterReset: async () => {
+      if (!providers) return;
+      await providers.s3.createBucket(names.localBucket);
+      providers.sns.createTopic(names.topic);
+    },
+  });
+  const edge: Edge = await startEdge({
+    config,
+    admin,
+    provider: (service) => registry.get(service),
+    // Real-time WebSocket upgrades on /graphql/realtime go to the AppSync provider.
+    upgrade: (req, socket, head) => {
+      if (providers) providers.appsync.upgrade(req, socket, head);
+      else socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\r\n');
+    },
+    log,
+  });
+  const url = edge.url;
+  const graphqlUrl = `${url}/graphql`;
+  const topicArn = `arn:aws:sns:${config.region}:${config.accountId}:${names.topic}`;
+
+  const register = (key: string, provider: Provider) => registry.set(key, provider);
+  const boot = async (provider: Provider) => {
+    await provider.start();
+    booted.push(provider);
+  };
+
+  try {
+    const dynamodb = new DynamoDbProvider({
+      config,
+      warmUpCalls: options.dynamoDbWarmUpCalls,
+      log: options.serviceLog,
+    });
+    register('dynamodb', dynamodb);
+    const lambda = new LambdaProvider({
+      config,
+      endpoint: url,
+      environment: {
+        TABLE_NAME: names.table,
+        BUCKET_NAME: names.localBucket,
+        GRAPHQL_URL: graphqlUrl,
+        TOPIC_ARN: topicArn,
+      },
+      faults,
+      log: options.serviceLog,
+    });
+    register('lambda', lambda);
+    const stepfunctions = new StepFunctionsProvider({
+      config,
+      endpoint: url,
+      invokeLambda: (functionName, payload) => lambda.invoke(functionName, payload),
+      ...(options.pipelineRetryDelayMs === undefined ? {} : { retryDelayMs: options.pipelineRetryDelayMs }),
+    });
+    register('states', stepfunctions);
+    const events = new EventsProvider({
+      config,
+      startExecution: (input) => stepfunctions.startExecution(input),
+    });
+    register('events', events);
+    const onObjectCreated = (event: ObjectCreatedEvent) => {
+      events
+        .putEvent(event as unknown as Record<string, unknown>)
+        .catch((error: unknown) => log(`[stack] event delivery failed: ${String(error)}`));
+    };
+    const s3 = new S3Provider({ config, onObjectCreated });
+    register('s3', s3);
+    const sns = new SnsProvider({ config, faults });
+    register('sns', sns);
+    const cognito = new CognitoProvider({ config, issuerDomain: url, log });
+    register('cognito-idp', cognito);
+    const s3Client = new S3Client({
+      endpoint: url,
+      region: config.region,
+      credentials: config.credentials,
+      forcePathStyle: true,
+    });
+    const engine: VisionEngine =
+      config.visionMode === 'vision' ? await createLocalVisionEngine() : new EmptyVisionEngine(log);
+    const rekognition = new RekognitionProvider({
+      engine,
+      faults,
+      readS3Object: async (Bucket, Key, VersionId) => {
+        try {
+          const object = await s3Client.send(new GetObjectCommand({ Bucket, Key, VersionId }));
+          return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+        } catch (error) {
+          if (error instanceof NoSuchKey || (error instanceof Error && /NoSuch|NotFound/.test(error.name)))
+            return undefined;
+          throw error;
+        }
+      },
+    });
+    register('rekognition', rekognition);
+    const appsync = new AppSyncProvider({
+      config,
+      // DynamoDB Local directly, on the provider's keep-alive client (AppSync's own network hop).
+      dynamodbClient: () => dynamodb.client,
+      invokeLambda: (functionName, payload) => lambda.invoke(functionName, payload),
+      cognito,
+      log,
+    });
+    register('appsync', appsync);
+    providers = { dynamodb, s3, sns, cognito, lambda, rekognition, stepfunctions, events, appsync };
+
+    // DynamoDB Local's JVM takes seconds: the cheap providers boot meanwhile.
+    await Promise.all([
+      boot(dynamodb),
+      (async () => {
+        await boot(s3);
+        await s3.createBucket(names.localBucket);
+        await boot(sns);
+        sns.createTopic(names.topic);
+        await boot(cognito);
+        await boot(rekognition);
+        await boot(stepfunctions);
+        await boot(events);
+      })(),
+    ]);
+    await boot(lambda);
+    await boot(appsync);
+
+    const amplifyOutputs = toAmplifyOutputs(
+      {
+        [outputKeys.graphqlUrl]: graphqlUrl,
+        [outputKeys.region]: config.region,
+        [outputKeys.userPoolId]: cognito.userPoolId,
+        [outputKeys.userPoolClientId]: cognito.clientId,
+        [outputKeys.bucketName]: names.localBucket,
+        [outputKeys.tableName]: names.table,
+        [outputKeys.topicArn]: topicArn,
+      },
+      { userPoolEndpoint: url },
+    );
+    const outputsText = `${JSON.stringify(amplifyOutputs, null, 2)}\n`;
+    await writeFile(path.join(config.dataDir, 'amplify_outputs.json'), outputsText);
+    if (options.writeRootOutputs ?? true)
+      await writeFile(path.join(repositoryRoot, 'amplify_outputs.json'), outputsText);
+
+    const headOriginal = async (Key: string) => {
+      const head = await s3Client
+        .send(new HeadObjectCommand({ Bucket: names.localBucket, Key }))
+        .catch(() => undefined);
+      return {
+        size: head?.ContentLength ?? 0,
+        etag: (head?.ETag ?? '').replaceAll('"', ''),
+        ...(head?.VersionId ? { 'version-id': head.VersionId } : {}),
+      };
+    };
+    await redriveOrphans(providers, config, headOriginal, log);
+
+    const sweep = async () => {
+      const expired = await dynamodb.sweepExpired();
+      if (expired > 0) log(`[stack] expired ${expired} PENDING_UPLOAD item(s)`);
+      try {
+        const result = (await lambda.invoke(functionSpecs.sweeper.functionName, scheduledEvent(config))) as {
+          swept?: number;
+        };
+        if (result?.swept) log(`[stack] the sweeper settled ${result.swept} stuck item(s)`);
+      } catch (error) {
+        // Until the sweeper function exists (or when it fails), the next run tries again.
+        if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) {
+          log(
+            `[stack] sweeper failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+          );
+        }
+      }
+    };
+    let sweeping: Promise<void> = sweep();
+    const timer = setInterval(() => {
+      sweeping = sweeping.then(sweep);
+    }, config.sweepIntervalMs);
+    timer.unref();
+
+    const bootMs = Date.now() - started;
+    const report = healthReport([...registry.values()]);
+    if (report.status !== 'ok')
+      log(`[stack] not every provider is ready: ${JSON.stringify(report.providers)}`);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      config,
+      url,
+      port: edge.port,
+      graphqlUrl,
+      topicArn,
+      amplifyOutputs,
+      providers,
+      faults,
+      bootMs,
+      sweep: () => {
+        sweeping = sweeping.then(sweep);
+        return sweeping;
+      },
+      stop: () => {
+        stopping ??= (async () => {
+          clearInterval(timer);
+          await sweeping.catch(() => {});
+          await shutDown(edge, booted);
+          s3Client.destroy();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await shutDown(edge, booted).catch(() => {});
+    throw error;
+  }
+}
+
+/** Stops in reverse boot order after the edge stops taking requests. */
+async function shutDown(edge: Edge, booted: Provider[]): Promise<void> {
+  const closing = edge.close();
+  for (const provider of [...booted].reverse()) {
+    await provider
+      .stop()
+      .catch((error: unknown) => console.error(`[stack] stopping ${provider.name} failed`, error));
+  }
+  await closing;
+}
+
+/** See local/recovery.ts: every PROCESSING item at boot is an orphan of the previous run. */
+async function redriveOrphans(
+  providers: StackProviders,
+  config: LocalConfig,
+  headOriginal: (key: string) => Promise<{ size: number; etag: string; 'version-id'?: string }>,
+  log: (line: string) => void,
+) {
+  const orphans = await processingImages(providers.dynamodb.client);
+  if (orphans.length === 0) return;
+  log(`[stack] re-driving ${orphans.length} image(s) left PROCESSING by the previous run`);
+  for (const orphan of orphans) {
+    if (!(await returnToPending(providers.dynamodb.client, orphan))) continue;
+    const key = originalKeyOf(orphan);
+    const event: ObjectCreatedEvent = {
+      version: '0',
+      id: crypto.randomUUID(),
+      'detail-type': 'Object Created',
+      source: 'aws.s3',
+      account: config.accountId,
+      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: config.region,
+      resources: [`arn:aws:s3:::${names.localBucket}`],
+      detail: {
+        version: '0',
+        bucket: { name: names.localBucket },
+        object: { key, ...(await headOriginal(key)), sequencer: Date.now().toString(16).toUpperCase() },
+        'request-id': 'darkroom-restart',
+        requester: config.accountId,
+        reason: 'POST Object',
+      },
+    };
+    await providers.events.putEvent(event as unknown as Record<string, unknown>);
+  }
+}
