@@ -27,7 +27,10 @@ function intFromEnv(name: string, fallback: number): number {
   return value;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<LocalConfig> = {}): LocalConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<LocalConfig> = {},
+): LocalConfig {
   const visionMode = env.DARKROOM_VISION ?? 'vision';
   if (visionMode !== 'vision' && visionMode !== 'off') {
     throw new Error(`DARKROOM_VISION must be "vision" or "off", got "${visionMode}"`);

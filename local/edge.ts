@@ -44,6 +44,12 @@ export function routeOf(req: IncomingMessage, url: URL): Route {
   if (url.pathname === '/_darkroom' || url.pathname.startsWith('/_darkroom/')) return { kind: 'admin' };
   if (url.pathname === '/graphql' || url.pathname.startsWith('/graphql/'))
     return { kind: 'provider', service: 'appsync' };
+  // The web client; no bucket of the stack is called "app", so S3 paths never start so.
+  if (
+    (url.pathname === '/app' || url.pathname.startsWith('/app/')) &&
+    !credentialScopeOf({ method: req.method ?? 'GET', url, headers: req.headers })
+  )
+    return { kind: 'provider', service: 'web' };
   const scope = credentialScopeOf({ method: req.method ?? 'GET', url, headers: req.headers });
   if (scope) {
     return (signedServices as readonly string[]).includes(scope.service)

@@ -2,8 +2,14 @@
  * `npm start`: the whole darkroom stack on this machine (no AWS account, no Docker), until Ctrl-C.
  * Configuration comes from the environment (local/config.ts: DARKROOM_PORT, DARKROOM_HOST, …).
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureWebBuilt } from './build-web.ts';
 import { loadConfig } from './config.ts';
+import { watchForReload } from './hot-reload.ts';
 import type { RunningStack } from './stack.ts';
+
+const repositoryRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 function banner(stack: RunningStack, bootMs: number): string {
   const { config, url, graphqlUrl, amplifyOutputs } = stack;
@@ -14,6 +20,7 @@ function banner(stack: RunningStack, bootMs: number): string {
     `  endpoint (every AWS service)  ${url}`,
     `  GraphQL                       ${graphqlUrl}`,
     `  GraphQL real-time             ${url.replace(/^http/, 'ws')}/graphql/realtime`,
+    `  web client                    ${stack.webUrl}`,
     `  health                        ${url}/_darkroom/health`,
     `  user pool / client            ${amplifyOutputs.auth.user_pool_id} / ${amplifyOutputs.auth.user_pool_client_id}`,
     `  data folder                   ${config.dataDir}`,
@@ -25,12 +32,12 @@ function banner(stack: RunningStack, bootMs: number): string {
       ? '  (auto-confirm is on: no code needed)'
       : `  npx darkroom confirm you@example.com <code>   (the code is printed here, and at ${url}/_darkroom/cognito/codes)`,
     '  npx darkroom sign-in you@example.com <password>',
-    '  or the web client (it reads amplify_outputs.json)',
+    `  or open the web client: ${stack.webUrl}`,
     'AWS CLI / SDKs: AWS_ENDPOINT_URL=' +
       url +
       ` AWS_ACCESS_KEY_ID=${config.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${config.credentials.secretAccessKey}`,
     '',
-    'Ctrl-C stops the stack; its state stays in the data folder.',
+    'Resolvers and schema.graphql reload on save. Ctrl-C stops the stack; its state stays in the data folder.',
   ].join('\n');
 }
 
@@ -40,12 +47,21 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
   const { startStack } = await import('./stack.ts');
   const config = loadConfig();
+  await ensureWebBuilt();
   console.info(
     `darkroom: starting the local stack on ${config.host}:${config.port} (data in ${config.dataDir}) …`,
   );
   // Functions' and DynamoDB Local's lines arrive prefixed with their name (`[darkroom-thumbnails] …`).
   const stack = await startStack(config, { serviceLog: (line) => console.log(line) });
   console.info(banner(stack, Date.now() - started));
+  const watcher = watchForReload({
+    root: repositoryRoot,
+    reload: async () => {
+      const report = await stack.providers.appsync.reload();
+      if (report.failures.length === 0 && !report.schemaFailure)
+        console.info(`[hot-reload] ${report.loaded.length} resolvers in service`);
+    },
+  });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -54,6 +70,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
+    watcher.close();
     console.info(`\ndarkroom: ${signal}, stopping (again to force) …`);
     stack.stop().then(
       () => process.exit(0),

@@ -28,6 +28,7 @@ import { type ObjectCreatedEvent, S3Provider } from './providers/s3/index.ts';
 import { SnsProvider } from './providers/sns/index.ts';
 import { StepFunctionsProvider } from './providers/stepfunctions/index.ts';
 import { originalKeyOf, processingImages, returnToPending } from './recovery.ts';
+import { WebAppProvider, webBasePath } from './web-app.ts';
 
 const repositoryRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -64,6 +65,8 @@ export interface RunningStack {
   graphqlUrl: string;
   topicArn: string;
   amplifyOutputs: AmplifyOutputs;
+  /** The web client (served when web/dist is built). */
+  webUrl: string;
   providers: StackProviders;
   faults: FaultRegistry;
   /** ms from `startStack` to every provider ready. */
@@ -205,6 +208,9 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       log,
     });
     register('appsync', appsync);
+    let outputsForWeb: AmplifyOutputs | undefined;
+    const web = new WebAppProvider(() => outputsForWeb);
+    register('web', web);
     providers = { dynamodb, s3, sns, cognito, lambda, rekognition, stepfunctions, events, appsync };
 
     // DynamoDB Local's JVM takes seconds: the cheap providers boot meanwhile.
@@ -219,6 +225,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
         await boot(rekognition);
         await boot(stepfunctions);
         await boot(events);
+        await boot(web);
       })(),
     ]);
     await boot(lambda);
@@ -236,6 +243,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       },
       { userPoolEndpoint: url },
     );
+    outputsForWeb = amplifyOutputs;
     const outputsText = `${JSON.stringify(amplifyOutputs, null, 2)}\n`;
     await writeFile(path.join(config.dataDir, 'amplify_outputs.json'), outputsText);
     if (options.writeRootOutputs ?? true)
@@ -287,6 +295,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       url,
       port: edge.port,
       graphqlUrl,
+      webUrl: `${url}${webBasePath}`,
       topicArn,
       amplifyOutputs,
       providers,

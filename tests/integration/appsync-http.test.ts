@@ -6,12 +6,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Amplify } from 'aws-amplify';
 import { generateClient } from 'aws-amplify/api';
-import { fetchAuthSession, signIn, signOut, signUp } from 'aws-amplify/auth';
+import { confirmSignUp, fetchAuthSession, signIn, signOut, signUp } from 'aws-amplify/auth';
 import { decodeJwt, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type AmplifyOutputs, toResourcesConfig } from '../../client-sdk/amplify-config.ts';
 import { signedGraphqlRequest } from '../../local/providers/appsync/testing/sign-iam.ts';
-import { stackInfo } from './support.ts';
+import { confirmationCode, stackInfo } from './support.ts';
 
 const imageFields = 'id owner fileName contentType size status createdAt updatedAt thumbnails { key url }';
 const requestUpload = `mutation ($input: RequestUploadInput!) {
@@ -82,7 +82,8 @@ beforeAll(async () => {
     api.graphql(options) as Promise<unknown>;
   for (const username of [alice, bob]) {
     const result = await signUp({ username, password, options: { userAttributes: { email: username } } });
-    expect(result.isSignUpComplete).toBe(true);
+    expect(result.nextStep.signUpStep).toBe('CONFIRM_SIGN_UP');
+    await confirmSignUp({ username, confirmationCode: await confirmationCode(username) });
   }
 });
 

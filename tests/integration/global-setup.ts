@@ -36,7 +36,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dataDir = await mkdtemp(path.join(tmpdir(), 'darkroom-integration-'));
   // The functions' and DynamoDB Local's logs go to a file: test output stays readable.
   const serviceLog = createWriteStream(path.join(dataDir, 'services.log'));
-  const config = loadConfig({}, { port: 0, dataDir, visionMode: 'off', autoConfirm: true });
+  // Sign-ups need their code (from the admin API), as for a person: tests/integration/support.ts.
+  const config = loadConfig({}, { port: 0, dataDir, visionMode: 'off', autoConfirm: false });
+  // The browser tests load the web client from the stack.
+  const { ensureWebBuilt } = await import('../../local/build-web.ts');
+  await ensureWebBuilt(() => {});
   const stack = await startStack(config, {
     writeRootOutputs: false,
     log: (line) => serviceLog.write(`${line}\n`),

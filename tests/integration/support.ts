@@ -183,3 +183,18 @@ export async function snsMessagesAbout(
   const all = await admin<SnsMessageSummary[]>('sns/messages', {}, stack);
   return all.filter((message) => message.Message.includes(id));
 }
+
+/** The shared stack's edge URL. */
+export function stackUrl(): string {
+  return stackInfo().url;
+}
+
+/** The newest sign-up code the local Cognito delivered to `username` (as an e-mail would). */
+export async function confirmationCode(username: string): Promise<string> {
+  const code = await eventually(async () => {
+    const codes = await admin<{ username: string; destination: string; code: string }[]>('cognito/codes');
+    return codes.filter((entry) => entry.username === username || entry.destination === username).at(-1)
+      ?.code;
+  });
+  return code;
+}

@@ -151,9 +151,33 @@ export class CognitoProvider implements Provider {
     if (operation === 'SignUp' && this.options.config.autoConfirm && output.UserConfirmed !== true) {
       const UserPoolId = this.started().userPoolId;
       await services.operation('AdminConfirmSignUp')({ UserPoolId, Username: input.Username });
+      await this.markEmailVerified(services, input.Username);
       return { ...output, UserConfirmed: true };
     }
+    if (operation === 'ConfirmSignUp') await this.markEmailVerified(services, input.Username);
     return output;
+  }
+
+  /**
+   * Cognito marks the address a confirmation code went to as verified; cognito-local does not,
+   * and Amplify's Authenticator then stops at "Account recovery requires verified contact
+   * information" after every sign-in.
+   */
+  private async markEmailVerified(services: CognitoServices, username: unknown): Promise<void> {
+    const UserPoolId = this.started().userPoolId;
+    const user = await services.operation('AdminGetUser')({ UserPoolId, Username: username });
+    const attributes = (user.UserAttributes ?? []) as { Name?: string; Value?: string }[];
+    const email = attributes.find((attribute) => attribute.Name === 'email')?.Value;
+    // cognito-local refuses to change email_verified without the address in the same call.
+    if (!email) return;
+    await services.operation('AdminUpdateUserAttributes')({
+      UserPoolId,
+      Username: username,
+      UserAttributes: [
+        { Name: 'email', Value: email },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    });
   }
 
   /** Amplify v6 refreshes with this operation, which cognito-local lacks. */

@@ -1,0 +1,160 @@
+/**
+ * The web client as a person uses it, in headless Chromium against the shared local stack:
+ * sign up with the emailed code, upload three photos, watch them finish live, open one, sign out,
+ * and find a second user's gallery empty. Screenshots go to test-output/e2e/.
+ */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { confirmationCode, stackUrl } from '../integration/support.ts';
+import { launchChromium } from './browser.ts';
+
+const photos = path.resolve(import.meta.dirname, '../../../shared/fixtures/photos');
+const output = path.resolve(import.meta.dirname, '../../test-output/e2e');
+const password = 'Darkroom-e2e-1!';
+
+let browser: Browser;
+let files: string[];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  await mkdir(output, { recursive: true });
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'darkroom-e2e-'));
+  files = await Promise.all(
+    ['astronaut', 'chelsea', 'coffee'].map(async (name) => {
+      const file = path.join(folder, `${name}.jpg`);
+      await writeFile(
+        file,
+        await sharp(path.join(photos, `${name}.png`))
+          .flatten({ background: '#fff' })
+          .jpeg()
+          .toBuffer(),
+      );
+      return file;
+    }),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function signUpAndIn(page: Page, email: string): Promise<void> {
+  await page.goto(`${stackUrl()}/app/`);
+  await page.getByRole('tab', { name: 'Create Account' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Confirm Password').fill(password);
+  await page.getByRole('button', { name: 'Create Account' }).click();
+  const code = await confirmationCode(email);
+  await page.getByLabel('Confirmation Code').fill(code);
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  // Amplify signs in after confirming when it can; otherwise the sign-in form comes back.
+  const signedIn = page.getByRole('button', { name: 'Sign out' });
+  const signInForm = page.getByRole('button', { name: 'Sign in', exact: true });
+  await shootOnFailure(page, 'after-confirm', () => signedIn.or(signInForm).waitFor({ timeout: 20_000 }));
+  if (!(await signedIn.isVisible())) {
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await signInForm.click();
+  }
+  await shootOnFailure(page, 'sign-in', () => signedIn.waitFor({ timeout: 20_000 }));
+}
+
+/** Runs a step; when it fails, what the page showed is saved beside the other screenshots. */
+async function shootOnFailure<T>(page: Page, name: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    await page.screenshot({ path: path.join(output, `failed-${name}.png`) });
+    throw error;
+  }
+}
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length})`);
+}
+
+describe('web client', () => {
+  it('signs up, uploads three photos that finish live, shows them, and keeps users apart', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await signUpAndIn(page, `e2e-${Date.now()}@example.com`);
+    let reloads = 0;
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) reloads += 1;
+    });
+
+    await page.getByTestId('file-input').setInputFiles(files);
+
+    // Each reaches "done" pushed by the subscription: no reload, no polling by the page.
+    await expect
+      .poll(() => page.locator('[data-testid="upload"][data-phase="done"]').count(), { timeout: 90_000 })
+      .toBe(3);
+    const items = page.getByTestId('gallery-item');
+    await expect.poll(() => items.count()).toBe(3);
+    await expect
+      .poll(() => page.locator('[data-testid="gallery-item"][data-status="COMPLETED"]').count())
+      .toBe(3);
+    const images = page.locator('.card img');
+    await expect
+      .poll(() =>
+        images.evaluateAll(
+          (all) =>
+            all.filter(
+              (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0,
+            ).length,
+        ),
+      )
+      .toBe(3);
+    // A 200 px slot at DPR 1 takes the 300 px (MEDIUM) rendition of each photo, in WebP.
+    // (naturalWidth of a srcset image is density-corrected: read the chosen file's own width.)
+    const chosen = await images.evaluateAll((all) =>
+      Promise.all(
+        all.map(async (element) => {
+          const shown = element as HTMLImageElement;
+          const probe = new Image();
+          probe.src = shown.currentSrc;
+          await probe.decode();
+          return { file: new URL(shown.currentSrc).pathname.split('/').at(-1), width: probe.naturalWidth };
+        }),
+      ),
+    );
+    expect(chosen).toEqual([
+      { file: 'medium.webp', width: 300 },
+      { file: 'medium.webp', width: 300 },
+      { file: 'medium.webp', width: 300 },
+    ]);
+    expect(reloads).toBe(0);
+    await page.screenshot({ path: path.join(output, 'gallery.png'), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await items.first().getByRole('button').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    const large = dialog.getByTestId('detail-image');
+    await expect
+      .poll(() => large.evaluate((img) => (img as HTMLImageElement).naturalWidth))
+      .toBeGreaterThan(300);
+    await expect.poll(() => dialog.getByTestId('verdict').textContent()).toBe('Safe');
+    await page.screenshot({ path: path.join(output, 'detail.png') });
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signUpAndIn(page, `e2e-other-${Date.now()}@example.com`);
+    await page.getByText('No photos yet.').waitFor();
+    expect(await page.getByTestId('gallery-item').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 240_000);
+});
