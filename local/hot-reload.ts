@@ -48,7 +48,7 @@ export function watchForReload({ root, reload, debounceMs = 150, log = console.i
 
   const watchers: FSWatcher[] = [
     watch(path.join(root, 'resolvers'), { recursive: true }, (_event, file) => {
-      if (file && file.endsWith('.ts') && !file.endsWith('.test.ts')) schedule(path.join('resolvers', file));
+      if (file?.endsWith('.ts') && !file.endsWith('.test.ts')) schedule(path.join('resolvers', file));
     }),
     // The folder, not the file: editors replace files on save, which ends a watch on the file.
     watch(root, (_event, file) => {

@@ -294,7 +294,7 @@ export class RealtimeServer {
     const field = operation.selectionSet.selections[0];
     const subscriptionType = schema.getSubscriptionType();
     const fieldDef = field?.kind === 'Field' ? subscriptionType?.getFields()[field.name.value] : undefined;
-    if (!field || field.kind !== 'Field' || !fieldDef)
+    if (field?.kind !== 'Field' || !fieldDef)
       return refuse('BadRequestException', 'a subscription field is required');
     let args: Record<string, unknown>;
     try {
