@@ -6,7 +6,18 @@ describe('the admin API', () => {
     const health = await admin<{ status: string; providers: Record<string, { ready: boolean }> }>('health');
     expect(health.status).toBe('ok');
     expect(Object.keys(health.providers).sort()).toEqual(
-      ['appsync', 'cognito-idp', 'dynamodb', 'events', 'lambda', 'rekognition', 's3', 'sns', 'states'].sort(),
+      [
+        'appsync',
+        'cognito-idp',
+        'dynamodb',
+        'events',
+        'lambda',
+        'rekognition',
+        's3',
+        'sns',
+        'states',
+        'web',
+      ].sort(),
     );
     console.info(`shared stack booted in ${stackInfo().bootMs} ms`);
   });

@@ -1,12 +1,13 @@
 import {
   CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { clientsFor, postUpload, stackInfo, ulid, waitForStatus } from './support.ts';
+import { clientsFor, confirmationCode, postUpload, stackInfo, ulid, waitForStatus } from './support.ts';
 
 interface RealtimeMessage {
   type: string;
@@ -14,7 +15,7 @@ interface RealtimeMessage {
   payload?: { data?: { onImageProcessed?: Record<string, unknown> }; errors?: unknown };
 }
 
-/** A confirmed user's ID token (the test stack auto-confirms sign-ups). */
+/** A confirmed user's ID token (confirmed with the code the local Cognito delivered). */
 async function signedInUser(): Promise<string> {
   const stack = stackInfo();
   const cognito = new CognitoIdentityProviderClient({
@@ -30,6 +31,13 @@ async function signedInUser(): Promise<string> {
       Username: email,
       Password: password,
       UserAttributes: [{ Name: 'email', Value: email }],
+    }),
+  );
+  await cognito.send(
+    new ConfirmSignUpCommand({
+      ClientId: stack.userPoolClientId,
+      Username: email,
+      ConfirmationCode: await confirmationCode(email),
     }),
   );
   const { AuthenticationResult } = await cognito.send(
