@@ -47,8 +47,9 @@ export class RekognitionProvider implements Provider {
   async reset(): Promise<void> {}
 
   health(): ProviderHealth {
-    // The stack is usable while models load (calls wait for them), so this reports, never blocks.
-    return { ready: this.started, detail: this.options.engine.status().detail };
+    // Models load in the background; calls made meanwhile wait, but health says so.
+    const engine = this.options.engine.status();
+    return { ready: this.started && engine.ready, detail: engine.detail };
   }
 
   private async bytesOf(image: DetectRequest['Image']): Promise<Buffer> {
