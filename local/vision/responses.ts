@@ -7,12 +7,12 @@ import { cocoToRekognition, nsfwToModeration } from './taxonomy.ts';
 
 /**
  * Detector scores and Rekognition confidences are on different scales: centernet calls a clear
- * cup 0.45, Rekognition 95+. Map the detector's useful range (0.2 weak … 0.6 certain) linearly
- * onto 50…99.9 %, so callers' MinConfidence (70 in darkroom) means what it means with Rekognition.
+ * cup 0.45, Rekognition 95+. Map the detector's useful range (0.2 weak … 0.65 certain) linearly
+ * onto 50…99 %, so callers' MinConfidence (70 in darkroom) means what it means with Rekognition.
  */
 export function objectConfidence(score: number): number {
-  const ratio = Math.min(Math.max((score - 0.2) / 0.4, 0), 1);
-  return round(50 + ratio * 49.9);
+  const ratio = Math.min(Math.max((score - 0.2) / 0.45, 0), 1);
+  return round(50 + ratio * 49);
 }
 
 /** Blazeface scores are already high for real faces; below this a "face" is mostly a cat. */
