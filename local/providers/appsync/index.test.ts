@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { names } from '../../../infra/names.ts';
 import { loadConfig } from '../../config.ts';
 import { CognitoProvider } from '../cognito/index.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/testing.ts';
 import { AppSyncProvider, type PublishEvent } from './index.ts';
 import { realtimeBackend } from './realtime-backend.ts';
-import { createImagesTable, type DynamoDbLocal, startDynamoDbLocal } from './testing/dynamodb-local.ts';
 import { signedGraphqlRequest } from './testing/sign-iam.ts';
 
 let dataDir: string;
@@ -100,7 +100,6 @@ const imageFields = 'id owner fileName status size createdAt thumbnails { size f
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'darkroom-appsync-'));
   dynamo = await startDynamoDbLocal();
-  await createImagesTable(dynamo.client);
   cognito = new CognitoProvider({ config: config(), log: () => {} });
   await cognito.start();
   appsync = new AppSyncProvider({

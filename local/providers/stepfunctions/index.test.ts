@@ -18,9 +18,9 @@ import { ImageTooLargeError } from '../../../functions/shared/errors.ts';
 import { keys, names } from '../../../infra/names.ts';
 import { loadConfig } from '../../config.ts';
 import { AwsError } from '../../provider.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/testing.ts';
 import { EventsProvider } from '../events/index.ts';
 import { localPipelineSubstitutions, StepFunctionsProvider } from './index.ts';
-import { type DynamoDbLocal, startDynamoDbLocal } from './testing/dynamodb-local.ts';
 
 const f = names.functions;
 

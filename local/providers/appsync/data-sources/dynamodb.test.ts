@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { names } from '../../../../infra/names.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../dynamodb/testing.ts';
 import * as ddb from '../runtime/dynamodb-helpers.ts';
 import { createContext } from '../runtime/index.ts';
-import { createImagesTable, type DynamoDbLocal, startDynamoDbLocal } from '../testing/dynamodb-local.ts';
 import { DynamoDbDataSource } from './dynamodb.ts';
 import type { DataSourceOutcome } from './registry.ts';
 
@@ -25,7 +25,6 @@ function image(owner: string, id: string, extra: Record<string, unknown> = {}) {
 
 beforeAll(async () => {
   local = await startDynamoDbLocal();
-  await createImagesTable(local.client);
   images = new DynamoDbDataSource(names.dataSources.images, names.table, () => local.client);
 }, 60_000);
 

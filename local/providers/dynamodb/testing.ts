@@ -1,15 +1,15 @@
 /**
- * Tests only: AWS's DynamoDB Local (in memory, on a free port) with the `Images` table, so the
- * pipeline's DynamoDB integrations run against the real thing rather than a fake.
+ * Tests only: AWS's DynamoDB Local (in memory, shared by every access key, on a free port) with the stack's tables
+ * (tables.ts), so DynamoDB code is tested against the real thing rather than a fake.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { names } from '../../../../infra/names.ts';
-import { freePort } from '../../dynamodb/free-port.ts';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { freePort } from './free-port.ts';
+import { createTables } from './tables.ts';
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -55,7 +55,7 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
     '-XX:+UseSerialGC',
     `-Djava.library.path=${path.join(folder, 'DynamoDBLocal_lib')}`,
   ];
-  args.push('-jar', path.join(folder, 'DynamoDBLocal.jar'), '-inMemory', '-port', String(port));
+  args.push('-jar', path.join(folder, 'DynamoDBLocal.jar'), '-inMemory', '-sharedDb', '-port', String(port));
   const child = spawn('java', args, { cwd: folder, stdio: 'ignore' });
   const endpoint = `http://127.0.0.1:${port}`;
   // DynamoDB Local accepts only letters and digits in the access key.
@@ -66,20 +66,7 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
   });
   try {
     await untilAnswering(client, child, Date.now() + 60_000);
-    await client.send(
-      new CreateTableCommand({
-        TableName: names.table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'owner', AttributeType: 'S' },
-          { AttributeName: 'id', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'owner', KeyType: 'HASH' },
-          { AttributeName: 'id', KeyType: 'RANGE' },
-        ],
-      }),
-    );
+    await createTables(client);
   } catch (error) {
     child.kill();
     throw error;
