@@ -5,19 +5,14 @@
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Amplify } from 'aws-amplify';
-import { CONNECTION_STATE_CHANGE, ConnectionState, generateClient } from 'aws-amplify/api';
+import { generateClient } from 'aws-amplify/api';
 import { confirmSignUp, fetchAuthSession, getCurrentUser, signIn, signOut, signUp } from 'aws-amplify/auth';
 import { Hub } from 'aws-amplify/utils';
 import { print } from 'graphql';
 import { type AmplifyOutputs, isLoopbackApi, toResourcesConfig } from './amplify-config.ts';
 import { contentTypeOf } from './content-type.ts';
-import {
-  AbortedError,
-  DarkroomError,
-  ProcessingFailedError,
-  TimeoutError,
-  toDarkroomError,
-} from './errors.ts';
+import { withDeadline } from './deadline.ts';
+import { AbortedError, DarkroomError, ProcessingFailedError, toDarkroomError } from './errors.ts';
 import {
   DeleteImageDocument,
   GetImageDocument,
@@ -64,6 +59,9 @@ export interface ImagePage {
 
 type Subscription = { unsubscribe(): void };
 
+/** Amplify's CONTROL_MSG.SUBSCRIPTION_ACK (not exported): the Hub event it dispatches for a start_ack. */
+const SUBSCRIPTION_ACK = 'Subscription ack';
+
 export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomClientOptions = {}) {
   if (isLoopbackApi(outputs)) installLoopbackWebSocket();
   Amplify.configure(toResourcesConfig(outputs));
@@ -91,10 +89,19 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
   function subscribe<R, V extends Record<string, unknown>>(
     document: TypedDocumentNode<R, V>,
     variables: V,
-    handlers: { next(data: R): void; error(error: unknown): void },
+    handlers: { next(data: R): void; error(error: unknown): void; onAck?(): void },
   ): Subscription {
     let inner: Subscription | undefined;
     let stopped = false;
+    // Amplify reports each start_ack (also the ones after a reconnect) only on the Hub, with the
+    // variables object it was given: that object's identity tells our subscription from others
+    // on the same shared socket (another client in this process, or another user).
+    const stopAcks = handlers.onAck
+      ? Hub.listen('api', ({ payload }) => {
+          const data = payload.data as { variables?: unknown } | undefined;
+          if (payload.event === SUBSCRIPTION_ACK && data?.variables === variables) handlers.onAck?.();
+        })
+      : undefined;
     void authOptions().then((auth) => {
       if (stopped) return;
       const observable = api.graphql({ query: print(document), variables, ...auth }) as unknown as {
@@ -108,6 +115,7 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
     return {
       unsubscribe() {
         stopped = true;
+        stopAcks?.();
         inner?.unsubscribe();
       },
     };
@@ -116,31 +124,31 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
   const getImage = async (id: string): Promise<Image | null> =>
     (await call(GetImageDocument, { id })).getImage;
 
+  async function listImagesPage(
+    { status, limit }: ListOptions = {},
+    nextToken?: string | null,
+  ): Promise<ImagePage> {
+    const page = (await call(ListImagesDocument, { status, limit, nextToken })).listImages;
+    return { items: page.items, nextToken: page.nextToken ?? null };
+  }
+
   const events = new ImageEventRouter({
     getImage,
     subscribe: ({ next, error, onReady }) => {
-      // Amplify reports the acknowledgement (start_ack) only as a connection-state change.
-      let connectedBefore = false;
-      const stopListening = Hub.listen('api', ({ payload }) => {
-        if (payload.event !== CONNECTION_STATE_CHANGE) return;
-        const state = (payload.data as { connectionState?: string }).connectionState;
-        if (state === ConnectionState.Connected) {
-          onReady(connectedBefore ? 'reconnected' : 'connected');
-          connectedBefore = true;
-        }
-      });
+      let acknowledgedBefore = false;
       const subscription = subscribe(
         OnImageProcessedDocument,
         {},
         {
           next: (data) => data.onImageProcessed && next(data.onImageProcessed),
           error,
+          onAck: () => {
+            onReady(acknowledgedBefore ? 'reconnected' : 'connected');
+            acknowledgedBefore = true;
+          },
         },
       );
-      return () => {
-        stopListening();
-        subscription.unsubscribe();
-      };
+      return () => subscription.unsubscribe();
     },
   });
 
@@ -161,16 +169,13 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
 
     getImage,
 
-    async listImagesPage({ status, limit }: ListOptions = {}, nextToken?: string | null): Promise<ImagePage> {
-      const page = (await call(ListImagesDocument, { status, limit, nextToken })).listImages;
-      return { items: page.items, nextToken: page.nextToken ?? null };
-    },
+    listImagesPage,
 
     /** Every page of the caller's images, newest first. */
     async *listImages(list: ListOptions = {}): AsyncGenerator<ImagePage> {
       let nextToken: string | null = null;
       do {
-        const page: ImagePage = await this.listImagesPage(list, nextToken);
+        const page: ImagePage = await listImagesPage(list, nextToken);
         yield page;
         nextToken = page.nextToken;
       } while (nextToken);
@@ -246,23 +251,3 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
 }
 
 export type DarkroomClient = ReturnType<typeof createDarkroomClient>;
-
-function withDeadline<T>(
-  work: Promise<T>,
-  ms: number,
-  signal: AbortSignal | undefined,
-  id: string,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new TimeoutError(`image ${id} was not processed within ${Math.round(ms / 1000)} s`)),
-      ms,
-    );
-    const onAbort = () => reject(new AbortedError('upload aborted'));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    });
-  });
-}

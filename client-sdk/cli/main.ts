@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
+import { ConsoleLogger } from 'aws-amplify/utils';
 import { MultiBar, Presets } from 'cli-progress';
 import type { AmplifyOutputs } from '../amplify-config.ts';
 import { createDarkroomClient, type DarkroomClient } from '../client.ts';
@@ -44,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
+  // Amplify warns on every run against a custom (local) Cognito endpoint: noise in a terminal.
+  ConsoleLogger.LOG_LEVEL = 'ERROR';
   const outputs = JSON.parse(await readFile(values.outputs, 'utf8')) as AmplifyOutputs;
   const client = createDarkroomClient(outputs);
   cognitoUserPoolsTokenProvider.setKeyValueStorage(
@@ -133,14 +136,19 @@ function need(args: string[], count: number, usage: string): string[] {
 }
 
 async function upload(client: DarkroomClient, files: string[]): Promise<number> {
-  const bars = new MultiBar(
-    { format: '{file} |{bar}| {percentage}% {phase}', hideCursor: true, clearOnComplete: false },
-    Presets.shades_classic,
-  );
+  // Bars only on a terminal: cli-progress skips a bar's start (and its payload) when the stream is
+  // not a TTY, then prints the raw "{file}" template at stop. Pipes and CI get the table alone.
+  const bars = process.stderr.isTTY
+    ? new MultiBar(
+        { format: '{file} |{bar}| {percentage}% {phase}', hideCursor: true, clearOnComplete: false },
+        Presets.shades_classic,
+      )
+    : undefined;
+  const noBar = { update: () => undefined };
   const outcomes: UploadOutcome[] = await Promise.all(
     files.map(async (file): Promise<UploadOutcome> => {
       const name = path.basename(file);
-      const bar = bars.create(100, 0, { file: name.padEnd(24).slice(0, 24), phase: 'waiting' });
+      const bar = bars?.create(100, 0, { file: name.padEnd(24).slice(0, 24), phase: 'waiting' }) ?? noBar;
       try {
         const body = await readFile(file);
         const image = await client.upload(body, {
@@ -165,7 +173,7 @@ async function upload(client: DarkroomClient, files: string[]): Promise<number> 
       }
     }),
   );
-  bars.stop();
+  bars?.stop();
   console.log(uploadTable(outcomes));
   return outcomes.some((outcome) => !outcome.image || outcome.image.status === 'FAILED') ? 1 : 0;
 }
