@@ -41,6 +41,22 @@ function banner(stack: RunningStack, bootMs: number): string {
   ].join('\n');
 }
 
+/** Prints the time from `npm start` to a 200 from /_darkroom/health (local vision loads last). */
+async function reportHealthy(stack: RunningStack, started: number): Promise<void> {
+  for (;;) {
+    const response = await fetch(`${stack.url}/_darkroom/health`).catch(() => undefined);
+    if (response?.status === 200) {
+      console.info(`darkroom: healthy ${((Date.now() - started) / 1000).toFixed(1)} s after start`);
+      return;
+    }
+    if (Date.now() - started > 120_000) {
+      console.info(`darkroom: not healthy after 120 s: see ${stack.url}/_darkroom/health`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   // cognito-local still loads the AWS SDK v2, which prints an end-of-support notice on import.
@@ -54,6 +70,7 @@ async function main(): Promise<void> {
   // Functions' and DynamoDB Local's lines arrive prefixed with their name (`[darkroom-thumbnails] …`).
   const stack = await startStack(config, { serviceLog: (line) => console.log(line) });
   console.info(banner(stack, Date.now() - started));
+  void reportHealthy(stack, started);
   const watcher = watchForReload({
     root: repositoryRoot,
     reload: async () => {

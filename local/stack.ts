@@ -287,7 +287,12 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
     const bootMs = Date.now() - started;
     const report = healthReport([...registry.values()]);
     if (report.status !== 'ok')
-      log(`[stack] not every provider is ready: ${JSON.stringify(report.providers)}`);
+      log(
+        `[stack] still starting (health turns 200 when done): ${Object.entries(report.providers)
+          .filter(([, health]) => !health.ready)
+          .map(([name, health]) => `${name} (${health.detail ?? 'not ready'})`)
+          .join(', ')}`,
+      );
 
     let stopping: Promise<void> | undefined;
     return {
