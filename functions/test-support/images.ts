@@ -2,12 +2,13 @@
  * Test images made on the spot with sharp from the fixture photos, plus hand-made headers for the
  * cases no encoder would write (a pixel bomb, a HEIC brand). Shared by the image functions' tests.
  */
-import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
 
-export const photosDir = path.resolve(import.meta.dirname, '../../../shared/fixtures/photos');
-export const photoPath = (name: 'astronaut.png' | 'chelsea.png' | 'coffee.png') => path.join(photosDir, name);
+import { photo as fixturePhoto, photosDir } from '../../tests/fixtures.ts';
+
+export { photosDir };
+export const photoPath = (name: 'astronaut.png' | 'chelsea.png' | 'coffee.png') => fixturePhoto(name);
 
 /** A photograph (coffee.png, 600×400) resized to exactly width×height. */
 export function photo(width: number, height: number): Sharp {

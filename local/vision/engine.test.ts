@@ -6,10 +6,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { photosDir } from '../../tests/fixtures.ts';
 import { VisionEngine } from './engine.ts';
 import { handleRekognition } from './rekognition-api.ts';
 
-const photos = path.resolve(import.meta.dirname, '../../../shared/fixtures/photos');
+const photos = photosDir;
 const photo = (name: string) => readFile(path.join(photos, name));
 
 let engine: VisionEngine;

@@ -10,10 +10,11 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { photosDir } from '../fixtures.ts';
 import { confirmationCode, stackUrl } from '../integration/support.ts';
 import { launchChromium } from './browser.ts';
 
-const photos = path.resolve(import.meta.dirname, '../../../shared/fixtures/photos');
+const photos = photosDir;
 const output = path.resolve(import.meta.dirname, '../../test-output/e2e');
 const password = 'Darkroom-e2e-1!';
 

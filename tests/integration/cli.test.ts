@@ -7,11 +7,12 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { photo } from '../fixtures.ts';
 import { stackInfo } from './support.ts';
 import { createUser, type TestUser } from './users.ts';
 
 const bin = path.resolve('client-sdk/bin/darkroom.mjs');
-const photos = ['/work/shared/fixtures/photos/chelsea.png', '/work/shared/fixtures/photos/coffee.png'];
+const photos = [photo('chelsea.png'), photo('coffee.png')];
 
 let configHome: string;
 let user: TestUser;

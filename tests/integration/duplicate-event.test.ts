@@ -3,6 +3,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { keys, names } from '../../infra/names.ts';
+import { photo } from '../fixtures.ts';
 import {
   clientsFor,
   eventually,
@@ -30,7 +31,7 @@ const finished = (key: string, count: number) =>
 describe('a second identical Object Created event', () => {
   it('stops at mark-PROCESSING and does no second processing', async () => {
     const clients = clientsFor();
-    const jpeg = await sharp('/work/shared/fixtures/photos/astronaut.png').jpeg().toBuffer();
+    const jpeg = await sharp(photo('astronaut.png')).jpeg().toBuffer();
     const image = { owner: newOwner(), id: ulid(), contentType: 'image/jpeg', size: jpeg.length };
     await putPendingImage(clients, image);
     expect((await postUpload(await requestTicket(clients, image), jpeg, 'image/jpeg')).status).toBe(204);

@@ -7,6 +7,7 @@ import {
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { photo } from '../fixtures.ts';
 import { clientsFor, confirmationCode, postUpload, stackInfo, ulid, waitForStatus } from './support.ts';
 
 interface RealtimeMessage {
@@ -112,7 +113,7 @@ const imageFields = 'id owner status width height thumbnails { size format width
 describe('the whole system, as a client sees it', () => {
   it('signs up, requests an upload, POSTs the photo and receives the processed image on the subscription', async () => {
     const token = await signedInUser();
-    const jpeg = await sharp('/work/shared/fixtures/photos/coffee.png').jpeg().toBuffer();
+    const jpeg = await sharp(photo('coffee.png')).jpeg().toBuffer();
     const { requestUpload } = await graphql<{
       requestUpload: { image: { id: string; owner: string; status: string }; url: string; fields: string };
     }>(

@@ -15,6 +15,7 @@ import { type AmplifyOutputs, toResourcesConfig } from '../../client-sdk/amplify
 import { OnImageProcessedDocument, RequestUploadDocument } from '../../client-sdk/generated/operations.ts';
 import type { Image } from '../../client-sdk/image-events.ts';
 import { installLoopbackWebSocket } from '../../client-sdk/loopback-websocket.ts';
+import { photo } from '../fixtures.ts';
 import { stackInfo } from './support.ts';
 import { createUser, type TestUser } from './users.ts';
 
@@ -56,7 +57,7 @@ beforeAll(async () => {
     });
   });
   [alice, bob] = await Promise.all([createUser('realtime-alice'), createUser('realtime-bob')]);
-  jpeg = await sharp('/work/shared/fixtures/photos/chelsea.png').jpeg({ quality: 85 }).toBuffer();
+  jpeg = await sharp(photo('chelsea.png')).jpeg({ quality: 85 }).toBuffer();
 });
 
 // Amplify closes its socket about a second after the last unsubscribe; leaving before that keeps

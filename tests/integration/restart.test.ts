@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { names } from '../../infra/names.ts';
+import { photo } from '../fixtures.ts';
 import {
   admin,
   clientsFor,
@@ -74,7 +75,7 @@ describe('a stack killed in the middle of processing', () => {
       },
       first,
     );
-    const jpeg = await sharp('/work/shared/fixtures/photos/coffee.png').jpeg().toBuffer();
+    const jpeg = await sharp(photo('coffee.png')).jpeg().toBuffer();
     const images: PendingImage[] = [];
     for (let i = 0; i < 3; i += 1) {
       const image = { owner: newOwner(), id: ulid(), contentType: 'image/jpeg', size: jpeg.length };

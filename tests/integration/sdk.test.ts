@@ -18,6 +18,7 @@ import {
   ValidationError,
 } from '../../client-sdk/errors.ts';
 import { postUpload } from '../../client-sdk/post-upload.ts';
+import { photo as fixturePhoto } from '../fixtures.ts';
 import { eventually, stackInfo } from './support.ts';
 import { createUser, type TestUser } from './users.ts';
 
@@ -28,7 +29,7 @@ beforeAll(async () => {
   outputs = JSON.parse(
     await readFile(path.join(stackInfo().dataDir, 'amplify_outputs.json'), 'utf8'),
   ) as AmplifyOutputs;
-  photo = await sharp('/work/shared/fixtures/photos/astronaut.png').resize(400).jpeg().toBuffer();
+  photo = await sharp(fixturePhoto('astronaut.png')).resize(400).jpeg().toBuffer();
 });
 
 /** A client acting as `user`: the SDK's accessToken option, so several users share one process. */

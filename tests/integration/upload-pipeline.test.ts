@@ -2,6 +2,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys, names } from '../../infra/names.ts';
+import { photo } from '../fixtures.ts';
 import {
   clientsFor,
   eventually,
@@ -16,14 +17,14 @@ import {
   waitForStatus,
 } from './support.ts';
 
-const photo = '/work/shared/fixtures/photos/coffee.png';
+const coffee = photo('coffee.png');
 let clients: StackClients;
 /** A real photo (600×400 coffee cup) as a 1200×800 JPEG: 3:2, so every thumbnail size is exact. */
 let jpeg: Buffer;
 
 beforeAll(async () => {
   clients = clientsFor();
-  jpeg = await sharp(photo).resize(1200, 800).jpeg({ quality: 90 }).toBuffer();
+  jpeg = await sharp(coffee).resize(1200, 800).jpeg({ quality: 90 }).toBuffer();
 });
 
 async function objectBytes(key: string): Promise<Buffer> {

@@ -3,6 +3,7 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys, names } from '../../infra/names.ts';
+import { photo } from '../fixtures.ts';
 import {
   clientsFor,
   executionsFor,
@@ -22,7 +23,7 @@ let jpeg: Buffer;
 
 beforeAll(async () => {
   clients = clientsFor();
-  jpeg = await sharp('/work/shared/fixtures/photos/chelsea.png').jpeg({ quality: 85 }).toBuffer();
+  jpeg = await sharp(photo('chelsea.png')).jpeg({ quality: 85 }).toBuffer();
 });
 
 async function pendingImage(size = jpeg.length): Promise<PendingImage> {

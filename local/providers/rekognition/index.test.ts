@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-rekognition';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { photo } from '../../../tests/fixtures.ts';
 import { loadConfig } from '../../config.ts';
 import { type Edge, startEdge } from '../../edge.ts';
 import { FaultRegistry } from '../../faults.ts';
@@ -50,7 +51,7 @@ describe('RekognitionProvider with vision off', () => {
   it('answers valid empty results, never invented labels, and says so once', async () => {
     objects.set(
       'darkroom-images-local/uploads/o/i/original',
-      await sharp('/work/shared/fixtures/photos/chelsea.png').jpeg().toBuffer(),
+      await sharp(photo('chelsea.png')).jpeg().toBuffer(),
     );
     const image = s3Image('uploads/o/i/original');
     const labels = await client.send(

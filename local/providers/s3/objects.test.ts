@@ -18,6 +18,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { names } from '../../../infra/names.ts';
+import { photo as fixturePhoto } from '../../../tests/fixtures.ts';
 import { FaultRegistry } from '../../faults.ts';
 import { type Harness, startHarness } from './test-harness.ts';
 
@@ -27,7 +28,7 @@ let photo: Buffer;
 
 beforeAll(async () => {
   h = await startHarness(bucket);
-  photo = await readFile('/work/shared/fixtures/photos/coffee.png');
+  photo = await readFile(fixturePhoto('coffee.png'));
 });
 
 afterAll(async () => {
@@ -98,7 +99,7 @@ describe('S3 objects', () => {
 
   it('decodes a streamed (aws-chunked) upload', async () => {
     // Prepare: a stream body makes the SDK send aws-chunked with a trailing checksum.
-    const file = '/work/shared/fixtures/photos/astronaut.png';
+    const file = fixturePhoto('astronaut.png');
     const { size } = await stat(file);
 
     // Act

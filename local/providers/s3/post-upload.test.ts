@@ -3,6 +3,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, names } from '../../../infra/names.ts';
+import { photo as fixturePhoto } from '../../../tests/fixtures.ts';
 import { type Harness, startHarness } from './test-harness.ts';
 
 const bucket = names.localBucket;
@@ -11,7 +12,7 @@ let photo: Buffer;
 
 beforeAll(async () => {
   h = await startHarness(bucket);
-  photo = await readFile('/work/shared/fixtures/photos/chelsea.png');
+  photo = await readFile(fixturePhoto('chelsea.png'));
 });
 
 afterAll(async () => {
