@@ -2,6 +2,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { names } from '../../infra/names.ts';
+import { imagesTable } from '../../local/providers/dynamodb/tables.ts';
 import { resourcesOfType, template } from './synthesized.ts';
 
 describe('Images table', () => {
@@ -40,6 +41,29 @@ describe('Images table', () => {
         },
       ]),
     });
+  });
+});
+
+describe('the local stack’s Images table', () => {
+  it('has the cloud table’s keys, attribute types and indexes', () => {
+    const [, cloud] = resourcesOfType('AWS::DynamoDB::Table').find(
+      ([, table]) => table.Properties?.TableName === names.table,
+    ) ?? ['', { Type: '' }];
+    const byName = <T extends { AttributeName?: string; IndexName?: string }>(list: T[] | undefined) =>
+      [...(list ?? [])].sort((a, b) =>
+        String(a.AttributeName ?? a.IndexName).localeCompare(String(b.AttributeName ?? b.IndexName)),
+      );
+    const shape = (table: Record<string, unknown>) => ({
+      KeySchema: table.KeySchema,
+      AttributeDefinitions: byName(table.AttributeDefinitions as { AttributeName: string }[]),
+      GlobalSecondaryIndexes: byName(
+        (
+          table.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown; Projection: unknown }[]
+        ).map(({ IndexName, KeySchema, Projection }) => ({ IndexName, KeySchema, Projection })),
+      ),
+    });
+
+    expect(shape({ ...imagesTable })).toEqual(shape(cloud.Properties ?? {}));
   });
 });
 
