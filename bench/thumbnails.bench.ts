@@ -6,7 +6,6 @@
  * per image; never asserts. Run: npm run bench:thumbnails (ROUNDS=n to change the round count).
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import sharp from 'sharp';
 import { decodeOptions } from '../functions/shared/image-limits.ts';
 import {
@@ -16,10 +15,11 @@ import {
   webpOptions,
 } from '../functions/thumbnails/renditions.ts';
 import type { ThumbnailFormat } from '../generated/schema.ts';
+import { photo } from '../tests/fixtures.ts';
+import { median } from './median.ts';
 
 const rounds = Number(process.env.ROUNDS ?? 5);
 const workers = 2;
-const photos = path.resolve(import.meta.dirname, '../../shared/fixtures/photos');
 
 // Every image in a round is the same buffer: libvips' operation cache would serve repeated
 // decodes from memory, which no real stream of distinct uploads gets.
@@ -30,7 +30,7 @@ async function photographicJpeg(width: number, height: number): Promise<Buffer> 
   const tileWidth = Math.ceil(width / 3);
   const tiles = await Promise.all(
     ['astronaut.png', 'chelsea.png', 'coffee.png'].map((name, index) =>
-      sharp(path.join(photos, name))
+      sharp(photo(name))
         .resize(tileWidth, height, { fit: 'cover' })
         .png()
         .toBuffer()
@@ -93,11 +93,6 @@ async function round(variant: Variant, original: Buffer, formats: readonly Thumb
   const elapsedMs = performance.now() - started;
   return { perMinute: (count / elapsedMs) * 60_000, bytesPerImage: bytes / count };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
 
 const sizes = [
   { label: '2 MP (1732×1155)', width: 1732, height: 1155, perRound: 30 },

@@ -4,24 +4,19 @@
  * Run: npx tsx bench/vision.bench.ts
  */
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import sharp from 'sharp';
 import { loadModels } from '../local/vision/models.ts';
+import { photo } from '../tests/fixtures.ts';
+import { median } from './median.ts';
 
-const photos = path.resolve(import.meta.dirname, '../../shared/fixtures/photos');
 const rounds = Number(process.env.ROUNDS ?? 7);
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
 
 const models = await loadModels();
 console.log(`model load (human + nsfwjs, wasm, incl. warm-up): ${models.loadMs} ms`);
 
 const images: [string, Buffer][] = [];
 for (const name of ['astronaut.png', 'chelsea.png', 'coffee.png']) {
-  images.push([name, await readFile(path.join(photos, name))]);
+  images.push([name, await readFile(photo(name))]);
 }
 const astronaut = await sharp(images[0]![1]).resize(866, 866).toBuffer();
 const composite = await sharp({ create: { width: 1732, height: 1155, channels: 3, background: '#fff' } })

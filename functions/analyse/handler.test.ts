@@ -5,18 +5,12 @@ import {
   RekognitionClient,
 } from '@aws-sdk/client-rekognition';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { loadHandler } from '../test-support/load-handler.ts';
 
-let handler: typeof import('./handler.ts').handler;
 const rekognition = mockClient(RekognitionClient);
 
-beforeAll(async () => {
-  process.env.BUCKET_NAME = 'darkroom-images-test';
-  process.env.AWS_REGION = 'us-east-1';
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
-  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
-  ({ handler } = await import('./handler.ts'));
-});
+const { handler } = await loadHandler(() => import('./handler.ts'));
 
 const event = {
   bucket: 'darkroom-images-test',

@@ -6,7 +6,7 @@
  */
 
 import type { Image } from '@aws-sdk/client-rekognition';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { toImageError } from '../shared/image-errors.ts';
 import { type DecodableFormat, decodeOptions, imageLimits } from '../shared/image-limits.ts';
@@ -66,14 +66,13 @@ function readableFromS3(source: AnalyseSource): boolean {
 
 /** The EXIF orientation from the object's first bytes; undefined when the header cannot be read from them. */
 async function readOrientation(s3: S3Client, source: AnalyseSource): Promise<number | undefined> {
-  const head = await s3.send(
-    new GetObjectCommand({ Bucket: source.bucket, Key: source.key, Range: `bytes=0-${headerBytes - 1}` }),
-  );
-  if (!head.Body) return undefined;
+  const head = await readObject(s3, {
+    bucket: source.bucket,
+    key: source.key,
+    range: `bytes=0-${headerBytes - 1}`,
+  });
   try {
-    const metadata = await sharp(Buffer.from(await head.Body.transformToByteArray()), {
-      limitInputPixels: false,
-    }).metadata();
+    const metadata = await sharp(head.bytes, { limitInputPixels: false }).metadata();
     return metadata.orientation ?? 1;
   } catch {
     return undefined;

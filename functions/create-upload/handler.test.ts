@@ -1,15 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { loadHandler } from '../test-support/load-handler.ts';
 
-let handler: typeof import('./handler.ts').handler;
-
-beforeAll(async () => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.BUCKET_NAME = 'darkroom-images-test';
-  process.env.AWS_REGION = 'us-east-1';
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
-  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
-  ({ handler } = await import('./handler.ts'));
-});
+const { handler } = await loadHandler(() => import('./handler.ts'));
 
 describe('create-upload handler', () => {
   it('returns a ticket for a supported type', async () => {

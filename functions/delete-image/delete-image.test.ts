@@ -3,7 +3,7 @@ import { DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { aStoredImage, imageObjectVersions, stubVersionedBucket } from '../shared/testing.ts';
+import { aStoredImage, imageObjectVersions, stubVersionedBucket } from '../test-support/stored-images.ts';
 import { deleteImage } from './delete-image.ts';
 
 const owner = '5f2c8a1e-0000-4000-8000-000000000001';

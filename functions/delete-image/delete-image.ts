@@ -7,7 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../infra/names.ts';
 import { type ImageRecord, toImage } from '../shared/image-item.ts';
-import { purgePrefixes } from '../shared/purge-objects.ts';
+import { purgeImageObjects, purgePrefixes } from '../shared/purge-objects.ts';
 
 export interface DeleteImageDeps {
   s3: S3Client;
@@ -32,8 +32,7 @@ export async function deleteImage(
   // Mapped before anything is deleted: an item we cannot read must not be half-deleted.
   const image = toImage(found.Item);
 
-  const prefixes = [keys.uploadPrefixOf(key.owner, key.id), keys.thumbnailPrefix(key.owner, key.id)];
-  await purgePrefixes(deps.s3, deps.bucket, prefixes);
+  await purgeImageObjects(deps.s3, deps.bucket, key);
   const deleted = await deps.documents.send(
     new DeleteCommand({
       TableName: deps.tableName,

@@ -1,12 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { loadHandler } from '../test-support/load-handler.ts';
 
-let handler: typeof import('./handler.ts').handler;
-
-beforeAll(async () => {
-  process.env.BUCKET_NAME = 'darkroom-images-test';
-  process.env.AWS_REGION = 'us-east-1';
-  ({ handler } = await import('./handler.ts'));
-});
+const { handler } = await loadHandler(() => import('./handler.ts'));
 
 describe('flag handler', () => {
   it('refuses thumbnails that are not the contract’s shape, naming the field', async () => {

@@ -1,30 +1,21 @@
-import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jpeg } from '../test-support/images.ts';
+import { loadHandler } from '../test-support/load-handler.ts';
+import { getObjectOutput } from '../test-support/s3-stub.ts';
 
-let handler: typeof import('./handler.ts').handler;
 const s3 = mockClient(S3Client);
 
-beforeAll(async () => {
-  process.env.BUCKET_NAME = 'darkroom-images-test';
-  process.env.AWS_REGION = 'us-east-1';
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
-  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
-  ({ handler } = await import('./handler.ts'));
-});
+const { handler } = await loadHandler(() => import('./handler.ts'));
 
 describe('inspect handler', () => {
   it('returns the contract’s record for the original', async () => {
     // Prepare
     const bytes = await jpeg(320, 240);
-    s3.on(GetObjectCommand, { Bucket: 'darkroom-images-test', Key: 'uploads/o/i/original' }).resolves({
-      Body: {
-        transformToByteArray: async () => new Uint8Array(bytes),
-      } as unknown as GetObjectCommandOutput['Body'],
-      ContentLength: bytes.length,
-      ETag: '"abc123"',
-    });
+    s3.on(GetObjectCommand, { Bucket: 'darkroom-images-test', Key: 'uploads/o/i/original' }).resolves(
+      getObjectOutput(bytes, '"abc123"'),
+    );
 
     // Act
     const result = await handler({

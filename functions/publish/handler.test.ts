@@ -9,9 +9,8 @@ import {
   type SelectionSetNode,
   validate,
 } from 'graphql';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-
-let handler: typeof import('./handler.ts').handler;
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadHandler } from '../test-support/load-handler.ts';
 
 const graphqlUrl = 'https://example1234.appsync-api.us-east-1.amazonaws.com/graphql';
 const schema = buildSchema(
@@ -20,13 +19,9 @@ const schema = buildSchema(
     .join('\n'),
 );
 
-beforeAll(async () => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.GRAPHQL_URL = graphqlUrl;
-  process.env.AWS_REGION = 'us-east-1';
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDPIPELINE';
-  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
-  ({ handler } = await import('./handler.ts'));
+const { handler } = await loadHandler(() => import('./handler.ts'), {
+  GRAPHQL_URL: graphqlUrl,
+  AWS_ACCESS_KEY_ID: 'AKIDPIPELINE',
 });
 
 afterEach(() => {

@@ -1,20 +1,12 @@
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { anAnalysis, sixThumbnails } from '../shared/testing.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loadHandler } from '../test-support/load-handler.ts';
+import { anAnalysis, sixThumbnails } from '../test-support/stored-images.ts';
 
-let handler: typeof import('./handler.ts').handler;
 const dynamoMock = mockClient(DynamoDBDocumentClient);
 
-beforeAll(async () => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.TABLE_NAME = 'Images';
-  process.env.BUCKET_NAME = 'darkroom-images-test';
-  process.env.AWS_REGION = 'us-east-1';
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
-  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
-  ({ handler } = await import('./handler.ts'));
-});
+const { handler } = await loadHandler(() => import('./handler.ts'));
 
 beforeEach(() => dynamoMock.reset());
 

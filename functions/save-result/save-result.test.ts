@@ -9,7 +9,7 @@ import {
   imageObjectVersions,
   sixThumbnails,
   stubVersionedBucket,
-} from '../shared/testing.ts';
+} from '../test-support/stored-images.ts';
 import { type SaveResultInput, saveResult } from './save-result.ts';
 
 const owner = '5f2c8a1e-0000-4000-8000-000000000001';

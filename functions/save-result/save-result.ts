@@ -7,14 +7,13 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
-import { keys } from '../../infra/names.ts';
 import {
   type analysisSchema,
   isConditionalCheckFailed,
   ownerStatus,
   type StoredThumbnail,
 } from '../shared/image-item.ts';
-import { purgePrefixes } from '../shared/purge-objects.ts';
+import { purgeImageObjects } from '../shared/purge-objects.ts';
 
 export interface InspectedImage {
   width: number;
@@ -94,10 +93,7 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
     });
     return { saved: false };
   }
-  const deleted = await purgePrefixes(deps.s3, deps.bucket, [
-    keys.thumbnailPrefix(input.owner, input.id),
-    keys.uploadPrefixOf(input.owner, input.id),
-  ]);
+  const deleted = await purgeImageObjects(deps.s3, deps.bucket, key);
   deps.logger.info('result not saved: image was deleted during processing; cleaned up', {
     ...key,
     deletedObjectVersions: deleted,

@@ -8,6 +8,7 @@ import {
   type ObjectIdentifier,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { keys } from '../../infra/names.ts';
 import { PurgeFailedError } from './errors.ts';
 
 /** DeleteObjects takes at most 1000 keys per request. */
@@ -24,6 +25,18 @@ export async function purgePrefixes(
     deleted += await purgePrefix(s3, bucket, prefix);
   }
   return deleted;
+}
+
+/** Deletes every object of one image: its original's uploads and its thumbnails, all versions. */
+export async function purgeImageObjects(
+  s3: S3Client,
+  bucket: string,
+  image: { owner: string; id: string },
+): Promise<number> {
+  return purgePrefixes(s3, bucket, [
+    keys.uploadPrefixOf(image.owner, image.id),
+    keys.thumbnailPrefix(image.owner, image.id),
+  ]);
 }
 
 async function purgePrefix(s3: S3Client, bucket: string, prefix: string): Promise<number> {

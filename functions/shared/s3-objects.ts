@@ -18,13 +18,17 @@ export interface ReadObjectInput {
   key: string;
   /** Refuse (ImageTooLarge) before downloading anything larger. */
   maxBytes?: number;
+  /** Only these bytes, as an HTTP Range (`bytes=0-1023`). */
+  range?: string;
 }
 
 /** The object's bytes and ETag; NotFound when there is no such key. */
 export async function readObject(s3: S3Client, input: ReadObjectInput): Promise<StoredObject> {
   let output: GetObjectCommandOutput;
   try {
-    output = await s3.send(new GetObjectCommand({ Bucket: input.bucket, Key: input.key }));
+    output = await s3.send(
+      new GetObjectCommand({ Bucket: input.bucket, Key: input.key, Range: input.range }),
+    );
   } catch (error) {
     if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound')) {
       throw new NotFoundError(`no object s3://${input.bucket}/${input.key}`, { cause: error });

@@ -1,22 +1,16 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { aStoredImage } from '../shared/testing.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadHandler } from '../test-support/load-handler.ts';
+import { aStoredImage } from '../test-support/stored-images.ts';
 
-let handler: typeof import('./handler.ts').handler;
 const dynamoMock = mockClient(DynamoDBDocumentClient);
 const snsMock = mockClient(SNSClient);
 
-beforeAll(async () => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.TABLE_NAME = 'Images';
-  process.env.GRAPHQL_URL = 'http://127.0.0.1:4566/graphql';
-  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:image-processed';
-  process.env.AWS_REGION = 'us-east-1';
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDLOCAL';
-  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
-  ({ handler } = await import('./handler.ts'));
+const { handler } = await loadHandler(() => import('./handler.ts'), {
+  GRAPHQL_URL: 'http://127.0.0.1:4566/graphql',
+  TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:image-processed',
 });
 
 afterEach(() => {

@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AppSyncClient } from '../shared/appsync-client.ts';
 import { PublishFailedError } from '../shared/errors.ts';
-import { aStoredImage } from '../shared/testing.ts';
+import { aStoredImage } from '../test-support/stored-images.ts';
 import { type SweepDeps, sweep } from './sweep.ts';
 
 const now = new Date('2026-11-24T10:00:00.000Z');

@@ -14,6 +14,13 @@ export interface PutObject {
   cacheControl: string | undefined;
 }
 
+/** GetObject's answer for `bytes`, as the SDK gives it (ETag quoted). */
+export function getObjectOutput(bytes: Buffer, etag: string): Partial<GetObjectCommandOutput> {
+  // The SDK's stream mixin, reduced to the one method the code reads bodies with.
+  const body = { transformToByteArray: async () => new Uint8Array(bytes) };
+  return { Body: body as unknown as GetObjectCommandOutput['Body'], ContentLength: bytes.length, ETag: etag };
+}
+
 export function s3Stub(objects: Record<string, Buffer>) {
   const client = new S3Client({
     region: 'us-east-1',
@@ -24,13 +31,7 @@ export function s3Stub(objects: Record<string, Buffer>) {
   mock.on(GetObjectCommand).callsFake((input: { Key?: string }) => {
     const bytes = objects[input.Key ?? ''];
     if (!bytes) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
-    // The SDK's stream mixin, reduced to the one method the code reads bodies with.
-    const body = { transformToByteArray: async () => new Uint8Array(bytes) };
-    return {
-      Body: body as unknown as GetObjectCommandOutput['Body'],
-      ContentLength: bytes.length,
-      ETag: '"etag-of-original"',
-    };
+    return getObjectOutput(bytes, '"etag-of-original"');
   });
   mock
     .on(PutObjectCommand)

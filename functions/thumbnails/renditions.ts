@@ -20,7 +20,7 @@ export const thumbnailFormats = [
   { format: 'WEBP', extension: 'webp', contentType: 'image/webp' },
 ] as const satisfies ReadonlyArray<{ format: ThumbnailFormat; extension: string; contentType: string }>;
 
-const largestBox = 600;
+const largestBox = Math.max(...thumbnailSizes.map((spec) => spec.box));
 
 export interface Rendition {
   size: ThumbnailSize;

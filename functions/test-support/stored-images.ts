@@ -15,7 +15,7 @@ import {
 import type { AwsStub } from 'aws-sdk-client-mock';
 import type { ImageStatus } from '../../generated/schema.ts';
 import { keys } from '../../infra/names.ts';
-import type { StoredThumbnail } from './image-item.ts';
+import type { StoredThumbnail } from '../shared/image-item.ts';
 
 const renditions = [
   ['SMALL', 'small', 150, 113],
