@@ -1,16 +1,22 @@
 // Runs the BUNDLED resolvers (catalog bundle → runtime loader) the way AppSync would, against
 // data sources answered by each test.
 import { join } from 'node:path';
+import { NoneDataSource } from '../../local/providers/appsync/data-sources/none.ts';
+import {
+  type DataSourceOutcome,
+  DataSourceRegistry,
+} from '../../local/providers/appsync/data-sources/registry.ts';
+import { AppSyncFieldError } from '../../local/providers/appsync/errors.ts';
+import { type RequestScope, runResolver } from '../../local/providers/appsync/run-resolver.ts';
 import {
   type Context,
   type ContextInit,
   createContext,
-  type DataSourceAnswer,
   evaluate,
   type LoadedCode,
   loadResolverCode,
-  type ResolverOutcome,
-  runResolver,
+  type ResolverError,
+  type SubscriptionFilterJson,
 } from '../../local/providers/appsync/runtime/index.ts';
 import { bundleResolverCode, listResolvers, type ResolverEntry } from '../catalog.ts';
 
@@ -80,38 +86,85 @@ export interface DataSourceCall {
   request: unknown;
 }
 
+/** A field's result as the tests read it: its value or the error that aborted it, and what it left. */
+export type ResolverOutcome = (
+  | { kind: 'value'; value: unknown }
+  | { kind: 'error'; error: ResolverError }
+) & {
+  appendedErrors: ResolverError[];
+  subscriptionFilter?: SubscriptionFilterJson;
+  invalidationFilter?: SubscriptionFilterJson;
+  invalidations: RequestScope['invalidations'];
+};
+
+const noLimits = (): RequestScope => ({
+  batches: new Map(),
+  appendedErrors: [],
+  invalidations: [],
+  deadline: Number.POSITIVE_INFINITY,
+  resolverCount: 0,
+  maxResolverCount: Number.POSITIVE_INFINITY,
+});
+
 /**
- * Runs a whole field resolver; `answer` plays the data sources (NONE is built in: its result is
- * the request's payload). Returns the outcome and every data-source request made, in order.
+ * Runs a whole field resolver through the local AppSync's runner; `answer` plays the data sources
+ * (NONE is the real one: its result is the request's payload). Returns the outcome and every
+ * data-source request made, in order.
  */
 export async function runField(
   typeName: string,
   fieldName: string,
   init: ContextInit,
-  answer: (call: DataSourceCall) => DataSourceAnswer = () => ({ result: null }),
+  answer: (call: DataSourceCall) => Partial<DataSourceOutcome> = () => ({ result: null }),
   now?: () => number,
-): Promise<{ outcome: ResolverOutcome; calls: DataSourceCall[]; ctx: Context }> {
+): Promise<{ outcome: ResolverOutcome; calls: DataSourceCall[] }> {
   const entry = entryFor(typeName, fieldName);
   const rel = (source: string) => source.slice(resolversRoot.length + 1);
-  const ctx = ctxFor(typeName, fieldName, init);
   const calls: DataSourceCall[] = [];
-  const outcome = await runResolver(
-    {
-      kind: entry.kind,
-      ...(entry.dataSource ? { dataSource: entry.dataSource } : {}),
-      code: loadBundled(rel(entry.source), now),
-      functions: entry.functions.map((f) => ({
-        dataSource: f.dataSource,
-        code: loadBundled(rel(f.source), now),
-      })),
-    },
-    ctx,
-    async (dataSource, request) => {
-      calls.push({ dataSource, request });
-      if (dataSource === 'none')
-        return { result: (request as { payload?: unknown } | null)?.payload ?? null };
-      return answer({ dataSource, request });
-    },
-  );
-  return { outcome, calls, ctx };
+  const none = new NoneDataSource('none');
+  const dataSources = new DataSourceRegistry();
+  for (const name of new Set([entry.dataSource ?? 'none', ...entry.functions.map((f) => f.dataSource)])) {
+    dataSources.add({
+      name,
+      kind: name === 'none' ? 'NONE' : 'AWS_LAMBDA',
+      run: async (call) => {
+        calls.push({ dataSource: name, request: call.request });
+        if (name === 'none') return none.run(call);
+        const answered = answer({ dataSource: name, request: call.request });
+        return { ...answered, result: answered.result ?? null };
+      },
+    });
+  }
+  const scope = noLimits();
+  const extras = () => ({
+    appendedErrors: scope.appendedErrors.map(({ error }) => error),
+    invalidations: scope.invalidations,
+  });
+  let outcome: ResolverOutcome;
+  try {
+    const run = await runResolver(
+      {
+        typeName,
+        fieldName,
+        kind: entry.kind,
+        ...(entry.dataSource ? { dataSource: entry.dataSource } : {}),
+        code: loadBundled(rel(entry.source), now),
+        functions: entry.functions.map((f) => ({
+          name: f.name,
+          dataSource: f.dataSource,
+          code: loadBundled(rel(f.source), now),
+        })),
+      },
+      { ...init, info: { fieldName, parentTypeName: typeName, ...init.info } },
+      { path: [fieldName], locations: [] },
+      dataSources,
+      scope,
+    );
+    outcome = { kind: 'value', ...run, ...extras() };
+  } catch (error) {
+    if (!(error instanceof AppSyncFieldError)) throw error;
+    const { message, errorType, data, errorInfo } = error;
+    outcome = { kind: 'error', error: { message, errorType, data, errorInfo }, ...extras() };
+  }
+  return { outcome, calls };
 }

@@ -10,16 +10,16 @@ import {
 
 type Fragments = Record<string, FragmentDefinitionNode>;
 
-/** The fields of a selection set, fragments expanded, each once per response key. */
-function fieldsOf(selectionSet: SelectionSetNode | undefined, fragments: Fragments): FieldNode[] {
+/** The fields of a selection set, fragments expanded, in document order (repeats kept). */
+export function collectFields(selectionSet: SelectionSetNode | undefined, fragments: Fragments): FieldNode[] {
   const fields: FieldNode[] = [];
   for (const selection of selectionSet?.selections ?? []) {
     if (selection.kind === Kind.FIELD) fields.push(selection);
     else if (selection.kind === Kind.INLINE_FRAGMENT)
-      fields.push(...fieldsOf(selection.selectionSet, fragments));
+      fields.push(...collectFields(selection.selectionSet, fragments));
     else {
       const fragment = fragments[selection.name.value];
-      if (fragment) fields.push(...fieldsOf(fragment.selectionSet, fragments));
+      if (fragment) fields.push(...collectFields(fragment.selectionSet, fragments));
     }
   }
   return fields;
@@ -33,7 +33,7 @@ function responseKey(field: FieldNode): string {
 export function selectionSetList(info: GraphQLResolveInfo): string[] {
   const list: string[] = [];
   const walk = (selectionSet: SelectionSetNode | undefined, prefix: string) => {
-    for (const field of fieldsOf(selectionSet, info.fragments)) {
+    for (const field of collectFields(selectionSet, info.fragments)) {
       const path = `${prefix}${responseKey(field)}`;
       if (!list.includes(path)) list.push(path);
       walk(field.selectionSet, `${path}/`);
@@ -63,7 +63,7 @@ export function byFieldName(
   if (typeof value !== 'object') return value;
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const field of fieldsOf(selectionSet, fragments)) {
+  for (const field of collectFields(selectionSet, fragments)) {
     const key = responseKey(field);
     if (!(key in source)) continue;
     const projected = byFieldName(source[key], field.selectionSet, fragments);
@@ -79,8 +79,4 @@ export function byFieldName(
         : projected;
   }
   return out;
-}
-
-export function collectFields(selectionSet: SelectionSetNode | undefined, fragments: Fragments): FieldNode[] {
-  return fieldsOf(selectionSet, fragments);
 }

@@ -12,7 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { bundleResolverCode, listResolvers } from '../../../../resolvers/catalog.ts';
 import { Authenticator } from '../authenticate.ts';
-import { createContext, loadResolverCode, runResolver } from '../runtime/index.ts';
+import { NoneDataSource } from '../data-sources/none.ts';
+import { DataSourceRegistry } from '../data-sources/registry.ts';
+import { AppSyncFieldError } from '../errors.ts';
+import type { LoadedResolver } from '../resolver-table.ts';
+import { runResolver } from '../run-resolver.ts';
+import { loadResolverCode } from '../runtime/index.ts';
 import { type PublishEvent, RealtimeServer, SubscriptionRefused } from './server.ts';
 
 const root = path.resolve(import.meta.dirname, '../../../..');
@@ -25,10 +30,12 @@ const clientId = 'test-client';
 
 const subscriptionEntry = listResolvers().find((entry) => entry.typeName === 'Subscription');
 if (!subscriptionEntry?.dataSource) throw new Error('Subscription.onImageProcessed resolver missing');
-const subscriptionCode = loadResolverCode(
-  bundleResolverCode(subscriptionEntry.source),
-  subscriptionEntry.source,
-);
+const subscriptionResolver: LoadedResolver = {
+  ...subscriptionEntry,
+  code: loadResolverCode(bundleResolverCode(subscriptionEntry.source), subscriptionEntry.source),
+  functions: [],
+};
+const dataSources = new DataSourceRegistry().add(new NoneDataSource(subscriptionEntry.dataSource));
 
 let server: Server;
 let realtime: RealtimeServer;
@@ -70,21 +77,30 @@ beforeAll(async () => {
         return () => listeners.delete(listener);
       },
       startSubscription: async ({ fieldName, args, caller }) => {
-        const ctx = createContext({
-          arguments: args,
-          identity: caller.identity as Record<string, unknown> | null,
-          info: { fieldName, parentTypeName: 'Subscription' },
-        });
-        const outcome = await runResolver(
-          { kind: 'unit', dataSource: 'none', code: subscriptionCode, functions: [] },
-          ctx,
-          async (_, request) => ({
-            result: (request as { payload?: unknown }).payload ?? null,
-          }),
-        );
-        if (outcome.kind === 'error')
-          throw new SubscriptionRefused(outcome.error.errorType ?? 'Unauthorized', outcome.error.message);
-        return outcome.subscriptionFilter ?? null;
+        try {
+          const run = await runResolver(
+            subscriptionResolver,
+            {
+              arguments: args,
+              identity: caller.identity as Record<string, unknown> | null,
+              info: { fieldName, parentTypeName: 'Subscription' },
+            },
+            { path: [fieldName], locations: [] },
+            dataSources,
+            {
+              batches: new Map(),
+              appendedErrors: [],
+              invalidations: [],
+              deadline: Number.POSITIVE_INFINITY,
+              resolverCount: 0,
+              maxResolverCount: 1,
+            },
+          );
+          return run.subscriptionFilter ?? null;
+        } catch (error) {
+          if (!(error instanceof AppSyncFieldError)) throw error;
+          throw new SubscriptionRefused(error.errorType ?? 'Unauthorized', error.message);
+        }
       },
     },
     { keepAliveMs: 200 },

@@ -7,8 +7,8 @@
 // Use (the local AppSync server and the resolver tests):
 //   const code = loadResolverCode(bundleResolverCode(entry.source), entry.source); // once, at (re)load
 //   const ctx = createContext({ arguments, identity, source, info: { fieldName, parentTypeName } });
-//   const outcome = await runResolver({ kind, dataSource, code, functions }, ctx, invokeDataSource);
-//   // or, one handler at a time: evaluate(code, 'request' | 'response', ctx)
+//   const outcome = evaluate(code, 'request' | 'response', ctx); // one handler at a time
+//   // whole fields (unit or pipeline, with data sources): ../run-resolver.ts runResolver
 // Outcomes carry kind 'value' | 'earlyReturn' | 'error' (util.error / util.unauthorized /
 // errorType 'Code' for a bug in the resolver), util.appendError errors, and the subscription
 // filter / invalidation filter / invalidations set through `extensions`.
@@ -26,11 +26,4 @@ export {
   loadResolverCode,
   ResolverCodeError,
 } from './loader.ts';
-export {
-  type DataSourceAnswer,
-  type InvokeDataSource,
-  type LoadedResolver,
-  type ResolverOutcome,
-  runResolver,
-} from './run-resolver.ts';
 export type { ResolverError } from './signals.ts';
