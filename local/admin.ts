@@ -4,7 +4,7 @@
  */
 import { ZodError } from 'zod';
 import type { FaultRegistry } from './faults.ts';
-import type { EdgeRequest, Provider, ProviderHealth } from './provider.ts';
+import { type EdgeRequest, type Provider, type ProviderHealth, sendJson } from './provider.ts';
 
 export interface AdminOptions {
   /** Every provider of the stack, in boot order. */
@@ -30,10 +30,8 @@ export function healthReport(providers: readonly Provider[]): HealthReport {
 
 export function createAdmin(options: AdminOptions): (request: EdgeRequest) => Promise<void> {
   return async ({ req, res, url, body }) => {
-    const send = (status: number, payload: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(payload));
-    };
+    const send = (status: number, payload: unknown) =>
+      sendJson(res, status, payload, { 'cache-control': 'no-store' });
     const missing = (what: string) => send(404, { message: `${what} is not running in this stack` });
     const route = `${req.method} ${url.pathname.replace(/\/$/, '')}`;
     switch (route) {

@@ -17,8 +17,8 @@ export interface LocalConfig {
   sweepIntervalMs: number;
 }
 
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
+function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
@@ -36,7 +36,7 @@ export function loadConfig(
     throw new Error(`DARKROOM_VISION must be "vision" or "off", got "${visionMode}"`);
   }
   return {
-    port: intFromEnv('DARKROOM_PORT', 4566),
+    port: portFromEnv(env, 'DARKROOM_PORT', 4566),
     host: env.DARKROOM_HOST ?? '127.0.0.1',
     dataDir: path.resolve(env.DARKROOM_DATA_DIR ?? '.darkroom'),
     region: 'us-east-1',

@@ -8,7 +8,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { LocalConfig } from './config.ts';
-import type { EdgeRequest, Provider } from './provider.ts';
+import { type EdgeRequest, type Provider, sendJson } from './provider.ts';
 import { credentialScopeOf, sigV4ErrorStatus, verifySigV4 } from './sigv4.ts';
 
 /** Where a request goes: a provider's service name, or the admin API. */
@@ -44,13 +44,10 @@ export function routeOf(req: IncomingMessage, url: URL): Route {
   if (url.pathname === '/_darkroom' || url.pathname.startsWith('/_darkroom/')) return { kind: 'admin' };
   if (url.pathname === '/graphql' || url.pathname.startsWith('/graphql/'))
     return { kind: 'provider', service: 'appsync' };
-  // The web client; no bucket of the stack is called "app", so S3 paths never start so.
-  if (
-    (url.pathname === '/app' || url.pathname.startsWith('/app/')) &&
-    !credentialScopeOf({ method: req.method ?? 'GET', url, headers: req.headers })
-  )
-    return { kind: 'provider', service: 'web' };
   const scope = credentialScopeOf({ method: req.method ?? 'GET', url, headers: req.headers });
+  // The web client; no bucket of the stack is called "app", so S3 paths never start so.
+  if ((url.pathname === '/app' || url.pathname.startsWith('/app/')) && !scope)
+    return { kind: 'provider', service: 'web' };
   if (scope) {
     return (signedServices as readonly string[]).includes(scope.service)
       ? { kind: 'provider', service: scope.service }
@@ -76,25 +73,6 @@ export function isLoopback(address: string | undefined): boolean {
   return v4.startsWith('127.') || address === '::1';
 }
 
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
-
 /** An AWS-style JSON error (`__type` + message, and the header the SDKs read the code from). */
 export function sendAwsError(res: ServerResponse, status: number, code: string, message: string): void {
   sendJson(res, status, { __type: code, message }, { 'x-amzn-errortype': code });
@@ -116,7 +94,8 @@ function permissiveCors(req: IncomingMessage, res: ServerResponse): boolean {
   return true;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/** The whole body, or undefined past the edge's size limit (the rest is drained). */
+export function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -37,3 +37,24 @@ export class AwsError extends Error {
     this.name = code;
   }
 }
+
+/** Answers with a JSON body (`application/json` unless `headers` names another content type). */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  // undefined (a Lambda function returning nothing) answers an empty body.
+  const text = JSON.stringify(body) ?? '';
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}

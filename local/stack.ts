@@ -24,6 +24,7 @@ import { LambdaProvider } from './providers/lambda/index.ts';
 import { EmptyVisionEngine, type VisionEngine } from './providers/rekognition/engine.ts';
 import { RekognitionProvider } from './providers/rekognition/index.ts';
 import { createLocalVisionEngine } from './providers/rekognition/local-vision.ts';
+import { objectCreatedEvent } from './providers/s3/events.ts';
 import { type ObjectCreatedEvent, S3Provider } from './providers/s3/index.ts';
 import { SnsProvider } from './providers/sns/index.ts';
 import { StepFunctionsProvider } from './providers/stepfunctions/index.ts';
@@ -256,7 +257,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       return {
         size: head?.ContentLength ?? 0,
         etag: (head?.ETag ?? '').replaceAll('"', ''),
-        ...(head?.VersionId ? { 'version-id': head.VersionId } : {}),
+        ...(head?.VersionId ? { versionId: head.VersionId } : {}),
       };
     };
     await redriveOrphans(providers, config, headOriginal, log);
@@ -341,7 +342,7 @@ async function shutDown(edge: Edge, booted: Provider[]): Promise<void> {
 async function redriveOrphans(
   providers: StackProviders,
   config: LocalConfig,
-  headOriginal: (key: string) => Promise<{ size: number; etag: string; 'version-id'?: string }>,
+  headOriginal: (key: string) => Promise<{ size: number; etag: string; versionId?: string }>,
   log: (line: string) => void,
 ) {
   const orphans = await processingImages(providers.dynamodb.client);
@@ -350,24 +351,16 @@ async function redriveOrphans(
   for (const orphan of orphans) {
     if (!(await returnToPending(providers.dynamodb.client, orphan))) continue;
     const key = originalKeyOf(orphan);
-    const event: ObjectCreatedEvent = {
-      version: '0',
-      id: crypto.randomUUID(),
-      'detail-type': 'Object Created',
-      source: 'aws.s3',
-      account: config.accountId,
-      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      region: config.region,
-      resources: [`arn:aws:s3:::${names.localBucket}`],
-      detail: {
-        version: '0',
-        bucket: { name: names.localBucket },
-        object: { key, ...(await headOriginal(key)), sequencer: Date.now().toString(16).toUpperCase() },
-        'request-id': 'darkroom-restart',
-        requester: config.accountId,
-        reason: 'POST Object',
+    const event = objectCreatedEvent(
+      {
+        bucket: names.localBucket,
+        key,
+        ...(await headOriginal(key)),
+        sequencer: Date.now().toString(16).toUpperCase(),
       },
-    };
+      'POST Object',
+      { account: config.accountId, region: config.region, requestId: 'darkroom-restart', time: new Date() },
+    );
     await providers.events.putEvent(event as unknown as Record<string, unknown>);
   }
 }

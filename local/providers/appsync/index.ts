@@ -21,6 +21,7 @@ import { names } from '../../../infra/names.ts';
 import { bundleResolverCode, listResolvers } from '../../../resolvers/catalog.ts';
 import type { LocalConfig } from '../../config.ts';
 import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
+import { localCredentials } from '../dynamodb/index.ts';
 import { Authenticator, type CognitoTrust, type Headers, type RequestParts } from './authenticate.ts';
 import { DynamoDbDataSource } from './data-sources/dynamodb.ts';
 import { type InvokeLambda, LambdaDataSource } from './data-sources/lambda.ts';
@@ -182,10 +183,11 @@ export class AppSyncProvider implements Provider {
     const { dynamodbEndpoint, config } = this.options;
     if (dynamodbEndpoint !== undefined) {
       const endpoint = typeof dynamodbEndpoint === 'function' ? dynamodbEndpoint() : dynamodbEndpoint;
-      // DynamoDB Local refuses access key ids with anything but letters and digits.
-      const accessKeyId = config.credentials.accessKeyId.replace(/[^A-Za-z0-9]/g, '') || 'local';
-      const credentials = { ...config.credentials, accessKeyId };
-      this.client = new DynamoDBClient({ endpoint, region: config.region, credentials });
+      this.client = new DynamoDBClient({
+        endpoint,
+        region: config.region,
+        credentials: localCredentials(config.credentials),
+      });
     } else if (!this.options.dynamodbClient) {
       throw new Error('the AppSync provider needs dynamodbEndpoint or dynamodbClient');
     }

@@ -1,6 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -13,28 +11,23 @@ import {
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.ts';
+import { type ServedProvider, serveProvider } from '../../serve-provider.ts';
 import { CognitoProvider } from './index.ts';
 
 let dataDir: string;
-let server: Server;
+let server: ServedProvider;
 let provider: CognitoProvider;
 let client: CognitoIdentityProviderClient;
 
 async function serve(
   autoConfirm: boolean,
-): Promise<{ provider: CognitoProvider; server: Server; endpoint: string }> {
+): Promise<{ provider: CognitoProvider; server: ServedProvider; endpoint: string }> {
   const config = loadConfig({}, { dataDir, autoConfirm, port: 0 });
   const cognito = new CognitoProvider({ config, log: () => {} });
   await cognito.start();
-  const http = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    await cognito.handle({ req, res, url: new URL(req.url ?? '/', 'http://x'), body: Buffer.concat(chunks) });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  cognito.setIssuerDomain(endpoint);
-  return { provider: cognito, server: http, endpoint };
+  const server = await serveProvider((request) => cognito.handle(request));
+  cognito.setIssuerDomain(server.endpoint);
+  return { provider: cognito, server, endpoint: server.endpoint };
 }
 
 beforeAll(async () => {
@@ -51,7 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   client?.destroy();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -155,7 +148,7 @@ describe('local Cognito', () => {
       expect(signIn.AuthenticationResult?.AccessToken).toBeDefined();
       other.destroy();
     } finally {
-      await new Promise((resolve) => second.server.close(resolve));
+      await second.server.close();
     }
   });
 });

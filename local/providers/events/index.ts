@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { names } from '../../../infra/names.ts';
 import { type EventPattern, matchesPattern, uploadCreatedPattern } from '../../../infra/upload-rule.ts';
 import type { LocalConfig } from '../../config.ts';
-import { AwsError, type EdgeRequest, type Provider, type ProviderHealth } from '../../provider.ts';
+import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 
 export type StartExecution = (input: unknown) => { executionArn: string } | Promise<{ executionArn: string }>;
 
@@ -135,10 +135,8 @@ export class EventsProvider implements Provider {
 
   /** EventBridge's JSON API: `X-Amz-Target: AWSEvents.PutEvents`. */
   async handle({ req, res, body }: EdgeRequest): Promise<void> {
-    const send = (status: number, payload: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify(payload));
-    };
+    const send = (status: number, payload: unknown) =>
+      sendJson(res, status, payload, { 'content-type': 'application/x-amz-json-1.1' });
     const target = String(req.headers['x-amz-target'] ?? '');
     if (target !== 'AWSEvents.PutEvents') {
       send(400, {

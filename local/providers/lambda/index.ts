@@ -24,7 +24,7 @@ import {
 } from '../../../infra/function-specs.ts';
 import type { LocalConfig } from '../../config.ts';
 import { applyLatency, type FaultRegistry } from '../../faults.ts';
-import { AwsError, type EdgeRequest, type Provider, type ProviderHealth } from '../../provider.ts';
+import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { InvokeMessage, ResultMessage, WorkerInit, WorkerMessage } from './protocol.ts';
 
 export interface LambdaProviderOptions {
@@ -300,10 +300,8 @@ export class LambdaProvider implements Provider {
   /** The Invoke REST API: `POST /2015-03-31/functions/{name}/invocations`. */
   async handle({ req, res, url, body }: EdgeRequest): Promise<void> {
     const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
-    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify(payload));
-    };
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
+      sendJson(res, status, payload, headers);
     if (!match || req.method !== 'POST') {
       send(
         404,

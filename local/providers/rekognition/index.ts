@@ -9,7 +9,7 @@
  * - Image.S3Object reads the local S3 provider; the size and format checks are the engine's.
  */
 import { applyLatency, type FaultRegistry } from '../../faults.ts';
-import { AwsError, type EdgeRequest, type Provider, type ProviderHealth } from '../../provider.ts';
+import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { VisionEngine } from './engine.ts';
 
 const targetPrefix = 'RekognitionService.';
@@ -113,10 +113,8 @@ export class RekognitionProvider implements Provider {
   async handle({ req, res, body }: EdgeRequest): Promise<void> {
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith(targetPrefix) ? target.slice(targetPrefix.length) : target;
-    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', ...headers });
-      res.end(JSON.stringify(payload));
-    };
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
+      sendJson(res, status, payload, { 'content-type': 'application/x-amz-json-1.1', ...headers });
     try {
       const request = (body.length > 0 ? JSON.parse(body.toString('utf8')) : {}) as DetectRequest;
       send(200, await this.detect(operation, request));

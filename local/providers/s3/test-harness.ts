@@ -1,12 +1,11 @@
-/** Test harness: the S3 provider behind a bare node:http server on a free port, and a real S3Client. */
+/** Test harness: the S3 provider served on a free port (local/serve-provider.ts), and a real S3Client. */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig } from '../../config.ts';
 import type { FaultRegistry } from '../../faults.ts';
+import { serveProvider } from '../../serve-provider.ts';
 import { type ObjectCreatedEvent, S3Provider } from './index.ts';
 
 export interface Harness {
@@ -38,18 +37,8 @@ export async function startHarness(
   await provider.start();
   await provider.createBucket(bucket);
 
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
-      provider.handle({ req, res, url, body: Buffer.concat(chunks) }).catch((error: unknown) => {
-        res.destroy(error instanceof Error ? error : undefined);
-      });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await serveProvider((request) => provider.handle(request));
+  const { endpoint } = server;
   const s3 = new S3Client({
     endpoint,
     forcePathStyle: true,
@@ -68,8 +57,7 @@ export async function startHarness(
     },
     close: async () => {
       s3.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await provider.stop();
       if (dataDir === undefined) await rm(dir, { recursive: true, force: true });
     },

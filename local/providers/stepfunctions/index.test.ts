@@ -1,6 +1,4 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -18,6 +16,7 @@ import { ImageTooLargeError } from '../../../functions/shared/errors.ts';
 import { keys, names } from '../../../infra/names.ts';
 import { loadConfig } from '../../config.ts';
 import { AwsError } from '../../provider.ts';
+import { serveProvider } from '../../serve-provider.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/testing.ts';
 import { EventsProvider } from '../events/index.ts';
 import { localPipelineSubstitutions, StepFunctionsProvider } from './index.ts';
@@ -453,22 +452,9 @@ describe('StepFunctionsProvider history and API', () => {
 
   it('answers StartExecution, DescribeExecution and ListExecutions to the AWS SDK', async () => {
     const p = await provider(fakeLambda());
-    const server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        void p.handle({
-          req,
-          res,
-          url: new URL(req.url ?? '/', 'http://local'),
-          body: Buffer.concat(chunks),
-        });
-      });
-    });
-    server.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
+    const server = await serveProvider((request) => p.handle(request));
     const sfn = new SFNClient({
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      endpoint: server.endpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
     });
@@ -496,7 +482,7 @@ describe('StepFunctionsProvider history and API', () => {
       ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
     } finally {
       sfn.destroy();
-      server.close();
+      await server.close();
     }
   });
 

@@ -30,7 +30,7 @@ import {
 import { names } from '../../../infra/names.ts';
 import { loadPipelineDefinition, type PipelineSubstitution } from '../../../infra/pipeline-definition.ts';
 import type { LocalConfig } from '../../config.ts';
-import { AwsError, type EdgeRequest, type Provider, type ProviderHealth } from '../../provider.ts';
+import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import { type ExecutionRecord, type ExecutionStatus, ExecutionStore } from './execution-store.ts';
 import {
   type AslMachine,
@@ -254,10 +254,8 @@ export class StepFunctionsProvider implements Provider {
 
   /** The Step Functions JSON API (`X-Amz-Target: AWSStepFunctions.*`), for the SDK and the CLI. */
   async handle({ req, res, body }: EdgeRequest): Promise<void> {
-    const send = (status: number, payload: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify(payload));
-    };
+    const send = (status: number, payload: unknown) =>
+      sendJson(res, status, payload, { 'content-type': 'application/x-amz-json-1.0' });
     const target = String(req.headers['x-amz-target'] ?? '');
     try {
       const request = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
