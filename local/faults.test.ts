@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaultRegistry, matchesPattern } from './faults.ts';
+import { FaultRegistry, matchesGlob } from './faults.ts';
 
 describe('FaultRegistry', () => {
   it('finds the first fault of the service and operation whose match fits a subject', () => {
@@ -38,7 +38,7 @@ describe('FaultRegistry', () => {
   });
 
   it('matches `*` as any run of characters and everything else literally', () => {
-    expect(matchesPattern('uploads/*/original', 'uploads/o/i/original')).toBe(true);
-    expect(matchesPattern('uploads/a.b', 'uploads/aXb')).toBe(false);
+    expect(matchesGlob('uploads/*/original', 'uploads/o/i/original')).toBe(true);
+    expect(matchesGlob('uploads/a.b', 'uploads/aXb')).toBe(false);
   });
 });

@@ -30,7 +30,7 @@ export type Fault = z.infer<typeof faultSchema>;
 export const faultListSchema = z.array(faultSchema);
 
 /** `*` matches any run of characters; everything else is literal. */
-export function matchesPattern(pattern: string, subject: string): boolean {
+export function matchesGlob(pattern: string, subject: string): boolean {
   const escaped = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(`^${escaped.join('.*')}$`).test(subject);
 }
@@ -66,7 +66,7 @@ export class FaultRegistry {
       if (fault.service !== service) continue;
       if (fault.operation !== undefined && fault.operation !== operation) continue;
       const { match } = fault;
-      if (match !== undefined && !subjects.some((subject) => matchesPattern(match, subject))) continue;
+      if (match !== undefined && !subjects.some((subject) => matchesGlob(match, subject))) continue;
       if (random() >= (fault.rate ?? 1)) continue;
       return fault;
     }
