@@ -1,28 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { objectCreated } from '../tests/object-created.ts';
 import { keys, names } from './names.ts';
 import { type EventPattern, matchesPattern, uploadCreatedPattern } from './upload-rule.ts';
-
-/** An S3 "Object Created" event as EventBridge delivers it. */
-function objectCreated(bucket: string, key: string) {
-  return {
-    version: '0',
-    id: '17793124-05d4-b198-2fde-7ededc63b103',
-    'detail-type': 'Object Created',
-    source: 'aws.s3',
-    account: '000000000000',
-    time: '2026-11-24T00:00:00Z',
-    region: 'us-east-1',
-    resources: [`arn:aws:s3:::${bucket}`],
-    detail: {
-      version: '0',
-      bucket: { name: bucket },
-      object: { key, size: 5, etag: 'b1946ac92492d2347c6235b4d2611184', sequencer: '00617F08299329D189' },
-      'request-id': 'N4N7GDK58NMKJ12R',
-      requester: '123456789012',
-      reason: 'PostObject',
-    },
-  };
-}
 
 describe('uploadCreatedPattern', () => {
   const pattern = uploadCreatedPattern(names.localBucket);

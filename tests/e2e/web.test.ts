@@ -3,18 +3,16 @@
  * sign up with the emailed code, upload three photos, watch them finish live, open one, sign out,
  * and find a second user's gallery empty. Screenshots go to test-output/e2e/.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { photosDir } from '../fixtures.ts';
+import { jpegCopies } from '../fixtures.ts';
 import { confirmationCode, stackUrl } from '../integration/support.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium, signUpInBrowser } from './browser.ts';
 
-const photos = photosDir;
 const output = path.resolve(import.meta.dirname, '../../test-output/e2e');
 const password = 'Darkroom-e2e-1!';
 
@@ -25,45 +23,20 @@ beforeAll(async () => {
   browser = await launchChromium();
   await mkdir(output, { recursive: true });
   const folder = await mkdtemp(path.join(os.tmpdir(), 'darkroom-e2e-'));
-  files = await Promise.all(
-    ['astronaut', 'chelsea', 'coffee'].map(async (name) => {
-      const file = path.join(folder, `${name}.jpg`);
-      await writeFile(
-        file,
-        await sharp(path.join(photos, `${name}.png`))
-          .flatten({ background: '#fff' })
-          .jpeg()
-          .toBuffer(),
-      );
-      return file;
-    }),
-  );
+  files = await jpegCopies(['astronaut', 'chelsea', 'coffee'], folder);
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
 });
 
-async function signUpAndIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${stackUrl()}/app/`);
-  await page.getByRole('tab', { name: 'Create Account' }).click();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByLabel('Confirm Password').fill(password);
-  await page.getByRole('button', { name: 'Create Account' }).click();
-  const code = await confirmationCode(email);
-  await page.getByLabel('Confirmation Code').fill(code);
-  await page.getByRole('button', { name: 'Confirm' }).click();
-  // Amplify signs in after confirming when it can; otherwise the sign-in form comes back.
-  const signedIn = page.getByRole('button', { name: 'Sign out' });
-  const signInForm = page.getByRole('button', { name: 'Sign in', exact: true });
-  await shootOnFailure(page, 'after-confirm', () => signedIn.or(signInForm).waitFor({ timeout: 20_000 }));
-  if (!(await signedIn.isVisible())) {
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await signInForm.click();
-  }
-  await shootOnFailure(page, 'sign-in', () => signedIn.waitFor({ timeout: 20_000 }));
+function signUpAndIn(page: Page, email: string): Promise<void> {
+  return signUpInBrowser(page, `${stackUrl()}/app/`, {
+    email,
+    password,
+    code: (address) => confirmationCode(address),
+    step: (name, wait) => shootOnFailure(page, name, wait),
+  });
 }
 
 /** Runs a step; when it fails, what the page showed is saved beside the other screenshots. */

@@ -3,18 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../infra/function-specs.ts';
 import { itemsSweptMetric } from '../../infra/monitoring.ts';
 import { names } from '../../infra/names.ts';
-import { resourceNamed, resourcesOfType, template } from './synthesized.ts';
+import { pipelineFunctionIds, resourceNamed, resourcesOfType, template } from './synthesized.ts';
 
 const alarms = resourcesOfType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties ?? {});
-const pipelineFunctions = [
-  'inspect',
-  'thumbnails',
-  'analyse',
-  'flag',
-  'saveResult',
-  'markFailed',
-  'publish',
-] as const;
 
 function alarmsOn(metricName: string, dimension: unknown): Record<string, unknown>[] {
   return alarms.filter(
@@ -34,17 +25,20 @@ describe('alarms', () => {
     expect(alarm).toMatchObject({ Namespace: 'AWS/States', Statistic: 'Sum', Threshold: 1 });
   });
 
-  it.each(pipelineFunctions)('watches %s for errors, throttles and a p99 duration near its timeout', (id) => {
-    const [functionId] = resourceNamed('AWS::Lambda::Function', 'FunctionName', names.functions[id]);
-    const dimension = { Name: 'FunctionName', Value: { Ref: functionId } };
-    expect(alarmsOn('Errors', dimension)).toHaveLength(1);
-    expect(alarmsOn('Throttles', dimension)).toHaveLength(1);
-    const [p99] = alarmsOn('Duration', dimension);
-    expect(p99).toMatchObject({
-      ExtendedStatistic: 'p99',
-      Threshold: functionSpecs[id].timeoutSeconds * 1000 * 0.8,
-    });
-  });
+  it.each(pipelineFunctionIds)(
+    'watches %s for errors, throttles and a p99 duration near its timeout',
+    (id) => {
+      const [functionId] = resourceNamed('AWS::Lambda::Function', 'FunctionName', names.functions[id]);
+      const dimension = { Name: 'FunctionName', Value: { Ref: functionId } };
+      expect(alarmsOn('Errors', dimension)).toHaveLength(1);
+      expect(alarmsOn('Throttles', dimension)).toHaveLength(1);
+      const [p99] = alarmsOn('Duration', dimension);
+      expect(p99).toMatchObject({
+        ExtendedStatistic: 'p99',
+        Threshold: functionSpecs[id].timeoutSeconds * 1000 * 0.8,
+      });
+    },
+  );
 
   it('fires when the sweeper had to rescue images (its Powertools metric)', () => {
     const [alarm] = alarms.filter((a) => a.MetricName === itemsSweptMetric.metricName);

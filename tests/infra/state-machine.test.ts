@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { limits, names } from '../../infra/names.ts';
 import { uploadCreatedPattern } from '../../infra/upload-rule.ts';
-import { resourceNamed, resourcesOfType, template } from './synthesized.ts';
+import { pipelineFunctionIds, resourceNamed, resourcesOfType, template } from './synthesized.ts';
 
 const [stateMachineId, stateMachine] = resourceNamed(
   'AWS::StepFunctions::StateMachine',
@@ -43,15 +43,7 @@ describe('state machine', () => {
 
   it('names the pipeline functions, the table and the topic by reference', () => {
     const rendered = JSON.stringify(stateMachine.Properties?.DefinitionString);
-    for (const fn of [
-      'inspect',
-      'thumbnails',
-      'analyse',
-      'flag',
-      'saveResult',
-      'markFailed',
-      'publish',
-    ] as const) {
+    for (const fn of pipelineFunctionIds) {
       const [fnId] = resourceNamed('AWS::Lambda::Function', 'FunctionName', names.functions[fn]);
       expect(rendered, fn).toContain(`{"Fn::GetAtt":["${fnId}","Arn"]}`);
     }

@@ -48,3 +48,14 @@ export function getAttTarget(value: unknown): string {
   }
   return getAtt[0];
 }
+
+/** The Lambda functions the state machine runs, as DESIGN lists them (written out, not read from infra). */
+export const pipelineFunctionIds = [
+  'inspect',
+  'thumbnails',
+  'analyse',
+  'flag',
+  'saveResult',
+  'markFailed',
+  'publish',
+] as const;

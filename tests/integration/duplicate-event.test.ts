@@ -9,13 +9,9 @@ import {
   eventually,
   executionsFor,
   getImageItem,
-  newOwner,
-  postUpload,
-  putPendingImage,
-  requestTicket,
   snsMessagesAbout,
   stackInfo,
-  ulid,
+  uploadJpeg,
   waitForStatus,
 } from './support.ts';
 
@@ -32,9 +28,8 @@ describe('a second identical Object Created event', () => {
   it('stops at mark-PROCESSING and does no second processing', async () => {
     const clients = clientsFor();
     const jpeg = await sharp(photo('astronaut.png')).jpeg().toBuffer();
-    const image = { owner: newOwner(), id: ulid(), contentType: 'image/jpeg', size: jpeg.length };
-    await putPendingImage(clients, image);
-    expect((await postUpload(await requestTicket(clients, image), jpeg, 'image/jpeg')).status).toBe(204);
+    const { image, response } = await uploadJpeg(clients, jpeg);
+    expect(response.status).toBe(204);
     const key = keys.original(image.owner, image.id);
     await waitForStatus(clients, image.owner, image.id, ['COMPLETED']);
     const [first] = await finished(key, 1);

@@ -12,12 +12,9 @@ import {
   clientsFor,
   eventually,
   newOwner,
-  postUpload,
-  putPendingImage,
-  requestTicket,
   type StackClients,
   snsMessagesAbout,
-  ulid,
+  uploadJpeg,
   waitForStatus,
 } from './support.ts';
 
@@ -65,10 +62,9 @@ afterAll(async () => {
 
 describe('an image Rekognition calls unsafe', () => {
   it('ends FLAGGED with the moderation labels, and its thumbnails are blurred renditions', async () => {
-    const image = { owner, id: ulid(), contentType: 'image/jpeg', size: jpeg.length };
-    await putPendingImage(clients, image);
+    const { image, response } = await uploadJpeg(clients, jpeg, owner);
 
-    expect((await postUpload(await requestTicket(clients, image), jpeg, 'image/jpeg')).status).toBe(204);
+    expect(response.status).toBe(204);
     const item = await waitForStatus(clients, owner, image.id, ['COMPLETED', 'FLAGGED', 'FAILED']);
 
     expect(item.status).toBe('FLAGGED');

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Amplify } from 'aws-amplify';
-import { CONNECTION_STATE_CHANGE, ConnectionState, generateClient } from 'aws-amplify/api';
+import { generateClient } from 'aws-amplify/api';
 import { Hub } from 'aws-amplify/utils';
 import { print } from 'graphql';
 import sharp from 'sharp';
@@ -16,6 +16,7 @@ import { OnImageProcessedDocument, RequestUploadDocument } from '../../client-sd
 import type { Image } from '../../client-sdk/image-events.ts';
 import { installLoopbackWebSocket } from '../../client-sdk/loopback-websocket.ts';
 import { photo } from '../fixtures.ts';
+import { amplifySocketClosed } from './amplify-socket.ts';
 import { stackInfo } from './support.ts';
 import { createUser, type TestUser } from './users.ts';
 
@@ -43,19 +44,7 @@ beforeAll(async () => {
   Amplify.configure(toResourcesConfig(outputs));
   const api = generateClient();
   graphql = (options) => api.graphql(options);
-  disconnected = new Promise<void>((resolve) => {
-    // Amplify also reports Disconnected once before its first connection: wait for one after it.
-    let connected = false;
-    const stop = Hub.listen('api', ({ payload }) => {
-      if (payload.event !== CONNECTION_STATE_CHANGE) return;
-      const state = (payload.data as { connectionState?: string } | undefined)?.connectionState;
-      if (state === ConnectionState.Connected) connected = true;
-      if (connected && state === ConnectionState.Disconnected) {
-        stop();
-        resolve();
-      }
-    });
-  });
+  disconnected = amplifySocketClosed();
   [alice, bob] = await Promise.all([createUser('realtime-alice'), createUser('realtime-bob')]);
   jpeg = await sharp(photo('chelsea.png')).jpeg({ quality: 85 }).toBuffer();
 });

@@ -13,13 +13,9 @@ import {
   clientsFor,
   eventually,
   getImageItem,
-  newOwner,
   type PendingImage,
-  postUpload,
-  putPendingImage,
-  requestTicket,
   stackInfo,
-  ulid,
+  uploadJpeg,
 } from './support.ts';
 
 const script = path.join(import.meta.dirname, 'stack-process.ts');
@@ -78,11 +74,8 @@ describe('a stack killed in the middle of processing', () => {
     const jpeg = await sharp(photo('coffee.png')).jpeg().toBuffer();
     const images: PendingImage[] = [];
     for (let i = 0; i < 3; i += 1) {
-      const image = { owner: newOwner(), id: ulid(), contentType: 'image/jpeg', size: jpeg.length };
-      await putPendingImage(firstClients, image);
-      expect((await postUpload(await requestTicket(firstClients, image), jpeg, 'image/jpeg')).status).toBe(
-        204,
-      );
+      const { image, response } = await uploadJpeg(firstClients, jpeg);
+      expect(response.status).toBe(204);
       images.push(image);
     }
     const statuses = (clients: typeof firstClients) =>

@@ -4,8 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CONNECTION_STATE_CHANGE, ConnectionState } from 'aws-amplify/api';
-import { Hub } from 'aws-amplify/utils';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AmplifyOutputs } from '../../client-sdk/amplify-config.ts';
@@ -19,6 +17,7 @@ import {
 } from '../../client-sdk/errors.ts';
 import { postUpload } from '../../client-sdk/post-upload.ts';
 import { photo as fixturePhoto } from '../fixtures.ts';
+import { amplifySocketClosed } from './amplify-socket.ts';
 import { eventually, stackInfo } from './support.ts';
 import { createUser, type TestUser } from './users.ts';
 
@@ -37,27 +36,6 @@ function clientFor(user: TestUser): DarkroomClient {
   return createDarkroomClient(outputs, {
     accessToken: async () => user.accessToken,
     processingTimeoutMs: 30_000,
-  });
-}
-
-/**
- * Resolves when Amplify's shared real-time socket closes (about a second after the last
- * unsubscribe). Leaving earlier lets Amplify redial the stack as it shuts down, which keeps this
- * worker alive.
- */
-function amplifySocketClosed(): Promise<void> {
-  return new Promise((resolve) => {
-    // Amplify also reports Disconnected once before its first connection: wait for one after it.
-    let connected = false;
-    const stop = Hub.listen('api', ({ payload }) => {
-      if (payload.event !== CONNECTION_STATE_CHANGE) return;
-      const state = (payload.data as { connectionState?: string } | undefined)?.connectionState;
-      if (state === ConnectionState.Connected) connected = true;
-      if (connected && state === ConnectionState.Disconnected) {
-        stop();
-        resolve();
-      }
-    });
   });
 }
 

@@ -106,6 +106,18 @@ export async function postUpload(ticket: UploadTicket, file: Buffer, contentType
   return fetch(ticket.url, { method: 'POST', body: form });
 }
 
+/** The whole upload flow for a JPEG: PENDING item (a fresh owner unless given), ticket, POST. */
+export async function uploadJpeg(
+  clients: StackClients,
+  jpeg: Buffer,
+  owner = newOwner(),
+): Promise<{ image: PendingImage; response: Response }> {
+  const image = { owner, id: ulid(), contentType: 'image/jpeg', size: jpeg.length };
+  await putPendingImage(clients, image);
+  const response = await postUpload(await requestTicket(clients, image), jpeg, 'image/jpeg');
+  return { image, response };
+}
+
 export async function getImageItem(clients: StackClients, owner: string, id: string) {
   const { Item } = await clients.documents.send(
     new GetCommand({ TableName: names.table, Key: { owner, id }, ConsistentRead: true }),
@@ -190,11 +202,20 @@ export function stackUrl(): string {
 }
 
 /** The newest sign-up code the local Cognito delivered to `username` (as an e-mail would). */
-export async function confirmationCode(username: string): Promise<string> {
-  const code = await eventually(async () => {
-    const codes = await admin<{ username: string; destination: string; code: string }[]>('cognito/codes');
-    return codes.filter((entry) => entry.username === username || entry.destination === username).at(-1)
-      ?.code;
-  });
-  return code;
+export function confirmationCode(
+  username: string,
+  stack: Pick<StackInfo, 'url'> = stackInfo(),
+): Promise<string> {
+  return eventually(
+    async () => {
+      const codes = await admin<{ username: string; destination: string; code: string }[]>(
+        'cognito/codes',
+        {},
+        stack,
+      );
+      return codes.filter((entry) => entry.username === username || entry.destination === username).at(-1)
+        ?.code;
+    },
+    { what: `a confirmation code for ${username}` },
+  );
 }

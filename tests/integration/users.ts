@@ -9,19 +9,15 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
-import { admin, type StackInfo, stackInfo, ulid } from './support.ts';
+import { confirmationCode, type StackInfo, stackInfo, ulid } from './support.ts';
 
 export interface TestUser {
   username: string;
   password: string;
   accessToken: string;
+  /** For clients that send the ID token, as Amplify's web client does. */
+  idToken: string;
   sub: string;
-}
-
-interface DeliveredCode {
-  username: string;
-  destination: string;
-  code: string;
 }
 
 export const testPassword = 'Passw0rd!long';
@@ -34,20 +30,12 @@ function cognitoFor(stack: Pick<StackInfo, 'url' | 'accessKeyId' | 'secretAccess
   });
 }
 
-/** The newest confirmation code delivered to `email`. */
-async function confirmationCode(email: string, stack: Pick<StackInfo, 'url'>): Promise<string> {
-  const codes = await admin<DeliveredCode[]>('cognito/codes', {}, stack);
-  const code = codes.filter((c) => c.destination === email || c.username === email).at(-1)?.code;
-  if (!code) throw new Error(`no confirmation code was delivered to ${email}`);
-  return code;
-}
-
-/** Signs a user in with USER_PASSWORD_AUTH (the flow the local Cognito supports) and returns the access token. */
+/** Signs a user in with USER_PASSWORD_AUTH (the flow the local Cognito supports) and returns the tokens. */
 export async function signInUser(
   username: string,
   password = testPassword,
   stack: StackInfo = stackInfo(),
-): Promise<string> {
+): Promise<{ accessToken: string; idToken: string }> {
   const cognito = cognitoFor(stack);
   const { AuthenticationResult } = await cognito.send(
     new InitiateAuthCommand({
@@ -57,8 +45,9 @@ export async function signInUser(
     }),
   );
   const accessToken = AuthenticationResult?.AccessToken;
-  if (!accessToken) throw new Error(`sign-in of ${username} returned no access token`);
-  return accessToken;
+  const idToken = AuthenticationResult?.IdToken;
+  if (!accessToken || !idToken) throw new Error(`sign-in of ${username} returned no tokens`);
+  return { accessToken, idToken };
 }
 
 /** A fresh, confirmed, signed-in user `<prefix>-<ulid>@example.com`. */
@@ -83,6 +72,6 @@ export async function createUser(emailPrefix: string, stack: StackInfo = stackIn
       }),
     );
   }
-  const accessToken = await signInUser(username, password, stack);
-  return { username, password, accessToken, sub: String(decodeJwt(accessToken).sub) };
+  const tokens = await signInUser(username, password, stack);
+  return { username, password, ...tokens, sub: String(decodeJwt(tokens.accessToken).sub) };
 }

@@ -1,28 +1,9 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keys, names } from '../../../infra/names.ts';
+import { objectCreated } from '../../../tests/object-created.ts';
 import { loadConfig } from '../../config.ts';
+import { type ServedProvider, serveProvider } from '../../serve-provider.ts';
 import { EventsProvider } from './index.ts';
-
-function objectCreated(bucket: string, key: string) {
-  return {
-    version: '0',
-    id: 'f0c4e1de-2d47-4f0b-9a1c-5b5d1d0c2e11',
-    'detail-type': 'Object Created',
-    source: 'aws.s3',
-    account: '000000000000',
-    time: '2026-11-24T00:00:00Z',
-    region: 'us-east-1',
-    resources: [`arn:aws:s3:::${bucket}`],
-    detail: {
-      version: '0',
-      bucket: { name: bucket },
-      object: { key, size: 10, etag: 'e' },
-      reason: 'PostObject',
-    },
-  };
-}
 
 function eventsWithRecorder() {
   const started: unknown[] = [];
@@ -38,9 +19,9 @@ function eventsWithRecorder() {
   return { events, started };
 }
 
-let server: http.Server | undefined;
-afterEach(() => {
-  server?.close();
+let server: ServedProvider | undefined;
+afterEach(async () => {
+  await server?.close();
   server = undefined;
 });
 
@@ -85,23 +66,10 @@ describe('EventsProvider', () => {
 
   it('answers PutEvents, delivering each entry as an EventBridge event', async () => {
     const { events, started } = eventsWithRecorder();
-    server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        void events.handle({
-          req,
-          res,
-          url: new URL(req.url ?? '/', 'http://local'),
-          body: Buffer.concat(chunks),
-        });
-      });
-    });
-    server.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server?.once('listening', resolve));
+    server = await serveProvider((request) => events.handle(request));
     const detail = { bucket: { name: names.localBucket }, object: { key: keys.original('sub-9', '01JE') } };
 
-    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, {
+    const response = await fetch(`${server.endpoint}/`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
       body: JSON.stringify({
