@@ -14,6 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ImageTooLargeError } from '../../../functions/shared/errors.ts';
 import { keys, names } from '../../../infra/names.ts';
+import { objectCreated as objectCreatedFor } from '../../../tests/object-created.ts';
 import { loadConfig } from '../../config.ts';
 import { AwsError } from '../../provider.ts';
 import { serveProvider } from '../../serve-provider.ts';
@@ -23,24 +24,7 @@ import { localPipelineSubstitutions, StepFunctionsProvider } from './index.ts';
 
 const f = names.functions;
 
-/** An S3 "Object Created" event as EventBridge delivers it to the state machine. */
-function objectCreated(key: string) {
-  return {
-    version: '0',
-    id: 'c3b0fb4e-7d6b-4b36-a5d2-7e3b0f3e0a11',
-    'detail-type': 'Object Created',
-    source: 'aws.s3',
-    account: '000000000000',
-    time: '2026-11-24T00:00:00Z',
-    region: 'us-east-1',
-    resources: [`arn:aws:s3:::${names.localBucket}`],
-    detail: {
-      bucket: { name: names.localBucket },
-      object: { key, size: 1024, etag: 'e1' },
-      reason: 'PostObject',
-    },
-  };
-}
+const objectCreated = (key: string) => objectCreatedFor(names.localBucket, key);
 
 const thumbnails = (['SMALL', 'MEDIUM', 'LARGE'] as const).flatMap((size) =>
   (['JPEG', 'WEBP'] as const).map((format) => ({
