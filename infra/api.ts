@@ -10,8 +10,8 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { names } from '../contracts/names.ts';
 import { bundleResolverCode, listResolvers, type ResolverEntry } from '../resolvers/catalog.ts';
-import { names } from './names.ts';
 import { assertFieldsExist, readSchema } from './schema-fields.ts';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));

@@ -5,8 +5,8 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { names } from './names.ts';
-import { passwordPolicy } from './password-policy.ts';
+import { names } from '../contracts/names.ts';
+import { passwordPolicy } from '../contracts/password-policy.ts';
 
 export class Auth extends Construct {
   readonly userPool: cognito.UserPool;

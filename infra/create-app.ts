@@ -3,9 +3,9 @@ import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 // cdk-nag is CommonJS with re-exports Node cannot see statically: take the module object.
 import cdkNag from 'cdk-nag';
+import { names } from '../contracts/names.ts';
 import type { ResolverEntry } from '../resolvers/catalog.ts';
 import { suppressReviewedFindings } from './nag.ts';
-import { names } from './names.ts';
 import { DarkroomStack } from './stack.ts';
 
 export interface CreateAppOptions extends AppProps {

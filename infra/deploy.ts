@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stackOutputsFrom, toAmplifyOutputs } from './amplify-outputs.ts';
-import { names } from './names.ts';
+import { stackOutputsFrom, toAmplifyOutputs } from '../contracts/amplify-outputs.ts';
+import { names } from '../contracts/names.ts';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const scratch = mkdtempSync(path.join(tmpdir(), 'darkroom-deploy-'));

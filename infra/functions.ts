@@ -9,7 +9,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type FunctionEnvKey, type FunctionId, functionSpecs, handlerEntry } from './function-specs.ts';
+import {
+  type FunctionEnvKey,
+  type FunctionId,
+  functionSpecs,
+  handlerEntry,
+} from '../contracts/function-specs.ts';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 

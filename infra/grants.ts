@@ -9,8 +9,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import type { FunctionId } from './function-specs.ts';
-import { names } from './names.ts';
+import type { FunctionId } from '../contracts/function-specs.ts';
+import { names } from '../contracts/names.ts';
 
 export const uploadsPattern = 'uploads/*';
 export const thumbnailsPattern = 'thumbnails/*';

@@ -7,7 +7,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { names } from './names.ts';
+import { names } from '../contracts/names.ts';
 
 /** The metric the sweeper emits with Powertools (namespace and service dimension). */
 export const itemsSweptMetric = {

@@ -1,7 +1,7 @@
 /** The stack's outputs: what a client or the deploy script needs to find the deployed resources. */
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { type OutputName, outputKeys } from './output-keys.ts';
+import { type OutputName, outputKeys } from '../contracts/output-keys.ts';
 
 export function addStackOutputs(scope: Construct, values: Omit<Record<OutputName, string>, 'region'>): void {
   const all: Record<OutputName, string> = { ...values, region: Stack.of(scope).region };

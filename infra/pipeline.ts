@@ -14,10 +14,10 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { limits, names } from '../contracts/names.ts';
+import { loadPipelineDefinition } from '../contracts/pipeline-definition.ts';
+import { uploadCreatedPattern } from '../contracts/upload-rule.ts';
 import { itemStatement, objectStatement, publishStatement, uploadsPattern } from './grants.ts';
-import { limits, names } from './names.ts';
-import { loadPipelineDefinition } from './pipeline-definition.ts';
-import { uploadCreatedPattern } from './upload-rule.ts';
 
 /** The functions the state machine invokes, by their substitution name in the definition. */
 export interface PipelineFunctions {

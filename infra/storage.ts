@@ -6,7 +6,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { keys, names } from './names.ts';
+import { keys, names } from '../contracts/names.ts';
 
 export interface StorageProps {
   /** Origins allowed to POST uploads from a browser; `['*']` when not configured. */

@@ -2,7 +2,7 @@
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { names } from './names.ts';
+import { names } from '../contracts/names.ts';
 
 export function createImageProcessedTopic(scope: Construct): sns.Topic {
   return new sns.Topic(scope, 'ImageProcessedTopic', {

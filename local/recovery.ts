@@ -8,7 +8,7 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { keys, limits, names } from '../infra/names.ts';
+import { keys, limits, names } from '../contracts/names.ts';
 
 export interface OrphanImage {
   owner: string;

@@ -1,16 +1,17 @@
 /**
  * Boots the whole local stack on one port: the edge first (to learn its port), then every
- * provider in dependency order, the resources named by infra/names.ts, the wiring S3 → events →
+ * provider in dependency order, the resources named by contracts/names.ts, the wiring S3 → events →
  * pipeline, the sweeper, and `amplify_outputs.json`. `stop()` takes it all down again.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
-import { type AmplifyOutputs, toAmplifyOutputs } from '../infra/amplify-outputs.ts';
-import { functionSpecs } from '../infra/function-specs.ts';
-import { names } from '../infra/names.ts';
-import { outputKeys } from '../infra/output-keys.ts';
+import { type AmplifyOutputs, toAmplifyOutputs } from '../contracts/amplify-outputs.ts';
+import { functionSpecs } from '../contracts/function-specs.ts';
+import { names } from '../contracts/names.ts';
+import { objectCreatedEvent } from '../contracts/object-created-event.ts';
+import { outputKeys } from '../contracts/output-keys.ts';
 import { createAdmin, healthReport } from './admin.ts';
 import type { LocalConfig } from './config.ts';
 import { type Edge, startEdge } from './edge.ts';
@@ -24,7 +25,6 @@ import { LambdaProvider } from './providers/lambda/index.ts';
 import { EmptyVisionEngine, type VisionEngine } from './providers/rekognition/engine.ts';
 import { RekognitionProvider } from './providers/rekognition/index.ts';
 import { createLocalVisionEngine } from './providers/rekognition/local-vision.ts';
-import { objectCreatedEvent } from './providers/s3/events.ts';
 import { type ObjectCreatedEvent, S3Provider } from './providers/s3/index.ts';
 import { SnsProvider } from './providers/sns/index.ts';
 import { StepFunctionsProvider } from './providers/stepfunctions/index.ts';

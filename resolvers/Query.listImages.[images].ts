@@ -2,8 +2,8 @@
 // status is given. No filter expression: pages keep their size; expired uploads are hidden here.
 import { type Context, util } from '@aws-appsync/utils';
 import { query } from '@aws-appsync/utils/dynamodb';
+import { limits, names } from '../contracts/names.ts';
 import type { QueryListImagesArgs } from '../generated/schema.ts';
-import { limits, names } from '../infra/names.ts';
 import { callerSub } from './shared/identity.ts';
 import { type ImageItem, isExpiredPending } from './shared/image.ts';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSchema, isObjectType } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
-import { names } from '../infra/names.ts';
+import { names } from '../contracts/names.ts';
 import { loadResolverCode } from '../local/providers/appsync/runtime/index.ts';
 import { bundleResolverCode, listResolvers, maxCodeBytes } from './catalog.ts';
 

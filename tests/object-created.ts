@@ -1,5 +1,5 @@
 /** A fixed S3 "Object Created" event for tests, built by the same function the local S3 uses. */
-import { type ObjectCreatedEvent, objectCreatedEvent } from '../local/providers/s3/events.ts';
+import { type ObjectCreatedEvent, objectCreatedEvent } from '../contracts/object-created-event.ts';
 
 export function objectCreated(bucket: string, key: string): ObjectCreatedEvent {
   return objectCreatedEvent(

@@ -1,7 +1,7 @@
 /** Lambda data source `createUpload`: the presigned POST of requestUpload's ticket. */
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { limits, supportedContentTypes } from '../../infra/names.ts';
+import { limits, supportedContentTypes } from '../../contracts/names.ts';
 import { s3Client } from '../shared/clients.ts';
 import { readEnv } from '../shared/env.ts';
 import { parseEvent } from '../shared/parse-event.ts';

@@ -4,7 +4,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { keys, limits } from '../../infra/names.ts';
+import { keys, limits } from '../../contracts/names.ts';
 
 export interface UploadRequest {
   owner: string;

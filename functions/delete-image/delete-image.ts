@@ -5,7 +5,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../../infra/names.ts';
+import { keys } from '../../contracts/names.ts';
 import { type ImageRecord, toImage } from '../shared/image-item.ts';
 import { purgeImageObjects, purgePrefixes } from '../shared/purge-objects.ts';
 

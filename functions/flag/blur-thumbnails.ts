@@ -3,7 +3,7 @@
  * read of the original, so only blurred thumbnails exist by the time anything is published.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { keys } from '../../infra/names.ts';
+import { keys } from '../../contracts/names.ts';
 import { ValidationError } from '../shared/errors.ts';
 import type { StoredThumbnail } from '../shared/image-item.ts';
 import { imageLimits } from '../shared/image-limits.ts';

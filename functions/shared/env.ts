@@ -1,5 +1,5 @@
 /** Reads a function's environment once, at module load, and fails loudly on what is missing. */
-import type { FunctionEnvKey } from '../../infra/function-specs.ts';
+import type { FunctionEnvKey } from '../../contracts/function-specs.ts';
 
 export class MissingEnvironmentError extends Error {
   override name = 'MissingEnvironment';

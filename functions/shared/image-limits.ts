@@ -1,6 +1,6 @@
 /** What the pipeline accepts as an image: the formats the prebuilt sharp decodes and the size limits. */
 import type { SharpOptions } from 'sharp';
-import { limits } from '../../infra/names.ts';
+import { limits } from '../../contracts/names.ts';
 
 export const imageLimits = {
   maxPixels: 40_000_000,

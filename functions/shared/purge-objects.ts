@@ -8,7 +8,7 @@ import {
   type ObjectIdentifier,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { keys } from '../../infra/names.ts';
+import { keys } from '../../contracts/names.ts';
 import { PurgeFailedError } from './errors.ts';
 
 /** DeleteObjects takes at most 1000 keys per request. */

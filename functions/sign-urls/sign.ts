@@ -4,8 +4,8 @@
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { limits } from '../../contracts/names.ts';
 import type { ImageStatus } from '../../generated/schema.ts';
-import { limits } from '../../infra/names.ts';
 
 export interface SignRequest {
   key: string;

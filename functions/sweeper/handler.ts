@@ -1,6 +1,6 @@
 /** Scheduled: fails and publishes images stuck in PROCESSING past the pipeline's timeout. */
 import type { Context } from 'aws-lambda';
-import { limits } from '../../infra/names.ts';
+import { limits } from '../../contracts/names.ts';
 import { appSyncClientFromEnvironment } from '../shared/appsync-client.ts';
 import { documentClient, snsClient } from '../shared/clients.ts';
 import { readEnv } from '../shared/env.ts';

@@ -8,7 +8,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { names } from '../../infra/names.ts';
+import { names } from '../../contracts/names.ts';
 import type { AppSyncClient } from '../shared/appsync-client.ts';
 import { TimeoutError } from '../shared/errors.ts';
 import { failImage } from '../shared/fail-image.ts';

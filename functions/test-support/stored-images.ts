@@ -13,8 +13,8 @@ import {
   type ServiceOutputTypes,
 } from '@aws-sdk/client-s3';
 import type { AwsStub } from 'aws-sdk-client-mock';
+import { keys } from '../../contracts/names.ts';
 import type { ImageStatus } from '../../generated/schema.ts';
-import { keys } from '../../infra/names.ts';
 import type { StoredThumbnail } from '../shared/image-item.ts';
 
 const renditions = [

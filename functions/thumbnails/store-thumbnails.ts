@@ -1,6 +1,6 @@
 /** Writes renditions to their thumbnail keys and describes them as the pipeline records them. */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { keys } from '../../infra/names.ts';
+import { keys } from '../../contracts/names.ts';
 import type { StoredThumbnail } from '../shared/image-item.ts';
 import { writeObject } from '../shared/s3-objects.ts';
 import type { Rendition } from './renditions.ts';

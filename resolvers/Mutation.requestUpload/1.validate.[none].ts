@@ -1,7 +1,7 @@
 // Checks RequestUploadInput; each failure is a ValidationError naming the field and the rule.
 import { type Context, util } from '@aws-appsync/utils';
+import { limits, supportedContentTypes } from '../../contracts/names.ts';
 import type { MutationRequestUploadArgs, RequestUploadInput } from '../../generated/schema.ts';
-import { limits, supportedContentTypes } from '../../infra/names.ts';
 
 const supported: readonly string[] = supportedContentTypes;
 

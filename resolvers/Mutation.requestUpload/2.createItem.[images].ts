@@ -1,8 +1,8 @@
 // Writes the PENDING_UPLOAD item (ULID id, 24 h TTL) that the upload's S3 event will find.
 import { type Context, util } from '@aws-appsync/utils';
 import { put } from '@aws-appsync/utils/dynamodb';
+import { limits } from '../../contracts/names.ts';
 import type { RequestUploadInput } from '../../generated/schema.ts';
-import { limits } from '../../infra/names.ts';
 import { raiseDataSourceError } from '../shared/errors.ts';
 import { callerSub } from '../shared/identity.ts';
 import type { ImageItem } from '../shared/image.ts';

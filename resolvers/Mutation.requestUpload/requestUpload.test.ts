@@ -1,7 +1,7 @@
 // requestUpload end to end through its bundled pipeline: validation, the PENDING_UPLOAD PutItem,
 // the createUpload invocation and the UploadTicket.
 import { describe, expect, it } from 'vitest';
-import { limits, supportedContentTypes } from '../../infra/names.ts';
+import { limits, supportedContentTypes } from '../../contracts/names.ts';
 import { fromMapValues } from '../../local/providers/appsync/runtime/index.ts';
 import { cognito, type DataSourceCall, pipelineIam, runField } from '../test-support/harness.ts';
 

@@ -1,7 +1,7 @@
-/** One Lambda function per spec in infra/function-specs.ts, on nodejs24.x and arm64. */
+/** One Lambda function per spec in contracts/function-specs.ts, on nodejs24.x and arm64. */
 import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { functionSpecs, handlerEntry } from '../../infra/function-specs.ts';
+import { functionSpecs, handlerEntry } from '../../contracts/function-specs.ts';
 import { sharpFunctions } from '../../infra/functions.ts';
 import { resourceNamed, resourcesOfType, template } from './synthesized.ts';
 

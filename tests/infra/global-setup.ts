@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { names } from '../../contracts/names.ts';
 import { createApp } from '../../infra/create-app.ts';
-import { names } from '../../infra/names.ts';
 
 export interface InfraSynth {
   templatePath: string;

@@ -1,6 +1,6 @@
 /** Least privilege: no wildcard actions on data, and each role may do only its own job. */
 import { describe, expect, it } from 'vitest';
-import { names } from '../../infra/names.ts';
+import { names } from '../../contracts/names.ts';
 import { type CfnResource, getAttTarget, propsOf, resourceNamed, resourcesOfType } from './synthesized.ts';
 
 interface Statement {

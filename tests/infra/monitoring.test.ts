@@ -1,8 +1,8 @@
 /** Alarms on the pipeline and its functions, and the dashboard. */
 import { describe, expect, it } from 'vitest';
-import { functionSpecs } from '../../infra/function-specs.ts';
+import { functionSpecs } from '../../contracts/function-specs.ts';
+import { names } from '../../contracts/names.ts';
 import { itemsSweptMetric } from '../../infra/monitoring.ts';
-import { names } from '../../infra/names.ts';
 import { pipelineFunctionIds, resourceNamed, resourcesOfType, template } from './synthesized.ts';
 
 const alarms = resourcesOfType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties ?? {});

@@ -1,6 +1,6 @@
 /** The stack outputs the deploy script turns into amplify_outputs.json, and the synth budget. */
 import { describe, expect, it } from 'vitest';
-import { outputKeys } from '../../infra/output-keys.ts';
+import { outputKeys } from '../../contracts/output-keys.ts';
 import { synthMs, templateJson } from './synthesized.ts';
 
 describe('stack outputs', () => {

@@ -1,8 +1,8 @@
 /** The pipeline in the cloud: Express state machine, the upload rule and its DLQ, topic, sweeper schedule. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { limits, names } from '../../infra/names.ts';
-import { uploadCreatedPattern } from '../../infra/upload-rule.ts';
+import { limits, names } from '../../contracts/names.ts';
+import { uploadCreatedPattern } from '../../contracts/upload-rule.ts';
 import { pipelineFunctionIds, resourceNamed, resourcesOfType, template } from './synthesized.ts';
 
 const [stateMachineId, stateMachine] = resourceNamed(

@@ -1,7 +1,7 @@
 /** The Images table and the images bucket, as docs/contracts.md and DESIGN §4 describe them. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { names } from '../../infra/names.ts';
+import { names } from '../../contracts/names.ts';
 import { imagesTable } from '../../local/providers/dynamodb/tables.ts';
 import { resourcesOfType, template } from './synthesized.ts';
 

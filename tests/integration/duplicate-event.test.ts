@@ -2,7 +2,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { keys, names } from '../../infra/names.ts';
+import { keys, names } from '../../contracts/names.ts';
 import { photo } from '../fixtures.ts';
 import {
   clientsFor,

@@ -5,7 +5,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys, names } from '../../infra/names.ts';
+import { keys, names } from '../../contracts/names.ts';
 import { photo } from '../fixtures.ts';
 import {
   admin,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { names } from '../../infra/names.ts';
+import { names } from '../../contracts/names.ts';
 import { photo } from '../fixtures.ts';
 import {
   admin,

@@ -9,7 +9,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { limits, names } from '../../infra/names.ts';
+import { limits, names } from '../../contracts/names.ts';
 import type { StackInfo } from './global-setup.ts';
 
 export type { StackInfo };

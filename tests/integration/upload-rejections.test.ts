@@ -2,7 +2,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keys, names } from '../../infra/names.ts';
+import { keys, names } from '../../contracts/names.ts';
 import { photo } from '../fixtures.ts';
 import {
   clientsFor,

@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'graphql';
 import { decodeJwt, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { names } from '../../../infra/names.ts';
+import { names } from '../../../contracts/names.ts';
 import { loadConfig } from '../../config.ts';
 import { CognitoProvider } from '../cognito/index.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/testing.ts';

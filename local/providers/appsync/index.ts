@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { names } from '../../../infra/names.ts';
+import { names } from '../../../contracts/names.ts';
 import { bundleResolverCode, listResolvers } from '../../../resolvers/catalog.ts';
 import type { LocalConfig } from '../../config.ts';
 import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';

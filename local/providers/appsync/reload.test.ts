@@ -37,7 +37,7 @@ beforeAll(async () => {
   folder = await mkdtemp(path.join(tmpdir(), 'darkroom-reload-'));
   await cp(path.join(repository, 'resolvers'), path.join(folder, 'resolvers'), { recursive: true });
   await cp(path.join(repository, 'generated'), path.join(folder, 'generated'), { recursive: true });
-  await cp(path.join(repository, 'infra'), path.join(folder, 'infra'), { recursive: true });
+  await cp(path.join(repository, 'contracts'), path.join(folder, 'contracts'), { recursive: true });
   for (const file of ['aws.graphql', 'schema.graphql'])
     await cp(path.join(repository, file), path.join(folder, file));
   provider = new AppSyncProvider({

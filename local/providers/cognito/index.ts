@@ -12,7 +12,7 @@ import path from 'node:path';
 import { CognitoError } from 'cognito-local/lib/errors.js';
 import cognitoPublicKey from 'cognito-local/lib/keys/cognitoLocal.public.json' with { type: 'json' };
 import { decodeJwt, type JSONWebKeySet } from 'jose';
-import { names } from '../../../infra/names.ts';
+import { names } from '../../../contracts/names.ts';
 import type { LocalConfig } from '../../config.ts';
 import { type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import { type CognitoServices, createCognitoServices, type DeliveredCode } from './services.ts';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { names } from '../../../infra/names.ts';
+import { names } from '../../../contracts/names.ts';
 import { loadConfig } from '../../config.ts';
 import { DynamoDbProvider } from './index.ts';
 

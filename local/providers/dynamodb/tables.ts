@@ -11,7 +11,7 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { names } from '../../../infra/names.ts';
+import { names } from '../../../contracts/names.ts';
 
 /** Mirrors infra/storage.ts: pk owner, sk id; GSIs byOwnerStatus and (sparse) byStatus, projection ALL. */
 export const imagesTable: CreateTableCommandInput = {

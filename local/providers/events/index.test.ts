@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { keys, names } from '../../../infra/names.ts';
+import { keys, names } from '../../../contracts/names.ts';
 import { objectCreated } from '../../../tests/object-created.ts';
 import { loadConfig } from '../../config.ts';
 import { type ServedProvider, serveProvider } from '../../serve-provider.ts';

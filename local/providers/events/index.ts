@@ -1,5 +1,5 @@
 /**
- * Local EventBridge: one bus with one rule — infra/upload-rule.ts's pattern for the local bucket —
+ * Local EventBridge: one bus with one rule — contracts/upload-rule.ts's pattern for the local bucket —
  * whose target is the state machine. S3 calls `putEvent`; PutEvents is answered for SDK callers.
  *
  * LIMITATIONS
@@ -10,8 +10,8 @@
  *   numeric (no `$or`, wildcard or cidr); signatures are not verified.
  */
 import { randomUUID } from 'node:crypto';
-import { names } from '../../../infra/names.ts';
-import { type EventPattern, matchesPattern, uploadCreatedPattern } from '../../../infra/upload-rule.ts';
+import { names } from '../../../contracts/names.ts';
+import { type EventPattern, matchesPattern, uploadCreatedPattern } from '../../../contracts/upload-rule.ts';
 import type { LocalConfig } from '../../config.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FunctionSpec } from '../../../infra/function-specs.ts';
+import type { FunctionSpec } from '../../../contracts/function-specs.ts';
 import { loadConfig } from '../../config.ts';
 import { startEdge } from '../../edge.ts';
 import { FaultRegistry } from '../../faults.ts';

@@ -1,5 +1,5 @@
 /**
- * Local Lambda: every function of infra/function-specs.ts in its own worker thread(s), with the
+ * Local Lambda: every function of contracts/function-specs.ts in its own worker thread(s), with the
  * spec's environment, timeout (enforced by terminating the worker) and a concurrency limit.
  *
  * LIMITATIONS
@@ -21,7 +21,7 @@ import {
   type FunctionSpec,
   functionSpecs,
   handlerEntry,
-} from '../../../infra/function-specs.ts';
+} from '../../../contracts/function-specs.ts';
 import type { LocalConfig } from '../../config.ts';
 import { applyLatency, type FaultRegistry } from '../../faults.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
@@ -33,7 +33,7 @@ export interface LambdaProviderOptions {
   endpoint: string;
   /** Values of the env keys a spec may list (TABLE_NAME, BUCKET_NAME, GRAPHQL_URL, TOPIC_ARN). */
   environment: Record<FunctionEnvKey, string>;
-  /** The functions to run; every spec of infra/function-specs.ts unless given. */
+  /** The functions to run; every spec of contracts/function-specs.ts unless given. */
   specs?: readonly FunctionSpec[];
   /** Where a spec's handler lives; `handlerEntry` unless given (tests run their own handlers). */
   entryOf?: (spec: FunctionSpec) => string;

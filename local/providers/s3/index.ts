@@ -22,13 +22,17 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import {
+  type ObjectCreatedEvent,
+  type ObjectCreatedReason,
+  objectCreatedEvent,
+} from '../../../contracts/object-created-event.ts';
 import type { LocalConfig } from '../../config.ts';
 import { applyLatency, type FaultRegistry } from '../../faults.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth } from '../../provider.ts';
 import { sigV4ErrorStatus, verifySigV4 } from '../../sigv4.ts';
 import { type CorsRule, corsHeaders, matchRule, requestedHeaders, uploadBucketCors } from './cors.ts';
 import { errorDocument, S3Error, s3Errors } from './errors.ts';
-import { type ObjectCreatedEvent, type ObjectCreatedReason, objectCreatedEvent } from './events.ts';
 import { listObjects, listVersions } from './listing.ts';
 import { boundaryOf, parseMultipartForm } from './multipart.ts';
 import {
@@ -56,8 +60,8 @@ import {
   xmlTime,
 } from './xml.ts';
 
+export type { ObjectCreatedEvent } from '../../../contracts/object-created-event.ts';
 export { uploadBucketCors } from './cors.ts';
-export type { ObjectCreatedEvent } from './events.ts';
 
 export interface S3ProviderOptions {
   config: LocalConfig;

@@ -17,7 +17,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { names } from '../../../infra/names.ts';
+import { names } from '../../../contracts/names.ts';
 import { photo as fixturePhoto } from '../../../tests/fixtures.ts';
 import { FaultRegistry } from '../../faults.ts';
 import { type Harness, startHarness } from './test-harness.ts';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys, names } from '../../../infra/names.ts';
+import { keys, names } from '../../../contracts/names.ts';
 import { photo as fixturePhoto } from '../../../tests/fixtures.ts';
 import { type Harness, startHarness } from './test-harness.ts';
 

@@ -12,8 +12,8 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { keys, names } from '../../../contracts/names.ts';
 import { ImageTooLargeError } from '../../../functions/shared/errors.ts';
-import { keys, names } from '../../../infra/names.ts';
 import { objectCreated as objectCreatedFor } from '../../../tests/object-created.ts';
 import { loadConfig } from '../../config.ts';
 import { AwsError } from '../../provider.ts';

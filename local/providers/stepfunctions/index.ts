@@ -1,5 +1,5 @@
 /**
- * Local Step Functions: runs the SAME infra/pipeline.asl.json (substituted with local names) on
+ * Local Step Functions: runs the SAME contracts/pipeline.asl.json (substituted with local names) on
  * aws-local-stepfunctions, with a local handler for every Task state, and keeps an execution history.
  *
  * LIMITATIONS
@@ -27,8 +27,8 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
-import { names } from '../../../infra/names.ts';
-import { loadPipelineDefinition, type PipelineSubstitution } from '../../../infra/pipeline-definition.ts';
+import { names } from '../../../contracts/names.ts';
+import { loadPipelineDefinition, type PipelineSubstitution } from '../../../contracts/pipeline-definition.ts';
 import type { LocalConfig } from '../../config.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import { type ExecutionRecord, type ExecutionStatus, ExecutionStore } from './execution-store.ts';

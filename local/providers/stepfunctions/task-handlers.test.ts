@@ -6,7 +6,7 @@ import {
 import { NoSuchBucket, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import { loadPipelineDefinition } from '../../../infra/pipeline-definition.ts';
+import { loadPipelineDefinition } from '../../../contracts/pipeline-definition.ts';
 import { loadConfig } from '../../config.ts';
 import { AwsError } from '../../provider.ts';
 import { LambdaFunctionError } from '../lambda/index.ts';

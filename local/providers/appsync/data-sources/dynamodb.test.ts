@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { names } from '../../../../infra/names.ts';
+import { names } from '../../../../contracts/names.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../dynamodb/testing.ts';
 import * as ddb from '../runtime/dynamodb-helpers.ts';
 import { createContext } from '../runtime/index.ts';

@@ -1,5 +1,5 @@
 /**
- * Loads infra/pipeline.asl.json and fills in its `${Name}` placeholders. The CDK app and the local
+ * Loads contracts/pipeline.asl.json and fills in its `${Name}` placeholders. The CDK app and the local
  * Step Functions provider both run the definition through here, so they run the same file.
  */
 import { readFileSync } from 'node:fs';
