@@ -199,6 +199,7 @@ export class AppSyncProvider implements Provider {
       realtimeBackend(this, () => 'http://localhost/graphql'),
       {
         ...(this.options.keepAliveMs ? { keepAliveMs: this.options.keepAliveMs } : {}),
+        ...(this.options.log ? { log: this.options.log } : {}),
       },
     );
   }
