@@ -25,11 +25,17 @@ export const queryLimits = {
    */
   maxMutationFields: 10,
   /**
-   * graphql-js `parse(..., { maxTokens })`: a document is refused after this many tokens, before
-   * its nesting can exhaust the stack. The introspection query is about 300 tokens; 750 aliased
-   * `getImage { id }` about 4,500.
+   * graphql-js `parse(..., { maxTokens })`: a bigger document is refused before it is parsed. The
+   * introspection query is about 300 tokens; 1,000 aliased `getImage(id: "…") { id }` about 11,000,
+   * which stay parsable so that the resolver limit names the cause.
    */
-  maxTokens: 10_000,
+  maxTokens: 15_000,
+  /**
+   * Deepest nesting of `{`, `(`, `[` in a document, checked by lexing before parsing: graphql-js
+   * parses recursively and a few thousand levels exhaust the stack below maxTokens. Four times
+   * the depth limit leaves room for arguments and inline fragments.
+   */
+  maxNesting: 60,
   /**
    * Largest request body (bytes). AppSync documents none for HTTP; EventBridge's AppSync target
    * caps a GraphQL operation at 1,048,576 characters, and the same 1 MiB bounds the local stack.

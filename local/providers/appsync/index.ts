@@ -18,6 +18,7 @@ import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { names } from '../../../contracts/names.ts';
+import { queryLimits } from '../../../contracts/query-limits.ts';
 import { bundleResolverCode, listResolvers } from '../../../resolvers/catalog.ts';
 import type { LocalConfig } from '../../config.ts';
 import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
@@ -73,7 +74,7 @@ export interface AppSyncProviderOptions {
   limits?: Partial<Limits>;
   /** How often real-time connections get `ka` (AppSync: about a minute). */
   keepAliveMs?: number;
-  /** Largest request body accepted. AppSync does not document one; 1 MiB is generous for this API. */
+  /** Largest request body accepted; contracts/query-limits.ts `maxRequestBytes` unless given. */
   maxRequestBytes?: number;
   log?: (line: string) => void;
 }
@@ -287,7 +288,7 @@ export class AppSyncProvider implements Provider {
       send(405, requestError('BadRequestException', 'Only POST is supported on /graphql'));
       return;
     }
-    const maxBytes = this.options.maxRequestBytes ?? 1024 * 1024;
+    const maxBytes = this.options.maxRequestBytes ?? queryLimits.maxRequestBytes;
     if (body.length > maxBytes) {
       send(413, requestError('PayloadTooLargeException', `The request body exceeds ${maxBytes} bytes.`));
       return;

@@ -15,20 +15,13 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import {
-  type DocumentNode,
-  execute,
-  type GraphQLSchema,
-  getOperationAST,
-  parse,
-  Source,
-  validate,
-} from 'graphql';
+import { type DocumentNode, execute, type GraphQLSchema, getOperationAST, validate } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { queryLimits, realtimeLimits } from '../../../../contracts/query-limits.ts';
 import type { Headers, RequestParts } from '../authenticate.ts';
 import type { Caller } from '../identity.ts';
+import { parseBounded } from '../parse-bounded.ts';
 import type { SubscriptionFilterJson } from '../runtime/expressions.ts';
 import { matchesArguments, matchesSubscriptionFilter } from './filter.ts';
 import { readClientFrame, readSubscriptionRequest, type StartFrame } from './frames.ts';
@@ -282,7 +275,7 @@ export class RealtimeServer {
     const schema = this.backend.schema();
     let document: DocumentNode;
     try {
-      document = parse(new Source(request.query), { maxTokens: queryLimits.maxTokens });
+      document = parseBounded(request.query, queryLimits);
     } catch (error) {
       return refuse('GraphQLError', error instanceof Error ? error.message : String(error));
     }
