@@ -20,6 +20,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalConfig } from '../../config.ts';
 import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
 import { freePort } from './free-port.ts';
+import { refuseMalformed } from './request-shape.ts';
 import { createTables, deleteTables, sweepExpired, warmUp } from './tables.ts';
 
 export interface DynamoDbProviderOptions {
@@ -289,8 +290,19 @@ export class DynamoDbProvider implements Provider {
     return sweepExpired(this.client, nowEpochSeconds);
   }
 
-  /** Proxies the request, as received, to DynamoDB Local. */
+  /** Proxies the request, as received, to DynamoDB Local, once its body is a JSON object. */
   handle({ req, res, url, body }: EdgeRequest): Promise<void> {
+    const refusal = refuseMalformed(body);
+    if (refusal) {
+      res.writeHead(400, {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amzn-errortype': 'SerializationException',
+      });
+      res.end(
+        JSON.stringify({ __type: 'com.amazon.coral.service#SerializationException', message: refusal }),
+      );
+      return Promise.resolve();
+    }
     return new Promise((resolve, reject) => {
       const headers = {
         ...req.headers,

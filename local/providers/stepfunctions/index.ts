@@ -30,6 +30,7 @@ import {
 import { names } from '../../../contracts/names.ts';
 import { loadPipelineDefinition, type PipelineSubstitution } from '../../../contracts/pipeline-definition.ts';
 import type { LocalConfig } from '../../config.ts';
+import { readJsonObject } from '../../json-body.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import { type ExecutionRecord, type ExecutionStatus, ExecutionStore } from './execution-store.ts';
 import {
@@ -257,9 +258,13 @@ export class StepFunctionsProvider implements Provider {
     const send = (status: number, payload: unknown) =>
       sendJson(res, status, payload, { 'content-type': 'application/x-amz-json-1.0' });
     const target = String(req.headers['x-amz-target'] ?? '');
+    const read = readJsonObject(body);
+    if (!read.ok) {
+      send(400, { __type: read.code, message: read.message });
+      return;
+    }
     try {
-      const request = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
-      send(200, this.answer(target.replace(/^AWSStepFunctions\./, ''), request));
+      send(200, this.answer(target.replace(/^AWSStepFunctions\./, ''), read.value));
     } catch (error) {
       const aws = error instanceof AwsError ? error : new AwsError('InvalidRequest', String(error));
       send(aws.status, { __type: aws.code, message: aws.message });
