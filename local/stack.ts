@@ -16,6 +16,7 @@ import { createAdmin, healthReport } from './admin.ts';
 import type { LocalConfig } from './config.ts';
 import { type Edge, startEdge } from './edge.ts';
 import { FaultRegistry } from './faults.ts';
+import { withinDeadline } from './probe.ts';
 import type { Provider } from './provider.ts';
 import { AppSyncProvider } from './providers/appsync/index.ts';
 import { CognitoProvider } from './providers/cognito/index.ts';
@@ -32,6 +33,8 @@ import { originalKeyOf, processingImages, returnToPending } from './recovery.ts'
 import { WebAppProvider, webBasePath } from './web-app.ts';
 
 const repositoryRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+/** Longest any one provider may take to start (DynamoDB Local's JVM on a busy machine is the slowest). */
+const providerStartDeadlineMs = 180_000;
 
 export interface StackOptions {
   /** Also write `amplify_outputs.json` at the repository root (default true; tests write only to the data folder). */
@@ -129,8 +132,15 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
   const topicArn = `arn:aws:sns:${config.region}:${config.accountId}:${names.topic}`;
 
   const register = (key: string, provider: Provider) => registry.set(key, provider);
+  // Every start is bounded and its failure names the provider: `npm start` exits with that name.
   const boot = async (provider: Provider) => {
-    await provider.start();
+    try {
+      await withinDeadline(provider.start(), providerStartDeadlineMs, `the ${provider.name} provider`);
+    } catch (error) {
+      await provider.stop().catch(() => {});
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`the ${provider.name} provider did not start: ${reason}`, { cause: error });
+    }
     booted.push(provider);
   };
 
@@ -184,7 +194,9 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       forcePathStyle: true,
     });
     const engine: VisionEngine =
-      config.visionMode === 'vision' ? await createLocalVisionEngine() : new EmptyVisionEngine(log);
+      config.visionMode === 'vision'
+        ? await withinDeadline(createLocalVisionEngine(), providerStartDeadlineMs, 'the local vision engine')
+        : new EmptyVisionEngine(log);
     const rekognition = new RekognitionProvider({
       engine,
       faults,
