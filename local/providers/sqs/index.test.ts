@@ -421,6 +421,38 @@ describe('SqsProvider messages', () => {
     expect(h.sqs.queueDepth('uploads')).toEqual({ visible: 1, inFlight: 0, delayed: 0 });
   });
 
+  it('answers ServiceUnavailable once stopped, so pollers back off instead of spinning', async () => {
+    const url = await queue();
+    await h.sqs.stop();
+    await expect(h.client.send(new ReceiveMessageCommand({ QueueUrl: url }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 503 },
+    });
+    await h.sqs.start();
+  });
+
+  it('reset forgets every queue and message', async () => {
+    const url = await queue();
+    await h.sqs.sendMessage('uploads', 'x');
+    await h.sqs.reset();
+    await expect(
+      h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' })),
+    ).rejects.toMatchObject({
+      name: 'QueueDoesNotExist',
+    });
+    await h.restart();
+    expect(h.sqs.health().detail).toBe('0 queues, 0 messages');
+  });
+
+  it('ensureQueue creates a queue, then brings its attributes up to date', async () => {
+    const first = await h.sqs.ensureQueue('uploads', { VisibilityTimeout: '60' });
+    const again = await h.sqs.ensureQueue('uploads', { VisibilityTimeout: '1800' });
+    expect(again).toEqual(first);
+    const { Attributes } = await h.client.send(
+      new GetQueueAttributesCommand({ QueueUrl: first.queueUrl, AttributeNames: ['VisibilityTimeout'] }),
+    );
+    expect(Attributes).toEqual({ VisibilityTimeout: '1800' });
+  });
+
   it('honours injected faults per operation and queue', async () => {
     const url = await queue();
     faults.set([

@@ -236,6 +236,22 @@ export class SqsProvider implements Provider {
     return { queueUrl: this.queueUrl(name), queueArn: queue.arn };
   }
 
+  /**
+   * CreateQueue, or SetQueueAttributes when the queue exists with other values: what a deploy does,
+   * so a stack booting on an older data folder takes the attributes its contracts name now.
+   */
+  async ensureQueue(
+    name: string,
+    attributes: Record<string, string> = {},
+  ): Promise<{ queueUrl: string; queueArn: string }> {
+    const existing = this.store.queues.get(name);
+    if (!existing) return this.createQueue(name, attributes);
+    if (Object.entries(attributes).some(([key, value]) => existing.attributes[key] !== value)) {
+      await this.putAttributes(existing, attributes);
+    }
+    return { queueUrl: this.queueUrl(name), queueArn: existing.arn };
+  }
+
   /** SendMessage from inside the stack; resolves once the message is durable on disk (fsync). */
   async sendMessage(queueName: string, body: string, delaySeconds?: number): Promise<{ messageId: string }> {
     await this.fault('SendMessage', queueName);
@@ -265,6 +281,8 @@ export class SqsProvider implements Provider {
   async handle({ req, res, body }: EdgeRequest): Promise<void> {
     const requestId = randomUUID();
     try {
+      // A stopped provider answers like an unavailable service, so pollers back off, not spin.
+      if (!this.ready) throw sqsError('ServiceUnavailable', 'The local SQS is not running.', 503);
       const target = req.headers['x-amz-target'];
       const operation = typeof target === 'string' && target.startsWith('AmazonSQS.') ? target.slice(10) : '';
       if (!operation) {
@@ -436,17 +454,18 @@ export class SqsProvider implements Provider {
     if (typeof attributes !== 'object' || attributes === null || Object.keys(attributes).length === 0) {
       throw missingParameter('Attributes');
     }
-    const changes = validateAttributes(attributes as Input, (target) =>
-      this.redriveTarget(target, queue.arn),
-    );
-    const merged = { ...queue.attributes, ...changes };
+    await this.putAttributes(queue, attributes as Input);
+    return {};
+  }
+
+  private async putAttributes(queue: Queue, attributes: Input): Promise<void> {
+    const changes = validateAttributes(attributes, (target) => this.redriveTarget(target, queue.arn));
     await this.store.putQueue({
       name: queue.name,
-      attributes: dropEmpty(merged),
+      attributes: dropEmpty({ ...queue.attributes, ...changes }),
       created: queue.created,
       modified: Math.floor(Date.now() / 1000),
     });
-    return {};
   }
 
   private listQueues(input: Input): unknown {
