@@ -217,6 +217,30 @@ describe('SqsProvider messages', () => {
     expect(await attribute(url, 'ApproximateNumberOfMessagesNotVisible')).toBe(0);
   });
 
+  it('keeps the AWSTraceHeader system attribute and refuses any other', async () => {
+    const url = await queue();
+    const trace = 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1';
+    const sent = await h.client.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: 'traced',
+        MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: trace } },
+      }),
+    );
+    expect(sent.MD5OfMessageSystemAttributes).toMatch(/^[0-9a-f]{32}$/);
+    const [message] = await receive(url);
+    expect(message?.Attributes?.AWSTraceHeader).toBe(trace);
+    await expect(
+      h.client.send(
+        new SendMessageCommand({
+          QueueUrl: url,
+          MessageBody: 'x',
+          MessageSystemAttributes: { Other: { DataType: 'String', StringValue: 'y' } } as never,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+  });
+
   it('matches the MD5 of message attributes AWS documents for a known input', async () => {
     const { md5OfMessageAttributes } = await import('./md5.ts');
     // Fixed vector: name "a", String "b" → this encoding, hashed.
