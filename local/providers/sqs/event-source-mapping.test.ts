@@ -16,6 +16,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await mapping?.stop();
+  await mapping?.settled();
   mapping = undefined;
   await h.close();
 });
@@ -222,6 +223,18 @@ describe('EventSourceMapping', () => {
     await until(() => h.sqs.pendingReceives('uploads') === 0);
     await h.sqs.sendMessage('uploads', 'after stop');
     expect(h.sqs.queueDepth('uploads')).toEqual({ visible: 1, inFlight: 0, delayed: 0 });
+  });
+
+  it('stop() does not wait for a long invocation; the invocation still deletes its message', async () => {
+    await h.sqs.sendMessage('uploads', 'slow');
+    let finish: () => void = () => {};
+    const m = startMapping(() => new Promise((resolve) => (finish = () => resolve(undefined))));
+    await until(() => m.inFlight === 1);
+    await m.stop();
+    expect(m.inFlight).toBe(1);
+    finish();
+    await m.settled();
+    expect(h.sqs.queueDepth('uploads')).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
   });
 
   it('refuses a maximumConcurrency AWS refuses', () => {

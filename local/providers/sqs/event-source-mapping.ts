@@ -6,7 +6,7 @@
  *
  * LIMITATIONS
  * - One poller per mapping (Lambda scales pollers out); fine for one machine's rates.
- * - stop() waits for the invocations in flight to finish (a throttled batch stops retrying).
+ * - stop() does not wait for invocations in flight (a throttled batch stops retrying).
  * - Throttled invocations are retried until half the queue's visibility timeout has passed since
  *   the receive (AWS: "until the message's timestamp exceeds the visibility timeout"), leaving the
  *   other half to the invocation that runs; the visibility timeout is read once per mapping.
@@ -101,13 +101,21 @@ export class EventSourceMapping {
     this.loop = this.poll();
   }
 
-  /** Stops polling at once (the pending long poll is aborted), then waits for invocations in flight. */
+  /**
+   * Stops polling at once (the pending long poll is aborted). Invocations in flight are not waited
+   * for (an execution can run for minutes): each still deletes its messages when it succeeds, and
+   * whatever it does not delete comes back after its visibility timeout. `settled()` waits for them.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.abort.abort();
     this.wakeSlotWaiters();
     await this.loop;
-    await Promise.all([...this.invocations]);
+  }
+
+  /** Resolves when no invocation is in flight. */
+  async settled(): Promise<void> {
+    while (this.invocations.size > 0) await Promise.all([...this.invocations]);
   }
 
   private async poll(): Promise<void> {
