@@ -95,7 +95,7 @@ export class DynamoDbDataSource implements DataSource {
 
   constructor(
     readonly name: string,
-    private readonly tableName: string,
+    readonly tableName: string,
     /** A getter: the client exists only once the provider has started. */
     private readonly clientOf: () => DynamoDBClient,
   ) {}
