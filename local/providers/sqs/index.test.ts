@@ -13,6 +13,7 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
+  SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FaultRegistry } from '../../faults.ts';
@@ -75,6 +76,26 @@ describe('SqsProvider queues', () => {
     });
     const { QueueUrl } = await h.client.send(new GetQueueUrlCommand({ QueueName: 'uploads' }));
     expect(QueueUrl).toBe(url);
+  });
+
+  it('is reached through the QueueUrl by a client with no endpoint, as the SDK sends to its host', async () => {
+    const url = await queue();
+    const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+    const regional = new SQSClient({
+      region: h.config.region,
+      credentials: h.config.credentials,
+      maxAttempts: 1,
+      logger: quiet,
+    });
+    try {
+      const { MessageId } = await regional.send(
+        new SendMessageCommand({ QueueUrl: url, MessageBody: 'by url' }),
+      );
+      const [message] = await receive(url);
+      expect(message).toMatchObject({ MessageId, Body: 'by url' });
+    } finally {
+      regional.destroy();
+    }
   });
 
   it('answers a missing queue with QueueDoesNotExist (AWS.SimpleQueueService.NonExistentQueue)', async () => {
