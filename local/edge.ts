@@ -25,6 +25,7 @@ export const signedServices = [
   'states',
   'events',
   'sns',
+  'sqs',
   'lambda',
   'rekognition',
   'cognito-idp',
@@ -32,7 +33,7 @@ export const signedServices = [
 
 const cognitoTargetPrefix = 'AWSCognitoIdentityProviderService.';
 /** Services whose signature the edge checks; S3 checks its own (presigned POST, chunked uploads). */
-const edgeVerified = new Set(['dynamodb', 'states', 'events', 'sns', 'lambda', 'rekognition']);
+const edgeVerified = new Set(['dynamodb', 'states', 'events', 'sns', 'sqs', 'lambda', 'rekognition']);
 /** Any body the edge reads at all (S3 uploads are the largest: 25 MB plus the form). */
 const maxBodyBytes = 64 * 1024 * 1024;
 
