@@ -7,6 +7,7 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { statusAttributes } from '../../contracts/image-item.ts';
 import { names } from '../../contracts/names.ts';
 import { queryLimits } from '../../contracts/query-limits.ts';
 import { clientsFor, stackInfo, ulid } from './support.ts';
@@ -62,8 +63,7 @@ beforeAll(async () => {
             fileName: 'a.jpg',
             contentType: 'image/jpeg',
             size: 1000,
-            status: 'COMPLETED',
-            ownerStatus: `${user.sub}#COMPLETED`,
+            ...statusAttributes(user.sub, 'COMPLETED', Math.floor(Date.now() / 1000)),
             createdAt: now,
             updatedAt: now,
             processedAt: now,
