@@ -13,6 +13,8 @@ export interface FailImageInput {
   fromStatuses: readonly ImageStatus[];
   /** Only when the item was last updated before this instant (the sweeper's guard against a racing pipeline). */
   updatedBefore?: string;
+  /** Only while this execution holds the item's lease (the fencing token MarkProcessing wrote). */
+  leaseToken?: string;
 }
 
 /** Returns true when the item was marked FAILED, false when it is gone or no longer in `fromStatuses`. */
@@ -25,6 +27,7 @@ export async function failImage(documents: DynamoDBDocumentClient, input: FailIm
     'attribute_exists(#id)',
     `#status IN (${Object.keys(statusValues).join(', ')})`,
     ...(input.updatedBefore ? ['#updatedAt < :updatedBefore'] : []),
+    ...(input.leaseToken ? ['leaseToken = :leaseToken'] : []),
   ];
   try {
     await documents.send(
@@ -48,6 +51,7 @@ export async function failImage(documents: DynamoDBDocumentClient, input: FailIm
           ':error': { code: input.error.code, message: input.error.message },
           ':at': at,
           ...(input.updatedBefore ? { ':updatedBefore': input.updatedBefore } : {}),
+          ...(input.leaseToken ? { ':leaseToken': input.leaseToken } : {}),
         },
       }),
     );
