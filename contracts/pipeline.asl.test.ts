@@ -351,9 +351,8 @@ describe('pipeline.asl.json', () => {
 
   it('fences every later write of the item with the execution id', () => {
     for (const name of ['SaveResult', 'MarkFailed']) {
-      expect((state(name).Parameters?.Payload as Record<string, unknown>)['leaseToken.$'], name).toBe(
-        '$$.Execution.Id',
-      );
+      const payload = (state(name).Parameters ?? {}).Payload as Record<string, unknown>;
+      expect(payload['leaseToken.$'], name).toBe('$$.Execution.Id');
     }
   });
 
