@@ -9,11 +9,9 @@ function eventsWithRecorder() {
   const started: unknown[] = [];
   const events = new EventsProvider({
     config: loadConfig({}),
-    startExecution: (input) => {
+    target: (input) => {
       started.push(input);
-      return {
-        executionArn: `arn:aws:states:us-east-1:000000000000:execution:${names.stateMachine}:${started.length}`,
-      };
+      return { messageId: `message-${started.length}` };
     },
   });
   return { events, started };
@@ -26,7 +24,7 @@ afterEach(async () => {
 });
 
 describe('EventsProvider', () => {
-  it('starts the state machine with an upload event of the local bucket, and logs the execution', async () => {
+  it('sends an upload event of the local bucket to the queue, and logs the message', async () => {
     const { events, started } = eventsWithRecorder();
     const event = objectCreated(names.localBucket, keys.original('sub-1', '01JD'));
 
@@ -35,7 +33,7 @@ describe('EventsProvider', () => {
     expect(started).toEqual([event]);
     expect(entry).toMatchObject({
       matched: true,
-      executionArn: expect.stringContaining(':execution:'),
+      messageId: 'message-1',
       id: event.id,
     });
     expect(events.log()).toEqual([entry]);
@@ -51,17 +49,17 @@ describe('EventsProvider', () => {
     expect(events.log().map((e) => e.matched)).toEqual([false, false]);
   });
 
-  it('logs a target that fails to start instead of throwing', async () => {
+  it('logs a target that refuses the event on the entry instead of throwing', async () => {
     const events = new EventsProvider({
       config: loadConfig({}),
-      startExecution: () => {
-        throw Object.assign(new Error('Execution Already Exists'), { name: 'ExecutionAlreadyExists' });
+      target: () => {
+        throw Object.assign(new Error('disk full'), { name: 'InternalError' });
       },
     });
 
     const entry = await events.putEvent(objectCreated(names.localBucket, keys.original('s', 'i')));
 
-    expect(entry).toMatchObject({ matched: true, error: 'ExecutionAlreadyExists: Execution Already Exists' });
+    expect(entry).toMatchObject({ matched: true, error: 'InternalError: disk full' });
   });
 
   it('answers PutEvents, delivering each entry as an EventBridge event', async () => {

@@ -1,11 +1,13 @@
 /**
  * Local EventBridge: one bus with one rule — contracts/upload-rule.ts's pattern for the local bucket —
- * whose target is the state machine. S3 calls `putEvent`; PutEvents is answered for SDK callers.
+ * whose target is the upload queue (contracts/flow.ts). S3 calls `putEvent`; PutEvents is answered
+ * for SDK callers.
  *
  * LIMITATIONS
  * - The default bus and the upload rule only: no other rules, buses, archives, replays or input
- *   transformers; the target receives the whole event.
- * - A target that fails to start is logged, not retried, and there is no DLQ.
+ *   transformers; the target receives the whole event (as the SQS message body).
+ * - Delivery is synchronous: a target that refuses is logged on the entry (`error`), not retried and
+ *   there is no rule DLQ; the local S3 fails the upload instead, so its client retries.
  * - The matcher covers exact values, prefix, suffix, equals-ignore-case, anything-but, exists and
  *   numeric (no `$or`, wildcard or cidr); signatures are not verified.
  */
@@ -15,12 +17,13 @@ import { type EventPattern, matchesPattern, uploadCreatedPattern } from '../../.
 import type { LocalConfig } from '../../config.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 
-export type StartExecution = (input: unknown) => { executionArn: string } | Promise<{ executionArn: string }>;
+/** The rule's target: SendMessage to the upload queue; resolves once the message is durable. */
+export type RuleTarget = (event: object) => { messageId: string } | Promise<{ messageId: string }>;
 
 export interface EventsProviderOptions {
   config: LocalConfig;
-  /** The state machine's StartExecution (the rule's target). */
-  startExecution: StartExecution;
+  /** The rule's target (the upload queue). */
+  target: RuleTarget;
   /** The bucket whose uploads start the pipeline (default `names.localBucket`). */
   bucketName?: string;
   /** Log entries kept (oldest dropped first). */
@@ -33,8 +36,9 @@ export interface EventLogEntry {
   source: string;
   detailType: string;
   matched: boolean;
-  executionArn?: string;
-  /** Why a matched event started nothing. */
+  /** The SQS message the target made of it. */
+  messageId?: string;
+  /** Why a matched event was not delivered. */
   error?: string;
 }
 
@@ -77,12 +81,12 @@ export class EventsProvider implements Provider {
     };
   }
 
-  /** Recent events, oldest first, with whether the rule matched and the execution it started. */
+  /** Recent events, oldest first, with whether the rule matched and the message it became. */
   log(): EventLogEntry[] {
     return [...this.entries];
   }
 
-  /** Delivers one event: when the rule matches, the state machine starts with the event as input. */
+  /** Delivers one event: when the rule matches, the event becomes a message on the upload queue. */
   async putEvent(event: object): Promise<EventLogEntry> {
     const fields = event as Record<string, unknown>;
     const entry: EventLogEntry = {
@@ -94,7 +98,7 @@ export class EventsProvider implements Provider {
     };
     if (entry.matched) {
       try {
-        entry.executionArn = (await this.options.startExecution(event)).executionArn;
+        entry.messageId = (await this.options.target(event)).messageId;
       } catch (error) {
         entry.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       }
