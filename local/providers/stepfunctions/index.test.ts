@@ -20,7 +20,6 @@ import { loadConfig } from '../../config.ts';
 import { AwsError } from '../../provider.ts';
 import { serveProvider } from '../../serve-provider.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/testing.ts';
-import { EventsProvider } from '../events/index.ts';
 import { localPipelineSubstitutions, StepFunctionsProvider } from './index.ts';
 
 const f = names.functions;
@@ -463,28 +462,6 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     );
     expect(Item?.error).toBeUndefined();
     expect(duplicate.states.at(-1)).toBe('DuplicateEvent');
-  });
-});
-
-describe('the upload rule in front of the state machine', () => {
-  it('starts the pipeline for an upload event put on the local bus, and only for that one', async () => {
-    const lambda = fakeLambda();
-    const p = await provider(lambda);
-    const events = new EventsProvider({
-      config: loadConfig({}, { dataDir }),
-      startExecution: (input) => p.startExecution(input),
-    });
-    const { owner, id, key } = await image_('PENDING_UPLOAD');
-
-    const matched = await events.putEvent(objectCreated(key));
-    await events.putEvent(objectCreated(keys.thumbnail(owner, id, 'small', 'jpg')));
-    await p.waitForIdle();
-
-    expect(events.log().map((e) => e.matched)).toEqual([true, false]);
-    expect(p.listExecutions().map((r) => [r.executionArn, r.status])).toEqual([
-      [matched.executionArn, 'SUCCEEDED'],
-    ]);
-    expect(lambda.names()).toContain(f.publish);
   });
 });
 
