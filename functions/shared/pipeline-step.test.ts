@@ -10,7 +10,7 @@ const event = { bucket: 'bucket-1', key: 'uploads/o/i/original', owner: 'o', id:
 afterEach(() => vi.restoreAllMocks());
 
 function spies() {
-  vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {});
+  vi.spyOn(metrics, 'publishStoredMetrics').mockReturnValue(metrics);
   return {
     metric: vi.spyOn(metrics, 'addMetric'),
     warn: vi.spyOn(logger, 'warn').mockImplementation(() => {}),
