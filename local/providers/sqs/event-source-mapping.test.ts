@@ -16,6 +16,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await mapping?.stop();
+  await mapping?.settled();
   mapping = undefined;
   await h.close();
 });
@@ -178,7 +179,22 @@ describe('EventSourceMapping', () => {
     expect(h.sqs.queueDepth('uploads')).toEqual({ visible: 0, inFlight: 1, delayed: 0 });
   });
 
-  it('survives throttled invocations: the message comes back and is handled later', async () => {
+  it('retries a throttled invocation within the same receive, then deletes the handled message', async () => {
+    await h.sqs.sendMessage('uploads', 'throttled twice');
+    const counts: string[] = [];
+    startMapping(async (event) => {
+      counts.push(event.Records[0]?.attributes.ApproximateReceiveCount ?? '');
+      if (counts.length <= 2) {
+        throw Object.assign(new Error('Rate Exceeded.'), { name: 'TooManyRequestsException' });
+      }
+    });
+    await until(() => counts.length === 3 && h.sqs.queueDepth('uploads').inFlight === 0);
+    // One receive, three invocations: throttles cost the message nothing but that receive.
+    expect(counts).toEqual(['1', '1', '1']);
+    expect(h.sqs.queueDepth('uploads')).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+  });
+
+  it('leaves a message throttled past half its visibility timeout to come back, and keeps polling', async () => {
     await h.sqs.createQueue('fast', { VisibilityTimeout: '0' });
     queueUrl = `${h.edge.url}/000000000000/fast`;
     queueArn = 'arn:aws:sqs:us-east-1:000000000000:fast';
@@ -187,7 +203,7 @@ describe('EventSourceMapping', () => {
     startMapping(async (event) => {
       counts.push(event.Records[0]?.attributes.ApproximateReceiveCount ?? '');
       if (counts.length <= 2) {
-        throw Object.assign(new Error('Rate Exceeded.'), { name: 'TooManyRequestsException' });
+        throw Object.assign(new Error('Rate Exceeded.'), { name: 'Lambda.TooManyRequestsException' });
       }
     });
     await until(
@@ -207,6 +223,18 @@ describe('EventSourceMapping', () => {
     await until(() => h.sqs.pendingReceives('uploads') === 0);
     await h.sqs.sendMessage('uploads', 'after stop');
     expect(h.sqs.queueDepth('uploads')).toEqual({ visible: 1, inFlight: 0, delayed: 0 });
+  });
+
+  it('stop() does not wait for a long invocation; the invocation still deletes its message', async () => {
+    await h.sqs.sendMessage('uploads', 'slow');
+    let finish: () => void = () => {};
+    const m = startMapping(() => new Promise((resolve) => (finish = () => resolve(undefined))));
+    await until(() => m.inFlight === 1);
+    await m.stop();
+    expect(m.inFlight).toBe(1);
+    finish();
+    await m.settled();
+    expect(h.sqs.queueDepth('uploads')).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
   });
 
   it('refuses a maximumConcurrency AWS refuses', () => {

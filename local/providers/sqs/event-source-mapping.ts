@@ -6,10 +6,14 @@
  *
  * LIMITATIONS
  * - One poller per mapping (Lambda scales pollers out); fine for one machine's rates.
- * - stop() waits for the invocations in flight to finish.
+ * - stop() does not wait for invocations in flight (a throttled batch stops retrying).
+ * - Throttled invocations are retried until half the queue's visibility timeout has passed since
+ *   the receive (AWS: "until the message's timestamp exceeds the visibility timeout"), leaving the
+ *   other half to the invocation that runs; the visibility timeout is read once per mapping.
  */
 import {
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   type SQSClient,
@@ -39,6 +43,11 @@ const firstBackoffMs = 200;
 /** SQS's long-poll maximum. */
 const maxWaitSeconds = 20;
 
+/** The pause after the n-th consecutive failure (1, 2, …). */
+function backoffMs(failures: number): number {
+  return Math.min(maxBackoffMs, firstBackoffMs * 2 ** (failures - 1));
+}
+
 function errorName(error: unknown): string {
   return error instanceof Error ? error.name : String(error);
 }
@@ -58,6 +67,7 @@ export class EventSourceMapping {
   private readonly failures = { receive: 0, invoke: 0 };
   /** Epoch ms before which the loop does not poll (errors back it off). */
   private pausedUntil = 0;
+  private visibilityMs: number | undefined;
   private readonly log: (line: string) => void;
 
   constructor(private readonly o: EventSourceMappingOptions) {
@@ -91,13 +101,21 @@ export class EventSourceMapping {
     this.loop = this.poll();
   }
 
-  /** Stops polling at once (the pending long poll is aborted), then waits for invocations in flight. */
+  /**
+   * Stops polling at once (the pending long poll is aborted). Invocations in flight are not waited
+   * for (an execution can run for minutes): each still deletes its messages when it succeeds, and
+   * whatever it does not delete comes back after its visibility timeout. `settled()` waits for them.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.abort.abort();
     this.wakeSlotWaiters();
     await this.loop;
-    await Promise.all([...this.invocations]);
+  }
+
+  /** Resolves when no invocation is in flight. */
+  async settled(): Promise<void> {
+    while (this.invocations.size > 0) await Promise.all([...this.invocations]);
   }
 
   private async poll(): Promise<void> {
@@ -106,6 +124,7 @@ export class EventSourceMapping {
       await this.sleepUntil(this.pausedUntil);
       if (!this.running) break;
       let messages: Message[];
+      const receivedAt = Date.now();
       try {
         messages = await this.receiveBatch();
       } catch (error) {
@@ -117,7 +136,7 @@ export class EventSourceMapping {
         continue;
       }
       this.failures.receive = 0;
-      if (messages.length > 0) this.dispatch(messages);
+      if (messages.length > 0) this.dispatch(messages, receivedAt);
     }
   }
 
@@ -159,27 +178,41 @@ export class EventSourceMapping {
     return Messages ?? [];
   }
 
-  private dispatch(messages: Message[]): void {
-    const invocation = this.invokeAndSettle(messages).finally(() => {
+  private dispatch(messages: Message[], receivedAt: number): void {
+    const invocation = this.invokeAndSettle(messages, receivedAt).finally(() => {
       this.invocations.delete(invocation);
       this.wakeSlotWaiters();
     });
     this.invocations.add(invocation);
   }
 
-  private async invokeAndSettle(messages: Message[]): Promise<void> {
+  /**
+   * Invokes with the batch; a throttled invocation is retried with backoff inside the same receive
+   * (so it costs the messages nothing but that one receive), as long as half the visibility timeout
+   * is left for the invocation that finally runs. Then the messages are left to come back.
+   */
+  private async invokeAndSettle(messages: Message[], receivedAt: number): Promise<void> {
     const source = { queueArn: this.o.queueArn, region: this.o.region };
     const event: SQSEvent = { Records: messages.map((message) => sqsRecord(message, source)) };
     let response: unknown;
-    try {
-      response = await this.o.invoke(event);
-    } catch (error) {
-      // Nothing is deleted: the messages come back after their visibility timeout.
-      this.log(
-        `[sqs-mapping] ${isThrottle(error) ? 'throttled' : 'invocation failed'} (${errorName(error)}); ${messages.length} message(s) return after their visibility timeout`,
-      );
-      this.backOff('invoke');
-      return;
+    for (let throttles = 1; ; throttles += 1) {
+      try {
+        response = await this.o.invoke(event);
+        break;
+      } catch (error) {
+        this.backOff('invoke');
+        const retryAt = Date.now() + backoffMs(throttles);
+        const retryWindowEnds = receivedAt + (await this.visibilityTimeoutMs()) / 2;
+        if (isThrottle(error) && this.running && retryAt < retryWindowEnds) {
+          await this.sleepUntil(retryAt);
+          if (this.running) continue;
+        }
+        // Nothing is deleted: the messages come back after their visibility timeout.
+        this.log(
+          `[sqs-mapping] ${isThrottle(error) ? 'throttled' : 'invocation failed'} (${errorName(error)}); ${messages.length} message(s) return after their visibility timeout`,
+        );
+        return;
+      }
     }
     this.failures.invoke = 0;
     let keep: Set<string> | 'all' = new Set();
@@ -192,6 +225,20 @@ export class EventSourceMapping {
     }
     const done = messages.filter((message) => !(keep as Set<string>).has(message.MessageId ?? ''));
     await this.deleteMessages(done);
+  }
+
+  /** The queue's VisibilityTimeout (read once; 30 s, SQS's default, while it cannot be read). */
+  private async visibilityTimeoutMs(): Promise<number> {
+    if (this.visibilityMs !== undefined) return this.visibilityMs;
+    try {
+      const { Attributes } = await this.o.client.send(
+        new GetQueueAttributesCommand({ QueueUrl: this.o.queueUrl, AttributeNames: ['VisibilityTimeout'] }),
+      );
+      this.visibilityMs = Number(Attributes?.VisibilityTimeout ?? 30) * 1000;
+      return this.visibilityMs;
+    } catch {
+      return 30_000;
+    }
   }
 
   private async deleteMessages(messages: Message[]): Promise<void> {
@@ -231,7 +278,7 @@ export class EventSourceMapping {
   /** Pauses the polling loop, exponentially longer after each consecutive error. */
   private backOff(kind: 'receive' | 'invoke'): void {
     this.failures[kind] += 1;
-    const ms = Math.min(maxBackoffMs, firstBackoffMs * 2 ** (this.failures[kind] - 1));
+    const ms = backoffMs(this.failures[kind]);
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
   }
 

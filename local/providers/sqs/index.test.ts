@@ -217,6 +217,30 @@ describe('SqsProvider messages', () => {
     expect(await attribute(url, 'ApproximateNumberOfMessagesNotVisible')).toBe(0);
   });
 
+  it('keeps the AWSTraceHeader system attribute and refuses any other', async () => {
+    const url = await queue();
+    const trace = 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1';
+    const sent = await h.client.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: 'traced',
+        MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: trace } },
+      }),
+    );
+    expect(sent.MD5OfMessageSystemAttributes).toMatch(/^[0-9a-f]{32}$/);
+    const [message] = await receive(url);
+    expect(message?.Attributes?.AWSTraceHeader).toBe(trace);
+    await expect(
+      h.client.send(
+        new SendMessageCommand({
+          QueueUrl: url,
+          MessageBody: 'x',
+          MessageSystemAttributes: { Other: { DataType: 'String', StringValue: 'y' } } as never,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+  });
+
   it('matches the MD5 of message attributes AWS documents for a known input', async () => {
     const { md5OfMessageAttributes } = await import('./md5.ts');
     // Fixed vector: name "a", String "b" → this encoding, hashed.
@@ -419,6 +443,38 @@ describe('SqsProvider messages', () => {
     while (h.sqs.pendingReceives('uploads') > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await h.sqs.sendMessage('uploads', 'for someone else');
     expect(h.sqs.queueDepth('uploads')).toEqual({ visible: 1, inFlight: 0, delayed: 0 });
+  });
+
+  it('answers ServiceUnavailable once stopped, so pollers back off instead of spinning', async () => {
+    const url = await queue();
+    await h.sqs.stop();
+    await expect(h.client.send(new ReceiveMessageCommand({ QueueUrl: url }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 503 },
+    });
+    await h.sqs.start();
+  });
+
+  it('reset forgets every queue and message', async () => {
+    const url = await queue();
+    await h.sqs.sendMessage('uploads', 'x');
+    await h.sqs.reset();
+    await expect(
+      h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' })),
+    ).rejects.toMatchObject({
+      name: 'QueueDoesNotExist',
+    });
+    await h.restart();
+    expect(h.sqs.health().detail).toBe('0 queues, 0 messages');
+  });
+
+  it('ensureQueue creates a queue, then brings its attributes up to date', async () => {
+    const first = await h.sqs.ensureQueue('uploads', { VisibilityTimeout: '60' });
+    const again = await h.sqs.ensureQueue('uploads', { VisibilityTimeout: '1800' });
+    expect(again).toEqual(first);
+    const { Attributes } = await h.client.send(
+      new GetQueueAttributesCommand({ QueueUrl: first.queueUrl, AttributeNames: ['VisibilityTimeout'] }),
+    );
+    expect(Attributes).toEqual({ VisibilityTimeout: '1800' });
   });
 
   it('honours injected faults per operation and queue', async () => {

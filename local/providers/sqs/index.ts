@@ -9,8 +9,9 @@
  *   the process. Visibility timeouts and ChangeMessageVisibility are not journaled; receive counts are.
  * - One ordering, oldest first, and short polls see every message (AWS samples a subset of servers).
  * - Message move tasks are kept in memory: a restart forgets them (messages moved so far stay moved).
- * - No queue tags, no AWS Query (form) protocol, no StringListValues/BinaryListValues, no
- *   MessageSystemAttributes on send; Policy, KMS and SSE attributes are stored, not enforced.
+ * - No queue tags, no AWS Query (form) protocol, no StringListValues/BinaryListValues (refused);
+ *   Policy, KMS and SSE attributes are stored, not enforced; SenderId is the caller's access key id.
+ * - QueueDeletedRecently and PurgeQueueInProgress (60 s) are remembered in memory only.
  * - MaximumMessageSize defaults to 256 KiB (AWS raised its default to 1 MiB in 2025).
  * - Faults (`{service: 'sqs', operation, match: <queue name>}`) answer errors or add latency;
  *   canned `response` bodies are ignored.
@@ -21,7 +22,13 @@ import { applyLatency, type FaultRegistry } from '../../faults.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import { invalidParameter, missingParameter, queueDoesNotExist, sendSqsError, sqsError } from './errors.ts';
 import { type MessageAttributeValue, md5OfMessageAttributes } from './md5.ts';
-import { checkBody, checkDelaySeconds, checkMessageAttributes, messageSize } from './message-input.ts';
+import {
+  checkBody,
+  checkDelaySeconds,
+  checkMessageAttributes,
+  checkSystemAttributes,
+  messageSize,
+} from './message-input.ts';
 import { MoveTasks } from './move-tasks.ts';
 import {
   checkRedriveAllowPolicy,
@@ -236,6 +243,22 @@ export class SqsProvider implements Provider {
     return { queueUrl: this.queueUrl(name), queueArn: queue.arn };
   }
 
+  /**
+   * CreateQueue, or SetQueueAttributes when the queue exists with other values: what a deploy does,
+   * so a stack booting on an older data folder takes the attributes its contracts name now.
+   */
+  async ensureQueue(
+    name: string,
+    attributes: Record<string, string> = {},
+  ): Promise<{ queueUrl: string; queueArn: string }> {
+    const existing = this.store.queues.get(name);
+    if (!existing) return this.createQueue(name, attributes);
+    if (Object.entries(attributes).some(([key, value]) => existing.attributes[key] !== value)) {
+      await this.putAttributes(existing, attributes);
+    }
+    return { queueUrl: this.queueUrl(name), queueArn: existing.arn };
+  }
+
   /** SendMessage from inside the stack; resolves once the message is durable on disk (fsync). */
   async sendMessage(queueName: string, body: string, delaySeconds?: number): Promise<{ messageId: string }> {
     await this.fault('SendMessage', queueName);
@@ -265,6 +288,8 @@ export class SqsProvider implements Provider {
   async handle({ req, res, body }: EdgeRequest): Promise<void> {
     const requestId = randomUUID();
     try {
+      // A stopped provider answers like an unavailable service, so pollers back off, not spin.
+      if (!this.ready) throw sqsError('ServiceUnavailable', 'The local SQS is not running.', 503);
       const target = req.headers['x-amz-target'];
       const operation = typeof target === 'string' && target.startsWith('AmazonSQS.') ? target.slice(10) : '';
       if (!operation) {
@@ -436,17 +461,18 @@ export class SqsProvider implements Provider {
     if (typeof attributes !== 'object' || attributes === null || Object.keys(attributes).length === 0) {
       throw missingParameter('Attributes');
     }
-    const changes = validateAttributes(attributes as Input, (target) =>
-      this.redriveTarget(target, queue.arn),
-    );
-    const merged = { ...queue.attributes, ...changes };
+    await this.putAttributes(queue, attributes as Input);
+    return {};
+  }
+
+  private async putAttributes(queue: Queue, attributes: Input): Promise<void> {
+    const changes = validateAttributes(attributes, (target) => this.redriveTarget(target, queue.arn));
     await this.store.putQueue({
       name: queue.name,
-      attributes: dropEmpty(merged),
+      attributes: dropEmpty({ ...queue.attributes, ...changes }),
       created: queue.created,
       modified: Math.floor(Date.now() / 1000),
     });
-    return {};
   }
 
   private listQueues(input: Input): unknown {
@@ -495,6 +521,7 @@ export class SqsProvider implements Provider {
     const body = checkBody(input.MessageBody);
     const delaySeconds = checkDelaySeconds(input.DelaySeconds);
     const attributes = checkMessageAttributes(input.MessageAttributes);
+    const traceHeader = checkSystemAttributes(input.MessageSystemAttributes);
     if (input.MessageGroupId !== undefined || input.MessageDeduplicationId !== undefined) {
       throw sqsError(
         'InvalidParameterValue',
@@ -508,17 +535,19 @@ export class SqsProvider implements Provider {
         `One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes.`,
       );
     }
-    return { body, attributes, senderId, ...(delaySeconds === undefined ? {} : { delaySeconds }) };
+    return {
+      body,
+      attributes,
+      senderId,
+      ...(delaySeconds === undefined ? {} : { delaySeconds }),
+      ...(traceHeader === undefined ? {} : { traceHeader }),
+    };
   }
 
   private async sendMessageOperation(input: Input, senderId: string): Promise<unknown> {
     const queue = this.queueAt(input);
     const [message] = (await this.store.send(queue, [this.newMessage(queue, input, senderId)])) as [Message];
-    return {
-      MessageId: message.id,
-      MD5OfMessageBody: message.md5Body,
-      ...(message.md5Attributes ? { MD5OfMessageAttributes: message.md5Attributes } : {}),
-    };
+    return { MessageId: message.id, ...sendDigests(message) };
   }
 
   private async sendMessageBatch(input: Input, senderId: string): Promise<unknown> {
@@ -558,8 +587,7 @@ export class SqsProvider implements Provider {
       Successful: sent.map((message, index) => ({
         Id: accepted[index]?.id,
         MessageId: message.id,
-        MD5OfMessageBody: message.md5Body,
-        ...(message.md5Attributes ? { MD5OfMessageAttributes: message.md5Attributes } : {}),
+        ...sendDigests(message),
       })),
       Failed: failed,
     };
@@ -640,6 +668,7 @@ export class SqsProvider implements Provider {
       ApproximateReceiveCount: String(message.receiveCount),
       ApproximateFirstReceiveTimestamp: String(message.firstReceiveAt ?? message.receivedAt),
       DeadLetterQueueSourceArn: message.deadLetterSourceArn,
+      AWSTraceHeader: message.traceHeader,
     };
     const attributes: Record<string, string> = {};
     for (const [name, value] of Object.entries(system)) {
@@ -827,6 +856,18 @@ export class SqsProvider implements Provider {
     this.moveTasks.cancel(task);
     return { ApproximateNumberOfMessagesMoved: task.moved };
   }
+}
+
+/** The digests SendMessage(Batch) answers with, which the SDK checks against what it sent. */
+function sendDigests(message: Message): Record<string, string> {
+  const system = message.traceHeader
+    ? md5OfMessageAttributes({ AWSTraceHeader: { DataType: 'String', StringValue: message.traceHeader } })
+    : undefined;
+  return {
+    MD5OfMessageBody: message.md5Body,
+    ...(message.md5Attributes ? { MD5OfMessageAttributes: message.md5Attributes } : {}),
+    ...(system ? { MD5OfMessageSystemAttributes: system } : {}),
+  };
 }
 
 /** An empty string removes an attribute (RedrivePolicy, Policy, …) as SetQueueAttributes does. */

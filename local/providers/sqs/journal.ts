@@ -91,9 +91,12 @@ export class Journal {
     this.handle = undefined;
   }
 
-  /** Drops the file handle without flushing (a simulated crash, for tests). */
+  /** Drops the file handle without flushing (a simulated crash, for tests): pending appends fail. */
   abandon(): void {
     this.closed = true;
+    const lost = new Error('the SQS journal was abandoned');
+    for (const entry of this.pending.splice(0)) entry.reject(lost);
+    for (const waiter of this.rewriteWaiters.splice(0)) waiter.reject(lost);
     const handle = this.handle;
     this.handle = undefined;
     void handle?.close().catch(() => {});

@@ -131,3 +131,30 @@ export function messageSize(body: string, attributes: Record<string, MessageAttr
   }
   return size;
 }
+
+/** `MessageSystemAttributes` on send: AWSTraceHeader (a String) is the only one SQS accepts. */
+export function checkSystemAttributes(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw sqsError('InvalidParameterValue', 'MessageSystemAttributes must be a map.');
+  }
+  let traceHeader: string | undefined;
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    const attribute = (value ?? {}) as Record<string, unknown>;
+    if (name !== 'AWSTraceHeader') {
+      throw sqsError('InvalidParameterValue', `Message system attribute name '${name}' is invalid.`);
+    }
+    if (
+      attribute.DataType !== 'String' ||
+      typeof attribute.StringValue !== 'string' ||
+      attribute.StringValue === ''
+    ) {
+      throw sqsError(
+        'InvalidParameterValue',
+        "The message system attribute 'AWSTraceHeader' must be of type 'String' with a non-empty value.",
+      );
+    }
+    traceHeader = attribute.StringValue;
+  }
+  return traceHeader;
+}

@@ -23,6 +23,7 @@ export interface StoredMessage {
   receiveCount: number;
   firstReceiveAt?: number;
   deadLetterSourceArn?: string;
+  traceHeader?: string;
 }
 
 export interface Message extends StoredMessage {
@@ -70,6 +71,8 @@ export interface NewMessage {
   attributes: Record<string, MessageAttributeValue>;
   delaySeconds?: number;
   senderId: string;
+  /** The AWSTraceHeader message system attribute. */
+  traceHeader?: string;
 }
 
 function stored(message: Message): StoredMessage {
@@ -153,13 +156,20 @@ export class QueueStore {
         sentAt: now,
         delayUntil: now + (input.delaySeconds ?? defaultDelay) * 1000,
         senderId: input.senderId,
+        ...(input.traceHeader ? { traceHeader: input.traceHeader } : {}),
         receiveCount: 0,
         visibleAt: 0,
       };
     });
     for (const message of messages) queue.messages.set(message.id, message);
     this.wake(queue);
-    await this.journal.append(messages.map((m) => ({ t: 'send', q: queue.name, m: stored(m) })));
+    try {
+      await this.journal.append(messages.map((m) => ({ t: 'send', q: queue.name, m: stored(m) })));
+    } catch (error) {
+      // Not durable, not acknowledged: the sender will retry, so this copy must not be delivered.
+      for (const message of messages) queue.messages.delete(message.id);
+      throw error;
+    }
     return messages;
   }
 
