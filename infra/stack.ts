@@ -83,6 +83,7 @@ export class DarkroomStack extends Stack {
       topic,
       functions: pipelineFunctions,
       sweeper: fn.sweeper,
+      dispatch: fn.dispatch,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stateMachine: this.pipeline.stateMachine,
