@@ -63,10 +63,7 @@ export class DarkroomStack extends Stack {
     const fn = this.functions.byId;
     grantFunctionAccess({ functions: fn, table, bucket, topic, api: graphqlApi });
 
-    this.api.attachResolvers(
-      { table, createUpload: fn.createUpload, deleteImage: fn.deleteImage, signUrls: fn.signUrls },
-      props.resolvers,
-    );
+    this.api.attachResolvers({ tables: { [names.table]: table }, functions: fn }, props.resolvers);
 
     const pipelineFunctions = {
       inspect: fn.inspect,

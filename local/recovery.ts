@@ -9,16 +9,21 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { keys, limits, names } from '../contracts/names.ts';
+import { attributesDroppedIn, imageAttributes, statusAttributes } from '../contracts/image-item.ts';
+import { keys, names } from '../contracts/names.ts';
+import type { ImageStatus } from '../generated/schema.ts';
 
-export interface OrphanImage {
+export interface ImageKey {
   owner: string;
   id: string;
+}
+
+export interface OrphanImage extends ImageKey {
   /** Claimed through the queue (MarkProcessing wrote a lease): its message still exists. */
   leased: boolean;
 }
 
-/** Every item PROCESSING right now (GSI byStatus: only PROCESSING/FLAGGED items carry statusKey). */
+/** Every item PROCESSING right now (the sparse GSI byStatus: see `statusesWithStatusKey`). */
 export async function processingImages(client: DynamoDBClient): Promise<OrphanImage[]> {
   const documents = DynamoDBDocumentClient.from(client);
   const found: OrphanImage[] = [];
@@ -28,8 +33,9 @@ export async function processingImages(client: DynamoDBClient): Promise<OrphanIm
       new QueryCommand({
         TableName: names.table,
         IndexName: names.indexes.byStatus,
-        KeyConditionExpression: 'statusKey = :processing',
-        ExpressionAttributeValues: { ':processing': 'PROCESSING' },
+        KeyConditionExpression: '#statusKey = :processing',
+        ExpressionAttributeNames: { '#statusKey': imageAttributes.statusKey },
+        ExpressionAttributeValues: { ':processing': 'PROCESSING' satisfies ImageStatus },
         ExclusiveStartKey: startKey,
       }),
     );
@@ -37,7 +43,7 @@ export async function processingImages(client: DynamoDBClient): Promise<OrphanIm
       found.push({
         owner: String(item.owner),
         id: String(item.id),
-        leased: typeof item.leasedAt === 'string',
+        leased: typeof item[imageAttributes.leasedAt] === 'string',
       });
     startKey = page.LastEvaluatedKey;
   } while (startKey);
@@ -47,10 +53,13 @@ export async function processingImages(client: DynamoDBClient): Promise<OrphanIm
 /** PROCESSING → PENDING_UPLOAD, only if still PROCESSING; false when something else moved it. */
 export async function returnToPending(
   client: DynamoDBClient,
-  image: OrphanImage,
+  image: ImageKey,
   now = new Date(),
 ): Promise<boolean> {
   const documents = DynamoDBDocumentClient.from(client);
+  const pending = statusAttributes(image.owner, 'PENDING_UPLOAD', Math.floor(now.getTime() / 1000));
+  const set = { ...pending, updatedAt: now.toISOString() };
+  const dropped = attributesDroppedIn('PENDING_UPLOAD');
   try {
     await documents.send(
       new UpdateCommand({
@@ -58,14 +67,16 @@ export async function returnToPending(
         Key: { owner: image.owner, id: image.id },
         ConditionExpression: '#status = :processing',
         UpdateExpression:
-          'SET #status = :pending, ownerStatus = :ownerStatus, updatedAt = :now, expiresAtEpoch = :expires REMOVE statusKey',
-        ExpressionAttributeNames: { '#status': 'status' },
+          `SET ${Object.keys(set)
+            .map((name) => `#${name} = :${name}`)
+            .join(', ')}` +
+          (dropped.length > 0 ? ` REMOVE ${dropped.map((name) => `#${name}`).join(', ')}` : ''),
+        ExpressionAttributeNames: Object.fromEntries(
+          [...Object.keys(set), ...dropped].map((name) => [`#${name}`, name]),
+        ),
         ExpressionAttributeValues: {
-          ':processing': 'PROCESSING',
-          ':pending': 'PENDING_UPLOAD',
-          ':ownerStatus': `${image.owner}#PENDING_UPLOAD`,
-          ':now': now.toISOString(),
-          ':expires': Math.floor(now.getTime() / 1000) + limits.pendingUploadTtlSeconds,
+          ':processing': 'PROCESSING' satisfies ImageStatus,
+          ...Object.fromEntries(Object.entries(set).map(([name, value]) => [`:${name}`, value])),
         },
       }),
     );
@@ -77,7 +88,7 @@ export async function returnToPending(
 }
 
 /** Drops the lease of a PROCESSING item (a dead execution's), so its redelivered message can claim it. */
-export async function releaseLease(client: DynamoDBClient, image: OrphanImage): Promise<boolean> {
+export async function releaseLease(client: DynamoDBClient, image: ImageKey): Promise<boolean> {
   const documents = DynamoDBDocumentClient.from(client);
   try {
     await documents.send(
@@ -85,8 +96,11 @@ export async function releaseLease(client: DynamoDBClient, image: OrphanImage): 
         TableName: names.table,
         Key: { owner: image.owner, id: image.id },
         ConditionExpression: '#status = :processing',
-        UpdateExpression: 'REMOVE leaseToken',
-        ExpressionAttributeNames: { '#status': 'status' },
+        UpdateExpression: 'REMOVE #leaseToken',
+        ExpressionAttributeNames: {
+          '#status': imageAttributes.status,
+          '#leaseToken': imageAttributes.leaseToken,
+        },
         ExpressionAttributeValues: { ':processing': 'PROCESSING' },
       }),
     );
@@ -98,4 +112,4 @@ export async function releaseLease(client: DynamoDBClient, image: OrphanImage): 
 }
 
 /** The key of the original an orphan's pipeline must be started for. */
-export const originalKeyOf = (image: OrphanImage) => keys.original(image.owner, image.id);
+export const originalKeyOf = (image: ImageKey) => keys.original(image.owner, image.id);

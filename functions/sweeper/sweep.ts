@@ -13,6 +13,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { flow, retryableFailureCodes, retryHorizonSeconds } from '../../contracts/flow.ts';
+import { imageAttributes } from '../../contracts/image-item.ts';
 import { names } from '../../contracts/names.ts';
 import { announceFailure, type ImageKey } from '../shared/announce-failure.ts';
 import type { AppSyncClient } from '../shared/appsync-client.ts';
@@ -108,7 +109,10 @@ async function* stuckImages(
       TableName: tableName,
       IndexName: names.indexes.byStatus,
       KeyConditionExpression: '#statusKey = :processing AND #updatedAt < :cutoff',
-      ExpressionAttributeNames: { '#statusKey': 'statusKey', '#updatedAt': 'updatedAt' },
+      ExpressionAttributeNames: {
+        '#statusKey': imageAttributes.statusKey,
+        '#updatedAt': imageAttributes.updatedAt,
+      },
       ExpressionAttributeValues: { ':processing': 'PROCESSING', ':cutoff': cutoff },
     },
   );
@@ -118,8 +122,12 @@ async function* stuckImages(
         yield {
           owner: item.owner,
           id: item.id,
-          ...(typeof item.leasedAt === 'string' ? { leasedAt: item.leasedAt } : {}),
-          ...(typeof item.leaseAttempt === 'number' ? { leaseAttempt: item.leaseAttempt } : {}),
+          ...(typeof item[imageAttributes.leasedAt] === 'string'
+            ? { leasedAt: item[imageAttributes.leasedAt] }
+            : {}),
+          ...(typeof item[imageAttributes.leaseAttempt] === 'number'
+            ? { leaseAttempt: item[imageAttributes.leaseAttempt] }
+            : {}),
         };
     }
   }

@@ -23,13 +23,13 @@ import {
   eventually,
   executionsFor,
   getImageItem,
-  newOwner,
   type PendingImage,
   type StackClients,
   stackInfo,
   uploadJpeg,
   waitForStatus,
 } from './support.ts';
+import { createUser, type TestUser } from './users.ts';
 
 const terminal = ['COMPLETED', 'FLAGGED', 'FAILED'] as const;
 let clients: StackClients;
@@ -49,13 +49,13 @@ afterEach(async () => {
 });
 
 /** `count` uploads, at most `concurrency` at a time, each through requestUpload's function and a POST. */
-async function burst(count: number, concurrency: number, owner = newOwner()): Promise<PendingImage[]> {
+async function burst(count: number, concurrency: number, user: TestUser): Promise<PendingImage[]> {
   const images: PendingImage[] = [];
   let next = 0;
   const worker = async () => {
     while (next < count) {
       next += 1;
-      const { image, response } = await uploadJpeg(clients, jpeg, owner);
+      const { image, response } = await uploadJpeg(user, jpeg);
       expect(response.status).toBe(204);
       images.push(image);
     }
@@ -81,7 +81,7 @@ describe('a burst of uploads', () => {
   it('ends with every image terminal and none FAILED (60 uploads, 32 at a time)', {
     timeout: 180_000,
   }, async () => {
-    const images = await burst(60, 32);
+    const images = await burst(60, 32, await createUser('burst'));
 
     const counts = await settled(images, 150_000);
 
@@ -91,7 +91,8 @@ describe('a burst of uploads', () => {
   it('completes every image under 30 % Rekognition throttling and 10 % Lambda 429s', {
     timeout: 180_000,
   }, async () => {
-    const owner = newOwner();
+    const user = await createUser('throttled');
+    const owner = user.sub;
     const throttledFunctions = [
       names.functions.inspect,
       names.functions.thumbnails,
@@ -120,7 +121,7 @@ describe('a burst of uploads', () => {
       ]),
     });
 
-    const images = await burst(30, 16, owner);
+    const images = await burst(30, 16, user);
     const counts = await settled(images, 150_000);
 
     expect(counts).toEqual({ COMPLETED: 30 });
@@ -131,14 +132,15 @@ describe('a platform error that outlasts every retry', () => {
   it('lands in the DLQ, fails the image ServiceUnavailable only at the limit, and the redrive finishes it', {
     timeout: 180_000,
   }, async () => {
-    const owner = newOwner();
+    const user = await createUser('dlq');
+    const owner = user.sub;
     await admin('faults', {
       method: 'PUT',
       body: JSON.stringify([
         { service: 'rekognition', error: 'InternalServerError', status: 500, match: `uploads/${owner}/*` },
       ]),
     });
-    const { image, response } = await uploadJpeg(clients, jpeg, owner);
+    const { image, response } = await uploadJpeg(user, jpeg);
     expect(response.status).toBe(204);
     const key = `uploads/${owner}/${image.id}/original`;
 

@@ -167,6 +167,20 @@ describe('EventSourceMapping', () => {
     expect(h.sqs.queueDepth('uploads')).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
   });
 
+  it('gathers a batch above 10 messages within the batching window', async () => {
+    await Promise.all(Array.from({ length: 15 }, (_, i) => h.sqs.sendMessage('uploads', `m${i}`)));
+    const sizes: number[] = [];
+    startMapping(
+      async (event) => {
+        sizes.push(event.Records.length);
+      },
+      { batchSize: 15, maximumBatchingWindowSeconds: 1 },
+    );
+    await until(() => sizes.length === 1 && h.sqs.queueDepth('uploads').inFlight === 0);
+    expect(sizes).toEqual([15]);
+    expect(h.sqs.queueDepth('uploads')).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+  });
+
   it('deletes nothing when the invocation fails', async () => {
     await h.sqs.sendMessage('uploads', 'boom');
     let calls = 0;

@@ -13,6 +13,7 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
+  SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FaultRegistry } from '../../faults.ts';
@@ -75,6 +76,26 @@ describe('SqsProvider queues', () => {
     });
     const { QueueUrl } = await h.client.send(new GetQueueUrlCommand({ QueueName: 'uploads' }));
     expect(QueueUrl).toBe(url);
+  });
+
+  it('is reached through the QueueUrl by a client with no endpoint, as the SDK sends to its host', async () => {
+    const url = await queue();
+    const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+    const regional = new SQSClient({
+      region: h.config.region,
+      credentials: h.config.credentials,
+      maxAttempts: 1,
+      logger: quiet,
+    });
+    try {
+      const { MessageId } = await regional.send(
+        new SendMessageCommand({ QueueUrl: url, MessageBody: 'by url' }),
+      );
+      const [message] = await receive(url);
+      expect(message).toMatchObject({ MessageId, Body: 'by url' });
+    } finally {
+      regional.destroy();
+    }
   });
 
   it('answers a missing queue with QueueDoesNotExist (AWS.SimpleQueueService.NonExistentQueue)', async () => {
@@ -454,17 +475,24 @@ describe('SqsProvider messages', () => {
     await h.sqs.start();
   });
 
-  it('reset forgets every queue and message', async () => {
-    const url = await queue();
+  it("reset forgets every message and API-created queue, keeping the stack's queues empty", async () => {
+    const stackQueue = (await h.sqs.createQueue('uploads', { VisibilityTimeout: '60' })).queueUrl;
+    const apiQueue = await queue('scratch');
     await h.sqs.sendMessage('uploads', 'x');
+    await h.client.send(new SendMessageCommand({ QueueUrl: apiQueue, MessageBody: 'y' }));
     await h.sqs.reset();
     await expect(
-      h.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' })),
+      h.client.send(new SendMessageCommand({ QueueUrl: apiQueue, MessageBody: 'y' })),
     ).rejects.toMatchObject({
       name: 'QueueDoesNotExist',
     });
+    expect(h.sqs.queueDepth('uploads')).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
     await h.restart();
-    expect(h.sqs.health().detail).toBe('0 queues, 0 messages');
+    expect(h.sqs.health().detail).toBe('1 queues, 0 messages');
+    const { Attributes } = await h.client.send(
+      new GetQueueAttributesCommand({ QueueUrl: stackQueue, AttributeNames: ['VisibilityTimeout'] }),
+    );
+    expect(Attributes).toEqual({ VisibilityTimeout: '60' });
   });
 
   it('ensureQueue creates a queue, then brings its attributes up to date', async () => {

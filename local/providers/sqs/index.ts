@@ -147,6 +147,8 @@ export class SqsProvider implements Provider {
   private readonly moveTasks: MoveTasks;
   private readonly log: (line: string) => void;
   private readonly deletedAt = new Map<string, number>();
+  /** Queues the stack itself created (createQueue/ensureQueue in process): reset keeps them. */
+  private readonly stackQueues = new Set<string>();
   private ready = false;
 
   constructor(private readonly options: SqsProviderOptions) {
@@ -183,10 +185,14 @@ export class SqsProvider implements Provider {
     this.store.abandon();
   }
 
+  /**
+   * Forgets every message and every queue created over the API; the stack's own queues (created
+   * in process, with createQueue/ensureQueue) stay, empty, as S3 keeps its buckets.
+   */
   async reset(): Promise<void> {
     await this.moveTasks.clear();
     this.deletedAt.clear();
-    await this.store.clear();
+    await this.store.clear(this.stackQueues);
   }
 
   health(): ProviderHealth {
@@ -195,10 +201,19 @@ export class SqsProvider implements Provider {
     return { ready: this.ready, detail: `${this.store.queues.size} queues, ${messages} messages` };
   }
 
-  /** CreateQueue: idempotent for the same attributes, QueueNameExists for different ones. */
+  /** CreateQueue for the stack: idempotent for the same attributes, QueueNameExists for different ones. */
   async createQueue(
     name: string,
     attributes: Record<string, string> = {},
+  ): Promise<{ queueUrl: string; queueArn: string }> {
+    const created = await this.create(name, attributes);
+    this.stackQueues.add(name);
+    return created;
+  }
+
+  private async create(
+    name: string,
+    attributes: Record<string, string>,
   ): Promise<{ queueUrl: string; queueArn: string }> {
     if (!queueName.test(name)) {
       if (name.endsWith('.fifo')) {
@@ -253,6 +268,7 @@ export class SqsProvider implements Provider {
   ): Promise<{ queueUrl: string; queueArn: string }> {
     const existing = this.store.queues.get(name);
     if (!existing) return this.createQueue(name, attributes);
+    this.stackQueues.add(name);
     if (Object.entries(attributes).some(([key, value]) => existing.attributes[key] !== value)) {
       await this.putAttributes(existing, attributes);
     }
@@ -414,7 +430,7 @@ export class SqsProvider implements Provider {
     if (typeof attributes !== 'object' || attributes === null) {
       throw sqsError('InvalidParameterValue', 'Attributes must be a map.');
     }
-    const { queueUrl } = await this.createQueue(
+    const { queueUrl } = await this.create(
       requiredString(input, 'QueueName'),
       attributes as Record<string, string>,
     );

@@ -112,9 +112,13 @@ export class QueueStore {
     this.journal.abandon();
   }
 
-  async clear(): Promise<void> {
-    for (const queue of this.queues.values()) this.wake(queue);
-    this.queues.clear();
+  /** Forgets every message, and every queue but the `keep` ones (whose definitions stay). */
+  async clear(keep: ReadonlySet<string>): Promise<void> {
+    for (const queue of [...this.queues.values()]) {
+      queue.messages.clear();
+      if (!keep.has(queue.name)) this.queues.delete(queue.name);
+      this.wake(queue);
+    }
     await this.journal.compact();
   }
 
