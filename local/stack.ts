@@ -17,6 +17,7 @@ import type { LocalConfig } from './config.ts';
 import { type Edge, startEdge } from './edge.ts';
 import { FaultRegistry } from './faults.ts';
 import type { Provider } from './provider.ts';
+import type { ProviderContext } from './provider-context.ts';
 import { AppSyncProvider } from './providers/appsync/index.ts';
 import { CognitoProvider } from './providers/cognito/index.ts';
 import { DynamoDbProvider } from './providers/dynamodb/index.ts';
@@ -97,6 +98,8 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
   const log = options.log ?? ((line: string) => console.info(line));
   await mkdir(config.dataDir, { recursive: true });
   const faults = new FaultRegistry();
+  // Every provider gets the same context: none can be built without the stack's faults.
+  const context: ProviderContext = { config, faults, log, clock: () => new Date() };
   const registry = new Map<string, Provider>();
   const booted: Provider[] = [];
   let providers: StackProviders | undefined;
@@ -136,13 +139,13 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
 
   try {
     const dynamodb = new DynamoDbProvider({
-      config,
+      ...context,
       warmUpCalls: options.dynamoDbWarmUpCalls,
-      log: options.serviceLog,
+      serviceLog: options.serviceLog,
     });
     register('dynamodb', dynamodb);
     const lambda = new LambdaProvider({
-      config,
+      ...context,
       endpoint: url,
       environment: {
         TABLE_NAME: names.table,
@@ -150,19 +153,18 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
         GRAPHQL_URL: graphqlUrl,
         TOPIC_ARN: topicArn,
       },
-      faults,
-      log: options.serviceLog,
+      functionLog: options.serviceLog,
     });
     register('lambda', lambda);
     const stepfunctions = new StepFunctionsProvider({
-      config,
+      ...context,
       endpoint: url,
       invokeLambda: (functionName, payload) => lambda.invoke(functionName, payload),
       ...(options.pipelineRetryDelayMs === undefined ? {} : { retryDelayMs: options.pipelineRetryDelayMs }),
     });
     register('states', stepfunctions);
     const events = new EventsProvider({
-      config,
+      ...context,
       startExecution: (input) => stepfunctions.startExecution(input),
     });
     register('events', events);
@@ -171,11 +173,11 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
         .putEvent(event as unknown as Record<string, unknown>)
         .catch((error: unknown) => log(`[stack] event delivery failed: ${String(error)}`));
     };
-    const s3 = new S3Provider({ config, onObjectCreated });
+    const s3 = new S3Provider({ ...context, onObjectCreated });
     register('s3', s3);
-    const sns = new SnsProvider({ config, faults });
+    const sns = new SnsProvider(context);
     register('sns', sns);
-    const cognito = new CognitoProvider({ config, issuerDomain: url, log });
+    const cognito = new CognitoProvider({ ...context, issuerDomain: url });
     register('cognito-idp', cognito);
     const s3Client = new S3Client({
       endpoint: url,
@@ -186,8 +188,8 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
     const engine: VisionEngine =
       config.visionMode === 'vision' ? await createLocalVisionEngine() : new EmptyVisionEngine(log);
     const rekognition = new RekognitionProvider({
+      ...context,
       engine,
-      faults,
       readS3Object: async (Bucket, Key, VersionId) => {
         try {
           const object = await s3Client.send(new GetObjectCommand({ Bucket, Key, VersionId }));
@@ -201,12 +203,11 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
     });
     register('rekognition', rekognition);
     const appsync = new AppSyncProvider({
-      config,
+      ...context,
       // DynamoDB Local directly, on the provider's keep-alive client (AppSync's own network hop).
       dynamodbClient: () => dynamodb.client,
       invokeLambda: (functionName, payload) => lambda.invoke(functionName, payload),
       cognito,
-      log,
     });
     register('appsync', appsync);
     let outputsForWeb: AmplifyOutputs | undefined;

@@ -21,6 +21,7 @@ import { names } from '../../../contracts/names.ts';
 import { bundleResolverCode, listResolvers } from '../../../resolvers/catalog.ts';
 import type { LocalConfig } from '../../config.ts';
 import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import { localCredentials } from '../dynamodb/index.ts';
 import { Authenticator, type CognitoTrust, type Headers, type RequestParts } from './authenticate.ts';
 import { DynamoDbDataSource } from './data-sources/dynamodb.ts';
@@ -55,8 +56,7 @@ export interface ReloadReport extends LoadReport {
   schemaFailure?: string;
 }
 
-export interface AppSyncProviderOptions {
-  config: LocalConfig;
+export interface AppSyncProviderOptions extends ProviderContext {
   /** DynamoDB Local's endpoint; a function when it is known only once DynamoDB has started. */
   dynamodbEndpoint?: string | (() => string);
   /** Or a client to use (the DynamoDB provider's `client`, keep-alive included); read at each call. */
@@ -75,7 +75,6 @@ export interface AppSyncProviderOptions {
   keepAliveMs?: number;
   /** Largest request body accepted. AppSync does not document one; 1 MiB is generous for this API. */
   maxRequestBytes?: number;
-  log?: (line: string) => void;
 }
 
 export type Authentication = { ok: true; caller: Caller } | { ok: false; errorType: string; message: string };
@@ -97,7 +96,7 @@ export class AppSyncProvider implements Provider {
   private readonly bus = new EventEmitter<{ publish: [PublishEvent]; invalidate: [InvalidateEvent] }>();
 
   constructor(private readonly options: AppSyncProviderOptions) {
-    this.log = options.log ?? ((line) => console.info(line));
+    this.log = options.log;
     this.table = new ResolverTable(
       options.resolvers ?? { list: () => listResolvers(), bundle: (source) => bundleResolverCode(source) },
     );

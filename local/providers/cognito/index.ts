@@ -15,16 +15,14 @@ import { decodeJwt, type JSONWebKeySet } from 'jose';
 import { names } from '../../../contracts/names.ts';
 import type { LocalConfig } from '../../config.ts';
 import { type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import { type CognitoServices, createCognitoServices, type DeliveredCode } from './services.ts';
 
 const targetPrefix = 'AWSCognitoIdentityProviderService.';
 
-export interface CognitoProviderOptions {
-  config: LocalConfig;
+export interface CognitoProviderOptions extends ProviderContext {
   /** `http://host:port` the tokens' `iss` starts with; defaults to the edge's address from config. */
   issuerDomain?: string;
-  /** Where sign-up codes are printed; `console.info` unless given. */
-  log?: (line: string) => void;
 }
 
 export class CognitoProvider implements Provider {
@@ -39,7 +37,7 @@ export class CognitoProvider implements Provider {
   constructor(private readonly options: CognitoProviderOptions) {
     const { host, port } = options.config;
     this.tokenConfig = { IssuerDomain: options.issuerDomain ?? `http://${host}:${port}` };
-    this.log = options.log ?? ((line) => console.info(line));
+    this.log = options.log;
   }
 
   /** Changes the tokens' issuer domain (the edge learns its port only once it listens). */

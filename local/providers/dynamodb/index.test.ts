@@ -5,6 +5,7 @@ import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/c
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { names } from '../../../contracts/names.ts';
 import { loadConfig } from '../../config.ts';
+import { providerContext } from '../../provider-context.ts';
 import { DynamoDbProvider } from './index.ts';
 
 let dataDir: string;
@@ -12,7 +13,10 @@ let provider: DynamoDbProvider;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'darkroom-dynamodb-'));
-  provider = new DynamoDbProvider({ config: loadConfig({}, { dataDir }), warmUpCalls: 30 });
+  provider = new DynamoDbProvider({
+    ...providerContext(loadConfig({}, { dataDir })),
+    warmUpCalls: 30,
+  });
   await provider.start();
 }, 60_000);
 
@@ -86,7 +90,7 @@ describe('DynamoDbProvider', () => {
 
   it('tells to run scripts/setup-system.sh when Java is missing', async () => {
     const missing = new DynamoDbProvider({
-      config: loadConfig({}, { dataDir }),
+      ...providerContext(loadConfig({}, { dataDir })),
       javaCommand: 'java-that-does-not-exist',
     });
     await expect(missing.start()).rejects.toThrow(/scripts\/setup-system\.sh/);

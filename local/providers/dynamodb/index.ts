@@ -19,13 +19,13 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalConfig } from '../../config.ts';
 import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import { freePort } from './free-port.ts';
 import { createTables, deleteTables, sweepExpired, warmUp } from './tables.ts';
 
-export interface DynamoDbProviderOptions {
-  config: LocalConfig;
-  /** Where the child's output goes; silent unless given. */
-  log?: (line: string) => void;
+export interface DynamoDbProviderOptions extends ProviderContext {
+  /** Where DynamoDB Local's own output goes; silent unless given. */
+  serviceLog?: (line: string) => void;
   /** GetItem/Query calls made at start to warm the JVM (0 = none). */
   warmUpCalls?: number;
   /** The `java` command (tests point it elsewhere to check the error). */
@@ -84,7 +84,7 @@ export class DynamoDbProvider implements Provider {
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: DynamoDbProviderOptions) {
-    this.log = options.log ?? (() => {});
+    this.log = options.serviceLog ?? (() => {});
   }
 
   /** `http://127.0.0.1:<port>` of DynamoDB Local itself (not the edge). */

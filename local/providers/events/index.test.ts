@@ -2,13 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { keys, names } from '../../../contracts/names.ts';
 import { objectCreated } from '../../../tests/object-created.ts';
 import { loadConfig } from '../../config.ts';
+import { providerContext } from '../../provider-context.ts';
 import { type ServedProvider, serveProvider } from '../../serve-provider.ts';
 import { EventsProvider } from './index.ts';
 
 function eventsWithRecorder() {
   const started: unknown[] = [];
   const events = new EventsProvider({
-    config: loadConfig({}),
+    ...providerContext(loadConfig({})),
     startExecution: (input) => {
       started.push(input);
       return {
@@ -53,7 +54,7 @@ describe('EventsProvider', () => {
 
   it('logs a target that fails to start instead of throwing', async () => {
     const events = new EventsProvider({
-      config: loadConfig({}),
+      ...providerContext(loadConfig({})),
       startExecution: () => {
         throw Object.assign(new Error('Execution Already Exists'), { name: 'ExecutionAlreadyExists' });
       },

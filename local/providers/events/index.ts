@@ -14,11 +14,11 @@ import { names } from '../../../contracts/names.ts';
 import { type EventPattern, matchesPattern, uploadCreatedPattern } from '../../../contracts/upload-rule.ts';
 import type { LocalConfig } from '../../config.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 
 export type StartExecution = (input: unknown) => { executionArn: string } | Promise<{ executionArn: string }>;
 
-export interface EventsProviderOptions {
-  config: LocalConfig;
+export interface EventsProviderOptions extends ProviderContext {
   /** The state machine's StartExecution (the rule's target). */
   startExecution: StartExecution;
   /** The bucket whose uploads start the pipeline (default `names.localBucket`). */

@@ -7,6 +7,7 @@ import type { FunctionSpec } from '../../../contracts/function-specs.ts';
 import { loadConfig } from '../../config.ts';
 import { startEdge } from '../../edge.ts';
 import { FaultRegistry } from '../../faults.ts';
+import { providerContext } from '../../provider-context.ts';
 import { LambdaProvider } from './index.ts';
 
 const probeEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-handlers', 'probe.ts');
@@ -31,12 +32,12 @@ async function startProvider(
   options: { maxQueue?: number; faults?: FaultRegistry } = {},
 ) {
   provider = new LambdaProvider({
-    config: loadConfig({}, { dataDir: os.tmpdir() }),
+    ...providerContext(loadConfig({}, { dataDir: os.tmpdir() })),
     endpoint: 'http://127.0.0.1:1',
     environment: { TABLE_NAME: 'Images', BUCKET_NAME: 'b', GRAPHQL_URL: 'http://g', TOPIC_ARN: 'arn:t' },
     specs,
     entryOf: () => probeEntry,
-    log: () => {},
+    functionLog: () => {},
     prewarm: false,
     ...options,
   });

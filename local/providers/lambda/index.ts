@@ -25,10 +25,10 @@ import {
 import type { LocalConfig } from '../../config.ts';
 import { applyLatency, type FaultRegistry } from '../../faults.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import type { InvokeMessage, ResultMessage, WorkerInit, WorkerMessage } from './protocol.ts';
 
-export interface LambdaProviderOptions {
-  config: LocalConfig;
+export interface LambdaProviderOptions extends ProviderContext {
   /** The edge's URL (`http://127.0.0.1:PORT`): the functions' `AWS_ENDPOINT_URL`. */
   endpoint: string;
   /** Values of the env keys a spec may list (TABLE_NAME, BUCKET_NAME, GRAPHQL_URL, TOPIC_ARN). */
@@ -37,9 +37,8 @@ export interface LambdaProviderOptions {
   specs?: readonly FunctionSpec[];
   /** Where a spec's handler lives; `handlerEntry` unless given (tests run their own handlers). */
   entryOf?: (spec: FunctionSpec) => string;
-  faults?: FaultRegistry;
   /** Receives the functions' log lines; they go to this process's stdout/stderr unless given. */
-  log?: (line: string) => void;
+  functionLog?: (line: string) => void;
   /** Invocations waiting for a free worker, per function, before TooManyRequestsException. */
   maxQueue?: number;
   /** Start one worker per function at start so the first invocation is warm (default true). */
@@ -162,7 +161,7 @@ class FunctionPool {
   }
 
   private spawn(): Slot {
-    const { config, endpoint, environment, log } = this.options;
+    const { config, endpoint, environment, functionLog: log } = this.options;
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       TZ: 'UTC',
@@ -289,7 +288,7 @@ export class LambdaProvider implements Provider {
     const pool = this.pools.get(name);
     if (!pool?.exists)
       throw new AwsError('ResourceNotFoundException', `Function not found: ${functionName}`, 404);
-    const fault = this.options.faults?.find('lambda', 'Invoke', [name]);
+    const fault = this.options.faults.find('lambda', 'Invoke', [name]);
     await applyLatency(fault);
     if (fault?.error)
       throw new AwsError(fault.error, fault.message ?? `injected fault on ${name}`, fault.status ?? 400);

@@ -17,6 +17,7 @@ import { ImageTooLargeError } from '../../../functions/shared/errors.ts';
 import { objectCreated as objectCreatedFor } from '../../../tests/object-created.ts';
 import { loadConfig } from '../../config.ts';
 import { AwsError } from '../../provider.ts';
+import { providerContext } from '../../provider-context.ts';
 import { serveProvider } from '../../serve-provider.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/testing.ts';
 import { EventsProvider } from '../events/index.ts';
@@ -109,7 +110,7 @@ afterEach(async () => {
 
 async function provider(lambda: ReturnType<typeof fakeLambda>): Promise<StepFunctionsProvider> {
   const p = new StepFunctionsProvider({
-    config: loadConfig({}, { dataDir }),
+    ...providerContext(loadConfig({}, { dataDir })),
     endpoint: 'http://127.0.0.1:9',
     invokeLambda: lambda.invokeLambda,
     retryDelayMs: 1,
@@ -371,7 +372,7 @@ describe('the upload rule in front of the state machine', () => {
     const lambda = fakeLambda();
     const p = await provider(lambda);
     const events = new EventsProvider({
-      config: loadConfig({}, { dataDir }),
+      ...providerContext(loadConfig({}, { dataDir })),
       startExecution: (input) => p.startExecution(input),
     });
     const { owner, id, key } = await image_('PENDING_UPLOAD');

@@ -31,6 +31,7 @@ import { names } from '../../../contracts/names.ts';
 import { loadPipelineDefinition, type PipelineSubstitution } from '../../../contracts/pipeline-definition.ts';
 import type { LocalConfig } from '../../config.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import { type ExecutionRecord, type ExecutionStatus, ExecutionStore } from './execution-store.ts';
 import {
   type AslMachine,
@@ -45,8 +46,7 @@ type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResou
 
 export type { ExecutionRecord, ExecutionStatus } from './execution-store.ts';
 
-export interface StepFunctionsProviderOptions {
-  config: LocalConfig;
+export interface StepFunctionsProviderOptions extends ProviderContext {
   /** The local edge (`http://127.0.0.1:PORT`) the DynamoDB, SNS and S3 integrations call. */
   endpoint: string;
   invokeLambda: InvokeLambda;
