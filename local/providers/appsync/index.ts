@@ -20,6 +20,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { names } from '../../../contracts/names.ts';
 import { bundleResolverCode, listResolvers } from '../../../resolvers/catalog.ts';
 import type { LocalConfig } from '../../config.ts';
+import { applyLatency } from '../../faults.ts';
 import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 import { localCredentials } from '../dynamodb/index.ts';
@@ -197,6 +198,7 @@ export class AppSyncProvider implements Provider {
     this.realtime = new RealtimeServer(
       realtimeBackend(this, () => 'http://localhost/graphql'),
       {
+        faults: this.options.faults,
         ...(this.options.keepAliveMs ? { keepAliveMs: this.options.keepAliveMs } : {}),
       },
     );
@@ -290,6 +292,18 @@ export class AppSyncProvider implements Provider {
       send(413, requestError('PayloadTooLargeException', `The request body exceeds ${maxBytes} bytes.`));
       return;
     }
+    // Service trouble strikes before authorization, as an overloaded AppSync answers.
+    if (this.options.faults.has('appsync')) {
+      const fault = this.options.faults.find('appsync', 'GraphQL', operationNameOf(body));
+      await applyLatency(fault);
+      if (fault?.error) {
+        send(
+          fault.status ?? 500,
+          requestError(fault.error, fault.message ?? `Injected fault: ${fault.error}`),
+        );
+        return;
+      }
+    }
     const headers = lowerCaseHeaders(req.headers);
     const sourceIp = req.socket.remoteAddress;
     const auth = await this.authenticate(req.headers, {
@@ -322,6 +336,16 @@ export class AppSyncProvider implements Provider {
       domainName: headers.host ?? null,
     });
     send(200, result);
+  }
+}
+
+/** The request's `operationName`, if it has one (what an `appsync` fault's `match` names). */
+function operationNameOf(body: Buffer): string[] {
+  try {
+    const { operationName } = JSON.parse(body.toString('utf8')) as { operationName?: unknown };
+    return typeof operationName === 'string' ? [operationName] : [];
+  } catch {
+    return [];
   }
 }
 

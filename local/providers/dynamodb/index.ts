@@ -18,8 +18,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalConfig } from '../../config.ts';
+import { applyLatency } from '../../faults.ts';
 import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
+import { requestSubjects, sendDynamoDbError } from './faults.ts';
 import { freePort } from './free-port.ts';
 import { createTables, deleteTables, sweepExpired, warmUp } from './tables.ts';
 
@@ -289,8 +291,17 @@ export class DynamoDbProvider implements Provider {
     return sweepExpired(this.client, nowEpochSeconds);
   }
 
-  /** Proxies the request, as received, to DynamoDB Local. */
-  handle({ req, res, url, body }: EdgeRequest): Promise<void> {
+  /** Proxies the request, as received, to DynamoDB Local (unless an injected fault answers it). */
+  async handle(request: EdgeRequest): Promise<void> {
+    if (this.options.faults.has('dynamodb')) {
+      const fault = this.options.faults.find('dynamodb', ...requestSubjects(request));
+      await applyLatency(fault);
+      if (fault?.error) return sendDynamoDbError(request.res, fault, fault.error);
+    }
+    return this.proxy(request);
+  }
+
+  private proxy({ req, res, url, body }: EdgeRequest): Promise<void> {
     return new Promise((resolve, reject) => {
       const headers = {
         ...req.headers,

@@ -120,6 +120,33 @@ describe('LambdaProvider', () => {
     expect(lambda.invocationCounts().probe).toBe(0);
   });
 
+  it('counts injected latency against the timeout: latency past it is a Sandbox.Timedout', async () => {
+    const faults = new FaultRegistry();
+    faults.set([{ service: 'lambda', operation: 'Invoke', match: 'probe', latencyMs: 1_200, count: 1 }]);
+    const lambda = await startProvider([spec({ timeoutSeconds: 1 })], { faults });
+    await expect(lambda.invoke('probe', {})).rejects.toMatchObject({ name: 'Sandbox.Timedout' });
+    await expect(lambda.invoke('probe', {})).resolves.toBeTruthy();
+  });
+
+  it('leaves the function only the rest of its timeout after injected latency', async () => {
+    const faults = new FaultRegistry();
+    faults.set([{ service: 'lambda', operation: 'Invoke', match: 'probe', latencyMs: 600, count: 1 }]);
+    const lambda = await startProvider([spec({ timeoutSeconds: 1 })], { faults });
+    // 600 ms of work fits in 1 s alone, not after 600 ms of injected latency.
+    await expect(lambda.invoke('probe', { sleepMs: 600 })).rejects.toMatchObject({
+      name: 'Sandbox.Timedout',
+    });
+    await expect(lambda.invoke('probe', { sleepMs: 600 })).resolves.toBeTruthy();
+  });
+
+  it('crashes the worker of an invocation (Runtime.ExitError) and runs the next one on a fresh worker', async () => {
+    const faults = new FaultRegistry();
+    faults.set([{ service: 'lambda', match: 'probe', action: 'crash', count: 1 }]);
+    const lambda = await startProvider([spec()], { faults });
+    await expect(lambda.invoke('probe', {})).rejects.toMatchObject({ name: 'Runtime.ExitError' });
+    await expect(lambda.invoke('probe', {})).resolves.toBeTruthy();
+  });
+
   it('answers the Invoke REST API, with X-Amz-Function-Error for a function error', async () => {
     const lambda = await startProvider([spec()]);
     const config = loadConfig({}, { port: 0, dataDir: os.tmpdir() });

@@ -64,6 +64,16 @@ interface Slot {
   settle?: (message: ResultMessage | Error) => void;
 }
 
+/** What an injected fault does to one invocation that still runs. */
+interface InjectedTrouble {
+  /** Spent before the handler runs, out of the function's timeout. */
+  latencyMs?: number;
+  /** The worker is killed once the invocation is handed to it. */
+  crash?: boolean;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 interface Waiter {
   start: () => void;
 }
@@ -102,7 +112,7 @@ class FunctionPool {
     }
   }
 
-  async invoke(event: unknown): Promise<unknown> {
+  async invoke(event: unknown, injected: InjectedTrouble = {}): Promise<unknown> {
     if (this.active >= this.spec.localConcurrency) {
       if (this.queue.length >= this.maxQueue) {
         throw new AwsError(
@@ -116,7 +126,7 @@ class FunctionPool {
       this.active += 1;
     }
     try {
-      return await this.run(event);
+      return await this.run(event, injected);
     } finally {
       const next = this.queue.shift();
       if (next) next.start();
@@ -124,12 +134,24 @@ class FunctionPool {
     }
   }
 
-  private async run(event: unknown): Promise<unknown> {
+  private async run(event: unknown, injected: InjectedTrouble): Promise<unknown> {
     this.invocations += 1;
+    const timedOut = () =>
+      new LambdaFunctionError(
+        'Sandbox.Timedout',
+        `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
+      );
+    // Injected latency is spent inside the invocation, as a slow network or cold start would be:
+    // it counts against the function's timeout.
+    const latencyMs = injected.latencyMs ?? 0;
+    if (latencyMs > 0) {
+      await sleep(Math.min(latencyMs, this.spec.timeoutSeconds * 1000));
+      if (latencyMs >= this.spec.timeoutSeconds * 1000) throw timedOut();
+    }
     const slot = this.idle.pop() ?? this.spawn();
     await slot.ready;
     const awsRequestId = randomUUID();
-    const timeoutMs = this.spec.timeoutSeconds * 1000;
+    const timeoutMs = this.spec.timeoutSeconds * 1000 - latencyMs;
     const message: InvokeMessage = {
       type: 'invoke',
       awsRequestId,
@@ -140,12 +162,7 @@ class FunctionPool {
       const timer = setTimeout(() => {
         slot.settle = undefined;
         void slot.worker.terminate();
-        resolve(
-          new LambdaFunctionError(
-            'Sandbox.Timedout',
-            `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
-          ),
-        );
+        resolve(timedOut());
       }, timeoutMs);
       slot.settle = (result) => {
         clearTimeout(timer);
@@ -153,6 +170,8 @@ class FunctionPool {
         resolve(result);
       };
       slot.worker.postMessage(message);
+      // A crashed worker dies mid-invocation: its exit settles the invocation as Runtime.ExitError.
+      if (injected.crash) void slot.worker.terminate();
     });
     if (outcome instanceof Error) throw outcome; // the worker is gone; the next run spawns a fresh one
     this.idle.push(slot);
@@ -289,11 +308,18 @@ export class LambdaProvider implements Provider {
     if (!pool?.exists)
       throw new AwsError('ResourceNotFoundException', `Function not found: ${functionName}`, 404);
     const fault = this.options.faults.find('lambda', 'Invoke', [name]);
-    await applyLatency(fault);
-    if (fault?.error)
+    if (fault?.error) {
+      await applyLatency(fault);
       throw new AwsError(fault.error, fault.message ?? `injected fault on ${name}`, fault.status ?? 400);
-    if (fault && 'response' in fault) return fault.response;
-    return pool.invoke(payload);
+    }
+    if (fault && 'response' in fault) {
+      await applyLatency(fault);
+      return fault.response;
+    }
+    return pool.invoke(payload, {
+      ...(fault?.latencyMs ? { latencyMs: fault.latencyMs } : {}),
+      ...(fault?.action === 'crash' ? { crash: true } : {}),
+    });
   }
 
   /** The Invoke REST API: `POST /2015-03-31/functions/{name}/invocations`. */
