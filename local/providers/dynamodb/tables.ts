@@ -1,7 +1,5 @@
 /** The `Images` table as the CDK stack defines it, plus the local stack's housekeeping on it. */
 import {
-  type AttributeValue,
-  BatchWriteItemCommand,
   CreateTableCommand,
   type CreateTableCommandInput,
   DeleteTableCommand,
@@ -9,7 +7,6 @@ import {
   GetItemCommand,
   ListTablesCommand,
   QueryCommand,
-  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { names } from '../../../contracts/names.ts';
 
@@ -106,36 +103,4 @@ export async function warmUp(client: DynamoDBClient, calls: number, parallel = 8
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
-}
-
-/** Deletes every item whose `expiresAtEpoch` is before `nowEpochSeconds`; returns the count. */
-export async function sweepExpired(client: DynamoDBClient, nowEpochSeconds: number): Promise<number> {
-  let deleted = 0;
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: names.table,
-        FilterExpression: 'expiresAtEpoch < :now',
-        ExpressionAttributeValues: { ':now': { N: String(nowEpochSeconds) } },
-        ProjectionExpression: '#o, id',
-        ExpressionAttributeNames: { '#o': 'owner' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    const keys = (page.Items ?? []).map(
-      (item) => ({ owner: item.owner, id: item.id }) as Record<string, AttributeValue>,
-    );
-    for (let i = 0; i < keys.length; i += 25) {
-      const batch = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-      let unprocessed: Record<string, typeof batch> | undefined = { [names.table]: batch };
-      while (unprocessed && Object.keys(unprocessed).length > 0) {
-        const result = await client.send(new BatchWriteItemCommand({ RequestItems: unprocessed }));
-        unprocessed = result.UnprocessedItems as Record<string, typeof batch> | undefined;
-      }
-    }
-    deleted += keys.length;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return deleted;
 }
