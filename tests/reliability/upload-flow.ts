@@ -1,0 +1,73 @@
+/** The real upload flow as a client runs it: requestUpload over GraphQL, the presigned POST, getImage until terminal. */
+import { eventually } from '../integration/support.ts';
+import type { TestUser } from '../integration/users.ts';
+import { graphqlAs } from './graphql.ts';
+
+export interface Ticket {
+  id: string;
+  url: string;
+  fields: Record<string, string>;
+}
+
+export const terminalStatuses = ['COMPLETED', 'FLAGGED', 'REJECTED', 'FAILED'] as const;
+
+export async function requestUpload(
+  user: TestUser,
+  contentType: string,
+  size: number,
+  fileName = 'file',
+): Promise<Ticket> {
+  const response = await graphqlAs(
+    { kind: 'token', token: user.idToken },
+    `mutation ($input: RequestUploadInput!) { requestUpload(input: $input) { url fields image { id } } }`,
+    { input: { fileName, contentType, size } },
+  );
+  const ticket = response.body.data?.requestUpload as
+    | { url: string; fields: string; image: { id: string } }
+    | undefined;
+  if (!ticket) throw new Error(`requestUpload refused: ${JSON.stringify(response.body)}`);
+  return {
+    id: ticket.image.id,
+    url: ticket.url,
+    fields: JSON.parse(ticket.fields) as Record<string, string>,
+  };
+}
+
+/** The browser's POST: the ticket's fields (possibly changed), then the file. */
+export function post(
+  ticket: Pick<Ticket, 'url' | 'fields'>,
+  bytes: Buffer,
+  contentType: string,
+): Promise<Response> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(ticket.fields)) form.append(name, value);
+  form.append('file', new Blob([new Uint8Array(bytes)], { type: contentType }), 'file');
+  return fetch(ticket.url, { method: 'POST', body: form });
+}
+
+export interface ImageState {
+  status: string;
+  error: { code: string; message: string } | null;
+  thumbnails: unknown[];
+}
+
+export async function imageOf(user: TestUser, id: string): Promise<ImageState | null> {
+  const response = await graphqlAs(
+    { kind: 'token', token: user.idToken },
+    'query ($id: ID!) { getImage(id: $id) { status error { code message } thumbnails { key } } }',
+    { id },
+  );
+  return (response.body.data?.getImage as ImageState | null | undefined) ?? null;
+}
+
+/** `COMPLETED`, `FAILED:<code>`, … once the image is terminal. */
+export async function terminalOutcome(user: TestUser, id: string, timeoutMs = 60_000): Promise<string> {
+  const image = await eventually(
+    async () => {
+      const state = await imageOf(user, id);
+      return state && (terminalStatuses as readonly string[]).includes(state.status) ? state : undefined;
+    },
+    { timeoutMs, intervalMs: 200, what: `image ${id} to end` },
+  );
+  return image.error ? `${image.status}:${image.error.code}` : image.status;
+}
