@@ -108,6 +108,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
     providers: () => [...registry.values()],
     faults,
     executions: () => providers?.stepfunctions.listExecutions() ?? [],
+    events: () => providers?.events.log() ?? [],
     snsMessages: () => providers?.sns.messages() ?? [],
     cognitoCodes: () => providers?.cognito.codes() ?? [],
     afterReset: async () => {
