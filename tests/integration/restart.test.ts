@@ -1,13 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { names } from '../../contracts/names.ts';
 import { photo } from '../fixtures.ts';
+import { ChildStacks } from './child-stack.ts';
 import {
   admin,
   clientsFor,
@@ -18,47 +16,14 @@ import {
   uploadJpeg,
 } from './support.ts';
 
-const script = path.join(import.meta.dirname, 'stack-process.ts');
-const tsx = createRequire(import.meta.url).resolve('tsx/esm');
-const children: ChildProcess[] = [];
-let dataDir: string | undefined;
-
-/** Starts a stack in a child process on `dir`; resolves with its URL once it printed it. */
-async function startStackProcess(dir: string): Promise<{ child: ChildProcess; url: string; bootMs: number }> {
-  const child = spawn(process.execPath, ['--import', tsx, script], {
-    env: { ...process.env, DARKROOM_DATA_DIR: dir, DARKROOM_PORT: '0', DARKROOM_VISION: 'off' },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  children.push(child);
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`stack exited (${code})`))),
-  );
-  const ready = new Promise<{ url: string; bootMs: number }>((resolve) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      if (line.startsWith('{"url"')) resolve(JSON.parse(line) as { url: string; bootMs: number });
-    });
-  });
-  const { url, bootMs } = await Promise.race([ready, exited]);
-  return { child, url, bootMs };
-}
-
-afterAll(async () => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  if (!dataDir) return;
-  // A stack killed here leaves its DynamoDB Local behind: the pid file names it.
-  const pid = Number(await readFile(path.join(dataDir, 'dynamodb', 'java.pid'), 'utf8').catch(() => ''));
-  const commandLine = pid > 0 ? await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '') : '';
-  if (commandLine.includes('DynamoDBLocal.jar') && commandLine.includes(dataDir))
-    process.kill(pid, 'SIGKILL');
-  await rm(dataDir, { recursive: true, force: true });
-});
+const stacks = new ChildStacks();
+afterAll(() => stacks.cleanUp());
 
 describe('a stack killed in the middle of processing', () => {
   it('ends with every image terminal after a restart', { timeout: 180_000 }, async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'darkroom-restart-'));
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'darkroom-restart-'));
     const { accessKeyId, secretAccessKey } = stackInfo();
-    const first = await startStackProcess(dataDir);
+    const first = await stacks.start(dataDir);
     const firstClients = clientsFor({ url: first.url, accessKeyId, secretAccessKey });
     // Thumbnails take a minute: every image is caught PROCESSING when the stack dies.
     await admin(
@@ -89,9 +54,8 @@ describe('a stack killed in the middle of processing', () => {
       },
     );
 
-    first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.once('exit', resolve));
-    const second = await startStackProcess(dataDir);
+    await stacks.kill(first);
+    const second = await stacks.start(dataDir);
     const secondClients = clientsFor({ url: second.url, accessKeyId, secretAccessKey });
 
     const final = await eventually(
@@ -107,7 +71,6 @@ describe('a stack killed in the middle of processing', () => {
       `restart: stack booted in ${second.bootMs} ms on existing data (first boot ${first.bootMs} ms)`,
     );
 
-    second.child.kill('SIGTERM');
-    await new Promise((resolve) => second.child.once('exit', resolve));
+    await stacks.stop(second);
   });
 });
