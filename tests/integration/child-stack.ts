@@ -11,10 +11,16 @@ import { createInterface } from 'node:readline';
 const script = path.join(import.meta.dirname, 'stack-process.ts');
 const tsx = createRequire(import.meta.url).resolve('tsx/esm');
 
-export interface ChildStack {
-  child: ChildProcess;
+/** What stack-process.ts prints once ready. */
+export interface ChildStackInfo {
   url: string;
+  graphqlUrl: string;
+  userPoolClientId: string;
   bootMs: number;
+}
+
+export interface ChildStack extends ChildStackInfo {
+  child: ChildProcess;
 }
 
 export class ChildStacks {
@@ -32,13 +38,12 @@ export class ChildStacks {
     const exited = new Promise<never>((_, reject) =>
       child.once('exit', (code) => reject(new Error(`stack exited (${code})`))),
     );
-    const ready = new Promise<{ url: string; bootMs: number }>((resolve) => {
+    const ready = new Promise<ChildStackInfo>((resolve) => {
       createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-        if (line.startsWith('{"url"')) resolve(JSON.parse(line) as { url: string; bootMs: number });
+        if (line.startsWith('{"url"')) resolve(JSON.parse(line) as ChildStackInfo);
       });
     });
-    const { url, bootMs } = await Promise.race([ready, exited]);
-    return { child, url, bootMs };
+    return { child, ...(await Promise.race([ready, exited])) };
   }
 
   /** SIGKILL, as a crash or `kill -9` would; resolves once the process is gone. */

@@ -15,6 +15,7 @@ import {
   stackInfo,
   uploadJpeg,
 } from './support.ts';
+import { createUser } from './users.ts';
 
 const stacks = new ChildStacks();
 afterAll(() => stacks.cleanUp());
@@ -25,6 +26,7 @@ describe('a stack killed in the middle of processing', () => {
     const { accessKeyId, secretAccessKey } = stackInfo();
     const first = await stacks.start(dataDir);
     const firstClients = clientsFor({ url: first.url, accessKeyId, secretAccessKey });
+    const user = await createUser('restart', { ...first, accessKeyId, secretAccessKey });
     // Thumbnails take a minute: every image is caught PROCESSING when the stack dies.
     await admin(
       'faults',
@@ -39,7 +41,7 @@ describe('a stack killed in the middle of processing', () => {
     const jpeg = await sharp(photo('coffee.png')).jpeg().toBuffer();
     const images: PendingImage[] = [];
     for (let i = 0; i < 3; i += 1) {
-      const { image, response } = await uploadJpeg(firstClients, jpeg);
+      const { image, response } = await uploadJpeg({ ...user, stack: first }, jpeg);
       expect(response.status).toBe(204);
       images.push(image);
     }

@@ -153,7 +153,7 @@ async function outcome(operation: Operation, principal: Principal, imageId: stri
       const response = await graphqlAs(caller, listImages);
       const result = outcomeOf(response, operation);
       if (result !== 'ok') return result;
-      const items = (response.body.data?.listImages as { items: { id: string }[] }).items;
+      const items = (response.body.data?.listImages as { items?: { id: string }[] } | undefined)?.items ?? [];
       return items.some((item) => item.id === imageId) ? 'sees it' : 'does not see it';
     }
     case 'requestUpload':

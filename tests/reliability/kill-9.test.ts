@@ -16,13 +16,12 @@ import {
   clientsFor,
   eventually,
   getImageItem,
-  newOwner,
   type PendingImage,
-  putPendingImage,
+  requestUpload,
   stackInfo,
-  ulid,
   uploadJpeg,
 } from '../integration/support.ts';
+import { createUser } from '../integration/users.ts';
 import { printSummary, record } from './summary.ts';
 
 const stacks = new ChildStacks();
@@ -37,6 +36,10 @@ describe('kill -9 of a running stack', () => {
     const { accessKeyId, secretAccessKey } = stackInfo();
     const first = await stacks.start(dataDir);
     const firstClients = clientsFor({ url: first.url, accessKeyId, secretAccessKey });
+    const user = {
+      ...(await createUser('kill-9', { ...first, accessKeyId, secretAccessKey })),
+      stack: first,
+    };
     // Thumbnails take a minute: the uploads are caught PROCESSING when the stack dies.
     await admin(
       'faults',
@@ -48,9 +51,9 @@ describe('kill -9 of a running stack', () => {
     );
     const jpeg = await sharp(photo('astronaut.png')).resize(200).jpeg().toBuffer();
     const processing: PendingImage[] = [];
-    for (let i = 0; i < 2; i += 1) processing.push((await uploadJpeg(firstClients, jpeg)).image);
-    const waiting: PendingImage = { owner: newOwner(), id: ulid(), contentType: 'image/jpeg', size: 100 };
-    await putPendingImage(firstClients, waiting);
+    for (let i = 0; i < 2; i += 1) processing.push((await uploadJpeg(user, jpeg)).image);
+    // Asked for, never uploaded.
+    const { image: waiting } = await requestUpload(user, { contentType: 'image/jpeg', size: 100 });
     const statusOf = (clients: typeof firstClients, image: PendingImage) =>
       getImageItem(clients, image.owner, image.id).then((item) => String(item?.status));
     await eventually(
@@ -77,7 +80,9 @@ describe('kill -9 of a running stack', () => {
     const stillWaiting = await statusOf(secondClients, waiting);
     const expiryIndex = await readFile(path.join(dataDir, 'dynamodb', 'ttl-index.log'), 'utf8');
     const health = await admin<{ status: string }>('health', {}, second);
-    const fresh = await uploadJpeg(secondClients, jpeg);
+    // The restarted stack's issuer has another port: the user signs in again there.
+    const again = await createUser('kill-9-after', { ...second, accessKeyId, secretAccessKey });
+    const fresh = await uploadJpeg({ ...again, stack: second }, jpeg);
     const freshStatus = await eventually(
       async () => {
         const status = await statusOf(secondClients, fresh.image);

@@ -1,5 +1,5 @@
 /** The real upload flow as a client runs it: requestUpload over GraphQL, the presigned POST, getImage until terminal. */
-import { eventually } from '../integration/support.ts';
+import { eventually, postUpload, requestUpload as requestUploadAs } from '../integration/support.ts';
 import type { TestUser } from '../integration/users.ts';
 import { graphqlAs } from './graphql.ts';
 
@@ -11,39 +11,20 @@ export interface Ticket {
 
 export const terminalStatuses = ['COMPLETED', 'FLAGGED', 'REJECTED', 'FAILED'] as const;
 
+/** requestUpload over GraphQL as `user`; the ticket with the image's id. */
 export async function requestUpload(
   user: TestUser,
   contentType: string,
   size: number,
   fileName = 'file',
 ): Promise<Ticket> {
-  const response = await graphqlAs(
-    { kind: 'token', token: user.idToken },
-    `mutation ($input: RequestUploadInput!) { requestUpload(input: $input) { url fields image { id } } }`,
-    { input: { fileName, contentType, size } },
-  );
-  const ticket = response.body.data?.requestUpload as
-    | { url: string; fields: string; image: { id: string } }
-    | undefined;
-  if (!ticket) throw new Error(`requestUpload refused: ${JSON.stringify(response.body)}`);
-  return {
-    id: ticket.image.id,
-    url: ticket.url,
-    fields: JSON.parse(ticket.fields) as Record<string, string>,
-  };
+  const { image, ticket } = await requestUploadAs(user, { contentType, size, fileName });
+  return { id: image.id, url: ticket.url, fields: ticket.fields };
 }
 
 /** The browser's POST: the ticket's fields (possibly changed), then the file. */
-export function post(
-  ticket: Pick<Ticket, 'url' | 'fields'>,
-  bytes: Buffer,
-  contentType: string,
-): Promise<Response> {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(ticket.fields)) form.append(name, value);
-  form.append('file', new Blob([new Uint8Array(bytes)], { type: contentType }), 'file');
-  return fetch(ticket.url, { method: 'POST', body: form });
-}
+export const post = (ticket: Pick<Ticket, 'url' | 'fields'>, bytes: Buffer, contentType: string) =>
+  postUpload({ ...ticket, expiresAt: '' }, bytes, contentType);
 
 export interface ImageState {
   status: string;

@@ -3,8 +3,8 @@
  * supervised Java child process; the edge proxies every DynamoDB request to it.
  *
  * LIMITATIONS
- * - DynamoDB Local never expires items: `sweepExpired()` deletes the items whose `expiresAtEpoch`
- *   is past, found in an expiry index fed by the writes that pass through this provider
+ * - DynamoDB Local never expires items: `sweepExpired()` deletes the items whose TTL attribute (the
+ *   table spec's `timeToLiveAttribute`) is past, found in an expiry index fed by the writes that pass through this provider
  *   (ttl-index.ts), never by a Scan. Writes made to DynamoDB Local behind its back are not seen.
  * - DynamoDB Local checks no signature (the edge does) and accepts only alphanumeric access key
  *   ids: the proxy forwards `darkroom-local` as `darkroomlocal` (one shared database either way).

@@ -1,4 +1,4 @@
-/** The `Images` table as the CDK stack defines it, plus the local stack's housekeeping on it. */
+/** The `Images` table built from its spec in contracts/, plus the local stack's housekeeping on it. */
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -8,44 +8,33 @@ import {
   ListTablesCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
+import { imageAttributes, ownerStatusKey } from '../../../contracts/image-item.ts';
+import { imagesTable, type KeySpec, keyAttributes, type TableSpec } from '../../../contracts/images-table.ts';
 import { names } from '../../../contracts/names.ts';
 
-/** Mirrors infra/storage.ts: pk owner, sk id; GSIs byOwnerStatus and (sparse) byStatus, projection ALL. */
-export const imagesTable: CreateTableCommandInput = {
-  TableName: names.table,
-  BillingMode: 'PAY_PER_REQUEST',
-  AttributeDefinitions: [
-    { AttributeName: 'owner', AttributeType: 'S' },
-    { AttributeName: 'id', AttributeType: 'S' },
-    { AttributeName: 'ownerStatus', AttributeType: 'S' },
-    { AttributeName: 'statusKey', AttributeType: 'S' },
-    { AttributeName: 'updatedAt', AttributeType: 'S' },
-  ],
-  KeySchema: [
-    { AttributeName: 'owner', KeyType: 'HASH' },
-    { AttributeName: 'id', KeyType: 'RANGE' },
-  ],
-  GlobalSecondaryIndexes: [
-    {
-      IndexName: names.indexes.byOwnerStatus,
-      KeySchema: [
-        { AttributeName: 'ownerStatus', KeyType: 'HASH' },
-        { AttributeName: 'id', KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    },
-    {
-      IndexName: names.indexes.byStatus,
-      KeySchema: [
-        { AttributeName: 'statusKey', KeyType: 'HASH' },
-        { AttributeName: 'updatedAt', KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    },
-  ],
-};
+/** DynamoDB's CreateTable input for a contracts/ table spec (TTL is housekeeping here: `sweepExpired`). */
+export function createTableInput(spec: TableSpec): CreateTableCommandInput {
+  const keySchema = (partitionKey: KeySpec, sortKey: KeySpec | undefined) => [
+    { AttributeName: partitionKey.name, KeyType: 'HASH' as const },
+    ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' as const }] : []),
+  ];
+  return {
+    TableName: spec.tableName,
+    BillingMode: spec.billingMode,
+    AttributeDefinitions: keyAttributes(spec).map((key) => ({
+      AttributeName: key.name,
+      AttributeType: key.type,
+    })),
+    KeySchema: keySchema(spec.partitionKey, spec.sortKey),
+    GlobalSecondaryIndexes: spec.globalSecondaryIndexes.map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: keySchema(index.partitionKey, index.sortKey),
+      Projection: { ProjectionType: index.projection },
+    })),
+  };
+}
 
-const tables = [imagesTable];
+const tables = [createTableInput(imagesTable)];
 
 /** Creates every table that does not exist yet (data on disk survives restarts). */
 export async function createTables(client: DynamoDBClient): Promise<void> {
@@ -94,8 +83,9 @@ export async function warmUp(client: DynamoDBClient, calls: number, parallel = 8
           new QueryCommand({
             TableName: names.table,
             IndexName: names.indexes.byOwnerStatus,
-            KeyConditionExpression: 'ownerStatus = :s',
-            ExpressionAttributeValues: { ':s': { S: `${owner}#COMPLETED` } },
+            KeyConditionExpression: '#s = :s',
+            ExpressionAttributeNames: { '#s': imageAttributes.ownerStatus },
+            ExpressionAttributeValues: { ':s': { S: ownerStatusKey(owner, 'COMPLETED') } },
             Limit: 20,
           }),
         );

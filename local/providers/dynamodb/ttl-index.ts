@@ -15,10 +15,13 @@ import {
   type DynamoDBClient,
   paginateScan,
 } from '@aws-sdk/client-dynamodb';
-import { names } from '../../../contracts/names.ts';
+import { imagesTable } from '../../../contracts/images-table.ts';
 
-/** The Images table's TTL attribute (infra/storage.ts `timeToLiveAttribute`). */
-export const ttlAttribute = 'expiresAtEpoch';
+/** The Images table's TTL attribute, as its spec names it for the CDK table. */
+export const ttlAttribute = imagesTable.timeToLiveAttribute;
+const table = imagesTable.tableName;
+const ownerKey = imagesTable.partitionKey.name;
+const idKey = imagesTable.sortKey.name;
 
 export interface ExpiryEntry {
   expiresAt: number;
@@ -38,8 +41,8 @@ interface WriteRequest {
 }
 
 function entryOf(key: Item | undefined, expiresAt: AttributeValue | undefined): ExpiryEntry | undefined {
-  const owner = key?.owner?.S;
-  const id = key?.id?.S;
+  const owner = key?.[ownerKey]?.S;
+  const id = key?.[idKey]?.S;
   const epoch = Number(expiresAt?.N);
   if (owner === undefined || id === undefined || !Number.isFinite(epoch)) return undefined;
   return { expiresAt: epoch, owner, id };
@@ -61,7 +64,7 @@ function updatedExpiry(request: WriteRequest): AttributeValue | undefined {
 }
 
 function fromWrite(kind: 'Put' | 'Update', request: WriteRequest | undefined): ExpiryEntry[] {
-  if (!request || request.TableName !== names.table) return [];
+  if (!request || request.TableName !== table) return [];
   const entry =
     kind === 'Put'
       ? entryOf(request.Item, request.Item?.[ttlAttribute])
@@ -252,10 +255,10 @@ export class TtlIndex {
     const pages = paginateScan(
       { client },
       {
-        TableName: names.table,
+        TableName: table,
         FilterExpression: 'attribute_exists(#ttl)',
-        ProjectionExpression: '#o, id, #ttl',
-        ExpressionAttributeNames: { '#o': 'owner', '#ttl': ttlAttribute },
+        ProjectionExpression: '#o, #i, #ttl',
+        ExpressionAttributeNames: { '#o': ownerKey, '#i': idKey, '#ttl': ttlAttribute },
       },
     );
     for await (const page of pages) {
@@ -286,8 +289,8 @@ export async function expireDue(
     try {
       await client.send(
         new DeleteItemCommand({
-          TableName: names.table,
-          Key: { owner: { S: entry.owner }, id: { S: entry.id } },
+          TableName: table,
+          Key: { [ownerKey]: { S: entry.owner }, [idKey]: { S: entry.id } },
           ConditionExpression: '#ttl = :expiresAt',
           ExpressionAttributeNames: { '#ttl': ttlAttribute },
           ExpressionAttributeValues: { ':expiresAt': { N: String(entry.expiresAt) } },
