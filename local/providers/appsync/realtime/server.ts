@@ -13,12 +13,14 @@
  * LIMITATIONS: no invalidation frames; connections are not closed after 24 h; payloads over
  * 240 KB are refused per event with an `error` frame rather than dropped silently.
  */
+
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type DocumentNode, execute, type GraphQLSchema, getOperationAST, validate } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { queryLimits, realtimeLimits } from '../../../../contracts/query-limits.ts';
+import type { FaultRegistry } from '../../../faults.ts';
 import type { Headers, RequestParts } from '../authenticate.ts';
 import type { Caller } from '../identity.ts';
 import { parseBounded } from '../parse-bounded.ts';
@@ -94,6 +96,11 @@ export interface RealtimeOptions {
   keepAliveMs?: number;
   /** Where a connection's unexpected failure is reported (console.error unless given). */
   log?: (line: string) => void;
+  /**
+   * Injected faults on outgoing frames (`appsync`, operation `Realtime`, `match` = the frame type):
+   * `drop` loses the frame, `disconnect` cuts the connection instead, `latencyMs` delays it.
+   */
+  faults?: FaultRegistry;
 }
 
 export class RealtimeServer {
@@ -107,6 +114,7 @@ export class RealtimeServer {
   private readonly stopListening: () => void;
   private readonly keepAliveMs: number;
   private readonly log: (line: string) => void;
+  private readonly faults: FaultRegistry | undefined;
 
   constructor(
     private readonly backend: RealtimeBackend,
@@ -114,6 +122,7 @@ export class RealtimeServer {
   ) {
     this.keepAliveMs = options.keepAliveMs ?? 60_000;
     this.log = options.log ?? ((line) => console.error(line));
+    this.faults = options.faults;
     this.stopListening = backend.onPublish((event) => this.publish(event));
   }
 
@@ -175,7 +184,19 @@ export class RealtimeServer {
     }
   }
 
-  private send(connection: Connection, message: object): void {
+  private send(connection: Connection, message: { type: string; [field: string]: unknown }): void {
+    const fault = this.faults?.find('appsync', 'Realtime', [message.type]);
+    if (fault?.action === 'drop') return;
+    // A lost network, not a goodbye: no close frame, so the client's reconnect logic must notice.
+    if (fault?.action === 'disconnect') return void connection.socket.terminate();
+    if (fault?.latencyMs) {
+      setTimeout(() => this.write(connection, message), fault.latencyMs).unref();
+      return;
+    }
+    this.write(connection, message);
+  }
+
+  private write(connection: Connection, message: object): void {
     if (connection.socket.readyState === connection.socket.OPEN)
       connection.socket.send(JSON.stringify(message));
   }
