@@ -20,6 +20,7 @@ import type { LocalConfig } from './config.ts';
 import { type Edge, startEdge } from './edge.ts';
 import { FaultRegistry } from './faults.ts';
 import type { Provider } from './provider.ts';
+import type { ProviderContext } from './provider-context.ts';
 import { AppSyncProvider } from './providers/appsync/index.ts';
 import { CognitoProvider } from './providers/cognito/index.ts';
 import { DynamoDbProvider } from './providers/dynamodb/index.ts';
@@ -105,6 +106,8 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
   const log = options.log ?? ((line: string) => console.info(line));
   await mkdir(config.dataDir, { recursive: true });
   const faults = new FaultRegistry();
+  // Every provider gets the same context: none can be built without the stack's faults.
+  const context: ProviderContext = { config, faults, log, clock: () => new Date() };
   const registry = new Map<string, Provider>();
   const booted: Provider[] = [];
   let providers: StackProviders | undefined;
@@ -113,6 +116,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
     providers: () => [...registry.values()],
     faults,
     executions: () => providers?.stepfunctions.listExecutions() ?? [],
+    events: () => providers?.events.log() ?? [],
     snsMessages: () => providers?.sns.messages() ?? [],
     cognitoCodes: () => providers?.cognito.codes() ?? [],
     afterReset: async () => {
@@ -147,13 +151,13 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
 
   try {
     const dynamodb = new DynamoDbProvider({
-      config,
+      ...context,
       warmUpCalls: options.dynamoDbWarmUpCalls,
-      log: options.serviceLog,
+      serviceLog: options.serviceLog,
     });
     register('dynamodb', dynamodb);
     const lambda = new LambdaProvider({
-      config,
+      ...context,
       endpoint: url,
       environment: {
         TABLE_NAME: names.table,
@@ -164,21 +168,20 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
         QUEUE_URL: queueUrl,
         RETRY_BACKOFF_SCALE: String(options.retryBackoffScale ?? 1),
       },
-      faults,
-      log: options.serviceLog,
+      functionLog: options.serviceLog,
     });
     register('lambda', lambda);
     const stepfunctions = new StepFunctionsProvider({
-      config,
+      ...context,
       endpoint: url,
       invokeLambda: (functionName, payload) => lambda.invoke(functionName, payload),
       ...(options.pipelineRetryDelayMs === undefined ? {} : { retryDelayMs: options.pipelineRetryDelayMs }),
     });
     register('states', stepfunctions);
-    const sqs = new SqsProvider({ config, faults, log, endpoint: () => url });
+    const sqs = new SqsProvider({ ...context, endpoint: () => url });
     register('sqs', sqs);
     const events = new EventsProvider({
-      config,
+      ...context,
       target: (event) => sqs.sendMessage(flow.queueName, JSON.stringify(event)),
     });
     register('events', events);
@@ -187,11 +190,11 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       const entry = await events.putEvent(event as unknown as Record<string, unknown>);
       if (entry.error) throw new Error(`event delivery failed: ${entry.error}`);
     };
-    const s3 = new S3Provider({ config, onObjectCreated });
+    const s3 = new S3Provider({ ...context, onObjectCreated });
     register('s3', s3);
-    const sns = new SnsProvider({ config, faults });
+    const sns = new SnsProvider(context);
     register('sns', sns);
-    const cognito = new CognitoProvider({ config, issuerDomain: url, log });
+    const cognito = new CognitoProvider({ ...context, issuerDomain: url });
     register('cognito-idp', cognito);
     const s3Client = new S3Client({
       endpoint: url,
@@ -202,8 +205,8 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
     const engine: VisionEngine =
       config.visionMode === 'vision' ? await createLocalVisionEngine() : new EmptyVisionEngine(log);
     const rekognition = new RekognitionProvider({
+      ...context,
       engine,
-      faults,
       readS3Object: async (Bucket, Key, VersionId) => {
         try {
           const object = await s3Client.send(new GetObjectCommand({ Bucket, Key, VersionId }));
@@ -217,12 +220,11 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
     });
     register('rekognition', rekognition);
     const appsync = new AppSyncProvider({
-      config,
+      ...context,
       // DynamoDB Local directly, on the provider's keep-alive client (AppSync's own network hop).
       dynamodbClient: () => dynamodb.client,
       invokeLambda: (functionName, payload) => lambda.invoke(functionName, payload),
       cognito,
-      log,
     });
     register('appsync', appsync);
     let outputsForWeb: AmplifyOutputs | undefined;

@@ -1,13 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { names } from '../../contracts/names.ts';
 import { photo } from '../fixtures.ts';
+import { ChildStacks } from './child-stack.ts';
 import {
   admin,
   clientsFor,
@@ -19,56 +17,16 @@ import {
 } from './support.ts';
 import { createUser } from './users.ts';
 
-const script = path.join(import.meta.dirname, 'stack-process.ts');
-const tsx = createRequire(import.meta.url).resolve('tsx/esm');
-const children: ChildProcess[] = [];
-let dataDir: string | undefined;
-
-/** Starts a stack in a child process on `dir`; resolves with its URL once it printed it. */
-interface StackProcess {
-  child: ChildProcess;
-  url: string;
-  graphqlUrl: string;
-  userPoolClientId: string;
-  bootMs: number;
-}
-
-async function startStackProcess(dir: string): Promise<StackProcess> {
-  const child = spawn(process.execPath, ['--import', tsx, script], {
-    env: { ...process.env, DARKROOM_DATA_DIR: dir, DARKROOM_PORT: '0', DARKROOM_VISION: 'off' },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  children.push(child);
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`stack exited (${code})`))),
-  );
-  const ready = new Promise<Omit<StackProcess, 'child'>>((resolve) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      if (line.startsWith('{"url"')) resolve(JSON.parse(line) as Omit<StackProcess, 'child'>);
-    });
-  });
-  return { child, ...(await Promise.race([ready, exited])) };
-}
-
-afterAll(async () => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  if (!dataDir) return;
-  // A stack killed here leaves its DynamoDB Local behind: the pid file names it.
-  const pid = Number(await readFile(path.join(dataDir, 'dynamodb', 'java.pid'), 'utf8').catch(() => ''));
-  const commandLine = pid > 0 ? await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '') : '';
-  if (commandLine.includes('DynamoDBLocal.jar') && commandLine.includes(dataDir))
-    process.kill(pid, 'SIGKILL');
-  await rm(dataDir, { recursive: true, force: true });
-});
+const stacks = new ChildStacks();
+afterAll(() => stacks.cleanUp());
 
 describe('a stack killed in the middle of a burst', () => {
   it('ends with every POSTed image terminal after a restart on the same data', {
     timeout: 300_000,
   }, async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'darkroom-restart-'));
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'darkroom-restart-'));
     const { accessKeyId, secretAccessKey } = stackInfo();
-    const first = await startStackProcess(dataDir);
+    const first = await stacks.start(dataDir);
     const user = await createUser('restart', { ...first, accessKeyId, secretAccessKey });
     // Slow thumbnails keep executions in flight (leases taken, messages unacknowledged) at the kill.
     await admin(
@@ -98,8 +56,7 @@ describe('a stack killed in the middle of a burst', () => {
           // The connection died with the stack.
         }
         if (posted.length >= killAfter && !killed) {
-          first.child.kill('SIGKILL');
-          killed = new Promise((resolve) => first.child.once('exit', resolve));
+          killed = stacks.kill(first);
         }
       }
     };
@@ -108,7 +65,7 @@ describe('a stack killed in the middle of a burst', () => {
     expect(posted.length).toBeGreaterThanOrEqual(killAfter);
 
     const restarting = Date.now();
-    const second = await startStackProcess(dataDir);
+    const second = await stacks.start(dataDir);
     const booted = Date.now();
     const secondClients = clientsFor({ url: second.url, accessKeyId, secretAccessKey });
     const statuses = () =>
@@ -130,7 +87,6 @@ describe('a stack killed in the middle of a burst', () => {
       `restart: ${posted.length} POSTed before the kill; restart took ${booted - restarting} ms (boot ${second.bootMs} ms), all terminal ${Date.now() - booted} ms later`,
     );
 
-    second.child.kill('SIGTERM');
-    await new Promise((resolve) => second.child.once('exit', resolve));
+    await stacks.stop(second);
   });
 });

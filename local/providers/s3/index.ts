@@ -29,9 +29,9 @@ import {
   type ObjectCreatedReason,
   objectCreatedEvent,
 } from '../../../contracts/object-created-event.ts';
-import type { LocalConfig } from '../../config.ts';
-import { applyLatency, type FaultRegistry } from '../../faults.ts';
+import { applyLatency } from '../../faults.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import { sigV4ErrorStatus, verifySigV4 } from '../../sigv4.ts';
 import { type CorsRule, corsHeaders, localBucketCors, matchRule, requestedHeaders } from './cors.ts';
 import { errorDocument, S3Error, s3Errors } from './errors.ts';
@@ -65,17 +65,13 @@ import {
 export type { ObjectCreatedEvent } from '../../../contracts/object-created-event.ts';
 export { localBucketCors } from './cors.ts';
 
-export interface S3ProviderOptions {
-  config: LocalConfig;
-  /** Injected faults: `{service: 's3', operation: 'PutObject', match: '<key pattern>', error, status}`. */
-  faults?: FaultRegistry;
+/** Faults: `{service: 's3', operation: 'PutObject', match: '<key pattern>', error, status}`; the clock expires presigned URLs and POST policies. */
+export interface S3ProviderOptions extends ProviderContext {
   /**
    * Receives each Object Created event; the upload is answered only once it resolves (the event is
    * durable), and fails with 503 ServiceUnavailable (which SDKs retry) if it rejects.
    */
   onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>;
-  /** The provider's clock (tests move it to expire presigned URLs and POST policies). */
-  now?: () => Date;
 }
 
 export interface BucketOptions {
@@ -108,7 +104,7 @@ export class S3Provider implements Provider {
 
   constructor(private readonly options: S3ProviderOptions) {
     this.store = new ObjectStore(path.join(options.config.dataDir, 's3'));
-    this.now = options.now ?? (() => new Date());
+    this.now = options.clock;
   }
 
   async start(): Promise<void> {
@@ -205,7 +201,7 @@ export class S3Provider implements Provider {
 
   /** Fails (or delays) the request as an injected fault says, before any real work. */
   private async injectFault(operation: string, subject: string): Promise<void> {
-    const fault = this.options.faults?.find('s3', operation, [subject]);
+    const fault = this.options.faults.find('s3', operation, [subject]);
     await applyLatency(fault);
     if (fault?.error) {
       throw new S3Error(fault.error, fault.message ?? `Injected fault: ${fault.error}`, fault.status ?? 400);

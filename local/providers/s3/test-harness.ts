@@ -5,6 +5,7 @@ import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig } from '../../config.ts';
 import type { FaultRegistry } from '../../faults.ts';
+import { providerContext } from '../../provider-context.ts';
 import { serveProvider } from '../../serve-provider.ts';
 import { type ObjectCreatedEvent, S3Provider } from './index.ts';
 
@@ -31,10 +32,8 @@ export async function startHarness(
   const events: ObjectCreatedEvent[] = [];
   let offset = 0;
   const provider = new S3Provider({
-    config,
+    ...providerContext(config, { clock: () => new Date(Date.now() + offset), ...(faults ? { faults } : {}) }),
     onObjectCreated: onObjectCreated ?? ((event) => void events.push(event)),
-    faults,
-    now: () => new Date(Date.now() + offset),
   });
   await provider.start();
   await provider.createBucket(bucket);

@@ -19,6 +19,7 @@ import { ImageTooLargeError } from '../../../functions/shared/errors.ts';
 import { objectCreated as objectCreatedFor } from '../../../tests/object-created.ts';
 import { loadConfig } from '../../config.ts';
 import { AwsError } from '../../provider.ts';
+import { providerContext } from '../../provider-context.ts';
 import { serveProvider } from '../../serve-provider.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/testing.ts';
 import { localPipelineSubstitutions, StepFunctionsProvider } from './index.ts';
@@ -110,7 +111,7 @@ afterEach(async () => {
 
 async function provider(lambda: ReturnType<typeof fakeLambda>): Promise<StepFunctionsProvider> {
   const p = new StepFunctionsProvider({
-    config: loadConfig({}, { dataDir }),
+    ...providerContext(loadConfig({}, { dataDir })),
     endpoint: 'http://127.0.0.1:9',
     invokeLambda: lambda.invokeLambda,
     retryDelayMs: 1,

@@ -32,7 +32,9 @@ import {
 import { names } from '../../../contracts/names.ts';
 import { loadPipelineDefinition, type PipelineSubstitution } from '../../../contracts/pipeline-definition.ts';
 import type { LocalConfig } from '../../config.ts';
+import { applyLatency } from '../../faults.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import { type ExecutionRecord, type ExecutionStatus, ExecutionStore } from './execution-store.ts';
 import {
   type AslMachine,
@@ -47,8 +49,7 @@ type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResou
 
 export type { ExecutionRecord, ExecutionStatus } from './execution-store.ts';
 
-export interface StepFunctionsProviderOptions {
-  config: LocalConfig;
+export interface StepFunctionsProviderOptions extends ProviderContext {
   /** The local edge (`http://127.0.0.1:PORT`) the DynamoDB, SNS and S3 integrations call. */
   endpoint: string;
   invokeLambda: InvokeLambda;
@@ -177,6 +178,10 @@ export class StepFunctionsProvider implements Provider {
   /** Starts an execution and returns at once (as StartExecution does); it runs in the background. */
   startExecution(input: unknown, name: string = randomUUID()): { executionArn: string; startDate: string } {
     const executionArn = `arn:aws:states:${this.options.config.region}:${this.options.config.accountId}:execution:${names.stateMachine}:${name}`;
+    // Synchronous as StartExecution's answer is: an injected error fails the start (no latency here).
+    const fault = this.options.faults.find('states', 'StartExecution', [name]);
+    if (fault?.error)
+      throw new AwsError(fault.error, fault.message ?? `Injected fault: ${fault.error}`, fault.status ?? 400);
     if (this.store.get(executionArn)) {
       throw new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
@@ -270,10 +275,21 @@ export class StepFunctionsProvider implements Provider {
   async handle({ req, res, body }: EdgeRequest): Promise<void> {
     const send = (status: number, payload: unknown) =>
       sendJson(res, status, payload, { 'content-type': 'application/x-amz-json-1.0' });
-    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
     try {
+      // StartExecution asks for its faults itself (the EventBridge target calls it directly too).
+      if (operation !== 'StartExecution') {
+        const fault = this.options.faults.find('states', operation);
+        await applyLatency(fault);
+        if (fault?.error)
+          throw new AwsError(
+            fault.error,
+            fault.message ?? `Injected fault: ${fault.error}`,
+            fault.status ?? 400,
+          );
+      }
       const request = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
-      send(200, await this.answer(target.replace(/^AWSStepFunctions\./, ''), request));
+      send(200, await this.answer(operation, request));
     } catch (error) {
       const aws = error instanceof AwsError ? error : new AwsError('InvalidRequest', String(error));
       send(aws.status, { __type: aws.code, message: aws.message });
