@@ -125,6 +125,8 @@ export type Query = {
   getImage: Maybe<Image>;
   /** The caller's images, newest first. */
   listImages: ImageConnection;
+  /** The caller's quotas and usage. */
+  myUsage: Usage;
 };
 
 
@@ -186,4 +188,15 @@ export type UploadTicket = {
   image: Image;
   /** The presigned POST's form action. */
   url: Scalars['AWSURL']['output'];
+};
+
+/** The caller's quotas and what counts against them (issue 18). Bytes are Float: Int is 32-bit. */
+export type Usage = {
+  __typename?: 'Usage';
+  bytesLimit: Scalars['Float']['output'];
+  /** Bytes of the caller's stored originals. */
+  bytesStored: Scalars['Float']['output'];
+  imagesPerDay: Scalars['Int']['output'];
+  /** Upload tickets issued today (UTC). */
+  imagesToday: Scalars['Int']['output'];
 };

@@ -58,7 +58,8 @@ export function grantFunctionAccess({ functions: fn, table, bucket, topic, api }
 
   allow(
     fn.deleteImage,
-    itemStatement(table, 'GetItem', 'DeleteItem'),
+    // UpdateItem: giving the image's stored bytes back to its owner's usage item.
+    itemStatement(table, 'GetItem', 'DeleteItem', 'UpdateItem'),
     objectStatement(bucket, uploadsPattern, 's3:DeleteObject'),
     objectStatement(bucket, thumbnailsPattern, 's3:DeleteObject'),
     new iam.PolicyStatement({
