@@ -73,6 +73,18 @@ export type ImageError = {
   message: Scalars['String']['output'];
 };
 
+/** What searchImages matches; every given field must hold (issue 18). */
+export type ImageSearchInput = {
+  /** Uploaded at or after. */
+  from?: InputMaybe<Scalars['AWSDateTime']['input']>;
+  hasFaces?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A label name or one of its parents, any case: "animal" finds the cat. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<ImageStatus>;
+  /** Uploaded at or before. */
+  to?: InputMaybe<Scalars['AWSDateTime']['input']>;
+};
+
 export type ImageStatus =
   | 'COMPLETED'
   | 'FAILED'
@@ -127,6 +139,8 @@ export type Query = {
   listImages: ImageConnection;
   /** The caller's quotas and usage. */
   myUsage: Usage;
+  /** The caller's images matching the filter, newest first. A page may be short and still have a nextToken. */
+  searchImages: ImageConnection;
 };
 
 
@@ -139,6 +153,13 @@ export type QueryListImagesArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
   nextToken?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<ImageStatus>;
+};
+
+
+export type QuerySearchImagesArgs = {
+  filter: ImageSearchInput;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type RequestUploadInput = {

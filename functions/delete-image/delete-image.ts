@@ -7,6 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../contracts/names.ts';
 import { type ImageRecord, toImage } from '../shared/image-item.ts';
+import { deleteLabelIndex } from '../shared/label-index-items.ts';
 import { purgeImageObjects, purgePrefixes } from '../shared/purge-objects.ts';
 import { deleteImageItem } from './delete-item.ts';
 
@@ -35,7 +36,9 @@ export async function deleteImage(
 
   await purgeImageObjects(deps.s3, deps.bucket, key);
   const deleted = await deleteImageItem(deps.documents, deps.tableName, key, found.Item);
+  const gone = deleted ? toImage(deleted) : image;
+  await deleteLabelIndex(deps.documents, deps.tableName, key, gone.analysis?.labels ?? []);
   // A thumbnail written between the purge and the DeleteItem would otherwise outlive the item.
   await purgePrefixes(deps.s3, deps.bucket, [keys.thumbnailPrefix(key.owner, key.id)]);
-  return deleted ? toImage(deleted) : image;
+  return gone;
 }

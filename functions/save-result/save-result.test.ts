@@ -126,7 +126,6 @@ describe('saveResult', () => {
 
     // Assess
     const items = dynamoMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems;
-    expect(items).toHaveLength(2);
     expect(items?.[1]).toEqual({
       Update: {
         TableName: 'Images',
@@ -136,6 +135,21 @@ describe('saveResult', () => {
         ExpressionAttributeValues: { ':bytes': 482_113 },
       },
     });
+  });
+
+  it('writes the label index (names and parents, lower-cased, once each) in the same transaction', async () => {
+    // Prepare
+    dynamoMock.on(TransactWriteCommand).resolves({});
+
+    // Act
+    await saveResult(deps, aResult('COMPLETED'));
+
+    // Assess
+    const items = dynamoMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems;
+    expect(items?.slice(2)).toEqual([
+      { Put: { TableName: 'Images', Item: { owner: `${owner}#label#coffee cup`, id } } },
+      { Put: { TableName: 'Images', Item: { owner: `${owner}#label#cup`, id } } },
+    ]);
   });
 
   it('keeps a FLAGGED image in the byStatus index', async () => {

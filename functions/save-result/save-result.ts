@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { attributesDroppedIn, statusAttributes } from '../../contracts/image-item.ts';
 import { usageAttributes } from '../../contracts/usage.ts';
 import type { analysisSchema, StoredThumbnail } from '../shared/image-item.ts';
+import { labelIndexPuts } from '../shared/label-index-items.ts';
 import { purgeImageObjects } from '../shared/purge-objects.ts';
 import { countStoredBytes, isFirstItemConditionFailure } from '../shared/stored-bytes.ts';
 
@@ -54,6 +55,7 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
     processedAt: at,
   };
   const dropped = attributesDroppedIn(input.status);
+  // The label index (contracts/label-index.ts) is written with it, so search finds what is saved.
   // The original's real size counts against bytesLimit in the same transaction as the result: the
   // PROCESSING condition makes a retried or duplicate run count nothing twice.
   attributes[usageAttributes.usageBytes] = input.image.bytes;
@@ -81,6 +83,7 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
             },
           },
           countStoredBytes(deps.tableName, input.owner, input.image.bytes),
+          ...labelIndexPuts(deps.tableName, key, input.analysis.labels),
         ],
       }),
     );
