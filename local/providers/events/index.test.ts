@@ -12,14 +12,12 @@ function eventsWithRecorder(faults = new FaultRegistry(), failFirst = 0) {
   let calls = 0;
   const events = new EventsProvider({
     ...providerContext(loadConfig({}), { faults }),
-    startExecution: (input) => {
+    target: (input) => {
       calls += 1;
       if (calls <= failFirst)
         throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
       started.push(input);
-      return {
-        executionArn: `arn:aws:states:us-east-1:000000000000:execution:${names.stateMachine}:${started.length}`,
-      };
+      return { messageId: `message-${started.length}` };
     },
   });
   return { events, started };
@@ -32,7 +30,7 @@ afterEach(async () => {
 });
 
 describe('EventsProvider', () => {
-  it('starts the state machine with an upload event of the local bucket, and logs the execution', async () => {
+  it('sends an upload event of the local bucket to the queue, and logs the message', async () => {
     const { events, started } = eventsWithRecorder();
     const event = objectCreated(names.localBucket, keys.original('sub-1', '01JD'));
 
@@ -41,7 +39,7 @@ describe('EventsProvider', () => {
     expect(started).toEqual([event]);
     expect(entry).toMatchObject({
       matched: true,
-      executionArn: expect.stringContaining(':execution:'),
+      messageId: 'message-1',
       id: event.id,
     });
     expect(events.log()).toEqual([entry]);
@@ -57,17 +55,18 @@ describe('EventsProvider', () => {
     expect(events.log().map((e) => e.matched)).toEqual([false, false]);
   });
 
-  it('logs a target that fails to start instead of throwing', async () => {
+  it('logs a target that refuses the event on the entry instead of throwing', async () => {
     const events = new EventsProvider({
       ...providerContext(loadConfig({})),
-      startExecution: () => {
-        throw Object.assign(new Error('Execution Already Exists'), { name: 'ExecutionAlreadyExists' });
+      targetRetries: 1,
+      target: () => {
+        throw Object.assign(new Error('disk full'), { name: 'InternalError' });
       },
     });
 
     const entry = await events.putEvent(objectCreated(names.localBucket, keys.original('s', 'i')));
 
-    expect(entry).toMatchObject({ matched: true, error: 'ExecutionAlreadyExists: Execution Already Exists' });
+    expect(entry).toMatchObject({ matched: true, error: 'InternalError: disk full' });
   });
 
   it('answers PutEvents, delivering each entry as an EventBridge event', async () => {
@@ -113,7 +112,7 @@ describe('EventsProvider', () => {
     const entry = await events.putEvent(event);
 
     expect(started).toEqual([event]);
-    expect(entry).toMatchObject({ matched: true, retries: 2, executionArn: expect.any(String) });
+    expect(entry).toMatchObject({ matched: true, retries: 2, messageId: expect.any(String) });
     expect(entry.error).toBeUndefined();
   });
 
@@ -131,7 +130,7 @@ describe('EventsProvider', () => {
 
     expect(await events.putEvent(dropped)).toMatchObject({ fault: 'dropped' });
     expect(await events.putEvent(doubled)).toMatchObject({ fault: 'duplicated' });
-    expect(await events.putEvent(failed)).toMatchObject({ retries: 1, executionArn: expect.any(String) });
+    expect(await events.putEvent(failed)).toMatchObject({ retries: 1, messageId: expect.any(String) });
 
     expect(started).toEqual([doubled, doubled, failed]);
     expect(events.log().filter((e) => e.id === doubled.id)).toHaveLength(2);

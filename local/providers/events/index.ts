@@ -1,12 +1,14 @@
 /**
  * Local EventBridge: one bus with one rule — contracts/upload-rule.ts's pattern for the local bucket —
- * whose target is the state machine. S3 calls `putEvent`; PutEvents is answered for SDK callers.
+ * whose target is the upload queue (contracts/flow.ts). S3 calls `putEvent`; PutEvents is answered
+ * for SDK callers.
  *
  * LIMITATIONS
  * - The default bus and the upload rule only: no other rules, buses, archives, replays or input
- *   transformers; the target receives the whole event.
+ *   transformers; the target receives the whole event (as the SQS message body).
  * - A target that fails to start is retried with a short exponential backoff (`targetRetries`
- *   times, not EventBridge's 24 h / 185 attempts), then logged; there is no DLQ.
+ *   times, not EventBridge's 24 h / 185 attempts), then logged on the entry (`error`); there is no
+ *   rule DLQ: the local S3 fails the upload instead, so its client retries.
  * - Injected faults (`events`, operation `Deliver`, `match` = detail-type or object key) drop,
  *   duplicate, delay or fail a delivery to the target; operation `PutEvents` fails the API call.
  * - The matcher covers exact values, prefix, suffix, equals-ignore-case, anything-but, exists and
@@ -19,11 +21,12 @@ import { applyLatency } from '../../faults.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 
-export type StartExecution = (input: unknown) => { executionArn: string } | Promise<{ executionArn: string }>;
+/** The rule's target: SendMessage to the upload queue; resolves once the message is durable. */
+export type RuleTarget = (event: object) => { messageId: string } | Promise<{ messageId: string }>;
 
 export interface EventsProviderOptions extends ProviderContext {
-  /** The state machine's StartExecution (the rule's target). */
-  startExecution: StartExecution;
+  /** The rule's target (the upload queue). */
+  target: RuleTarget;
   /** The bucket whose uploads start the pipeline (default `names.localBucket`). */
   bucketName?: string;
   /** Log entries kept (oldest dropped first). */
@@ -38,8 +41,9 @@ export interface EventLogEntry {
   source: string;
   detailType: string;
   matched: boolean;
-  executionArn?: string;
-  /** Why a matched event started nothing. */
+  /** The SQS message the target made of it. */
+  messageId?: string;
+  /** Why a matched event was not delivered. */
   error?: string;
   /** An injected fault dropped or duplicated the delivery. */
   fault?: 'dropped' | 'duplicated';
@@ -121,7 +125,7 @@ export class EventsProvider implements Provider {
       // EventBridge delivers at least once: the same event (same id) again.
       entry.fault = 'duplicated';
       const again: EventLogEntry = { ...entry, time: this.options.clock().toISOString() };
-      delete again.executionArn;
+      delete again.messageId;
       await this.startTarget(event, again);
       this.entries.push(again);
     }
@@ -134,14 +138,12 @@ export class EventsProvider implements Provider {
       try {
         if (injectedError && attempt === 0)
           throw new AwsError(injectedError, 'Injected fault on the delivery to the target', 500);
-        entry.executionArn = (await this.options.startExecution(event)).executionArn;
+        entry.messageId = (await this.options.target(event)).messageId;
         delete entry.error;
         return;
       } catch (error) {
         entry.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         entry.retries = attempt + 1;
-        // The same execution already exists: a retry would only fail again.
-        if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return;
       }
     }
   }

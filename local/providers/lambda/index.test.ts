@@ -34,7 +34,15 @@ async function startProvider(
   provider = new LambdaProvider({
     ...providerContext(loadConfig({}, { dataDir: os.tmpdir() })),
     endpoint: 'http://127.0.0.1:1',
-    environment: { TABLE_NAME: 'Images', BUCKET_NAME: 'b', GRAPHQL_URL: 'http://g', TOPIC_ARN: 'arn:t' },
+    environment: {
+      TABLE_NAME: 'Images',
+      BUCKET_NAME: 'b',
+      GRAPHQL_URL: 'http://g',
+      TOPIC_ARN: 'arn:t',
+      STATE_MACHINE_ARN: 'arn:s',
+      QUEUE_URL: 'http://q',
+      RETRY_BACKOFF_SCALE: '1',
+    },
     specs,
     entryOf: () => probeEntry,
     functionLog: () => {},

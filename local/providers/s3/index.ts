@@ -14,7 +14,8 @@
  * - POST uploads: SigV4 policies only (no legacy V2 `AWSAccessKeyId`/`signature`); no
  *   `x-amz-security-token` checks; `success_action_redirect` is honoured without validation.
  * - Event notifications go only to the injected `onObjectCreated` (EventBridge shape); no
- *   "Object Deleted" events, no SNS/SQS/Lambda notification configurations.
+ *   "Object Deleted" events, no SNS/SQS/Lambda notification configurations. A write is answered
+ *   only after its event is durable (S3 itself delivers events asynchronously, at least once).
  * - ListObjects (v1) is answered from the same lister as V2; `fetch-owner` is ignored.
  * - Injected faults (`faults`) answer errors or add latency; canned `response` bodies are ignored.
  */
@@ -66,7 +67,11 @@ export { localBucketCors } from './cors.ts';
 
 /** Faults: `{service: 's3', operation: 'PutObject', match: '<key pattern>', error, status}`; the clock expires presigned URLs and POST policies. */
 export interface S3ProviderOptions extends ProviderContext {
-  onObjectCreated?: (event: ObjectCreatedEvent) => void;
+  /**
+   * Receives each Object Created event; the upload is answered only once it resolves (the event is
+   * durable), and fails with 503 ServiceUnavailable (which SDKs retry) if it rejects.
+   */
+  onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>;
 }
 
 export interface BucketOptions {
@@ -647,7 +652,7 @@ export class S3Provider implements Provider {
       { data, contentType: headerOf(x.req, 'content-type') ?? 'binary/octet-stream', headers },
       this.now(),
     );
-    this.emitCreated(x, config, key, version, 'PutObject');
+    await this.emitCreated(x, config, key, version, 'PutObject');
     this.send(x, 200, { etag: version.etag, ...versionHeader(config, version) });
   }
 
@@ -692,7 +697,7 @@ export class S3Provider implements Provider {
         : { data, contentType: sourceVersion.contentType, headers: { ...sourceVersion.headers } },
       this.now(),
     );
-    this.emitCreated(x, config, key, version, 'CopyObject');
+    await this.emitCreated(x, config, key, version, 'CopyObject');
     const sourceConfig = this.bucketConfig(source.bucket);
     this.sendXml(
       x,
@@ -818,7 +823,7 @@ export class S3Provider implements Provider {
       { data: file.data, contentType: fields.get('content-type') ?? 'binary/octet-stream', headers },
       this.now(),
     );
-    this.emitCreated(x, config, key, version, 'POST Object');
+    await this.emitCreated(x, config, key, version, 'POST Object');
 
     const host = headerOf(x.req, 'host') ?? `${this.options.config.host}:${this.options.config.port}`;
     const location = `http://${host}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
@@ -852,13 +857,13 @@ export class S3Provider implements Provider {
     this.send(x, status === '200' ? 200 : 204, responseHeaders);
   }
 
-  private emitCreated(
+  private async emitCreated(
     x: Exchange,
     config: BucketConfig,
     key: string,
     version: ObjectVersion,
     reason: ObjectCreatedReason,
-  ): void {
+  ): Promise<void> {
     const { onObjectCreated } = this.options;
     if (!onObjectCreated) return;
     // S3's sequencer: a hex string that grows with each event for a key.
@@ -886,10 +891,12 @@ export class S3Provider implements Provider {
       },
     );
     try {
-      onObjectCreated(event);
+      await onObjectCreated(event);
     } catch (error) {
-      // A failing subscriber must not fail the upload that already succeeded.
+      // The object is stored but its event is not durable: the upload must not be answered as a
+      // success (the client would never see its image processed). A retry stores it again.
       console.error('[s3] onObjectCreated failed', error);
+      throw new S3Error('ServiceUnavailable', 'Please reduce your request rate.', 503);
     }
   }
 }

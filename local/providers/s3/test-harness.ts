@@ -24,6 +24,8 @@ export async function startHarness(
   bucket: string,
   dataDir?: string,
   faults?: FaultRegistry,
+  /** Replaces the recorder (which stays the default) as the event hook. */
+  onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>,
 ): Promise<Harness> {
   const dir = dataDir ?? (await mkdtemp(path.join(tmpdir(), 'darkroom-s3-')));
   const config = loadConfig({}, { dataDir: dir });
@@ -31,7 +33,7 @@ export async function startHarness(
   let offset = 0;
   const provider = new S3Provider({
     ...providerContext(config, { clock: () => new Date(Date.now() + offset), ...(faults ? { faults } : {}) }),
-    onObjectCreated: (event) => events.push(event),
+    onObjectCreated: onObjectCreated ?? ((event) => void events.push(event)),
   });
   await provider.start();
   await provider.createBucket(bucket);
