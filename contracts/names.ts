@@ -16,6 +16,8 @@ export const names = {
   rule: 'darkroom-upload-created',
   topic: 'image-processed',
   dlq: 'darkroom-rule-dlq',
+  /** Alarms of every kind are sent here. */
+  opsTopic: 'darkroom-ops',
   dashboard: 'darkroom',
   indexes: { byOwnerStatus: 'byOwnerStatus', byStatus: 'byStatus' },
   functions: {

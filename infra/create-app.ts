@@ -14,7 +14,7 @@ export interface CreateAppOptions extends AppProps {
 
 /**
  * Context: `corsOrigins` (comma-separated origins allowed to POST uploads, default `*`) and
- * `fieldLogLevel` (`ERROR` default, or `ALL` to log every resolver).
+ * `fieldLogLevel` (`ERROR` default, or `ALL` to log every resolver), `opsEmail` (who alarms e-mail).
  */
 export function createApp(options: CreateAppOptions = {}): { app: App; stack: DarkroomStack } {
   const { resolvers, ...appProps } = options;
@@ -27,10 +27,12 @@ export function createApp(options: CreateAppOptions = {}): { app: App; stack: Da
     app.node.tryGetContext('fieldLogLevel') === 'ALL'
       ? appsync.FieldLogLevel.ALL
       : appsync.FieldLogLevel.ERROR;
+  const opsEmail = app.node.tryGetContext('opsEmail') as string | undefined;
   const stack = new DarkroomStack(app, names.stack, {
     description: 'darkroom: serverless image processing on AppSync, Step Functions and Lambda',
     corsOrigins,
     fieldLogLevel,
+    ...(opsEmail ? { opsEmail } : {}),
     ...(resolvers ? { resolvers } : {}),
   });
   suppressReviewedFindings(stack);

@@ -11,6 +11,7 @@ import { Auth } from './auth.ts';
 import { Functions } from './functions.ts';
 import { grantFunctionAccess } from './grants.ts';
 import { Monitoring } from './monitoring.ts';
+import { OpsTopic, sendAllAlarmsTo } from './ops-alarms.ts';
 import { addStackOutputs } from './outputs.ts';
 import { Pipeline } from './pipeline.ts';
 import { Storage } from './storage.ts';
@@ -19,6 +20,8 @@ import { createImageProcessedTopic } from './topic.ts';
 export interface DarkroomStackProps extends StackProps {
   corsOrigins: string[];
   fieldLogLevel: appsync.FieldLogLevel;
+  /** Who the ops topic e-mails when an alarm fires (context `opsEmail`); no subscription when unset. */
+  opsEmail?: string;
   /** Defaults to the resolver catalog; tests pass their own to check synth refuses unknown fields. */
   resolvers?: ResolverEntry[];
 }
@@ -30,6 +33,7 @@ export class DarkroomStack extends Stack {
   readonly functions: Functions;
   readonly pipeline: Pipeline;
   readonly monitoring: Monitoring;
+  readonly opsTopic: OpsTopic;
 
   constructor(scope: Construct, id: string, props: DarkroomStackProps) {
     super(scope, id, props);
@@ -74,8 +78,14 @@ export class DarkroomStack extends Stack {
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stateMachine: this.pipeline.stateMachine,
-      pipelineFunctions,
+      functions: fn,
+      stages: Object.keys(pipelineFunctions) as (keyof typeof pipelineFunctions)[],
+      queues: {},
+      deadLetterQueues: { ruleDlq: this.pipeline.deadLetterQueue },
+      imageProcessedTopic: topic,
     });
+    this.opsTopic = new OpsTopic(this, 'Ops', props.opsEmail ? { email: props.opsEmail } : {});
+    sendAllAlarmsTo(this, this.opsTopic.topic);
 
     addStackOutputs(this, {
       graphqlUrl: graphqlApi.graphqlUrl,
