@@ -126,6 +126,16 @@ export const functionSpecs = {
 
 export type FunctionId = keyof typeof functionSpecs;
 
+/**
+ * The CodeDeploy pre-traffic hook: cloud-only (the local stack has no deployments), so not a spec
+ * the local Lambda runs. `targetVersionsVariable` holds `{deploymentGroupName: versionArn}`.
+ */
+export const preTrafficHook = {
+  folder: 'pre-traffic-hook',
+  functionName: 'darkroom-pre-traffic-hook',
+  targetVersionsVariable: 'TARGET_VERSIONS',
+} as const;
+
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 /** Absolute path of a function's handler module. */

@@ -18,6 +18,8 @@ export const names = {
   dlq: 'darkroom-rule-dlq',
   /** Alarms of every kind are sent here. */
   opsTopic: 'darkroom-ops',
+  /** The CodeDeploy application holding one deployment group per function (named like it). */
+  codeDeployApplication: 'darkroom',
   dashboard: 'darkroom',
   indexes: { byOwnerStatus: 'byOwnerStatus', byStatus: 'byStatus' },
   functions: {

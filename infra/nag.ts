@@ -4,6 +4,7 @@
  */
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { names } from '../contracts/names.ts';
 import type { DarkroomStack } from './stack.ts';
 
 const lambdaBasicExecution =
@@ -25,7 +26,7 @@ function arnRef(resource: IConstruct): string {
 }
 
 export function suppressReviewedFindings(stack: DarkroomStack): void {
-  const { storage, auth, api, functions, pipeline } = stack;
+  const { storage, auth, api, functions, pipeline, deployments } = stack;
   const bucketArn = arnRef(storage.bucket);
 
   acknowledge(
@@ -86,6 +87,27 @@ export function suppressReviewedFindings(stack: DarkroomStack): void {
       "CDK's log-retention handler sets retention on log groups named at deploy time (the AppSync API's); logs:PutRetentionPolicy is all it may do.",
     );
   }
+
+  acknowledge(
+    deployments.role,
+    'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+    'The CodeDeploy service role for Lambda: it may only read and update aliases, invoke CodeDeployHook_* functions and publish to CodeDeployTopic_* topics.',
+  );
+  acknowledge(
+    deployments.role,
+    `IAM5[Resource::${arnRef(deployments.preTrafficHook)}:*]`,
+    "CodeDeploy may invoke the one pre-traffic hook function; ':*' covers its versions (CDK's grantInvoke).",
+  );
+  acknowledge(
+    deployments.preTrafficHook,
+    `IAM5[Resource::arn:<AWS::Partition>:codedeploy:<AWS::Region>:<AWS::AccountId>:deploymentgroup:${names.codeDeployApplication}/*]`,
+    "GetDeployment on the darkroom application's own deployment groups: the groups name the hook, so naming them back by ARN would be a cycle.",
+  );
+  acknowledge(
+    deployments.preTrafficHook,
+    'IAM5[Resource::*]',
+    "X-Ray's PutTraceSegments/PutTelemetryRecords (active tracing) have no resource type: IAM accepts only '*' for them.",
+  );
 
   acknowledge(
     auth.userPool,

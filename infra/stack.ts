@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import type { ResolverEntry } from '../resolvers/catalog.ts';
 import { Api } from './api.ts';
 import { Auth } from './auth.ts';
+import { Deployments } from './deployments.ts';
 import { Functions } from './functions.ts';
 import { grantFunctionAccess } from './grants.ts';
 import { Monitoring } from './monitoring.ts';
@@ -34,6 +35,7 @@ export class DarkroomStack extends Stack {
   readonly pipeline: Pipeline;
   readonly monitoring: Monitoring;
   readonly opsTopic: OpsTopic;
+  readonly deployments: Deployments;
 
   constructor(scope: Construct, id: string, props: DarkroomStackProps) {
     super(scope, id, props);
@@ -55,30 +57,34 @@ export class DarkroomStack extends Stack {
     const fn = this.functions.byId;
     grantFunctionAccess({ functions: fn, table, bucket, topic, api: graphqlApi });
 
+    // Callers invoke the `live` aliases, which CodeDeploy shifts canary-first.
+    this.deployments = new Deployments(this, 'Deployments', { functions: fn });
+    const live = this.deployments.aliases;
+
     this.api.attachResolvers(
-      { table, createUpload: fn.createUpload, deleteImage: fn.deleteImage, signUrls: fn.signUrls },
+      { table, createUpload: live.createUpload, deleteImage: live.deleteImage, signUrls: live.signUrls },
       props.resolvers,
     );
 
     const pipelineFunctions = {
-      inspect: fn.inspect,
-      thumbnails: fn.thumbnails,
-      analyse: fn.analyse,
-      flag: fn.flag,
-      saveResult: fn.saveResult,
-      markFailed: fn.markFailed,
-      publish: fn.publish,
+      inspect: live.inspect,
+      thumbnails: live.thumbnails,
+      analyse: live.analyse,
+      flag: live.flag,
+      saveResult: live.saveResult,
+      markFailed: live.markFailed,
+      publish: live.publish,
     };
     this.pipeline = new Pipeline(this, 'Pipeline', {
       table,
       bucket,
       topic,
       functions: pipelineFunctions,
-      sweeper: fn.sweeper,
+      sweeper: live.sweeper,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stateMachine: this.pipeline.stateMachine,
-      functions: fn,
+      functions: live,
       stages: Object.keys(pipelineFunctions) as (keyof typeof pipelineFunctions)[],
       queues: {},
       deadLetterQueues: { ruleDlq: this.pipeline.deadLetterQueue },
@@ -86,6 +92,7 @@ export class DarkroomStack extends Stack {
     });
     this.opsTopic = new OpsTopic(this, 'Ops', props.opsEmail ? { email: props.opsEmail } : {});
     sendAllAlarmsTo(this, this.opsTopic.topic);
+    this.deployments.addCanaries(this.monitoring.rollbackAlarms);
 
     addStackOutputs(this, {
       graphqlUrl: graphqlApi.graphqlUrl,

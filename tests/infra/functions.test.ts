@@ -1,7 +1,7 @@
 /** One Lambda function per spec in contracts/function-specs.ts, on nodejs24.x and arm64. */
 import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { functionSpecs, handlerEntry } from '../../contracts/function-specs.ts';
+import { functionSpecs, handlerEntry, preTrafficHook } from '../../contracts/function-specs.ts';
 import { sharpFunctions } from '../../infra/functions.ts';
 import { resourceNamed, resourcesOfType, template } from './synthesized.ts';
 
@@ -12,7 +12,8 @@ describe('Lambda functions', () => {
     const ours = resourcesOfType('AWS::Lambda::Function')
       .map(([, r]) => r.Properties?.FunctionName)
       .filter((name) => name !== undefined);
-    expect(ours.sort()).toEqual(specs.map((s) => s.functionName).sort());
+    // Plus the cloud-only CodeDeploy pre-traffic hook.
+    expect(ours.sort()).toEqual([...specs.map((s) => s.functionName), preTrafficHook.functionName].sort());
   });
 
   it.each(specs)(
