@@ -6,6 +6,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { names } from './names.ts';
 
+/**
+ * Cloud-only environment of signUrls, set by infra/cdn.ts: with all three it signs CloudFront URLs,
+ * with none (the local stack) presigned S3 GETs.
+ */
+export const cdnEnv = {
+  domain: 'CDN_DOMAIN',
+  keyPairId: 'CDN_KEY_PAIR_ID',
+  privateKeySecretArn: 'CDN_PRIVATE_KEY_SECRET_ARN',
+} as const;
+
 /** Environment variables a function may need; the values come from the stack (cloud or local). */
 export type FunctionEnvKey = 'TABLE_NAME' | 'BUCKET_NAME' | 'GRAPHQL_URL' | 'TOPIC_ARN';
 

@@ -26,7 +26,7 @@ function arnRef(resource: IConstruct): string {
 }
 
 export function suppressReviewedFindings(stack: DarkroomStack): void {
-  const { storage, auth, api, functions, pipeline, deployments } = stack;
+  const { storage, auth, api, functions, pipeline, deployments, cdn } = stack;
   const bucketArn = arnRef(storage.bucket);
 
   acknowledge(
@@ -108,6 +108,32 @@ export function suppressReviewedFindings(stack: DarkroomStack): void {
     'IAM5[Resource::*]',
     "X-Ray's PutTraceSegments/PutTelemetryRecords (active tracing) have no resource type: IAM accepts only '*' for them.",
   );
+
+  acknowledge(
+    cdn.distribution,
+    'CFR4',
+    'The distribution has no custom domain, so it uses the default *.cloudfront.net certificate, whose security policy CloudFront fixes (TLSv1): TLS 1.2 can only be enforced with a custom domain and certificate.',
+  );
+  acknowledge(
+    cdn.distribution,
+    'CFR1',
+    'Thumbnails are served only to their owners, through URLs signed for them, wherever they are: there is no country to deny.',
+  );
+  acknowledge(
+    cdn.distribution,
+    'CFR2',
+    'Every request needs a URL signed by the key group, checked at the edge before the origin; a CLOUDFRONT-scoped web ACL must live in us-east-1, which this region-agnostic stack cannot create. The API, where users act, has WAF.',
+  );
+  acknowledge(
+    cdn.privateKey,
+    'SMG4',
+    'The secret is a CloudFront key pair: it rotates by adding a new public key to the key group and then replacing this secret, which a Secrets Manager rotation function cannot do.',
+  );
+  Validations.of(cdn.distribution).acknowledge({
+    id: 'Annotation::@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac',
+    reason:
+      'Intended: the origin is an imported view of the images bucket so that CDK adds no bucket-wide grant; infra/cdn.ts grants the distribution s3:GetObject on thumbnails/* only.',
+  });
 
   acknowledge(
     auth.userPool,

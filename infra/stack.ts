@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import type { ResolverEntry } from '../resolvers/catalog.ts';
 import { Api } from './api.ts';
 import { Auth } from './auth.ts';
+import { Cdn } from './cdn.ts';
 import { Deployments } from './deployments.ts';
 import { Functions } from './functions.ts';
 import { grantFunctionAccess } from './grants.ts';
@@ -23,6 +24,8 @@ export interface DarkroomStackProps extends StackProps {
   fieldLogLevel: appsync.FieldLogLevel;
   /** Who the ops topic e-mails when an alarm fires (context `opsEmail`); no subscription when unset. */
   opsEmail?: string;
+  /** PEM public key of the CloudFront key pair that signs thumbnail URLs (context `cdnPublicKey`). */
+  cdnPublicKey: string;
   /** Defaults to the resolver catalog; tests pass their own to check synth refuses unknown fields. */
   resolvers?: ResolverEntry[];
 }
@@ -36,6 +39,7 @@ export class DarkroomStack extends Stack {
   readonly monitoring: Monitoring;
   readonly opsTopic: OpsTopic;
   readonly deployments: Deployments;
+  readonly cdn: Cdn;
 
   constructor(scope: Construct, id: string, props: DarkroomStackProps) {
     super(scope, id, props);
@@ -55,6 +59,12 @@ export class DarkroomStack extends Stack {
       },
     });
     const fn = this.functions.byId;
+    this.cdn = new Cdn(this, 'Cdn', {
+      bucket,
+      logsBucket: this.storage.logsBucket,
+      publicKeyPem: props.cdnPublicKey,
+    });
+    this.cdn.grantSigning(fn.signUrls);
     grantFunctionAccess({ functions: fn, table, bucket, topic, api: graphqlApi });
 
     // Callers invoke the `live` aliases, which CodeDeploy shifts canary-first.
