@@ -22,7 +22,7 @@ import { bundledSdk, bundlingOptions, runtimeSdk, sharpFunctions } from '../../i
 
 const root = path.resolve(import.meta.dirname, '../..');
 /** Minified JavaScript per function (source maps excluded: Lambda loads them only when asked). */
-export const bundleBudgetBytes = 1024 * 1024;
+const bundleBudgetBytes = 1024 * 1024;
 
 type BundleId = FunctionId | 'preTrafficHook';
 const entries: [BundleId, string][] = [
