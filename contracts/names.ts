@@ -20,6 +20,7 @@ export const names = {
   opsTopic: 'darkroom-ops',
   /** The CodeDeploy application holding one deployment group per function (named like it). */
   codeDeployApplication: 'darkroom',
+  apiWebAcl: 'darkroom-api',
   /** Secrets Manager: the PEM private key of the CloudFront key pair that signs thumbnail URLs. */
   cdnPrivateKeySecret: 'darkroom/cdn-private-key',
   dashboard: 'darkroom',

@@ -18,6 +18,7 @@ import { addStackOutputs } from './outputs.ts';
 import { Pipeline } from './pipeline.ts';
 import { Storage } from './storage.ts';
 import { createImageProcessedTopic } from './topic.ts';
+import { ApiFirewall } from './waf.ts';
 
 export interface DarkroomStackProps extends StackProps {
   corsOrigins: string[];
@@ -40,6 +41,7 @@ export class DarkroomStack extends Stack {
   readonly opsTopic: OpsTopic;
   readonly deployments: Deployments;
   readonly cdn: Cdn;
+  readonly firewall: ApiFirewall;
 
   constructor(scope: Construct, id: string, props: DarkroomStackProps) {
     super(scope, id, props);
@@ -49,6 +51,7 @@ export class DarkroomStack extends Stack {
     this.api = new Api(this, 'Api', { userPool: this.auth.userPool, fieldLogLevel: props.fieldLogLevel });
     const { table, bucket } = this.storage;
     const graphqlApi = this.api.graphqlApi;
+    this.firewall = new ApiFirewall(this, 'Firewall', { api: graphqlApi });
 
     this.functions = new Functions(this, 'Functions', {
       env: {
