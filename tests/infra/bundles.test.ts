@@ -4,9 +4,9 @@
  * where a function needs a newer client than the runtime ships.
  *
  * The sharp-based functions (inspect, thumbnails, analyse, flag) are within budget for their
- * JavaScript too, but deploy sharp beside it: sharp 1.4 MB + @img/sharp-linux-arm64 and
- * @img/sharp-libvips-linux-arm64 ≈ 18 MB unzipped (measured on the same release's x64 packages),
- * which the 1 MiB budget excepts. Figures: ~600 KiB each, of which zod is ~440 KiB.
+ * JavaScript too, but deploy sharp and libvips for linux-arm64 beside it, which the 1 MiB budget
+ * excepts: each of their assets is ≈ 22 MB unzipped (`npm run synth`, 2026-11-30). Figures: every
+ * bundle ≈ 600 KiB of minified JS, of which zod is ≈ 440 KiB.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
