@@ -5,6 +5,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as appsync from 'aws-cdk-lib/aws-appsync';
 import type { Construct } from 'constructs';
+import { names } from '../contracts/names.ts';
 import type { ResolverEntry } from '../resolvers/catalog.ts';
 import { Api } from './api.ts';
 import { Auth } from './auth.ts';
@@ -74,10 +75,7 @@ export class DarkroomStack extends Stack {
     this.deployments = new Deployments(this, 'Deployments', { functions: fn });
     const live = this.deployments.aliases;
 
-    this.api.attachResolvers(
-      { table, createUpload: live.createUpload, deleteImage: live.deleteImage, signUrls: live.signUrls },
-      props.resolvers,
-    );
+    this.api.attachResolvers({ tables: { [names.table]: table }, functions: live }, props.resolvers);
 
     const pipelineFunctions = {
       inspect: live.inspect,
