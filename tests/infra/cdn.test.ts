@@ -4,6 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cdnEnv } from '../../contracts/function-specs.ts';
 import { limits, names } from '../../contracts/names.ts';
+import { createApp } from '../../infra/create-app.ts';
+import { testContext } from './global-setup.ts';
 import {
   type CfnResource,
   getAttTarget,
@@ -46,6 +48,12 @@ describe('thumbnail CDN', () => {
     expect((propsOf(publicKey).PublicKeyConfig as { EncodedKey: string }).EncodedKey).toBe(
       cdkJson.context.cdnPublicKey,
     );
+  });
+
+  it('refuses to synthesize without a PEM public key, naming the context parameter', () => {
+    const { cdnPublicKey: _, ...context } = testContext();
+    expect(() => createApp({ context })).toThrow(/context cdnPublicKey must be a PEM public key/);
+    expect(() => createApp({ context: { ...context, cdnPublicKey: 'not a key' } })).toThrow(/cdnPublicKey/);
   });
 
   it('reads the private bucket through Origin Access Control, thumbnails/ only', () => {
