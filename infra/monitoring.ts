@@ -28,6 +28,13 @@ export const imagesRefusedMetric = {
   metricName: 'ImagesRefused',
   service: names.functions.inspect,
 } as const;
+/**
+ * The steps that read the image, and so fail on a bad one. With flow control each counts the image
+ * errors it raised as `ImageErrors` (its service dimension); those are subtracted from its error
+ * rate so that users' bad files never page anyone.
+ */
+export const imageSteps: readonly FunctionId[] = ['inspect', 'thumbnails', 'analyse', 'flag'];
+export const imageErrorsMetricName = 'ImageErrors';
 
 /** The Rekognition operations analyse calls, each with its own TPS quota. */
 export const rekognitionOperations = ['DetectLabels', 'DetectFaces', 'DetectModerationLabels'] as const;
@@ -164,24 +171,24 @@ export class Monitoring extends Construct {
       const errors = fn.metricErrors({ period: minute, statistic: 'Sum' });
       // Metric ids must be unique within the dashboard's error-rate graph, hence the suffix.
       const [inv, err] = [`invocations_${functionId}`, `errors_${functionId}`];
-      const errorRate =
-        functionId === 'inspect'
-          ? new cloudwatch.MathExpression({
-              expression: `IF(${inv} > 0, 100 * (FILL(${err}, 0) - FILL(refused, 0)) / ${inv}, 0)`,
-              usingMetrics: {
-                [inv]: invocations,
-                [err]: errors,
-                refused: powertools(imagesRefusedMetric, minute),
-              },
-              label: 'inspect: platform errors (%)',
-              period: minute,
-            })
-          : new cloudwatch.MathExpression({
-              expression: `IF(${inv} > 0, 100 * FILL(${err}, 0) / ${inv}, 0)`,
-              usingMetrics: { [inv]: invocations, [err]: errors },
-              label: `${functionId}: errors (%)`,
-              period: minute,
-            });
+      // What is subtracted: the step's image errors, and inspect's refusals (counted before flow control).
+      const userErrors: Record<string, cloudwatch.IMetric> = {};
+      if (imageSteps.includes(functionId)) {
+        userErrors[`image_errors_${functionId}`] = powertools(
+          { metricName: imageErrorsMetricName, service: functionSpecs[functionId].functionName },
+          minute,
+        );
+      }
+      if (functionId === 'inspect') userErrors.refused = powertools(imagesRefusedMetric, minute);
+      const subtracted = Object.keys(userErrors)
+        .map((id) => ` - FILL(${id}, 0)`)
+        .join('');
+      const errorRate = new cloudwatch.MathExpression({
+        expression: `IF(${inv} > 0, 100 * (FILL(${err}, 0)${subtracted}) / ${inv}, 0)`,
+        usingMetrics: { [inv]: invocations, [err]: errors, ...userErrors },
+        label: `${functionId}: platform errors (%)`,
+        period: minute,
+      });
       errorRates.push(errorRate);
       const rateAlarm =
         functionId === 'sweeper'

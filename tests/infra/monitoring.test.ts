@@ -4,6 +4,8 @@ import { functionSpecs } from '../../contracts/function-specs.ts';
 import { names } from '../../contracts/names.ts';
 import {
   alarmThresholds,
+  imageErrorsMetricName,
+  imageSteps,
   imagesRefusedMetric,
   itemsSweptMetric,
   rekognitionOperations,
@@ -96,6 +98,18 @@ describe('alarms mean a platform problem, not a bad file', () => {
       expect.objectContaining({
         MetricName: imagesRefusedMetric.metricName,
         Dimensions: [{ Name: 'service', Value: names.functions.inspect }],
+      }),
+    );
+  });
+
+  it.each(imageSteps)("subtracts %s's image errors (users' bad files) from its error rate", (id) => {
+    const alarm = alarmNamed(`${names.functions[id]}-error-rate`);
+    const expression = (alarm.Metrics as MetricQuery[]).find((q) => q.Expression)?.Expression;
+    expect(expression).toContain(`- FILL(image_errors_${id}, 0)`);
+    expect(metricsOf(alarm)).toContainEqual(
+      expect.objectContaining({
+        MetricName: imageErrorsMetricName,
+        Dimensions: [{ Name: 'service', Value: names.functions[id] }],
       }),
     );
   });
