@@ -37,6 +37,7 @@ export const names = {
     markFailed: 'darkroom-mark-failed',
     publish: 'darkroom-publish',
     sweeper: 'darkroom-sweeper',
+    dispatch: 'darkroom-dispatch',
   },
   dataSources: {
     images: 'images',

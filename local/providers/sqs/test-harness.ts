@@ -3,6 +3,7 @@
  * on a free port, and a real SQSClient. `restart` and `crash` swap in a new provider on the same
  * data folder, behind the same edge.
  */
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { type LocalConfig, loadConfig } from '../../config.ts';
 import { type Edge, startEdge } from '../../edge.ts';
 import type { FaultRegistry } from '../../faults.ts';
+import { providerContext } from '../../provider-context.ts';
 import { SqsProvider } from './index.ts';
 
 export interface SqsHarness {
@@ -30,10 +32,8 @@ export async function startSqsHarness(options: { faults?: FaultRegistry } = {}):
   let url = '';
   const make = () =>
     new SqsProvider({
-      config,
+      ...providerContext(config, options.faults ? { faults: options.faults } : {}),
       endpoint: () => url,
-      log: () => {},
-      ...(options.faults ? { faults: options.faults } : {}),
     });
   const harness = { config } as SqsHarness;
   harness.sqs = make();
