@@ -10,13 +10,7 @@ import { createApp } from '../../infra/create-app.ts';
 import { objectFields, rootFields } from '../../infra/schema-fields.ts';
 import { listResolvers } from '../../resolvers/catalog.ts';
 import { testContext } from './global-setup.ts';
-import {
-  liveAliasOf,
-  propsOf,
-  resourceNamed,
-  resourcesOfType,
-  template,
-} from './synthesized.ts';
+import { liveAliasOf, propsOf, resourceNamed, resourcesOfType, template } from './synthesized.ts';
 
 const schema = readFileSync(path.resolve(import.meta.dirname, '../../schema.graphql'), 'utf8');
 

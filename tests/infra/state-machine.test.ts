@@ -6,7 +6,7 @@ import { limits, names } from '../../contracts/names.ts';
 import { uploadCreatedPattern } from '../../contracts/upload-rule.ts';
 import { liveAliasOf, pipelineFunctionIds, resourceNamed, resourcesOfType, template } from './synthesized.ts';
 
-const [stateMachineId, stateMachine] = resourceNamed(
+const [, stateMachine] = resourceNamed(
   'AWS::StepFunctions::StateMachine',
   'StateMachineName',
   names.stateMachine,
