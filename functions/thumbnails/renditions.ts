@@ -6,8 +6,8 @@
  */
 import sharp from 'sharp';
 import type { ThumbnailFormat, ThumbnailSize } from '../../generated/schema.ts';
+import { openImage } from '../shared/decode-heic.ts';
 import { toImageError } from '../shared/image-errors.ts';
-import { decodeOptions } from '../shared/image-limits.ts';
 
 export const thumbnailSizes = [
   { size: 'SMALL', name: 'small', box: 150 },
@@ -72,8 +72,9 @@ interface RawImage {
 /** The one decode of the original: oriented, sRGB, 8-bit, at most 600 px, alpha kept (WebP keeps it). */
 async function largeRendition(original: Buffer, options: RenditionOptions): Promise<RawImage> {
   try {
-    // Default pages=1: the first frame of an animated GIF/WebP. JPEG and WebP shrink on load here.
-    const { data, info } = await sharp(original, decodeOptions)
+    // Default pages=1: the first frame of an animated GIF/WebP. JPEG and WebP shrink on load here;
+    // HEIC arrives as libheif's already-upright pixels, which autoOrient leaves alone.
+    const { data, info } = await (await openImage(original))
       .autoOrient()
       .resize(largestBox, largestBox, { fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
