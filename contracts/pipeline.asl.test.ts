@@ -278,7 +278,7 @@ describe('pipeline.asl.json', () => {
       Flag: { fn: 'FlagFunctionArn', payload: ['bucket', 'owner', 'id', 'thumbnails'] },
       SaveResult: {
         fn: 'SaveResultFunctionArn',
-        payload: ['owner', 'id', 'status', 'image', 'thumbnails', 'analysis'],
+        payload: ['owner', 'id', 'status', 'image', 'thumbnails', 'placeholder', 'analysis'],
       },
       MarkFailed: { fn: 'MarkFailedFunctionArn', payload: ['owner', 'id', 'error'] },
       Publish: { fn: 'PublishFunctionArn', payload: ['owner', 'id'] },

@@ -7,6 +7,7 @@ import { readEnv } from '../shared/env.ts';
 import { type StoredThumbnail, thumbnailSchema } from '../shared/image-item.ts';
 import { parseEvent } from '../shared/parse-event.ts';
 import { logger, metrics } from '../shared/powertools.ts';
+import type { Placeholder } from '../thumbnails/placeholder.ts';
 import { blurThumbnails } from './blur-thumbnails.ts';
 
 const env = readEnv(['BUCKET_NAME']);
@@ -18,7 +19,10 @@ export const flagEvent = z.object({
   thumbnails: z.array(thumbnailSchema),
 });
 
-export async function handler(event: unknown, context?: Context): Promise<{ thumbnails: StoredThumbnail[] }> {
+export async function handler(
+  event: unknown,
+  context?: Context,
+): Promise<{ thumbnails: StoredThumbnail[]; placeholder: Placeholder }> {
   if (context) logger.addContext(context);
   const request = parseEvent(flagEvent, event);
   logger.appendKeys({ owner: request.owner, id: request.id });

@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { documentClient, s3Client } from '../shared/clients.ts';
 import { readEnv } from '../shared/env.ts';
-import { analysisSchema, thumbnailSchema } from '../shared/image-item.ts';
+import { analysisSchema, placeholderSchema, thumbnailSchema } from '../shared/image-item.ts';
 import { parseEvent } from '../shared/parse-event.ts';
 import { logger } from '../shared/powertools.ts';
 import { saveResult } from './save-result.ts';
@@ -23,6 +23,7 @@ export const saveResultEvent = z.object({
     bytes: z.number().int().positive(),
   }),
   thumbnails: z.array(thumbnailSchema),
+  placeholder: placeholderSchema,
   analysis: analysisSchema,
 });
 

@@ -37,6 +37,7 @@ function aResult(status: 'COMPLETED' | 'FLAGGED'): SaveResultInput {
     status,
     image: { width: 1024, height: 768, format: 'png', orientation: 1, etag: '"9b2c"', bytes: 482_113 },
     thumbnails: sixThumbnails(owner, id),
+    placeholder: { hash: '1QcSHQRnh493V4dIh4eXh1h4kJUI', dominantColor: '#384858' },
     analysis: status === 'FLAGGED' ? { ...anAnalysis(), isSafe: false } : anAnalysis(),
   };
 }
@@ -97,6 +98,7 @@ describe('saveResult', () => {
       etag: '"9b2c"',
       bytes: 482_113,
       thumbnails: sixThumbnails(owner, id),
+      placeholder: { hash: '1QcSHQRnh493V4dIh4eXh1h4kJUI', dominantColor: '#384858' },
       analysis: anAnalysis(),
       updatedAt: '2026-11-24T09:00:05.000Z',
       processedAt: '2026-11-24T09:00:05.000Z',

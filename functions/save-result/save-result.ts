@@ -8,7 +8,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import { attributesDroppedIn, statusAttributes } from '../../contracts/image-item.ts';
-import { type analysisSchema, isConditionalCheckFailed, type StoredThumbnail } from '../shared/image-item.ts';
+import {
+  type analysisSchema,
+  isConditionalCheckFailed,
+  type placeholderSchema,
+  type StoredThumbnail,
+} from '../shared/image-item.ts';
 import { purgeImageObjects } from '../shared/purge-objects.ts';
 
 export interface InspectedImage {
@@ -26,6 +31,7 @@ export interface SaveResultInput {
   status: 'COMPLETED' | 'FLAGGED';
   image: InspectedImage;
   thumbnails: StoredThumbnail[];
+  placeholder: z.output<typeof placeholderSchema>;
   analysis: z.output<typeof analysisSchema>;
 }
 
@@ -47,6 +53,7 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
     ...statusAttributes(input.owner, input.status, Math.floor(now.getTime() / 1000)),
     ...input.image,
     thumbnails: input.thumbnails,
+    placeholder: input.placeholder,
     analysis: input.analysis,
     updatedAt: at,
     processedAt: at,

@@ -8,6 +8,7 @@ import type { StoredThumbnail } from '../shared/image-item.ts';
 import { parseEvent } from '../shared/parse-event.ts';
 import { logger, metrics } from '../shared/powertools.ts';
 import { makeThumbnails } from './make-thumbnails.ts';
+import type { Placeholder } from './placeholder.ts';
 
 const env = readEnv(['BUCKET_NAME']);
 
@@ -18,7 +19,10 @@ export const thumbnailsEvent = z.object({
   id: z.string().min(1),
 });
 
-export async function handler(event: unknown, context?: Context): Promise<{ thumbnails: StoredThumbnail[] }> {
+export async function handler(
+  event: unknown,
+  context?: Context,
+): Promise<{ thumbnails: StoredThumbnail[]; placeholder: Placeholder }> {
   if (context) logger.addContext(context);
   const request = parseEvent(thumbnailsEvent, event);
   logger.appendKeys({ owner: request.owner, id: request.id });

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import type { ThumbnailFormat, ThumbnailSize } from '../../generated/schema.ts';
 import { openImage } from '../shared/decode-heic.ts';
 import { toImageError } from '../shared/image-errors.ts';
+import { type Placeholder, placeholderOf } from './placeholder.ts';
 
 export const thumbnailSizes = [
   { size: 'SMALL', name: 'small', box: 150 },
@@ -58,10 +59,21 @@ export async function renderThumbnails(
   original: Buffer,
   options: RenditionOptions = {},
 ): Promise<Rendition[]> {
+  return (await renderImage(original, options)).renditions;
+}
+
+/** The renditions and the placeholder, both from the one in-memory large rendition. */
+export async function renderImage(
+  original: Buffer,
+  options: RenditionOptions = {},
+): Promise<{ renditions: Rendition[]; placeholder: Placeholder }> {
   const large = await largeRendition(original, options);
   const formats = thumbnailFormats.filter((spec) => options.formats?.includes(spec.format) ?? true);
-  const perSize = await Promise.all(thumbnailSizes.map((size) => encodeSize(large, size, formats)));
-  return perSize.flat();
+  const [perSize, placeholder] = await Promise.all([
+    Promise.all(thumbnailSizes.map((size) => encodeSize(large, size, formats))),
+    placeholderOf(large),
+  ]);
+  return { renditions: perSize.flat(), placeholder };
 }
 
 interface RawImage {

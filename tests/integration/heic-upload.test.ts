@@ -31,6 +31,10 @@ describe('a HEIC upload through a presigned POST', () => {
 
     expect(item.error).toBeUndefined();
     expect(item).toMatchObject({ status: 'COMPLETED', width: 1280, height: 854, format: 'heic' });
+    expect(item.placeholder).toEqual({
+      hash: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/),
+      dominantColor: expect.stringMatching(/^#[0-9a-f]{6}$/),
+    });
     const thumbnails = item.thumbnails as Array<{ size: string; format: string; key: string }>;
     const large = thumbnails.find((t) => t.size === 'LARGE' && t.format === 'JPEG');
     expect(large).toBeDefined();
