@@ -108,6 +108,47 @@ describe('saveResult', () => {
     expect(s3Mock.calls()).toHaveLength(0);
   });
 
+  describe('photo metadata', () => {
+    const gps = { latitude: 48.8584, longitude: 2.2945 };
+    const metadata = { cameraMake: 'FUJIFILM', cameraModel: 'X-T5', iso: 400, gps };
+    const withMetadata = (): SaveResultInput => {
+      const result = aResult('COMPLETED');
+      return { ...result, image: { ...result.image, metadata, sha256: 'ab'.repeat(32) } };
+    };
+
+    it('writes the metadata and SHA-256 without the location, then the location only where keepLocation = true', async () => {
+      // Prepare
+      dynamoMock.on(UpdateCommand).resolves({});
+
+      // Act
+      await saveResult(deps, withMetadata());
+
+      // Assess
+      const [first, second] = dynamoMock.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+      const { set } = writtenAttributes(first ?? {});
+      expect(set.metadata).toEqual({ cameraMake: 'FUJIFILM', cameraModel: 'X-T5', iso: 400 });
+      expect(set.sha256).toBe('ab'.repeat(32));
+      expect(second?.ConditionExpression).toBe('keepLocation = :true AND attribute_exists(metadata)');
+      expect(second?.UpdateExpression).toBe('SET metadata.gps = :gps');
+      expect(second?.ExpressionAttributeValues).toEqual({ ':true': true, ':gps': gps });
+    });
+
+    it('saves the result when the upload did not ask to keep the location', async () => {
+      dynamoMock.on(UpdateCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+
+      await expect(saveResult(deps, withMetadata())).resolves.toEqual({ saved: true });
+    });
+
+    it('makes no location update for a photo without one', async () => {
+      dynamoMock.on(UpdateCommand).resolves({});
+      const result = withMetadata();
+
+      await saveResult(deps, { ...result, image: { ...result.image, metadata: { iso: 100, gps: null } } });
+
+      expect(dynamoMock.commandCalls(UpdateCommand)).toHaveLength(1);
+    });
+  });
+
   it('keeps a FLAGGED image in the byStatus index', async () => {
     // Prepare
     dynamoMock.on(UpdateCommand).resolves({});

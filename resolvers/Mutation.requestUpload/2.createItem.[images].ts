@@ -18,6 +18,8 @@ export function request(ctx: Context) {
       fileName: input.fileName,
       contentType: input.contentType,
       size: input.size,
+      // Read by save-result: the photo's GPS location is stored only when this is true.
+      keepLocation: input.keepLocation === true,
       ...statusAttributes(owner, 'PENDING_UPLOAD', util.time.epochMilliSecondsToSeconds(nowMs)),
       createdAt: now,
       updatedAt: now,

@@ -55,6 +55,7 @@ describe('Mutation.requestUpload', () => {
         fileName: { S: 'holiday photo.png' },
         contentType: { S: 'image/png' },
         size: { N: 2_000_000 },
+        keepLocation: { BOOL: false },
         status: { S: 'PENDING_UPLOAD' },
         ownerStatus: { S: 'alice#PENDING_UPLOAD' },
         createdAt: { S: '2026-11-24T12:00:00.250Z' },
@@ -83,6 +84,13 @@ describe('Mutation.requestUpload', () => {
         expiresAt: presigned.expiresAt,
       },
     });
+  });
+
+  it('records keepLocation: true only when the caller asked to keep the location', async () => {
+    const { calls } = await requestUpload({ ...valid, keepLocation: true });
+
+    const put = calls[1]?.request as { attributeValues: Record<string, unknown> };
+    expect(put.attributeValues.keepLocation).toEqual({ BOOL: true });
   });
 
   it.each(supportedContentTypes)('accepts %s', async (contentType) => {
