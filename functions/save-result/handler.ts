@@ -35,6 +35,7 @@ export const saveResultEvent = z.object({
   thumbnails: z.array(thumbnailSchema),
   placeholder: placeholderSchema,
   analysis: analysisSchema,
+  leaseToken: z.string().min(1),
 });
 
 export async function handler(event: unknown, context?: Context): Promise<{ saved: boolean }> {

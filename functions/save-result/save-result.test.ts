@@ -1,6 +1,15 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import { DeleteObjectsCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -39,6 +48,7 @@ function aResult(status: 'COMPLETED' | 'FLAGGED'): SaveResultInput {
     thumbnails: sixThumbnails(owner, id),
     placeholder: { hash: '1QcSHQRnh493V4dIh4eXh1h4kJUI', dominantColor: '#384858' },
     analysis: status === 'FLAGGED' ? { ...anAnalysis(), isSafe: false } : anAnalysis(),
+    leaseToken: 'execution-1',
   };
 }
 
@@ -63,8 +73,18 @@ function writtenAttributes(input: {
   };
 }
 
+/** DynamoDB cancelling the save because the image's own condition failed. */
 function conditionFailed() {
-  return new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+  return new TransactionCanceledException({
+    message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+    $metadata: {},
+    CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+  });
+}
+
+/** The image's Update of the save's transaction. */
+function imageUpdate() {
+  return dynamoMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Update;
 }
 
 beforeEach(() => {
@@ -75,16 +95,17 @@ beforeEach(() => {
 describe('saveResult', () => {
   it('writes a COMPLETED result only while the image is PROCESSING and leaves the byStatus index', async () => {
     // Prepare
-    dynamoMock.on(UpdateCommand).resolves({});
+    dynamoMock.on(TransactWriteCommand).resolves({});
 
     // Act
     const result = await saveResult(deps, aResult('COMPLETED'));
 
     // Assess
     expect(result).toEqual({ saved: true });
-    const input = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
+    const input = imageUpdate();
     expect(input?.Key).toEqual({ owner, id });
-    expect(input?.ConditionExpression).toBe('#status = :processing');
+    expect(input?.ConditionExpression).toBe('#status = :processing AND #leaseToken = :leaseToken');
+    expect(input?.ExpressionAttributeValues?.[':leaseToken']).toBe('execution-1');
     expect(input?.ExpressionAttributeNames?.['#status']).toBe('status');
     expect(input?.ExpressionAttributeValues?.[':processing']).toBe('PROCESSING');
     const { set, removed } = writtenAttributes(input ?? {});
@@ -102,10 +123,46 @@ describe('saveResult', () => {
       analysis: anAnalysis(),
       updatedAt: '2026-11-24T09:00:05.000Z',
       processedAt: '2026-11-24T09:00:05.000Z',
+      usageBytes: 482_113,
     });
     // TTL only while PENDING_UPLOAD; byStatus only while PROCESSING or FLAGGED.
     expect(removed).toEqual(['statusKey', 'expiresAtEpoch']);
     expect(s3Mock.calls()).toHaveLength(0);
+  });
+
+  it("adds the original's real size to the owner's bytesStored in the same transaction", async () => {
+    // Prepare
+    dynamoMock.on(TransactWriteCommand).resolves({});
+
+    // Act
+    await saveResult(deps, aResult('COMPLETED'));
+
+    // Assess
+    const items = dynamoMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems;
+    expect(items?.[1]).toEqual({
+      Update: {
+        TableName: 'Images',
+        Key: { owner: `usage#${owner}`, id: 'total' },
+        UpdateExpression: 'ADD #bytes :bytes',
+        ExpressionAttributeNames: { '#bytes': 'bytesStored' },
+        ExpressionAttributeValues: { ':bytes': 482_113 },
+      },
+    });
+  });
+
+  it('writes the label index (names and parents, lower-cased, once each) in the same transaction', async () => {
+    // Prepare
+    dynamoMock.on(TransactWriteCommand).resolves({});
+
+    // Act
+    await saveResult(deps, aResult('COMPLETED'));
+
+    // Assess
+    const items = dynamoMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems;
+    expect(items?.slice(2)).toEqual([
+      { Put: { TableName: 'Images', Item: { owner: `${owner}#label#coffee cup`, id } } },
+      { Put: { TableName: 'Images', Item: { owner: `${owner}#label#cup`, id } } },
+    ]);
   });
 
   describe('photo metadata', () => {
@@ -118,55 +175,59 @@ describe('saveResult', () => {
 
     it('writes the metadata and SHA-256 without the location, then the location only where keepLocation = true', async () => {
       // Prepare
+      dynamoMock.on(TransactWriteCommand).resolves({});
       dynamoMock.on(UpdateCommand).resolves({});
 
       // Act
       await saveResult(deps, withMetadata());
 
       // Assess
-      const [first, second] = dynamoMock.commandCalls(UpdateCommand).map((call) => call.args[0].input);
-      const { set } = writtenAttributes(first ?? {});
+      const { set } = writtenAttributes(imageUpdate() ?? {});
       expect(set.metadata).toEqual({ cameraMake: 'FUJIFILM', cameraModel: 'X-T5', iso: 400 });
       expect(set.sha256).toBe('ab'.repeat(32));
-      expect(second?.ConditionExpression).toBe('keepLocation = :true AND attribute_exists(metadata)');
-      expect(second?.UpdateExpression).toBe('SET metadata.gps = :gps');
-      expect(second?.ExpressionAttributeValues).toEqual({ ':true': true, ':gps': gps });
+      const location = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
+      expect(location?.ConditionExpression).toBe('keepLocation = :true AND attribute_exists(metadata)');
+      expect(location?.UpdateExpression).toBe('SET metadata.gps = :gps');
+      expect(location?.ExpressionAttributeValues).toEqual({ ':true': true, ':gps': gps });
     });
 
     it('saves the result when the upload did not ask to keep the location', async () => {
-      dynamoMock.on(UpdateCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+      dynamoMock.on(TransactWriteCommand).resolves({});
+      dynamoMock
+        .on(UpdateCommand)
+        .rejects(
+          new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+        );
 
       await expect(saveResult(deps, withMetadata())).resolves.toEqual({ saved: true });
     });
 
     it('makes no location update for a photo without one', async () => {
-      dynamoMock.on(UpdateCommand).resolves({});
+      dynamoMock.on(TransactWriteCommand).resolves({});
       const result = withMetadata();
 
       await saveResult(deps, { ...result, image: { ...result.image, metadata: { iso: 100, gps: null } } });
 
-      expect(dynamoMock.commandCalls(UpdateCommand)).toHaveLength(1);
+      expect(dynamoMock.commandCalls(UpdateCommand)).toHaveLength(0);
     });
   });
 
   it('keeps a FLAGGED image in the byStatus index', async () => {
     // Prepare
-    dynamoMock.on(UpdateCommand).resolves({});
+    dynamoMock.on(TransactWriteCommand).resolves({});
 
     // Act
     await saveResult(deps, aResult('FLAGGED'));
 
     // Assess
-    const { set, removed } = writtenAttributes(
-      dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input ?? {},
-    );
+    const { set, removed } = writtenAttributes(imageUpdate() ?? {});
     expect(set).toMatchObject({ status: 'FLAGGED', statusKey: 'FLAGGED', ownerStatus: `${owner}#FLAGGED` });
     expect(removed).toEqual(['expiresAtEpoch']);
   });
 
   it('deletes the thumbnails and every version of the original when the image was deleted meanwhile', async () => {
     // Prepare
-    dynamoMock.on(UpdateCommand).rejects(conditionFailed());
+    dynamoMock.on(TransactWriteCommand).rejects(conditionFailed());
     dynamoMock.on(GetCommand).resolves({});
     const versions = imageObjectVersions(owner, id);
     const expected = versions.map((v) => ({ Key: v.key, VersionId: v.versionId }));
@@ -187,7 +248,7 @@ describe('saveResult', () => {
 
   it('leaves the objects alone when the image still exists in another status', async () => {
     // Prepare
-    dynamoMock.on(UpdateCommand).rejects(conditionFailed());
+    dynamoMock.on(TransactWriteCommand).rejects(conditionFailed());
     dynamoMock.on(GetCommand).resolves({ Item: aStoredImage('FAILED', { owner, id }) });
 
     // Act
@@ -201,7 +262,7 @@ describe('saveResult', () => {
   it('fails on any other DynamoDB error, so the pipeline retries or catches it', async () => {
     // Prepare
     dynamoMock
-      .on(UpdateCommand)
+      .on(TransactWriteCommand)
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
 
     // Act
