@@ -78,7 +78,7 @@ export const limits = {
   pipelineTimeoutSeconds: 5 * 60,
 } as const;
 
-/** Exactly the types the pipeline decodes (the prebuilt sharp has no HEIC decoder). */
+/** Exactly the types the pipeline decodes (HEIC/HEIF through libheif, the rest through sharp). */
 export const supportedContentTypes = [
   'image/jpeg',
   'image/png',
@@ -86,5 +86,7 @@ export const supportedContentTypes = [
   'image/gif',
   'image/avif',
   'image/tiff',
+  'image/heic',
+  'image/heif',
 ] as const;
 export type SupportedContentType = (typeof supportedContentTypes)[number];
