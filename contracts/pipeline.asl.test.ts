@@ -51,7 +51,7 @@ const lambdaTransient = [
   'Lambda.TooManyRequestsException',
 ];
 const failurePath = ['MarkFailed', 'PublishFailure', 'NotifyFailure'];
-const justifiedEarlySucceeds = ['DuplicateEvent', 'OrphanDeleted'];
+const justifiedEarlySucceeds = ['DuplicateEvent', 'SupersededVersionDeleted', 'OrphanDeleted'];
 
 function state(name: string, within: Machine = machine): State {
   const found = within.States[name];
@@ -175,7 +175,16 @@ describe('pipeline.asl.json', () => {
     });
     expect(state('LookUpImage').Resource).toBe('arn:aws:states:::dynamodb:getItem');
     expect(reachableFrom('LookUpImage')).toEqual(
-      new Set(['LookUpImage', 'DoesImageExist', 'DuplicateEvent', 'DeleteOrphanUpload', 'OrphanDeleted']),
+      new Set([
+        'LookUpImage',
+        'DoesImageExist',
+        'IsClaimedVersion',
+        'DuplicateEvent',
+        'DeleteSupersededVersion',
+        'SupersededVersionDeleted',
+        'DeleteOrphanUpload',
+        'OrphanDeleted',
+      ]),
     );
     expect(state('DeleteOrphanUpload').Resource).toBe('arn:aws:states:::aws-sdk:s3:deleteObject');
   });
@@ -268,14 +277,25 @@ describe('pipeline.asl.json', () => {
 
   it('hands each function the event docs/contracts.md gives it, from the substituted ARN', () => {
     const expected: Record<string, { fn: PipelineSubstitution; payload: string[] }> = {
-      Inspect: { fn: 'InspectFunctionArn', payload: ['bucket', 'key', 'owner', 'id'] },
-      Thumbnails: { fn: 'ThumbnailsFunctionArn', payload: ['bucket', 'key', 'owner', 'id'] },
+      Inspect: { fn: 'InspectFunctionArn', payload: ['bucket', 'key', 'versionId', 'owner', 'id'] },
+      Thumbnails: { fn: 'ThumbnailsFunctionArn', payload: ['bucket', 'key', 'versionId', 'owner', 'id'] },
       Analyse: {
         fn: 'AnalyseFunctionArn',
         // orientation is beyond the contract's event: analyse uses it, when given, to skip reading EXIF.
-        payload: ['bucket', 'key', 'owner', 'id', 'width', 'height', 'format', 'bytes', 'orientation'],
+        payload: [
+          'bucket',
+          'key',
+          'versionId',
+          'owner',
+          'id',
+          'width',
+          'height',
+          'format',
+          'bytes',
+          'orientation',
+        ],
       },
-      Flag: { fn: 'FlagFunctionArn', payload: ['bucket', 'owner', 'id', 'thumbnails'] },
+      Flag: { fn: 'FlagFunctionArn', payload: ['bucket', 'versionId', 'owner', 'id', 'thumbnails'] },
       SaveResult: {
         fn: 'SaveResultFunctionArn',
         payload: ['owner', 'id', 'status', 'image', 'thumbnails', 'analysis'],
@@ -309,11 +329,14 @@ describe('pipeline.asl.json', () => {
         ':processing': { S: 'PROCESSING' },
         ':ownerStatus': { 'S.$': "States.Format('{}#PROCESSING', $.owner)" },
         ':now': { 'S.$': '$$.State.EnteredTime' },
+        // The version whose event claims the item: every later step reads exactly it.
+        ':versionId': { 'S.$': '$.versionId' },
       },
     });
     expect(params.UpdateExpression).toBe(
-      'SET #status = :processing, ownerStatus = :ownerStatus, statusKey = :processing, updatedAt = :now REMOVE expiresAtEpoch',
+      'SET #status = :processing, ownerStatus = :ownerStatus, statusKey = :processing, updatedAt = :now, originalVersionId = :versionId REMOVE expiresAtEpoch',
     );
+    expect(state('SplitKey').Parameters).toMatchObject({ 'versionId.$': '$.detail.object.version-id' });
   });
 
   it('notifies the topic with {owner, id, status} and filterable attributes on both outcomes', () => {

@@ -19,6 +19,13 @@ import { loadPipelineDefinition } from '../contracts/pipeline-definition.ts';
 import { uploadCreatedPattern } from '../contracts/upload-rule.ts';
 import { itemStatement, objectStatement, publishStatement, uploadsPattern } from './grants.ts';
 
+/** Versions of an original deleted because another version's event claimed the image. */
+export const supersededVersionsMetric = {
+  namespace: 'darkroom',
+  metricName: 'SupersededVersionsDeleted',
+  state: 'SupersededVersionDeleted',
+} as const;
+
 /** The functions the state machine invokes, by their substitution name in the definition. */
 export interface PipelineFunctions {
   inspect: lambda.IFunction;
@@ -74,6 +81,19 @@ export class Pipeline extends Construct {
       logGroupName: `/aws/vendedlogs/states/${names.stateMachine}`,
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // A reused upload ticket's extra version ends in this Succeed state: count them from the log
+    // (Step Functions has no per-state metric, and a Lambda only to count would add a hop).
+    new logs.MetricFilter(this, 'SupersededVersions', {
+      logGroup,
+      metricNamespace: supersededVersionsMetric.namespace,
+      metricName: supersededVersionsMetric.metricName,
+      filterPattern: logs.FilterPattern.all(
+        logs.FilterPattern.stringValue('$.type', '=', 'SucceedStateEntered'),
+        logs.FilterPattern.stringValue('$.details.name', '=', supersededVersionsMetric.state),
+      ),
+      metricValue: '1',
     });
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {

@@ -32,6 +32,8 @@ const headerBytes = 256 * 1024;
 export interface AnalyseSource {
   bucket: string;
   key: string;
+  /** The original's version that claimed the item: Rekognition and S3 reads are pinned to it. */
+  versionId: string;
   /** As displayed (after EXIF orientation). */
   width: number;
   height: number;
@@ -45,11 +47,13 @@ export interface AnalyseSource {
 export async function rekognitionImage(s3: S3Client, source: AnalyseSource): Promise<Image> {
   if (readableFromS3(source)) {
     const orientation = source.orientation ?? (await readOrientation(s3, source));
-    if (orientation === 1) return { S3Object: { Bucket: source.bucket, Name: source.key } };
+    if (orientation === 1)
+      return { S3Object: { Bucket: source.bucket, Name: source.key, Version: source.versionId } };
   }
   const original = await readObject(s3, {
     bucket: source.bucket,
     key: source.key,
+    versionId: source.versionId,
     maxBytes: imageLimits.maxBytes,
   });
   return { Bytes: await uprightJpeg(original.bytes, source) };
@@ -69,6 +73,7 @@ async function readOrientation(s3: S3Client, source: AnalyseSource): Promise<num
   const head = await readObject(s3, {
     bucket: source.bucket,
     key: source.key,
+    versionId: source.versionId,
     range: `bytes=0-${headerBytes - 1}`,
   });
   try {

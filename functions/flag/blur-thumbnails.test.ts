@@ -2,7 +2,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { photoPath } from '../test-support/images.ts';
-import { s3Stub } from '../test-support/s3-stub.ts';
+import { s3Stub, stubVersionId } from '../test-support/s3-stub.ts';
 import { makeThumbnails } from '../thumbnails/make-thumbnails.ts';
 import { blurThumbnails } from './blur-thumbnails.ts';
 
@@ -23,7 +23,7 @@ describe('blurThumbnails', () => {
     // Prepare: the thumbnails step has run on a real photo
     const original = await sharp(photoPath('astronaut.png')).jpeg().toBuffer();
     const s3 = s3Stub({ 'uploads/owner-1/img-1/original': original });
-    const location = { bucket: 'bucket', owner: 'owner-1', id: 'img-1' };
+    const location = { bucket: 'bucket', owner: 'owner-1', id: 'img-1', versionId: stubVersionId };
     const made = await makeThumbnails(s3.client, { ...location, key: 'uploads/owner-1/img-1/original' });
     const clear = new Map(s3.puts.map((put) => [put.key, put.body]));
     s3.puts.length = 0;
@@ -54,7 +54,13 @@ describe('blurThumbnails', () => {
       key: 'thumbnails/o/other/small.jpg',
     } as const;
 
-    const attempt = blurThumbnails(s3.client, { bucket: 'b', owner: 'o', id: 'i', thumbnails: [stray] });
+    const attempt = blurThumbnails(s3.client, {
+      bucket: 'b',
+      owner: 'o',
+      id: 'i',
+      versionId: stubVersionId,
+      thumbnails: [stray],
+    });
 
     await expect(attempt).rejects.toMatchObject({ name: 'ValidationError' });
     expect(s3.puts).toHaveLength(0);

@@ -12,6 +12,8 @@ import { renderThumbnails } from '../thumbnails/renditions.ts';
 import { type ImageLocation, storeThumbnails, thumbnailKey } from '../thumbnails/store-thumbnails.ts';
 
 export interface FlagRequest extends ImageLocation {
+  /** The original's version that claimed the item. */
+  versionId: string;
   /** The thumbnails the thumbnails step wrote: each of their keys must be overwritten. */
   thumbnails: readonly StoredThumbnail[];
 }
@@ -23,6 +25,7 @@ export async function blurThumbnails(
   const original = await readObject(s3, {
     bucket: request.bucket,
     key: keys.original(request.owner, request.id),
+    versionId: request.versionId,
     maxBytes: imageLimits.maxBytes,
   });
   const renditions = await renderThumbnails(original.bytes, { blur: true });

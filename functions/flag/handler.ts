@@ -15,6 +15,8 @@ export const flagEvent = z.object({
   bucket: z.literal(env.BUCKET_NAME, { error: 'must be the image bucket' }),
   owner: z.string().min(1),
   id: z.string().min(1),
+  /** The original's version that claimed the item: the blurred renditions are made from it. */
+  versionId: z.string().min(1),
   thumbnails: z.array(thumbnailSchema),
 });
 

@@ -13,6 +13,8 @@ const env = readEnv(['BUCKET_NAME']);
 export const inspectEvent = z.object({
   bucket: z.literal(env.BUCKET_NAME, { error: 'must be the image bucket' }),
   key: z.string().min(1),
+  /** The version the upload event carries: every step reads exactly the bytes that claimed the item. */
+  versionId: z.string().min(1),
   owner: z.string().min(1),
   id: z.string().min(1),
 });

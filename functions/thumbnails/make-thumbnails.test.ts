@@ -2,7 +2,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { jpeg } from '../test-support/images.ts';
-import { s3Stub } from '../test-support/s3-stub.ts';
+import { s3Stub, stubVersionId } from '../test-support/s3-stub.ts';
 import { makeThumbnails } from './make-thumbnails.ts';
 
 describe('makeThumbnails', () => {
@@ -14,6 +14,7 @@ describe('makeThumbnails', () => {
     const result = await makeThumbnails(s3.client, {
       bucket: 'bucket',
       key: 'uploads/owner-1/img-1/original',
+      versionId: stubVersionId,
       owner: 'owner-1',
       id: 'img-1',
     });
@@ -45,10 +46,35 @@ describe('makeThumbnails', () => {
     }
   });
 
+  it('renders the version the event names, not the latest one', async () => {
+    // Prepare: a second POST with the same ticket stored other bytes after the first claimed the item
+    const key = 'uploads/o/i/original';
+    const s3 = s3Stub({ [key]: await jpeg(240, 480) }, { [key]: { 'v-1': await jpeg(640, 480) } });
+
+    // Act
+    const result = await makeThumbnails(s3.client, {
+      bucket: 'b',
+      key,
+      versionId: 'v-1',
+      owner: 'o',
+      id: 'i',
+    });
+
+    // Assess
+    const large = result.thumbnails.find((t) => t.size === 'LARGE' && t.format === 'JPEG');
+    expect([large?.width, large?.height]).toEqual([600, 450]);
+  });
+
   it('reads the original once', async () => {
     const s3 = s3Stub({ 'uploads/o/i/original': await jpeg(640, 480) });
 
-    await makeThumbnails(s3.client, { bucket: 'b', key: 'uploads/o/i/original', owner: 'o', id: 'i' });
+    await makeThumbnails(s3.client, {
+      bucket: 'b',
+      key: 'uploads/o/i/original',
+      versionId: stubVersionId,
+      owner: 'o',
+      id: 'i',
+    });
 
     expect(s3.mock.commandCalls(GetObjectCommand)).toHaveLength(1);
   });

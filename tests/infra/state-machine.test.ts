@@ -3,6 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { limits, names } from '../../contracts/names.ts';
 import { uploadCreatedPattern } from '../../contracts/upload-rule.ts';
+import { supersededVersionsMetric } from '../../infra/pipeline.ts';
 import { pipelineFunctionIds, resourceNamed, resourcesOfType, template } from './synthesized.ts';
 
 const [stateMachineId, stateMachine] = resourceNamed(
@@ -51,6 +52,19 @@ describe('state machine', () => {
     expect(rendered).toContain(`{"Ref":"${tableId}"}`);
     const [topicId] = resourceNamed('AWS::SNS::Topic', 'TopicName', names.topic);
     expect(rendered).toContain(`{"Ref":"${topicId}"}`);
+  });
+});
+
+describe('superseded versions metric', () => {
+  it('counts executions ending in the state that deleted a reused ticket’s extra version', () => {
+    const definition = JSON.parse(definitionText()) as { States: Record<string, { Type: string }> };
+    expect(definition.States[supersededVersionsMetric.state]?.Type).toBe('Succeed');
+    const filters = resourcesOfType('AWS::Logs::MetricFilter').map(([, r]) => r.Properties ?? {});
+    const filter = filters.find((f) =>
+      JSON.stringify(f.MetricTransformations).includes(supersededVersionsMetric.metricName),
+    );
+    expect(filter?.FilterPattern).toContain(`$.details.name = "${supersededVersionsMetric.state}"`);
+    expect(filter?.FilterPattern).toContain('$.type = "SucceedStateEntered"');
   });
 });
 

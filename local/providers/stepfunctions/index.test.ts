@@ -121,7 +121,7 @@ async function provider(lambda: ReturnType<typeof fakeLambda>): Promise<StepFunc
 }
 
 /** A fresh image id, with its item in the given status (or none). */
-async function image_(status: 'PENDING_UPLOAD' | 'COMPLETED' | null) {
+async function image_(status: 'PENDING_UPLOAD' | 'COMPLETED' | null, originalVersionId?: string) {
   counter += 1;
   const owner = `owner-${counter}`;
   const id = `01JD0000000000000000000${counter.toString().padStart(3, '0')}`;
@@ -136,6 +136,7 @@ async function image_(status: 'PENDING_UPLOAD' | 'COMPLETED' | null) {
           ownerStatus: { S: `${owner}#${status}` },
           createdAt: { S: '2026-11-24T00:00:00.000Z' },
           expiresAtEpoch: { N: '1795996800' },
+          ...(originalVersionId === undefined ? {} : { originalVersionId: { S: originalVersionId } }),
         },
       }),
     );
@@ -259,9 +260,54 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     const record = await run(p, key);
 
     expect(record.status).toBe('SUCCEEDED');
-    expect(record.states.slice(-3)).toEqual(['LookUpImage', 'DoesImageExist', 'DuplicateEvent']);
+    expect(record.states.slice(-3)).toEqual(['DoesImageExist', 'IsClaimedVersion', 'DuplicateEvent']);
     expect(lambda.calls).toEqual([]);
     expect(s3Mock.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
+  it('records the event’s version on the item and hands it to every step that reads the original', async () => {
+    const lambda = fakeLambda();
+    const p = await provider(lambda);
+    const { owner, id, key } = await image_('PENDING_UPLOAD');
+    const versionId = objectCreated(key).detail.object['version-id'];
+
+    await run(p, key);
+
+    const { Item } = await dynamo.client.send(
+      new GetItemCommand({ TableName: names.table, Key: { owner: { S: owner }, id: { S: id } } }),
+    );
+    expect(Item?.originalVersionId).toEqual({ S: versionId });
+    for (const name of [f.inspect, f.thumbnails, f.analyse]) {
+      expect(lambda.calls.find((c) => c.name === name)?.payload, name).toMatchObject({ versionId });
+    }
+  });
+
+  it('ends the event of the claimed version as a duplicate, deleting nothing', async () => {
+    const lambda = fakeLambda();
+    const p = await provider(lambda);
+    const { key } = await image_('PENDING_UPLOAD');
+    const versionId = objectCreated(key).detail.object['version-id'] ?? '';
+    const claimed = await image_('COMPLETED', versionId);
+
+    const record = await run(p, claimed.key);
+
+    expect(record.states.at(-1)).toBe('DuplicateEvent');
+    expect(s3Mock.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
+  it('deletes exactly the version of a reused ticket’s upload once another version claimed the item', async () => {
+    const lambda = fakeLambda();
+    const p = await provider(lambda);
+    const { key } = await image_('COMPLETED', 'the-claimed-version');
+
+    const record = await run(p, key);
+
+    expect(record.status).toBe('SUCCEEDED');
+    expect(record.states.slice(-2)).toEqual(['DeleteSupersededVersion', 'SupersededVersionDeleted']);
+    expect(lambda.calls).toEqual([]);
+    expect(s3Mock.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input)).toEqual([
+      { Bucket: names.localBucket, Key: key, VersionId: objectCreated(key).detail.object['version-id'] },
+    ]);
   });
 
   it('deletes an upload that has no item, and succeeds', async () => {
