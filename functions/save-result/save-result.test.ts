@@ -96,6 +96,7 @@ describe('saveResult', () => {
       orientation: 1,
       etag: '"9b2c"',
       bytes: 482_113,
+      size: 482_113,
       thumbnails: sixThumbnails(owner, id),
       analysis: anAnalysis(),
       updatedAt: '2026-11-24T09:00:05.000Z',

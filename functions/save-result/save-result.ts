@@ -49,6 +49,8 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
     status: input.status,
     ownerStatus: ownerStatus(input.owner, input.status),
     ...input.image,
+    // Image.size is what is stored, not what requestUpload declared (the POST policy only caps it).
+    size: input.image.bytes,
     thumbnails: input.thumbnails,
     analysis: input.analysis,
     updatedAt: at,
