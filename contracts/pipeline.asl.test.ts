@@ -5,6 +5,11 @@ import {
   type PipelineSubstitution,
   pipelineSubstitutionNames,
 } from './pipeline-definition.ts';
+import {
+  transientDynamoDbTaskErrors,
+  transientFunctionErrors,
+  transientSnsTaskErrors,
+} from './transient-errors.ts';
 
 interface Retrier {
   ErrorEquals: string[];
@@ -254,25 +259,32 @@ describe('pipeline.asl.json', () => {
     }
   });
 
-  it('retries throttling where it happens: Rekognition in the Parallel branches, DynamoDB, and publish', () => {
-    for (const name of ['Thumbnails', 'Analyse']) {
-      const task = tasks().find((t) => t.name === name)!;
-      expect(task.enclosing).toBe('Process');
-      expect(retriedErrors(task.task)).toEqual(
-        expect.arrayContaining(['ThrottlingException', 'ProvisionedThroughputExceededException']),
-      );
+  it('retries every transient AWS error where it can happen: in every function, DynamoDB and SNS', () => {
+    for (const { name, task } of tasks().filter(
+      (t) => t.task.Resource === 'arn:aws:states:::lambda:invoke',
+    )) {
+      // Any function may call S3, DynamoDB or Rekognition; a 5xx of theirs must not fail a valid image.
+      expect(retriedErrors(task), name).toEqual(expect.arrayContaining([...transientFunctionErrors]));
     }
     for (const name of ['MarkProcessing', 'LookUpImage']) {
-      expect(retriedErrors(state(name))).toEqual(
-        expect.arrayContaining([
-          'DynamoDB.ProvisionedThroughputExceededException',
-          'DynamoDB.ThrottlingException',
-        ]),
+      expect(retriedErrors(state(name)), name).toEqual(
+        expect.arrayContaining([...transientDynamoDbTaskErrors]),
       );
     }
+    for (const name of ['Notify', 'NotifyFailure']) {
+      expect(retriedErrors(state(name)), name).toEqual(expect.arrayContaining([...transientSnsTaskErrors]));
+    }
+    expect(tasks().find((t) => t.name === 'Analyse')?.enclosing).toBe('Process');
     for (const name of ['Publish', 'PublishFailure'])
       expect(retriedErrors(state(name))).toContain('PublishFailed');
     expect(retriedErrors(state('Inspect'))).not.toContain('PublishFailed');
+  });
+
+  it('never retries an image’s own failure', () => {
+    const imageErrors = ['UnsupportedImage', 'ImageTooLarge', 'CorruptImage', 'NotFound', 'ValidationError'];
+    for (const { name, task } of tasks()) {
+      for (const error of imageErrors) expect(retriedErrors(task), name).not.toContain(error);
+    }
   });
 
   it('hands each function the event docs/contracts.md gives it, from the substituted ARN', () => {

@@ -30,6 +30,18 @@ describe('FaultRegistry', () => {
     expect(faults.find('sns', 'Publish', [], () => 0.3)).toBeUndefined();
   });
 
+  it('applies a fault with `times` to that many requests, then lets requests through', () => {
+    const faults = new FaultRegistry();
+    faults.set([
+      { service: 'rekognition', operation: 'DetectLabels', error: 'InternalServerError', times: 2 },
+    ]);
+    expect(faults.find('rekognition', 'DetectLabels')).toBeDefined();
+    expect(faults.find('rekognition', 'DetectFaces')).toBeUndefined();
+    expect(faults.find('rekognition', 'DetectLabels')).toBeDefined();
+    expect(faults.find('rekognition', 'DetectLabels')).toBeUndefined();
+    expect(() => faults.set([{ service: 'sns', times: 0 }])).toThrow();
+  });
+
   it('refuses a malformed fault list', () => {
     const faults = new FaultRegistry();
     expect(() => faults.set([{ service: 'sns', rate: 2 }])).toThrow();

@@ -19,6 +19,11 @@ const faultSchema = z
     message: z.string().optional(),
     /** The share of matching requests affected, 0..1 (default 1). */
     rate: z.number().min(0).max(1).optional(),
+    /**
+     * Only the first `times` requests it applies to (after the dice roll); then it is spent. Makes
+     * "fail exactly one invocation" deterministic, where a rate could fail every retry.
+     */
+    times: z.number().int().min(1).optional(),
     /** Extra latency before answering (or failing). */
     latencyMs: z.number().int().min(0).max(600_000).optional(),
     /** An S3 key pattern (`*` wildcards) or a request field value the request must match. */
@@ -37,10 +42,15 @@ export function matchesGlob(pattern: string, subject: string): boolean {
 
 export class FaultRegistry {
   private list: Fault[] = [];
+  /** How many more requests each fault with `times` may affect. */
+  private remaining = new Map<Fault, number>();
 
   /** Replaces every fault (validated; throws a ZodError on a bad shape). */
   set(faults: unknown): Fault[] {
     this.list = faultListSchema.parse(faults);
+    this.remaining = new Map(
+      this.list.flatMap((fault) => (fault.times === undefined ? [] : [[fault, fault.times] as const])),
+    );
     return this.all();
   }
 
@@ -50,6 +60,7 @@ export class FaultRegistry {
 
   clear(): void {
     this.list = [];
+    this.remaining.clear();
   }
 
   /**
@@ -68,6 +79,9 @@ export class FaultRegistry {
       const { match } = fault;
       if (match !== undefined && !subjects.some((subject) => matchesGlob(match, subject))) continue;
       if (random() >= (fault.rate ?? 1)) continue;
+      const left = this.remaining.get(fault);
+      if (left === 0) continue;
+      if (left !== undefined) this.remaining.set(fault, left - 1);
       return fault;
     }
     return undefined;
