@@ -6,7 +6,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { keys, names } from '../contracts/names.ts';
+import { keys, limits, names } from '../contracts/names.ts';
 
 export interface StorageProps {
   /** Origins allowed to POST uploads from a browser; `['*']` when not configured. */
@@ -80,6 +80,13 @@ export class Storage extends Construct {
           transitions: [
             { storageClass: s3.StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(0) },
           ],
+        },
+        {
+          // Unsafe originals are kept for moderators only so long, and no older copy lingers.
+          id: 'expire-quarantine',
+          prefix: keys.quarantinePrefix,
+          expiration: Duration.days(limits.quarantineRetentionDays),
+          noncurrentVersionExpiration: Duration.days(1),
         },
       ],
       removalPolicy: RemovalPolicy.RETAIN,

@@ -25,10 +25,10 @@ export async function handler(event: unknown, context?: Context): Promise<{ thum
   const request = parseEvent(flagEvent, event);
   logger.appendKeys({ owner: request.owner, id: request.id });
   try {
-    const result = await blurThumbnails(s3Client(), request);
-    logger.info('thumbnails blurred', { count: result.thumbnails.length });
+    const { thumbnails, deletedVersions } = await blurThumbnails(s3Client(), request);
+    logger.info('thumbnails blurred, original quarantined', { count: thumbnails.length, deletedVersions });
     metrics.addMetric('ImagesFlagged', MetricUnit.Count, 1);
-    return result;
+    return { thumbnails };
   } catch (error) {
     logger.warn('flag failed', error as Error);
     metrics.addMetric('FlagFailed', MetricUnit.Count, 1);

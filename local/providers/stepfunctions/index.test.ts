@@ -423,7 +423,7 @@ describe('the upload rule in front of the state machine', () => {
     const { owner, id, key } = await image_('PENDING_UPLOAD');
 
     const matched = await events.putEvent(objectCreated(key));
-    await events.putEvent(objectCreated(keys.thumbnail(owner, id, 'small', 'jpg')));
+    await events.putEvent(objectCreated(keys.thumbnail(owner, id, 'small', 'jpg', '0123456789abcdef')));
     await p.waitForIdle();
 
     expect(events.log().map((e) => e.matched)).toEqual([true, false]);
