@@ -35,7 +35,7 @@ describe('a second identical Object Created event', () => {
     const [first] = await finished(key, 1);
     const before = await getImageItem(clients, image.owner, image.id);
     const thumbnailKey = String(
-      (before?.thumbnails as Array<{ key: string; size: string; format: string }>).find(
+      ((before?.thumbnails ?? []) as Array<{ key: string; size: string; format: string }>).find(
         (t) => t.size === 'LARGE' && t.format === 'WEBP',
       )?.key,
     );
