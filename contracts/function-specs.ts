@@ -107,8 +107,8 @@ export const functionSpecs = {
   publish: {
     folder: 'publish',
     functionName: names.functions.publish,
-    description: 'Pipeline: publishImageProcessed through AppSync with IAM',
-    env: ['GRAPHQL_URL'],
+    description: 'Pipeline: announces a terminal state (AppSync publish, SNS) and records it',
+    env: ['GRAPHQL_URL', 'TABLE_NAME', 'TOPIC_ARN'],
     timeoutSeconds: 30,
     memoryMb: 256,
     localConcurrency: 4,

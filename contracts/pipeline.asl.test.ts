@@ -5,11 +5,7 @@ import {
   type PipelineSubstitution,
   pipelineSubstitutionNames,
 } from './pipeline-definition.ts';
-import {
-  transientDynamoDbTaskErrors,
-  transientFunctionErrors,
-  transientSnsTaskErrors,
-} from './transient-errors.ts';
+import { transientDynamoDbTaskErrors, transientFunctionErrors } from './transient-errors.ts';
 
 interface Retrier {
   ErrorEquals: string[];
@@ -55,7 +51,7 @@ const lambdaTransient = [
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
 ];
-const failurePath = ['MarkFailed', 'PublishFailure', 'NotifyFailure'];
+const failurePath = ['MarkFailed', 'PublishFailure'];
 const justifiedEarlySucceeds = ['DuplicateEvent', 'SupersededVersionDeleted', 'OrphanDeleted'];
 
 function state(name: string, within: Machine = machine): State {
@@ -152,15 +148,7 @@ describe('pipeline.asl.json', () => {
     );
     const guarded = processing.filter((name) => ['Task', 'Parallel'].includes(state(name).Type));
     expect(guarded).toEqual(
-      expect.arrayContaining([
-        'MarkProcessing',
-        'Inspect',
-        'Process',
-        'Flag',
-        'SaveResult',
-        'Publish',
-        'Notify',
-      ]),
+      expect.arrayContaining(['MarkProcessing', 'Inspect', 'Process', 'Flag', 'SaveResult', 'Publish']),
     );
     for (const name of guarded) {
       const catchAll = state(name).Catch?.find((c) => c.ErrorEquals.includes('States.ALL'));
@@ -209,8 +197,6 @@ describe('pipeline.asl.json', () => {
       'MarkFailed',
       'WasMarkedFailed',
       'PublishFailure',
-      'ComposeFailureNotification',
-      'NotifyFailure',
       'PipelineFailed',
     ]);
   });
@@ -225,7 +211,7 @@ describe('pipeline.asl.json', () => {
       expect(settles || justified, path.join(' → ')).toBe(true);
       if (end.Type === 'Succeed' && path.includes('Inspect')) {
         expect(path, path.join(' → ')).toContain('SaveResult');
-        if (path.at(-1) === 'Processed') expect(path).toEqual(expect.arrayContaining(['Publish', 'Notify']));
+        if (path.at(-1) === 'Processed') expect(path).toContain('Publish');
         else expect(path.at(-1)).toBe('DeletedMeanwhile');
       }
     }
@@ -259,7 +245,7 @@ describe('pipeline.asl.json', () => {
     }
   });
 
-  it('retries every transient AWS error where it can happen: in every function, DynamoDB and SNS', () => {
+  it('retries every transient AWS error where it can happen: in every function and DynamoDB', () => {
     for (const { name, task } of tasks().filter(
       (t) => t.task.Resource === 'arn:aws:states:::lambda:invoke',
     )) {
@@ -270,9 +256,6 @@ describe('pipeline.asl.json', () => {
       expect(retriedErrors(state(name)), name).toEqual(
         expect.arrayContaining([...transientDynamoDbTaskErrors]),
       );
-    }
-    for (const name of ['Notify', 'NotifyFailure']) {
-      expect(retriedErrors(state(name)), name).toEqual(expect.arrayContaining([...transientSnsTaskErrors]));
     }
     expect(tasks().find((t) => t.name === 'Analyse')?.enclosing).toBe('Process');
     for (const name of ['Publish', 'PublishFailure'])
@@ -351,24 +334,9 @@ describe('pipeline.asl.json', () => {
     expect(state('SplitKey').Parameters).toMatchObject({ 'versionId.$': '$.detail.object.version-id' });
   });
 
-  it('notifies the topic with {owner, id, status} and filterable attributes on both outcomes', () => {
-    for (const name of ['Notify', 'NotifyFailure']) {
-      expect(state(name)).toMatchObject({
-        Resource: 'arn:aws:states:::sns:publish',
-        Parameters: {
-          TopicArn: 'sub:TopicArn',
-          'Message.$': 'States.JsonToString($.notification)',
-          MessageAttributes: {
-            status: { DataType: 'String', 'StringValue.$': '$.notification.status' },
-            owner: { DataType: 'String', 'StringValue.$': '$.notification.owner' },
-          },
-        },
-      });
-    }
-    expect(state('ComposeFailureNotification').Parameters).toEqual({
-      'owner.$': '$.owner',
-      'id.$': '$.id',
-      status: 'FAILED',
-    });
+  it('announces through the publish function only: no SNS state (it notifies, with the dedupe key, and records)', () => {
+    expect(tasks().filter((t) => t.task.Resource === 'arn:aws:states:::sns:publish')).toEqual([]);
+    expect(state('Publish').Next).toBe('Processed');
+    expect(state('PublishFailure').Next).toBe('PipelineFailed');
   });
 });

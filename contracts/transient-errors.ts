@@ -34,11 +34,3 @@ export const transientDynamoDbTaskErrors = [
   'DynamoDB.InternalServerErrorException',
   'DynamoDB.SdkClientException',
 ] as const;
-
-/** Errors of the optimized SNS integration that pass. */
-export const transientSnsTaskErrors = [
-  'SNS.ThrottledException',
-  'SNS.InternalErrorException',
-  'SNS.KMSThrottlingException',
-  'SNS.SdkClientException',
-] as const;

@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import { limits, names } from '../contracts/names.ts';
 import { loadPipelineDefinition } from '../contracts/pipeline-definition.ts';
 import { uploadCreatedPattern } from '../contracts/upload-rule.ts';
-import { itemStatement, objectStatement, publishStatement, uploadsPattern } from './grants.ts';
+import { itemStatement, objectStatement, uploadsPattern } from './grants.ts';
 
 /** Versions of an original deleted because another version's event claimed the image. */
 export const supersededVersionsMetric = {
@@ -52,12 +52,11 @@ export class Pipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
-    const { table, bucket, topic, functions: fn } = props;
+    const { table, bucket, functions: fn } = props;
 
     const definition = loadPipelineDefinition({
       TableName: table.tableName,
       BucketName: bucket.bucketName,
-      TopicArn: topic.topicArn,
       InspectFunctionArn: fn.inspect.functionArn,
       ThumbnailsFunctionArn: fn.thumbnails.functionArn,
       AnalyseFunctionArn: fn.analyse.functionArn,
@@ -112,7 +111,7 @@ export class Pipeline extends Construct {
       }),
     );
     this.stateMachine.addToRolePolicy(itemStatement(table, 'UpdateItem', 'GetItem'));
-    this.stateMachine.addToRolePolicy(publishStatement(topic));
+    // No sns:Publish: the publish function announces (AppSync and SNS) and records it.
     // An upload with no PENDING item is an orphan: the pipeline deletes it.
     this.stateMachine.addToRolePolicy(objectStatement(bucket, uploadsPattern, 's3:DeleteObject'));
 

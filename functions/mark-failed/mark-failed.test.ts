@@ -38,7 +38,9 @@ describe('markFailed', () => {
       ':error': { code: 'CorruptImage', message: 'premature end of JPEG' },
       ':at': '2026-11-24T09:00:07.000Z',
     });
-    expect(input?.UpdateExpression).toMatch(/ REMOVE statusKey, expiresAtEpoch$/);
+    // Terminal but unannounced: the sweeper finds it by statusKey until publish records the announcement.
+    expect(input?.UpdateExpression).toMatch(/statusKey = :unannounced REMOVE expiresAtEpoch$/);
+    expect(input?.ExpressionAttributeValues?.[':unannounced']).toBe('UNANNOUNCED');
     expect(input?.UpdateExpression).toMatch(/processedAt = :at/);
   });
 

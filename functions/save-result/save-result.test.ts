@@ -72,7 +72,7 @@ beforeEach(() => {
 });
 
 describe('saveResult', () => {
-  it('writes a COMPLETED result only while the image is PROCESSING and leaves the byStatus index', async () => {
+  it('writes a COMPLETED result only while the image is PROCESSING, marked unannounced', async () => {
     // Prepare
     dynamoMock.on(UpdateCommand).resolves({});
 
@@ -101,12 +101,14 @@ describe('saveResult', () => {
       analysis: anAnalysis(),
       updatedAt: '2026-11-24T09:00:05.000Z',
       processedAt: '2026-11-24T09:00:05.000Z',
+      // Terminal but unannounced until the publish step records the announcement.
+      statusKey: 'UNANNOUNCED',
     });
-    expect(removed).toEqual(['statusKey']);
+    expect(removed).toEqual([]);
     expect(s3Mock.calls()).toHaveLength(0);
   });
 
-  it('keeps a FLAGGED image in the byStatus index', async () => {
+  it('keeps a FLAGGED image in the byStatus index, unannounced until published', async () => {
     // Prepare
     dynamoMock.on(UpdateCommand).resolves({});
 
@@ -117,7 +119,11 @@ describe('saveResult', () => {
     const { set, removed } = writtenAttributes(
       dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input ?? {},
     );
-    expect(set).toMatchObject({ status: 'FLAGGED', statusKey: 'FLAGGED', ownerStatus: `${owner}#FLAGGED` });
+    expect(set).toMatchObject({
+      status: 'FLAGGED',
+      statusKey: 'UNANNOUNCED',
+      ownerStatus: `${owner}#FLAGGED`,
+    });
     expect(removed).toEqual([]);
   });
 

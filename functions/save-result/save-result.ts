@@ -7,6 +7,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
+import { unannouncedStatusKey } from '../../contracts/announcement.ts';
 import {
   type analysisSchema,
   isConditionalCheckFailed,
@@ -55,8 +56,9 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
     analysis: input.analysis,
     updatedAt: at,
     processedAt: at,
-    // Only FLAGGED stays in the sparse byStatus index (moderation's view); COMPLETED leaves it.
-    ...(input.status === 'FLAGGED' ? { statusKey: input.status } : {}),
+    // Terminal but not yet announced: the sweeper finds it by this key until the publish step
+    // records the announcement (and FLAGGED then returns to moderation's view).
+    statusKey: unannouncedStatusKey,
   };
   const names = Object.keys(attributes);
   try {
@@ -66,12 +68,8 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
         Key: key,
         ConditionExpression: '#status = :processing',
         // Every attribute through a placeholder: status, format and size are DynamoDB reserved words.
-        UpdateExpression:
-          `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}` +
-          (input.status === 'FLAGGED' ? '' : ' REMOVE #statusKey'),
-        ExpressionAttributeNames: Object.fromEntries(
-          [...names, 'statusKey'].map((name) => [`#${name}`, name]),
-        ),
+        UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
         ExpressionAttributeValues: {
           ':processing': 'PROCESSING',
           ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),

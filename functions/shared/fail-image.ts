@@ -1,5 +1,6 @@
 /** Marks an image FAILED with `{code, message}`, conditionally, so a finished or deleted image is left alone. */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unannouncedStatusKey } from '../../contracts/announcement.ts';
 import type { ImageStatus } from '../../generated/schema.ts';
 import { isConditionalCheckFailed, ownerStatus } from './image-item.ts';
 
@@ -33,8 +34,9 @@ export async function failImage(documents: DynamoDBDocumentClient, input: FailIm
         Key: { owner: input.owner, id: input.id },
         ConditionExpression: conditions.join(' AND '),
         UpdateExpression:
-          'SET #status = :failed, ownerStatus = :ownerStatus, #error = :error, #updatedAt = :at, processedAt = :at ' +
-          'REMOVE statusKey, expiresAtEpoch',
+          'SET #status = :failed, ownerStatus = :ownerStatus, #error = :error, #updatedAt = :at, processedAt = :at, ' +
+          // Terminal but not yet announced, until the announcement is recorded (contracts/announcement.ts).
+          'statusKey = :unannounced REMOVE expiresAtEpoch',
         ExpressionAttributeNames: {
           '#id': 'id',
           '#status': 'status',
@@ -44,6 +46,7 @@ export async function failImage(documents: DynamoDBDocumentClient, input: FailIm
         ExpressionAttributeValues: {
           ...statusValues,
           ':failed': 'FAILED',
+          ':unannounced': unannouncedStatusKey,
           ':ownerStatus': ownerStatus(input.owner, 'FAILED'),
           ':error': { code: input.error.code, message: input.error.message },
           ':at': at,

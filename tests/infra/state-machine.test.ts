@@ -42,7 +42,7 @@ describe('state machine', () => {
     expect(text).not.toContain('${');
   });
 
-  it('names the pipeline functions, the table and the topic by reference', () => {
+  it('names the pipeline functions and the table by reference', () => {
     const rendered = JSON.stringify(stateMachine.Properties?.DefinitionString);
     for (const fn of pipelineFunctionIds) {
       const [fnId] = resourceNamed('AWS::Lambda::Function', 'FunctionName', names.functions[fn]);
@@ -50,8 +50,6 @@ describe('state machine', () => {
     }
     const [tableId] = resourceNamed('AWS::DynamoDB::Table', 'TableName', names.table);
     expect(rendered).toContain(`{"Ref":"${tableId}"}`);
-    const [topicId] = resourceNamed('AWS::SNS::Topic', 'TopicName', names.topic);
-    expect(rendered).toContain(`{"Ref":"${topicId}"}`);
   });
 });
 

@@ -161,7 +161,7 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     const record = await run(p, key);
 
     expect(record.status).toBe('SUCCEEDED');
-    expect(JSON.parse(record.output ?? '')).toEqual({ owner, id, status: 'COMPLETED' });
+    expect(JSON.parse(record.output ?? '')).toMatchObject({ owner, id, outcome: { status: 'COMPLETED' } });
     const topLevel = record.states.filter((s) => s !== 'Thumbnails' && s !== 'Analyse');
     expect(topLevel).toEqual([
       'SplitKey',
@@ -177,8 +177,6 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
       'SaveResult',
       'WasResultSaved',
       'Publish',
-      'ComposeNotification',
-      'Notify',
       'Processed',
     ]);
     expect(lambda.names()).toEqual([
@@ -198,13 +196,8 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
       analysis: safeAnalysis,
     });
 
-    const published = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
-    expect(published?.TopicArn).toBe(`arn:aws:sns:us-east-1:000000000000:${names.topic}`);
-    expect(JSON.parse(published?.Message ?? '')).toEqual({ owner, id, status: 'COMPLETED' });
-    expect(published?.MessageAttributes).toEqual({
-      status: { DataType: 'String', StringValue: 'COMPLETED' },
-      owner: { DataType: 'String', StringValue: owner },
-    });
+    // The publish function announces (AppSync, SNS) and records it: no SNS call of the state machine's own.
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
 
     // The fake save-result writes nothing, so the item shows exactly what MarkProcessing did.
     const { Item } = await dynamo.client.send(
@@ -338,7 +331,7 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     );
   });
 
-  it('records a function error with its name, publishes and notifies FAILED, then fails the execution', async () => {
+  it('records a function error with its name, announces FAILED, then fails the execution', async () => {
     const lambda = fakeLambda({
       [f.inspect]: () => {
         throw new ImageTooLargeError('40000 x 40000 is over the 100 megapixel limit');
@@ -363,15 +356,7 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     };
     expect(markFailed).toMatchObject({ owner, id, error: { Error: 'ImageTooLarge' } });
     expect(JSON.parse(markFailed.error.Cause)).toMatchObject({ errorType: 'ImageTooLarge' });
-    expect(record.states.slice(-5)).toEqual([
-      'WasMarkedFailed',
-      'PublishFailure',
-      'ComposeFailureNotification',
-      'NotifyFailure',
-      'PipelineFailed',
-    ]);
-    const published = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
-    expect(JSON.parse(published?.Message ?? '')).toEqual({ owner, id, status: 'FAILED' });
+    expect(record.states.slice(-3)).toEqual(['WasMarkedFailed', 'PublishFailure', 'PipelineFailed']);
   });
 
   it('retries a throttled Lambda invocation as Lambda.TooManyRequestsException and carries on', async () => {
