@@ -8,6 +8,7 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unannouncedStatusKey } from '../contracts/announcement.ts';
 import { keys, limits, names } from '../contracts/names.ts';
 
 export interface OrphanImage {
@@ -16,7 +17,19 @@ export interface OrphanImage {
 }
 
 /** Every item PROCESSING right now (GSI byStatus: only PROCESSING/FLAGGED items carry statusKey). */
-export async function processingImages(client: DynamoDBClient): Promise<OrphanImage[]> {
+export function processingImages(client: DynamoDBClient): Promise<OrphanImage[]> {
+  return imagesWithStatusKey(client, 'PROCESSING');
+}
+
+/**
+ * Every terminal item whose announcement was never recorded. At boot no execution is alive, so
+ * none of them will be announced by its own run: recovery announces them without the sweeper's grace.
+ */
+export function unannouncedImages(client: DynamoDBClient): Promise<OrphanImage[]> {
+  return imagesWithStatusKey(client, unannouncedStatusKey);
+}
+
+async function imagesWithStatusKey(client: DynamoDBClient, statusKey: string): Promise<OrphanImage[]> {
   const documents = DynamoDBDocumentClient.from(client);
   const found: OrphanImage[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -25,8 +38,8 @@ export async function processingImages(client: DynamoDBClient): Promise<OrphanIm
       new QueryCommand({
         TableName: names.table,
         IndexName: names.indexes.byStatus,
-        KeyConditionExpression: 'statusKey = :processing',
-        ExpressionAttributeValues: { ':processing': 'PROCESSING' },
+        KeyConditionExpression: 'statusKey = :statusKey',
+        ExpressionAttributeValues: { ':statusKey': statusKey },
         ExclusiveStartKey: startKey,
       }),
     );

@@ -28,7 +28,7 @@ import { createLocalVisionEngine } from './providers/rekognition/local-vision.ts
 import { type ObjectCreatedEvent, S3Provider } from './providers/s3/index.ts';
 import { SnsProvider } from './providers/sns/index.ts';
 import { StepFunctionsProvider } from './providers/stepfunctions/index.ts';
-import { originalKeyOf, processingImages, returnToPending } from './recovery.ts';
+import { originalKeyOf, processingImages, returnToPending, unannouncedImages } from './recovery.ts';
 import { WebAppProvider, webBasePath } from './web-app.ts';
 
 const repositoryRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -261,6 +261,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       };
     };
     await redriveOrphans(providers, config, headOriginal, log);
+    await announceUnannounced(providers, log);
 
     const sweep = async () => {
       const expired = await dynamodb.sweepExpired();
@@ -336,6 +337,21 @@ async function shutDown(edge: Edge, booted: Provider[]): Promise<void> {
       .catch((error: unknown) => console.error(`[stack] stopping ${provider.name} failed`, error));
   }
   await closing;
+}
+
+/** See local/recovery.ts: a terminal item the previous run never announced is announced now, by the publish function. */
+async function announceUnannounced(providers: StackProviders, log: (line: string) => void) {
+  const unannounced = await unannouncedImages(providers.dynamodb.client);
+  if (unannounced.length === 0) return;
+  log(`[stack] announcing ${unannounced.length} image(s) the previous run finished but never announced`);
+  for (const image of unannounced) {
+    try {
+      await providers.lambda.invoke(functionSpecs.publish.functionName, image);
+    } catch (error) {
+      // It stays UNANNOUNCED: the sweeper tries again.
+      log(`[stack] announcing ${image.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
 }
 
 /** See local/recovery.ts: every PROCESSING item at boot is an orphan of the previous run. */
