@@ -99,7 +99,7 @@ export const functionSpecs = {
     folder: 'mark-failed',
     functionName: names.functions.markFailed,
     description: 'Pipeline: mark the image FAILED with {code, message}',
-    env: ['TABLE_NAME'],
+    env: ['TABLE_NAME', 'BUCKET_NAME'],
     timeoutSeconds: 10,
     memoryMb: 256,
     localConcurrency: 4,
