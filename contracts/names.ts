@@ -30,6 +30,7 @@ export const names = {
     markFailed: 'darkroom-mark-failed',
     publish: 'darkroom-publish',
     sweeper: 'darkroom-sweeper',
+    dispatch: 'darkroom-dispatch',
   },
   dataSources: {
     images: 'images',
@@ -79,7 +80,7 @@ export function isThumbnailKey(key: string): boolean {
   return thumbnailKeyPattern.test(key);
 }
 
-/** Limits of the API contract (DESIGN §3). */
+/** Limits of the API contract (docs/contracts.md). */
 export const limits = {
   maxUploadBytes: 25 * 1024 * 1024,
   maxFileNameLength: 255,

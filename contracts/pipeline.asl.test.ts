@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { flow, imageErrorCodes, leaseHeldError, retryableFailureCodeList } from './flow.ts';
 import { limits } from './names.ts';
 import {
   loadPipelineDefinition,
@@ -51,8 +52,9 @@ const lambdaTransient = [
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
 ];
-const failurePath = ['MarkFailed', 'PublishFailure'];
 const justifiedEarlySucceeds = ['DuplicateEvent', 'SupersededVersionDeleted', 'OrphanDeleted'];
+/** Fail states: platform outcomes, after which the message returns to the queue. */
+const platformFails = ['PipelineFailed', 'LeaseHeld'];
 
 function state(name: string, within: Machine = machine): State {
   const found = within.States[name];
@@ -141,36 +143,41 @@ describe('pipeline.asl.json', () => {
     }
   });
 
-  it('routes every failure after the key is parsed to MarkFailed, keeping the error in $.error', () => {
-    const failurePathStates = reachableFrom('MarkFailed');
-    const processing = [...reachableFrom('MarkProcessing')].filter(
-      (name) => !failurePathStates.has(name) && !reachableFrom('LookUpImage').has(name),
-    );
-    const guarded = processing.filter((name) => ['Task', 'Parallel'].includes(state(name).Type));
-    expect(guarded).toEqual(
-      expect.arrayContaining(['MarkProcessing', 'Inspect', 'Process', 'Flag', 'SaveResult', 'Publish']),
-    );
+  it('routes image errors to MarkFailed and platform errors to the Fail state, keeping the error in $.error', () => {
+    const guarded = ['Inspect', 'Process', 'Flag', 'SaveResult'];
     for (const name of guarded) {
+      expect(state(name).Catch, name).toEqual([
+        { ErrorEquals: [...imageErrorCodes], ResultPath: '$.error', Next: 'MarkFailed' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReleaseLease' },
+      ]);
+    }
+    // After SaveResult the item is settled: a failed announcement is a platform failure only.
+    for (const name of ['Publish']) {
+      expect(state(name).Catch, name).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'PipelineFailed' },
+      ]);
+    }
+    // A platform error never marks the item: no path from a States.ALL catch reaches MarkFailed.
+    for (const name of [...guarded, 'Publish', 'MarkProcessing']) {
       const catchAll = state(name).Catch?.find((c) => c.ErrorEquals.includes('States.ALL'));
-      expect(catchAll, name).toEqual({
-        ErrorEquals: ['States.ALL'],
-        ResultPath: '$.error',
-        Next: 'MarkFailed',
-      });
+      expect(reachableFrom(catchAll!.Next).has('MarkFailed'), name).toBe(false);
     }
   });
 
-  it('treats a failed MarkProcessing condition as a duplicate or an orphan, not as a failure', () => {
-    const [first] = state('MarkProcessing').Catch ?? [];
+  it('treats a failed MarkProcessing condition as a duplicate, a held lease or an orphan', () => {
+    const [first, second] = state('MarkProcessing').Catch ?? [];
     expect(first).toMatchObject({
       ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'],
       Next: 'LookUpImage',
     });
+    expect(second).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'PipelineFailed' });
     expect(state('LookUpImage').Resource).toBe('arn:aws:states:::dynamodb:getItem');
     expect(reachableFrom('LookUpImage')).toEqual(
       new Set([
         'LookUpImage',
         'DoesImageExist',
+        'IsImageSettled',
+        'LeaseHeld',
         'IsClaimedVersion',
         'DuplicateEvent',
         'DeleteSupersededVersion',
@@ -179,40 +186,60 @@ describe('pipeline.asl.json', () => {
         'OrphanDeleted',
       ]),
     );
+    expect(state('LeaseHeld')).toMatchObject({ Type: 'Fail', Error: leaseHeldError });
     expect(state('DeleteOrphanUpload').Resource).toBe('arn:aws:states:::aws-sdk:s3:deleteObject');
   });
 
-  it('sends failures inside the failure path to the Fail state, and ends the failure path failed', () => {
-    for (const name of failurePath) {
-      expect(state(name).Catch, name).toEqual([
-        expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'PipelineFailed' }),
-      ]);
-      // The original error must survive for the Fail state's ErrorPath.
-      expect(state(name).Catch?.[0]?.ResultPath, name).not.toBe('$.error');
-    }
-    const ends = pathsFrom('MarkFailed').map((path) => path.at(-1));
-    expect(new Set(ends)).toEqual(new Set(['PipelineFailed']));
-    expect(state('PipelineFailed')).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error' });
+  it('ends an image failure in Succeed, and failures inside the failure path in Fail', () => {
     expect(pathsFrom('MarkFailed')).toContainEqual([
       'MarkFailed',
       'WasMarkedFailed',
       'PublishFailure',
-      'PipelineFailed',
+      'ImageFailed',
+    ]);
+    expect(state('ImageFailed').Type).toBe('Succeed');
+    expect(state('MarkFailed').Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReleaseLease' },
+    ]);
+    for (const name of ['PublishFailure']) {
+      expect(state(name).Catch, name).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'PipelineFailed' },
+      ]);
+    }
+    expect(state('PipelineFailed')).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error' });
+  });
+
+  it('releases only its own lease on a platform error, then fails', () => {
+    const release = state('ReleaseLease');
+    expect(release.Resource).toBe('arn:aws:states:::dynamodb:updateItem');
+    expect(release.Parameters).toMatchObject({
+      ConditionExpression: '#status = :processing AND leaseToken = :token',
+      UpdateExpression: 'REMOVE leaseToken',
+      ExpressionAttributeValues: { ':token': { 'S.$': '$$.Execution.Id' } },
+    });
+    expect(release.Next).toBe('PipelineFailed');
+    expect(release.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.releaseError', Next: 'PipelineFailed' },
     ]);
   });
 
-  it('leaves no path through MarkProcessing with the item still PROCESSING', () => {
+  it('leaves no path through MarkProcessing with the item PROCESSING, except platform failures', () => {
     const paths = pathsFrom('MarkProcessing');
     expect(paths.length).toBeGreaterThan(10);
     for (const path of paths) {
-      const end = state(path.at(-1)!);
+      const last = path.at(-1)!;
+      const end = state(last);
+      if (platformFails.includes(last)) {
+        expect(end.Type).toBe('Fail');
+        continue;
+      }
       const settles = path.includes('SaveResult') || path.includes('MarkFailed');
-      const justified = justifiedEarlySucceeds.includes(path.at(-1)!) && !path.includes('Inspect');
+      const justified = justifiedEarlySucceeds.includes(last) && !path.includes('Inspect');
       expect(settles || justified, path.join(' → ')).toBe(true);
-      if (end.Type === 'Succeed' && path.includes('Inspect')) {
+      if (end.Type === 'Succeed' && path.includes('Inspect') && !path.includes('MarkFailed')) {
         expect(path, path.join(' → ')).toContain('SaveResult');
-        if (path.at(-1) === 'Processed') expect(path).toContain('Publish');
-        else expect(path.at(-1)).toBe('DeletedMeanwhile');
+        if (last === 'Processed') expect(path).toContain('Publish');
+        else expect(last).toBe('DeletedMeanwhile');
       }
     }
   });
@@ -245,29 +272,25 @@ describe('pipeline.asl.json', () => {
     }
   });
 
-  it('retries every transient AWS error where it can happen: in every function and DynamoDB', () => {
-    for (const { name, task } of tasks().filter(
-      (t) => t.task.Resource === 'arn:aws:states:::lambda:invoke',
-    )) {
-      // Any function may call S3, DynamoDB or Rekognition; a 5xx of theirs must not fail a valid image.
-      expect(retriedErrors(task), name).toEqual(expect.arrayContaining([...transientFunctionErrors]));
-    }
-    for (const name of ['MarkProcessing', 'LookUpImage']) {
-      expect(retriedErrors(state(name)), name).toEqual(
-        expect.arrayContaining([...transientDynamoDbTaskErrors]),
+  it('retries throttling where it happens: Rekognition in the Parallel branches, DynamoDB, and publish', () => {
+    for (const name of ['Thumbnails', 'Analyse']) {
+      const task = tasks().find((t) => t.name === name)!;
+      expect(task.enclosing).toBe('Process');
+      expect(retriedErrors(task.task)).toEqual(
+        expect.arrayContaining(['ThrottlingException', 'ProvisionedThroughputExceededException']),
       );
     }
-    expect(tasks().find((t) => t.name === 'Analyse')?.enclosing).toBe('Process');
+    for (const name of ['MarkProcessing', 'LookUpImage']) {
+      expect(retriedErrors(state(name))).toEqual(
+        expect.arrayContaining([
+          'DynamoDB.ProvisionedThroughputExceededException',
+          'DynamoDB.ThrottlingException',
+        ]),
+      );
+    }
     for (const name of ['Publish', 'PublishFailure'])
       expect(retriedErrors(state(name))).toContain('PublishFailed');
     expect(retriedErrors(state('Inspect'))).not.toContain('PublishFailed');
-  });
-
-  it('never retries an image’s own failure', () => {
-    const imageErrors = ['UnsupportedImage', 'ImageTooLarge', 'CorruptImage', 'NotFound', 'ValidationError'];
-    for (const { name, task } of tasks()) {
-      for (const error of imageErrors) expect(retriedErrors(task), name).not.toContain(error);
-    }
   });
 
   it('hands each function the event docs/contracts.md gives it, from the substituted ARN', () => {
@@ -293,9 +316,9 @@ describe('pipeline.asl.json', () => {
       Flag: { fn: 'FlagFunctionArn', payload: ['bucket', 'versionId', 'owner', 'id', 'thumbnails'] },
       SaveResult: {
         fn: 'SaveResultFunctionArn',
-        payload: ['owner', 'id', 'status', 'image', 'thumbnails', 'analysis'],
+        payload: ['owner', 'id', 'status', 'image', 'thumbnails', 'analysis', 'leaseToken'],
       },
-      MarkFailed: { fn: 'MarkFailedFunctionArn', payload: ['owner', 'id', 'error'] },
+      MarkFailed: { fn: 'MarkFailedFunctionArn', payload: ['owner', 'id', 'error', 'leaseToken'] },
       Publish: { fn: 'PublishFunctionArn', payload: ['owner', 'id'] },
       PublishFailure: { fn: 'PublishFunctionArn', payload: ['owner', 'id'] },
     };
@@ -312,31 +335,70 @@ describe('pipeline.asl.json', () => {
     }
   });
 
-  it('marks PROCESSING only from PENDING_UPLOAD, moving both GSI keys and dropping the TTL', () => {
+  it('claims with a lease: PENDING_UPLOAD, an expired or released lease, or a retryable FAILED code', () => {
     const params = state('MarkProcessing').Parameters as Record<string, unknown>;
     expect(state('MarkProcessing').Resource).toBe('arn:aws:states:::dynamodb:updateItem');
     expect(params).toMatchObject({
       TableName: 'sub:TableName',
-      ConditionExpression: '#status = :pending',
-      ExpressionAttributeNames: { '#status': 'status' },
+      ConditionExpression:
+        // A reclaim must carry the version that claimed the item first: a reused ticket's version never claims it.
+        '#status = :pending OR (((#status = :processing AND (attribute_not_exists(leaseToken) OR leasedAt < :staleBefore)) OR (#status = :failed AND #error.#code IN (:serviceUnavailable, :processingTimeout))) AND (attribute_not_exists(originalVersionId) OR originalVersionId = :versionId))',
+      ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#code': 'code' },
       ExpressionAttributeValues: {
         ':pending': { S: 'PENDING_UPLOAD' },
         ':processing': { S: 'PROCESSING' },
+        ':failed': { S: 'FAILED' },
         ':ownerStatus': { 'S.$': "States.Format('{}#PROCESSING', $.owner)" },
         ':now': { 'S.$': '$$.State.EnteredTime' },
-        // The version whose event claims the item: every later step reads exactly it.
+        ':staleBefore': { 'S.$': '$.claim.staleBefore' },
+        ':token': { 'S.$': '$$.Execution.Id' },
         ':versionId': { 'S.$': '$.versionId' },
       },
     });
-    expect(params.UpdateExpression).toBe(
-      'SET #status = :processing, ownerStatus = :ownerStatus, statusKey = :processing, updatedAt = :now, originalVersionId = :versionId REMOVE expiresAtEpoch',
-    );
     expect(state('SplitKey').Parameters).toMatchObject({ 'versionId.$': '$.detail.object.version-id' });
+    const values = params.ExpressionAttributeValues as Record<string, { S?: string }>;
+    expect([values[':serviceUnavailable']?.S, values[':processingTimeout']?.S]).toEqual(
+      retryableFailureCodeList,
+    );
+    expect(params.UpdateExpression).toBe(
+      'SET #status = :processing, ownerStatus = :ownerStatus, statusKey = :processing, updatedAt = :now, leaseToken = :token, leasedAt = :now, leaseAttempt = :attempt, originalVersionId = :versionId REMOVE expiresAtEpoch, #error, processedAt',
+    );
+  });
+
+  it('fences every later write of the item with the execution id', () => {
+    for (const name of ['SaveResult', 'MarkFailed']) {
+      const payload = (state(name).Parameters ?? {}).Payload as Record<string, unknown>;
+      expect(payload['leaseToken.$'], name).toBe('$$.Execution.Id');
+    }
+  });
+
+  it('defaults the claim when the execution was started without one', () => {
+    expect(machine.StartAt).toBe('HasClaim');
+    expect(state('DefaultClaim').Parameters).toEqual({
+      'detail.$': '$.detail',
+      claim: { staleBefore: '1970-01-01T00:00:00.000Z', attempt: 0 },
+    });
+    // The lease outlives any execution, so a running one is never taken over.
+    expect(flow.leaseSeconds).toBeGreaterThan(machine.TimeoutSeconds ?? Infinity);
   });
 
   it('announces through the publish function only: no SNS state (it notifies, with the dedupe key, and records)', () => {
     expect(tasks().filter((t) => t.task.Resource === 'arn:aws:states:::sns:publish')).toEqual([]);
     expect(state('Publish').Next).toBe('Processed');
-    expect(state('PublishFailure').Next).toBe('PipelineFailed');
+    expect(state('PublishFailure').Next).toBe('ImageFailed');
+  });
+
+  it('retries every transient AWS error in every function and in the DynamoDB tasks', () => {
+    for (const { name, task } of tasks().filter(
+      (t) => t.task.Resource === 'arn:aws:states:::lambda:invoke',
+    )) {
+      // Any function may call S3, DynamoDB or Rekognition; a 5xx of theirs must not fail a valid image.
+      expect(retriedErrors(task), name).toEqual(expect.arrayContaining([...transientFunctionErrors]));
+    }
+    for (const name of ['MarkProcessing', 'LookUpImage']) {
+      expect(retriedErrors(state(name)), name).toEqual(
+        expect.arrayContaining([...transientDynamoDbTaskErrors]),
+      );
+    }
   });
 });

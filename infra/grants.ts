@@ -110,4 +110,9 @@ export function grantFunctionAccess({ functions: fn, table, bucket, topic, api }
     publishStatement(topic),
   );
   api.grantMutation(fn.sweeper, publishField);
+
+  // dispatch marks an image FAILED at the retry limit and announces it. Its StartSyncExecution and
+  // ChangeMessageVisibility grants name the state machine and the queue (infra/pipeline.ts).
+  allow(fn.dispatch, itemStatement(table, 'UpdateItem'), publishStatement(topic));
+  api.grantMutation(fn.dispatch, publishField);
 }

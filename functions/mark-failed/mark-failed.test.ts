@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { aRevision, type StoredVersion, stubVersionedBucket } from '../test-support/stored-images.ts';
+import { stubVersionedBucket } from '../test-support/stored-images.ts';
 import { markFailed } from './mark-failed.ts';
 
 const owner = '5f2c8a1e-0000-4000-8000-000000000001';
@@ -20,6 +20,7 @@ const deps = {
   now: () => new Date('2026-11-24T09:00:07.000Z'),
 };
 
+const leaseToken = 'arn:aws:states:us-east-1:000000000000:express:darkroom-pipeline:a:b';
 const corruptImage = {
   Error: 'CorruptImage',
   Cause: JSON.stringify({ errorType: 'CorruptImage', errorMessage: 'premature end of JPEG', trace: [] }),
@@ -32,21 +33,23 @@ beforeEach(() => {
 });
 
 describe('markFailed', () => {
-  it('marks a PENDING_UPLOAD or PROCESSING image FAILED with the code and message', async () => {
+  it('marks a PROCESSING image FAILED with the code and message, only under its own lease', async () => {
     // Prepare
     dynamoMock.on(UpdateCommand).resolves({});
 
     // Act
-    const result = await markFailed(deps, { owner, id, error: corruptImage });
+    const result = await markFailed(deps, { owner, id, error: corruptImage, leaseToken });
 
     // Assess
     expect(result).toEqual({ marked: true, code: 'CorruptImage', message: 'premature end of JPEG' });
     const input = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.Key).toEqual({ owner, id });
-    expect(input?.ConditionExpression).toBe('attribute_exists(#id) AND #status IN (:from0, :from1)');
+    expect(input?.ConditionExpression).toBe(
+      'attribute_exists(#id) AND #status IN (:from0) AND leaseToken = :leaseToken',
+    );
     expect(input?.ExpressionAttributeValues).toMatchObject({
-      ':from0': 'PENDING_UPLOAD',
-      ':from1': 'PROCESSING',
+      ':from0': 'PROCESSING',
+      ':leaseToken': leaseToken,
       ':failed': 'FAILED',
       ':ownerStatus': `${owner}#FAILED`,
       ':error': { code: 'CorruptImage', message: 'premature end of JPEG' },
@@ -58,24 +61,7 @@ describe('markFailed', () => {
     expect(input?.UpdateExpression).toMatch(/processedAt = :at/);
   });
 
-  it('deletes every thumbnail version a step wrote before the failure: a FAILED image owns none', async () => {
-    // Prepare: thumbnails were written, then analysis failed
-    dynamoMock.on(UpdateCommand).resolves({});
-    const versions: StoredVersion[] = [
-      { key: `thumbnails/${owner}/${id}/small-${aRevision}.jpg`, versionId: 'v-1' },
-      { key: `thumbnails/${owner}/${id}/large-${aRevision}.webp`, versionId: 'v-2' },
-      { key: `thumbnails/${owner}/other/small-${aRevision}.jpg`, versionId: 'v-3' },
-    ];
-    stubVersionedBucket(s3Mock, versions);
-
-    // Act
-    await markFailed(deps, { owner, id, error: corruptImage });
-
-    // Assess
-    expect(versions.map((v) => v.versionId)).toEqual(['v-3']);
-  });
-
-  it('is a no-op, not an error, when the image is gone or already finished', async () => {
+  it('is a no-op, not an error, when the image is gone, finished or leased by a newer execution', async () => {
     // Prepare
     dynamoMock
       .on(UpdateCommand)
@@ -84,11 +70,9 @@ describe('markFailed', () => {
       );
 
     // Act
-    const result = await markFailed(deps, { owner, id, error: { Error: 'States.Timeout' } });
+    const result = await markFailed(deps, { owner, id, error: { Error: 'States.Timeout' }, leaseToken });
 
     // Assess
     expect(result).toEqual({ marked: false, code: 'States.Timeout', message: 'A pipeline step timed out.' });
-    // Its objects may be what a finished image points at: they stay.
-    expect(s3Mock.commandCalls(ListObjectVersionsCommand)).toHaveLength(0);
   });
 });

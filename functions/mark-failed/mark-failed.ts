@@ -14,6 +14,8 @@ export interface MarkFailedInput {
   owner: string;
   id: string;
   error: CaughtError;
+  /** The execution's fencing token: a stale execution never overwrites a newer one. */
+  leaseToken: string;
 }
 
 export interface MarkFailedDeps {
@@ -35,7 +37,8 @@ export async function markFailed(
     id: input.id,
     error: failure,
     now: deps.now(),
-    fromStatuses: ['PENDING_UPLOAD', 'PROCESSING'],
+    fromStatuses: ['PROCESSING'],
+    leaseToken: input.leaseToken,
   });
   if (marked) {
     await purgePrefixes(deps.s3, deps.bucket, [keys.thumbnailPrefix(input.owner, input.id)]);

@@ -38,6 +38,7 @@ function aResult(status: 'COMPLETED' | 'FLAGGED'): SaveResultInput {
     image: { width: 1024, height: 768, format: 'png', orientation: 1, etag: '"9b2c"', bytes: 482_113 },
     thumbnails: sixThumbnails(owner, id),
     analysis: status === 'FLAGGED' ? { ...anAnalysis(), isSafe: false } : anAnalysis(),
+    leaseToken: 'execution-1',
   };
 }
 
@@ -72,7 +73,7 @@ beforeEach(() => {
 });
 
 describe('saveResult', () => {
-  it('writes a COMPLETED result only while the image is PROCESSING, marked unannounced', async () => {
+  it('writes a COMPLETED result only while the image is PROCESSING and leaves the byStatus index', async () => {
     // Prepare
     dynamoMock.on(UpdateCommand).resolves({});
 
@@ -83,7 +84,8 @@ describe('saveResult', () => {
     expect(result).toEqual({ saved: true });
     const input = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.Key).toEqual({ owner, id });
-    expect(input?.ConditionExpression).toBe('#status = :processing');
+    expect(input?.ConditionExpression).toBe('#status = :processing AND #leaseToken = :leaseToken');
+    expect(input?.ExpressionAttributeValues?.[':leaseToken']).toBe('execution-1');
     expect(input?.ExpressionAttributeNames?.['#status']).toBe('status');
     expect(input?.ExpressionAttributeValues?.[':processing']).toBe('PROCESSING');
     const { set, removed } = writtenAttributes(input ?? {});
@@ -97,18 +99,19 @@ describe('saveResult', () => {
       etag: '"9b2c"',
       bytes: 482_113,
       size: 482_113,
+      // Terminal but unannounced until the publish step records the announcement.
+      statusKey: 'UNANNOUNCED',
       thumbnails: sixThumbnails(owner, id),
       analysis: anAnalysis(),
       updatedAt: '2026-11-24T09:00:05.000Z',
       processedAt: '2026-11-24T09:00:05.000Z',
-      // Terminal but unannounced until the publish step records the announcement.
-      statusKey: 'UNANNOUNCED',
     });
-    expect(removed).toEqual([]);
+    // TTL only while PENDING_UPLOAD; byStatus only while PROCESSING or FLAGGED.
+    expect(removed).toEqual(['expiresAtEpoch']);
     expect(s3Mock.calls()).toHaveLength(0);
   });
 
-  it('keeps a FLAGGED image in the byStatus index, unannounced until published', async () => {
+  it('keeps a FLAGGED image in the byStatus index', async () => {
     // Prepare
     dynamoMock.on(UpdateCommand).resolves({});
 
@@ -119,12 +122,8 @@ describe('saveResult', () => {
     const { set, removed } = writtenAttributes(
       dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input ?? {},
     );
-    expect(set).toMatchObject({
-      status: 'FLAGGED',
-      statusKey: 'UNANNOUNCED',
-      ownerStatus: `${owner}#FLAGGED`,
-    });
-    expect(removed).toEqual([]);
+    expect(set).toMatchObject({ status: 'FLAGGED', statusKey: 'UNANNOUNCED', ownerStatus: `${owner}#FLAGGED` });
+    expect(removed).toEqual(['expiresAtEpoch']);
   });
 
   it('deletes the thumbnails and every version of the original when the image was deleted meanwhile', async () => {

@@ -8,12 +8,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import { unannouncedStatusKey } from '../../contracts/announcement.ts';
-import {
-  type analysisSchema,
-  isConditionalCheckFailed,
-  ownerStatus,
-  type StoredThumbnail,
-} from '../shared/image-item.ts';
+import { attributesDroppedIn, statusAttributes } from '../../contracts/image-item.ts';
+import { type analysisSchema, isConditionalCheckFailed, type StoredThumbnail } from '../shared/image-item.ts';
 import { purgeImageObjects } from '../shared/purge-objects.ts';
 
 export interface InspectedImage {
@@ -32,6 +28,8 @@ export interface SaveResultInput {
   image: InspectedImage;
   thumbnails: StoredThumbnail[];
   analysis: z.output<typeof analysisSchema>;
+  /** The execution's fencing token: only the lease holder saves. */
+  leaseToken: string;
 }
 
 export interface SaveResultDeps {
@@ -44,11 +42,11 @@ export interface SaveResultDeps {
 }
 
 export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): Promise<{ saved: boolean }> {
-  const at = deps.now().toISOString();
+  const now = deps.now();
+  const at = now.toISOString();
   const key = { owner: input.owner, id: input.id };
   const attributes: Record<string, unknown> = {
-    status: input.status,
-    ownerStatus: ownerStatus(input.owner, input.status),
+    ...statusAttributes(input.owner, input.status, Math.floor(now.getTime() / 1000)),
     ...input.image,
     // Image.size is what is stored, not what requestUpload declared (the POST policy only caps it).
     size: input.image.bytes,
@@ -61,17 +59,24 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
     statusKey: unannouncedStatusKey,
   };
   const names = Object.keys(attributes);
+  // statusKey is set (UNANNOUNCED), so it is never among the attributes dropped.
+  const dropped = attributesDroppedIn(input.status).filter((name) => name !== 'statusKey');
   try {
     await deps.documents.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: key,
-        ConditionExpression: '#status = :processing',
+        ConditionExpression: '#status = :processing AND #leaseToken = :leaseToken',
         // Every attribute through a placeholder: status, format and size are DynamoDB reserved words.
-        UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
+        UpdateExpression:
+          `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}` +
+          (dropped.length > 0 ? ` REMOVE ${dropped.map((name) => `#${name}`).join(', ')}` : ''),
+        ExpressionAttributeNames: Object.fromEntries(
+          [...names, ...dropped, 'leaseToken'].map((name) => [`#${name}`, name]),
+        ),
         ExpressionAttributeValues: {
           ':processing': 'PROCESSING',
+          ':leaseToken': input.leaseToken,
           ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
         },
       }),
@@ -85,9 +90,9 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
     new GetCommand({ TableName: deps.tableName, Key: key, ConsistentRead: true }),
   );
   if (current.Item) {
-    // Still there but no longer PROCESSING (the sweeper failed it, or another run finished it):
-    // its objects may be what the stored item points at, so they stay.
-    deps.logger.warn('result not saved: image is no longer PROCESSING', {
+    // Still there but no longer PROCESSING or no longer ours (the sweeper failed it, or another run
+    // took the lease over or finished it): its objects may be what the stored item points at, so they stay.
+    deps.logger.warn('result not saved: the image is no longer PROCESSING under this lease', {
       ...key,
       status: current.Item.status,
     });

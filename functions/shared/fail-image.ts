@@ -1,8 +1,9 @@
 /** Marks an image FAILED with `{code, message}`, conditionally, so a finished or deleted image is left alone. */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unannouncedStatusKey } from '../../contracts/announcement.ts';
+import { attributesDroppedIn, ownerStatusKey } from '../../contracts/image-item.ts';
 import type { ImageStatus } from '../../generated/schema.ts';
-import { isConditionalCheckFailed, ownerStatus } from './image-item.ts';
+import { isConditionalCheckFailed } from './image-item.ts';
 
 export interface FailImageInput {
   tableName: string;
@@ -14,6 +15,13 @@ export interface FailImageInput {
   fromStatuses: readonly ImageStatus[];
   /** Only when the item was last updated before this instant (the sweeper's guard against a racing pipeline). */
   updatedBefore?: string;
+  /** Only while this execution holds the item's lease (the fencing token MarkProcessing wrote). */
+  leaseToken?: string;
+  /**
+   * Only when no other execution holds a live lease: none, released, this `token`'s, or taken
+   * before `staleBefore` (dispatch at the retry limit, the sweeper).
+   */
+  leaseNotHeld?: { token?: string; staleBefore: string };
 }
 
 /** Returns true when the item was marked FAILED, false when it is gone or no longer in `fromStatuses`. */
@@ -26,6 +34,12 @@ export async function failImage(documents: DynamoDBDocumentClient, input: FailIm
     'attribute_exists(#id)',
     `#status IN (${Object.keys(statusValues).join(', ')})`,
     ...(input.updatedBefore ? ['#updatedAt < :updatedBefore'] : []),
+    ...(input.leaseToken ? ['leaseToken = :leaseToken'] : []),
+    ...(input.leaseNotHeld
+      ? [
+          `(attribute_not_exists(leaseToken) OR leasedAt < :staleBefore${input.leaseNotHeld.token ? ' OR leaseToken = :ownToken' : ''})`,
+        ]
+      : []),
   ];
   try {
     await documents.send(
@@ -36,7 +50,9 @@ export async function failImage(documents: DynamoDBDocumentClient, input: FailIm
         UpdateExpression:
           'SET #status = :failed, ownerStatus = :ownerStatus, #error = :error, #updatedAt = :at, processedAt = :at, ' +
           // Terminal but not yet announced, until the announcement is recorded (contracts/announcement.ts).
-          'statusKey = :unannounced REMOVE expiresAtEpoch',
+          `statusKey = :unannounced REMOVE ${attributesDroppedIn('FAILED')
+            .filter((name) => name !== 'statusKey')
+            .join(', ')}`,
         ExpressionAttributeNames: {
           '#id': 'id',
           '#status': 'status',
@@ -47,10 +63,13 @@ export async function failImage(documents: DynamoDBDocumentClient, input: FailIm
           ...statusValues,
           ':failed': 'FAILED',
           ':unannounced': unannouncedStatusKey,
-          ':ownerStatus': ownerStatus(input.owner, 'FAILED'),
+          ':ownerStatus': ownerStatusKey(input.owner, 'FAILED'),
           ':error': { code: input.error.code, message: input.error.message },
           ':at': at,
           ...(input.updatedBefore ? { ':updatedBefore': input.updatedBefore } : {}),
+          ...(input.leaseToken ? { ':leaseToken': input.leaseToken } : {}),
+          ...(input.leaseNotHeld ? { ':staleBefore': input.leaseNotHeld.staleBefore } : {}),
+          ...(input.leaseNotHeld?.token ? { ':ownToken': input.leaseNotHeld.token } : {}),
         },
       }),
     );

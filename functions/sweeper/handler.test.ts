@@ -30,7 +30,7 @@ describe('sweeper handler', () => {
     dynamoMock
       .on(QueryCommand)
       .resolves({ Items: [] })
-      .on(QueryCommand, { ExpressionAttributeValues: { ':statusKey': 'PROCESSING' } }, false)
+      .on(QueryCommand, { ExpressionAttributeValues: { ':processing': 'PROCESSING' } }, false)
       .resolves({ Items: [stuck] });
     dynamoMock.on(UpdateCommand).resolves({});
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });

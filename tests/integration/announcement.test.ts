@@ -8,12 +8,12 @@ import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { names } from '../../contracts/names.ts';
-import { clientsFor, getImageItem, newOwner, snsMessagesAbout, ulid } from './support.ts';
+import { clientsFor, getImageItem, snsMessagesAbout, ulid } from './support.ts';
 
 describe('a terminal image whose execution died before announcing it', () => {
   it('is announced by the sweeper once, with its dedupe key, and recorded', async () => {
     const clients = clientsFor();
-    const owner = newOwner();
+    const owner = `test-${ulid().toLowerCase()}`;
     const id = ulid();
     // As save-result leaves it: COMPLETED, unannounced, saved ten minutes ago.
     const savedAt = new Date(Date.now() - 10 * 60 * 1000).toISOString();

@@ -4,15 +4,8 @@
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import {
-  clientsFor,
-  newOwner,
-  postUpload,
-  putPendingImage,
-  requestTicket,
-  ulid,
-  waitForStatus,
-} from './support.ts';
+import { clientsFor, postUpload, requestUpload, waitForStatus } from './support.ts';
+import { createUser } from './users.ts';
 
 describe('an extreme aspect ratio', () => {
   it.each([
@@ -23,10 +16,14 @@ describe('an extreme aspect ratio', () => {
     const png = await sharp({ create: { width, height, channels: 3, background: '#3a6' } })
       .png()
       .toBuffer();
-    const image = { owner: newOwner(), id: ulid(), contentType: 'image/png', size: png.length };
-    await putPendingImage(clients, image, 'strip.png');
+    const user = await createUser('strip');
+    const { image, ticket } = await requestUpload(user, {
+      contentType: 'image/png',
+      size: png.length,
+      fileName: 'strip.png',
+    });
 
-    const response = await postUpload(await requestTicket(clients, image), png, 'image/png');
+    const response = await postUpload(ticket, png, 'image/png');
 
     expect(response.status).toBe(204);
     const item = await waitForStatus(clients, image.owner, image.id, ['COMPLETED', 'FLAGGED', 'FAILED']);

@@ -13,13 +13,11 @@ import {
   clientsFor,
   eventually,
   executionsFor,
-  newOwner,
   postUpload,
-  putPendingImage,
-  requestTicket,
-  ulid,
+  requestUpload,
   waitForStatus,
 } from './support.ts';
+import { createUser } from './users.ts';
 
 afterAll(async () => {
   await admin('faults', { method: 'PUT', body: '[]' });
@@ -30,9 +28,8 @@ describe('an upload ticket used twice', () => {
     const clients = clientsFor();
     const first = await sharp(photo('coffee.png')).resize(640, 480, { fit: 'fill' }).jpeg().toBuffer();
     const second = await sharp(photo('astronaut.png')).resize(240, 480, { fit: 'fill' }).jpeg().toBuffer();
-    const image = { owner: newOwner(), id: ulid(), contentType: 'image/jpeg', size: 1024 * 1024 };
-    await putPendingImage(clients, image);
-    const ticket = await requestTicket(clients, image);
+    const user = await createUser('reuse');
+    const { image, ticket } = await requestUpload(user, { contentType: 'image/jpeg', size: 1024 * 1024 });
     const key = keys.original(image.owner, image.id);
     // Slow thumbnails leave time for the second POST to land while the first is processed.
     await admin('faults', {
@@ -77,9 +74,8 @@ describe('an upload ticket used twice', () => {
     const clients = clientsFor();
     const first = await sharp(photo('coffee.png')).resize(640, 480, { fit: 'fill' }).jpeg().toBuffer();
     const second = await sharp(photo('astronaut.png')).resize(240, 480, { fit: 'fill' }).jpeg().toBuffer();
-    const image = { owner: newOwner(), id: ulid(), contentType: 'image/jpeg', size: 1024 * 1024 };
-    await putPendingImage(clients, image);
-    const ticket = await requestTicket(clients, image);
+    const user = await createUser('reuse');
+    const { image, ticket } = await requestUpload(user, { contentType: 'image/jpeg', size: 1024 * 1024 });
     const key = keys.original(image.owner, image.id);
 
     expect((await postUpload(ticket, first, 'image/jpeg')).status).toBe(204);

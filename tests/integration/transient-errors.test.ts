@@ -5,7 +5,8 @@
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { photo } from '../fixtures.ts';
-import { admin, clientsFor, newOwner, uploadJpeg, waitForStatus } from './support.ts';
+import { admin, clientsFor, uploadJpeg, waitForStatus } from './support.ts';
+import { createUser } from './users.ts';
 
 /** The SDK's default attempts per call: this many failures fail one analyse invocation exactly. */
 const sdkAttempts = 3;
@@ -17,7 +18,8 @@ afterAll(async () => {
 describe('a Rekognition InternalServerError', () => {
   it('is retried by the pipeline, and the image ends COMPLETED', async () => {
     const clients = clientsFor();
-    const owner = newOwner();
+    const user = await createUser('transient');
+    const owner = user.sub;
     const jpeg = await sharp(photo('coffee.png')).jpeg().toBuffer();
     await admin('faults', {
       method: 'PUT',
@@ -28,12 +30,12 @@ describe('a Rekognition InternalServerError', () => {
           match: `uploads/${owner}/*`,
           error: 'InternalServerError',
           status: 500,
-          times: sdkAttempts,
+          count: sdkAttempts,
         },
       ]),
     });
 
-    const { image } = await uploadJpeg(clients, jpeg, owner);
+    const { image } = await uploadJpeg(user, jpeg);
     const item = await waitForStatus(clients, owner, image.id, ['COMPLETED', 'FLAGGED', 'FAILED'], 90_000);
 
     expect(item.error).toBeUndefined();

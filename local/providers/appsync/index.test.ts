@@ -7,8 +7,11 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'graphql';
 import { decodeJwt, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ownerStatusKey } from '../../../contracts/image-item.ts';
 import { names } from '../../../contracts/names.ts';
+import type { ImageStatus } from '../../../generated/schema.ts';
 import { loadConfig } from '../../config.ts';
+import { providerContext } from '../../provider-context.ts';
 import { CognitoProvider } from '../cognito/index.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/testing.ts';
 import { AppSyncProvider, type PublishEvent } from './index.ts';
@@ -74,7 +77,7 @@ const thumbnails = ['SMALL', 'MEDIUM', 'LARGE'].flatMap((size) =>
   })),
 );
 
-async function seedImage(owner: string, id: string, status = 'COMPLETED'): Promise<void> {
+async function seedImage(owner: string, id: string, status: ImageStatus = 'COMPLETED'): Promise<void> {
   const now = new Date().toISOString();
   await DynamoDBDocumentClient.from(dynamo.client).send(
     new PutCommand({
@@ -86,7 +89,7 @@ async function seedImage(owner: string, id: string, status = 'COMPLETED'): Promi
         contentType: 'image/jpeg',
         size: 2048,
         status,
-        ownerStatus: `${owner}#${status}`,
+        ownerStatus: ownerStatusKey(owner, status),
         createdAt: now,
         updatedAt: now,
         thumbnails,
@@ -100,13 +103,12 @@ const imageFields = 'id owner fileName status size createdAt thumbnails { size f
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'darkroom-appsync-'));
   dynamo = await startDynamoDbLocal();
-  cognito = new CognitoProvider({ config: config(), log: () => {} });
+  cognito = new CognitoProvider(providerContext(config()));
   await cognito.start();
   appsync = new AppSyncProvider({
-    config: config(),
+    ...providerContext(config()),
     dynamodbEndpoint: dynamo.endpoint,
     cognito,
-    log: () => {},
     invokeLambda: async (functionName, payload) => {
       invocations.push({ functionName, payload });
       if (functionName === names.functions.signUrls) {

@@ -17,15 +17,16 @@ import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { names } from '../../../contracts/names.ts';
+import { listDataSources } from '../../../contracts/data-sources.ts';
 import { bundleResolverCode, listResolvers } from '../../../resolvers/catalog.ts';
 import type { LocalConfig } from '../../config.ts';
+import { applyLatency } from '../../faults.ts';
 import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import { localCredentials } from '../dynamodb/index.ts';
 import { Authenticator, type CognitoTrust, type Headers, type RequestParts } from './authenticate.ts';
-import { DynamoDbDataSource } from './data-sources/dynamodb.ts';
-import { type InvokeLambda, LambdaDataSource } from './data-sources/lambda.ts';
-import { NoneDataSource } from './data-sources/none.ts';
+import { dataSourceOf } from './data-sources/from-spec.ts';
+import type { InvokeLambda } from './data-sources/lambda.ts';
 import { DataSourceRegistry } from './data-sources/registry.ts';
 import { requestError } from './errors.ts';
 import {
@@ -55,8 +56,7 @@ export interface ReloadReport extends LoadReport {
   schemaFailure?: string;
 }
 
-export interface AppSyncProviderOptions {
-  config: LocalConfig;
+export interface AppSyncProviderOptions extends ProviderContext {
   /** DynamoDB Local's endpoint; a function when it is known only once DynamoDB has started. */
   dynamodbEndpoint?: string | (() => string);
   /** Or a client to use (the DynamoDB provider's `client`, keep-alive included); read at each call. */
@@ -75,7 +75,6 @@ export interface AppSyncProviderOptions {
   keepAliveMs?: number;
   /** Largest request body accepted. AppSync does not document one; 1 MiB is generous for this API. */
   maxRequestBytes?: number;
-  log?: (line: string) => void;
 }
 
 export type Authentication = { ok: true; caller: Caller } | { ok: false; errorType: string; message: string };
@@ -97,7 +96,7 @@ export class AppSyncProvider implements Provider {
   private readonly bus = new EventEmitter<{ publish: [PublishEvent]; invalidate: [InvalidateEvent] }>();
 
   constructor(private readonly options: AppSyncProviderOptions) {
-    this.log = options.log ?? ((line) => console.info(line));
+    this.log = options.log;
     this.table = new ResolverTable(
       options.resolvers ?? { list: () => listResolvers(), bundle: (source) => bundleResolverCode(source) },
     );
@@ -113,24 +112,9 @@ export class AppSyncProvider implements Provider {
       if (!client) throw new Error('the AppSync provider is not started');
       return client;
     };
-    this.dataSources
-      .add(new DynamoDbDataSource(names.dataSources.images, names.table, dynamodb))
-      .add(new NoneDataSource(names.dataSources.none))
-      .add(
-        new LambdaDataSource(
-          names.dataSources.createUpload,
-          names.functions.createUpload,
-          options.invokeLambda,
-        ),
-      )
-      .add(
-        new LambdaDataSource(
-          names.dataSources.deleteImage,
-          names.functions.deleteImage,
-          options.invokeLambda,
-        ),
-      )
-      .add(new LambdaDataSource(names.dataSources.signUrls, names.functions.signUrls, options.invokeLambda));
+    for (const [name, spec] of listDataSources()) {
+      this.dataSources.add(dataSourceOf(name, spec, { dynamodb, invokeLambda: options.invokeLambda }));
+    }
     this.schemaSdl = this.readSchema();
     this.api = this.buildApi(this.schemaSdl);
   }
@@ -198,6 +182,7 @@ export class AppSyncProvider implements Provider {
     this.realtime = new RealtimeServer(
       realtimeBackend(this, () => 'http://localhost/graphql'),
       {
+        faults: this.options.faults,
         ...(this.options.keepAliveMs ? { keepAliveMs: this.options.keepAliveMs } : {}),
       },
     );
@@ -291,6 +276,18 @@ export class AppSyncProvider implements Provider {
       send(413, requestError('PayloadTooLargeException', `The request body exceeds ${maxBytes} bytes.`));
       return;
     }
+    // Service trouble strikes before authorization, as an overloaded AppSync answers.
+    if (this.options.faults.has('appsync')) {
+      const fault = this.options.faults.find('appsync', 'GraphQL', operationNameOf(body));
+      await applyLatency(fault);
+      if (fault?.error) {
+        send(
+          fault.status ?? 500,
+          requestError(fault.error, fault.message ?? `Injected fault: ${fault.error}`),
+        );
+        return;
+      }
+    }
     const headers = lowerCaseHeaders(req.headers);
     const sourceIp = req.socket.remoteAddress;
     const auth = await this.authenticate(req.headers, {
@@ -323,6 +320,16 @@ export class AppSyncProvider implements Provider {
       domainName: headers.host ?? null,
     });
     send(200, result);
+  }
+}
+
+/** The request's `operationName`, if it has one (what an `appsync` fault's `match` names). */
+function operationNameOf(body: Buffer): string[] {
+  try {
+    const { operationName } = JSON.parse(body.toString('utf8')) as { operationName?: unknown };
+    return typeof operationName === 'string' ? [operationName] : [];
+  } catch {
+    return [];
   }
 }
 

@@ -14,17 +14,16 @@ import cognitoPublicKey from 'cognito-local/lib/keys/cognitoLocal.public.json' w
 import { decodeJwt, type JSONWebKeySet } from 'jose';
 import { names } from '../../../contracts/names.ts';
 import type { LocalConfig } from '../../config.ts';
+import { applyLatency } from '../../faults.ts';
 import { type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import { type CognitoServices, createCognitoServices, type DeliveredCode } from './services.ts';
 
 const targetPrefix = 'AWSCognitoIdentityProviderService.';
 
-export interface CognitoProviderOptions {
-  config: LocalConfig;
+export interface CognitoProviderOptions extends ProviderContext {
   /** `http://host:port` the tokens' `iss` starts with; defaults to the edge's address from config. */
   issuerDomain?: string;
-  /** Where sign-up codes are printed; `console.info` unless given. */
-  log?: (line: string) => void;
 }
 
 export class CognitoProvider implements Provider {
@@ -39,7 +38,7 @@ export class CognitoProvider implements Provider {
   constructor(private readonly options: CognitoProviderOptions) {
     const { host, port } = options.config;
     this.tokenConfig = { IssuerDomain: options.issuerDomain ?? `http://${host}:${port}` };
-    this.log = options.log ?? ((line) => console.info(line));
+    this.log = options.log;
   }
 
   /** Changes the tokens' issuer domain (the edge learns its port only once it listens). */
@@ -120,7 +119,17 @@ export class CognitoProvider implements Provider {
       send(400, { __type: 'SerializationException', message: 'The request body is not valid JSON' });
       return;
     }
-    const result = await this.call(target.slice(targetPrefix.length), input);
+    const operation = target.slice(targetPrefix.length);
+    const fault = this.options.faults.find('cognito-idp', operation);
+    await applyLatency(fault);
+    if (fault?.error) {
+      send(fault.status ?? 400, {
+        __type: fault.error,
+        message: fault.message ?? `Injected fault: ${fault.error}`,
+      });
+      return;
+    }
+    const result = await this.call(operation, input);
     if ('error' in result) send(result.status, result.error);
     else send(200, result.output);
   }

@@ -3,8 +3,9 @@
  * supervised Java child process; the edge proxies every DynamoDB request to it.
  *
  * LIMITATIONS
- * - DynamoDB Local never expires items: `sweepExpired()` deletes items whose `expiresAtEpoch` is
- *   past with a Scan + filter (fine for a local table, never done in the cloud).
+ * - DynamoDB Local never expires items: `sweepExpired()` deletes the items whose TTL attribute (the
+ *   table spec's `timeToLiveAttribute`) is past, found in an expiry index fed by the writes that pass through this provider
+ *   (ttl-index.ts), never by a Scan. Writes made to DynamoDB Local behind its back are not seen.
  * - DynamoDB Local checks no signature (the edge does) and accepts only alphanumeric access key
  *   ids: the proxy forwards `darkroom-local` as `darkroomlocal` (one shared database either way).
  * - The JVM runs C1-only with the serial GC: half the start time, lower peak throughput.
@@ -18,14 +19,17 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalConfig } from '../../config.ts';
+import { applyLatency } from '../../faults.ts';
 import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
+import { requestSubjects, sendDynamoDbError } from './faults.ts';
 import { freePort } from './free-port.ts';
-import { createTables, deleteTables, sweepExpired, warmUp } from './tables.ts';
+import { createTables, deleteTables, warmUp } from './tables.ts';
+import { expireDue, expiriesInRequest, TtlIndex, ttlAttribute } from './ttl-index.ts';
 
-export interface DynamoDbProviderOptions {
-  config: LocalConfig;
-  /** Where the child's output goes; silent unless given. */
-  log?: (line: string) => void;
+export interface DynamoDbProviderOptions extends ProviderContext {
+  /** Where DynamoDB Local's own output goes; silent unless given. */
+  serviceLog?: (line: string) => void;
   /** GetItem/Query calls made at start to warm the JVM (0 = none). */
   warmUpCalls?: number;
   /** The `java` command (tests point it elsewhere to check the error). */
@@ -82,9 +86,11 @@ export class DynamoDbProvider implements Provider {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   private clientInstance: DynamoDBClient | undefined;
   private readonly log: (line: string) => void;
+  private readonly ttl: TtlIndex;
 
   constructor(private readonly options: DynamoDbProviderOptions) {
-    this.log = options.log ?? (() => {});
+    this.log = options.serviceLog ?? (() => {});
+    this.ttl = new TtlIndex(path.join(options.config.dataDir, 'dynamodb', 'ttl-index.log'));
   }
 
   /** `http://127.0.0.1:<port>` of DynamoDB Local itself (not the edge). */
@@ -111,9 +117,34 @@ export class DynamoDbProvider implements Provider {
       credentials: localCredentials(config.credentials),
       requestHandler: { httpAgent: this.agent },
     });
+    // The stack's own writes (AppSync's resolvers, recovery) feed the expiry index as proxied ones do.
+    this.clientInstance.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { headers?: Record<string, string>; body?: unknown };
+        const target = request.headers?.['x-amz-target'] ?? '';
+        // The JSON body is a string or (newer SDKs) bytes.
+        const body =
+          typeof request.body === 'string'
+            ? request.body
+            : request.body instanceof Uint8Array
+              ? Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength).toString(
+                  'utf8',
+                )
+              : '';
+        if (body.includes(ttlAttribute))
+          await this.ttl.record(expiriesInRequest(target.slice(target.indexOf('.') + 1), body));
+        return next(args);
+      },
+      { step: 'build', name: 'darkroomTtlIndex' },
+    );
     await this.stopOrphan();
     await this.spawnChild();
     await createTables(this.client);
+    if (!(await this.ttl.load())) {
+      const migrated = await this.ttl.migrate(this.client);
+      if (migrated > 0)
+        this.log(`[dynamodb] indexed ${migrated} item(s) with a TTL from before the expiry index`);
+    }
     const calls = this.options.warmUpCalls ?? 400;
     if (calls > 0) await warmUp(this.client, calls);
     this.state = 'ready';
@@ -278,19 +309,40 @@ export class DynamoDbProvider implements Provider {
   async reset(): Promise<void> {
     await deleteTables(this.client);
     await createTables(this.client);
+    await this.ttl.clear();
   }
 
   health(): ProviderHealth {
     return { ready: this.state === 'ready', detail: this.detail };
   }
 
-  /** Deletes items whose TTL (`expiresAtEpoch`) has passed; returns how many. */
-  sweepExpired(nowEpochSeconds = Math.floor(Date.now() / 1000)): Promise<number> {
-    return sweepExpired(this.client, nowEpochSeconds);
+  /** Deletes items whose TTL (`expiresAtEpoch`) has passed, from the expiry index; returns how many. */
+  sweepExpired(nowEpochSeconds = Math.floor(this.options.clock().getTime() / 1000)): Promise<number> {
+    return expireDue(this.client, this.ttl, nowEpochSeconds);
   }
 
-  /** Proxies the request, as received, to DynamoDB Local. */
-  handle({ req, res, url, body }: EdgeRequest): Promise<void> {
+  /** How many expiries the index holds (tests, diagnostics). */
+  get pendingExpiries(): number {
+    return this.ttl.size;
+  }
+
+  /** Proxies the request, as received, to DynamoDB Local (unless an injected fault answers it). */
+  async handle(request: EdgeRequest): Promise<void> {
+    if (this.options.faults.has('dynamodb')) {
+      const fault = this.options.faults.find('dynamodb', ...requestSubjects(request));
+      await applyLatency(fault);
+      if (fault?.error) return sendDynamoDbError(request.res, fault, fault.error);
+    }
+    const target = String(request.req.headers['x-amz-target'] ?? '');
+    // Indexed before forwarding: a write DynamoDB Local acknowledged is always in the index.
+    if (request.body.includes(ttlAttribute))
+      await this.ttl.record(
+        expiriesInRequest(target.slice(target.indexOf('.') + 1), request.body.toString('utf8')),
+      );
+    return this.proxy(request);
+  }
+
+  private proxy({ req, res, url, body }: EdgeRequest): Promise<void> {
     return new Promise((resolve, reject) => {
       const headers = {
         ...req.headers,

@@ -8,17 +8,17 @@
  * - With vision off every answer is empty (no labels, no faces, nothing unsafe).
  * - Image.S3Object reads the local S3 provider; the size and format checks are the engine's.
  */
-import { applyLatency, type FaultRegistry } from '../../faults.ts';
+import { applyLatency } from '../../faults.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import type { VisionEngine } from './engine.ts';
 
 const targetPrefix = 'RekognitionService.';
 
-export interface RekognitionProviderOptions {
+export interface RekognitionProviderOptions extends ProviderContext {
   engine: VisionEngine;
   /** The object's bytes from the local S3, or undefined when there is no such object. */
   readS3Object: (bucket: string, key: string, version?: string) => Promise<Buffer | undefined>;
-  faults?: FaultRegistry;
 }
 
 interface DetectRequest {
@@ -82,7 +82,7 @@ export class RekognitionProvider implements Provider {
   /** Answers one operation; the shape every caller (HTTP or in-process) gets. */
   async detect(operation: string, request: DetectRequest): Promise<object> {
     const s3Key = request.Image?.S3Object?.Name;
-    const fault = this.options.faults?.find(
+    const fault = this.options.faults.find(
       'rekognition',
       operation,
       typeof s3Key === 'string' ? [s3Key] : [],

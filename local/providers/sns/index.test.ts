@@ -5,6 +5,7 @@ import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-s
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.ts';
 import { type Edge, startEdge } from '../../edge.ts';
+import { providerContext } from '../../provider-context.ts';
 import { SnsProvider } from './index.ts';
 
 let dataDir: string;
@@ -15,7 +16,7 @@ let client: SNSClient;
 beforeEach(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'darkroom-sns-'));
   const config = loadConfig({}, { port: 0, dataDir });
-  sns = new SnsProvider({ config });
+  sns = new SnsProvider(providerContext(config));
   await sns.start();
   edge = await startEdge({
     config,
@@ -64,7 +65,7 @@ describe('SnsProvider', () => {
   it('keeps messages across a restart (on disk in the data folder)', async () => {
     const TopicArn = sns.createTopic('image-processed');
     await sns.publish({ TopicArn, Message: 'kept' });
-    const again = new SnsProvider({ config: loadConfig({}, { dataDir }) });
+    const again = new SnsProvider(providerContext(loadConfig({}, { dataDir })));
     await again.start();
     expect(again.messages().map((m) => m.Message)).toEqual(['kept']);
   });
