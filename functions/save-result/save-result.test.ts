@@ -122,7 +122,11 @@ describe('saveResult', () => {
     const { set, removed } = writtenAttributes(
       dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input ?? {},
     );
-    expect(set).toMatchObject({ status: 'FLAGGED', statusKey: 'UNANNOUNCED', ownerStatus: `${owner}#FLAGGED` });
+    expect(set).toMatchObject({
+      status: 'FLAGGED',
+      statusKey: 'UNANNOUNCED',
+      ownerStatus: `${owner}#FLAGGED`,
+    });
     expect(removed).toEqual(['expiresAtEpoch']);
   });
 
