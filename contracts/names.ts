@@ -16,6 +16,13 @@ export const names = {
   rule: 'darkroom-upload-created',
   topic: 'image-processed',
   dlq: 'darkroom-rule-dlq',
+  /** Alarms of every kind are sent here. */
+  opsTopic: 'darkroom-ops',
+  /** The CodeDeploy application holding one deployment group per function (named like it). */
+  codeDeployApplication: 'darkroom',
+  apiWebAcl: 'darkroom-api',
+  /** Secrets Manager: the PEM private key of the CloudFront key pair that signs thumbnail URLs. */
+  cdnPrivateKeySecret: 'darkroom/cdn-private-key',
   dashboard: 'darkroom',
   indexes: { byOwnerStatus: 'byOwnerStatus', byStatus: 'byStatus' },
   functions: {
@@ -87,6 +94,13 @@ export const limits = {
   uploadTicketSeconds: 5 * 60,
   pendingUploadTtlSeconds: 24 * 60 * 60,
   thumbnailUrlSeconds: 15 * 60,
+  /**
+   * CloudFront thumbnail URLs expire at the end of the window after the current one, so every read
+   * within a window gets the same URL (browser and edge caches hit) and each URL lives 1–2 windows.
+   */
+  cdnUrlWindowSeconds: 60 * 60,
+  /** How long the edge and browsers keep a thumbnail: its key changes with every new revision. */
+  thumbnailCacheSeconds: 365 * 24 * 60 * 60,
   listDefaultLimit: 20,
   listMaxLimit: 100,
   /** How long a FLAGGED image's quarantined original waits for a moderator before it expires. */

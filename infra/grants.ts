@@ -58,7 +58,8 @@ export function grantFunctionAccess({ functions: fn, table, bucket, topic, api }
 
   allow(
     fn.deleteImage,
-    itemStatement(table, 'GetItem', 'DeleteItem'),
+    // UpdateItem gives the stored bytes back; BatchWriteItem removes the label index items.
+    itemStatement(table, 'GetItem', 'DeleteItem', 'UpdateItem', 'BatchWriteItem'),
     objectStatement(bucket, uploadsPattern, 's3:DeleteObject'),
     objectStatement(bucket, thumbnailsPattern, 's3:DeleteObject'),
     new iam.PolicyStatement({
@@ -91,7 +92,8 @@ export function grantFunctionAccess({ functions: fn, table, bucket, topic, api }
   );
   allow(
     fn.saveResult,
-    itemStatement(table, 'GetItem', 'UpdateItem'),
+    // PutItem: the label index items, written in the result's transaction.
+    itemStatement(table, 'GetItem', 'UpdateItem', 'PutItem'),
     // When the image was deleted meanwhile it removes the thumbnails it wrote.
     objectStatement(bucket, thumbnailsPattern, 's3:DeleteObject'),
   );

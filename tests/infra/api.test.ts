@@ -10,7 +10,7 @@ import { createApp } from '../../infra/create-app.ts';
 import { objectFields, rootFields } from '../../infra/schema-fields.ts';
 import { listResolvers } from '../../resolvers/catalog.ts';
 import { testContext } from './global-setup.ts';
-import { getAttTarget, propsOf, resourceNamed, resourcesOfType, template } from './synthesized.ts';
+import { liveAliasOf, propsOf, resourceNamed, resourcesOfType, template } from './synthesized.ts';
 
 const schema = readFileSync(path.resolve(import.meta.dirname, '../../schema.graphql'), 'utf8');
 
@@ -47,7 +47,7 @@ describe('AppSync API', () => {
           props.Type === 'AMAZON_DYNAMODB'
             ? (props.DynamoDBConfig as { TableName: { Ref: string } }).TableName.Ref
             : props.Type === 'AWS_LAMBDA'
-              ? getAttTarget((props.LambdaConfig as { LambdaFunctionArn: unknown }).LambdaFunctionArn)
+              ? (props.LambdaConfig as { LambdaFunctionArn: { Ref: string } }).LambdaFunctionArn.Ref
               : undefined;
         return [props.Name, { kind: props.Type, target }];
       }),
@@ -62,11 +62,8 @@ describe('AppSync API', () => {
             spec.kind === 'AMAZON_DYNAMODB'
               ? logicalIdOf('AWS::DynamoDB::Table', 'TableName', spec.tableName)
               : spec.kind === 'AWS_LAMBDA'
-                ? logicalIdOf(
-                    'AWS::Lambda::Function',
-                    'FunctionName',
-                    functionSpecs[spec.functionId].functionName,
-                  )
+                ? // The function's live alias: AppSync calls what CodeDeploy shifts canary-first.
+                  liveAliasOf(functionSpecs[spec.functionId].functionName)
                 : undefined,
         },
       ]),

@@ -8,6 +8,9 @@
  * - No versions, aliases, layers, async retries or destinations; `InvocationType: Event` runs the
  *   function in the background and forgets the result.
  * - The init phase is not timed; the timeout counts from dispatch to the worker.
+ * - No CloudFront: the CDN_* variables are not set, so signUrls answers `Thumbnail.url` with
+ *   presigned S3 GETs (15 minutes, a new URL per read) instead of windowed CloudFront signed URLs;
+ *   no canary deployments (no CodeDeploy, no pre-traffic hook).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
