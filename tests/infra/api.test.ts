@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { listDataSources } from '../../contracts/data-sources.ts';
 import { functionSpecs } from '../../contracts/function-specs.ts';
 import { names } from '../../contracts/names.ts';
+import { queryLimits } from '../../contracts/query-limits.ts';
 import { createApp } from '../../infra/create-app.ts';
 import { objectFields, rootFields } from '../../infra/schema-fields.ts';
 import { listResolvers } from '../../resolvers/catalog.ts';
@@ -35,6 +36,13 @@ describe('AppSync API', () => {
         CloudWatchLogsRoleArn: Match.anyValue(),
         ExcludeVerboseContent: false,
       },
+    });
+  });
+
+  it('sets the query depth and resolver count limits the local stack enforces (contracts/query-limits.ts)', () => {
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      QueryDepthLimit: queryLimits.queryDepthLimit,
+      ResolverCountLimit: queryLimits.resolverCountLimit,
     });
   });
 

@@ -338,7 +338,17 @@ export class LambdaProvider implements Provider {
       );
       return;
     }
-    const functionName = decodeURIComponent(match[1] ?? '');
+    let functionName: string;
+    try {
+      functionName = decodeURIComponent(match[1] ?? '');
+    } catch {
+      send(
+        400,
+        { Type: 'User', message: 'The function name is not a valid percent-encoded string.' },
+        { 'x-amzn-errortype': 'InvalidParameterValueException' },
+      );
+      return;
+    }
     const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
     let event: unknown;
     try {
