@@ -162,7 +162,7 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     const record = await run(p, key);
 
     expect(record.status).toBe('SUCCEEDED');
-    expect(JSON.parse(record.output ?? '')).toEqual({ owner, id, status: 'COMPLETED' });
+    expect(JSON.parse(record.output ?? '')).toMatchObject({ owner, id, outcome: { status: 'COMPLETED' } });
     const topLevel = record.states.filter((s) => s !== 'Thumbnails' && s !== 'Analyse');
     expect(topLevel).toEqual([
       'HasClaim',
@@ -180,8 +180,6 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
       'SaveResult',
       'WasResultSaved',
       'Publish',
-      'ComposeNotification',
-      'Notify',
       'Processed',
     ]);
     expect(lambda.names()).toEqual([
@@ -202,13 +200,8 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
       leaseToken: record.executionArn,
     });
 
-    const published = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
-    expect(published?.TopicArn).toBe(`arn:aws:sns:us-east-1:000000000000:${names.topic}`);
-    expect(JSON.parse(published?.Message ?? '')).toEqual({ owner, id, status: 'COMPLETED' });
-    expect(published?.MessageAttributes).toEqual({
-      status: { DataType: 'String', StringValue: 'COMPLETED' },
-      owner: { DataType: 'String', StringValue: owner },
-    });
+    // The publish function announces (AppSync, SNS) and records it: the state machine publishes nothing itself.
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
 
     // The fake save-result writes nothing, so the item shows exactly what MarkProcessing did.
     const { Item } = await dynamo.client.send(
@@ -269,9 +262,9 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
 
     expect(record.status).toBe('SUCCEEDED');
     expect(record.states.slice(-4)).toEqual([
-      'LookUpImage',
       'DoesImageExist',
       'IsImageSettled',
+      'IsClaimedVersion',
       'DuplicateEvent',
     ]);
     expect(lambda.calls).toEqual([]);
@@ -332,15 +325,7 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
       leaseToken: record.executionArn,
     });
     expect(JSON.parse(markFailed.error.Cause)).toMatchObject({ errorType: 'ImageTooLarge' });
-    expect(record.states.slice(-5)).toEqual([
-      'WasMarkedFailed',
-      'PublishFailure',
-      'ComposeFailureNotification',
-      'NotifyFailure',
-      'ImageFailed',
-    ]);
-    const published = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
-    expect(JSON.parse(published?.Message ?? '')).toEqual({ owner, id, status: 'FAILED' });
+    expect(record.states.slice(-3)).toEqual(['WasMarkedFailed', 'PublishFailure', 'ImageFailed']);
   });
 
   it('retries a throttled Lambda invocation as Lambda.TooManyRequestsException and carries on', async () => {
