@@ -45,7 +45,17 @@ const safeAnalysis = {
   moderationLabels: [],
   isSafe: true,
 };
-const image = { width: 2000, height: 1500, format: 'jpeg', orientation: 1, bytes: 1024, etag: 'e1' };
+const image = {
+  width: 2000,
+  height: 1500,
+  format: 'jpeg',
+  orientation: 1,
+  bytes: 1024,
+  etag: 'e1',
+  metadata: null,
+  sha256: 'a'.repeat(64),
+};
+const placeholder = { hash: 'YJqGPQw7sFlslqhFafSE+Q6oJ1h2iHB2Rw', dominantColor: '#336699' };
 
 type Behaviour = (payload: Record<string, unknown>) => unknown;
 
@@ -54,10 +64,11 @@ function fakeLambda(overrides: Partial<Record<string, Behaviour>> = {}) {
   const calls: Array<{ name: string; payload: Record<string, unknown> }> = [];
   const defaults: Record<string, Behaviour> = {
     [f.inspect]: () => image,
-    [f.thumbnails]: () => ({ thumbnails }),
+    [f.thumbnails]: () => ({ thumbnails, placeholder }),
     [f.analyse]: () => safeAnalysis,
     [f.flag]: (p) => ({
       thumbnails: (p.thumbnails as typeof thumbnails).map((t) => ({ ...t, width: t.width })),
+      placeholder,
     }),
     [f.saveResult]: () => ({ saved: true }),
     [f.markFailed]: (p) => ({
@@ -196,6 +207,7 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
       status: 'COMPLETED',
       image,
       thumbnails,
+      placeholder,
       analysis: safeAnalysis,
       leaseToken: record.executionArn,
     });
@@ -226,7 +238,7 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
         isSafe: false,
         moderationLabels: [{ name: 'Violence', parentName: '', confidence: 88 }],
       }),
-      [f.flag]: () => ({ thumbnails: blurred }),
+      [f.flag]: () => ({ thumbnails: blurred, placeholder }),
     });
     const p = await provider(lambda);
     const { key } = await image_('PENDING_UPLOAD');
