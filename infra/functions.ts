@@ -25,6 +25,12 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
  */
 export const sharpFunctions: ReadonlySet<FunctionId> = new Set(['inspect', 'thumbnails', 'analyse', 'flag']);
 
+/**
+ * Installed beside the bundle of every image function: sharp (native) and heic-decode, whose
+ * libheif wasm would otherwise be inlined as ≈ 1.6 MB of JavaScript in each bundle.
+ */
+export const imageNodeModules = ['sharp', 'heic-decode'];
+
 /** ESM bundles still meet CommonJS dependencies that call `require`; give them one. */
 const esmRequireBanner =
   "import { createRequire as __darkroomCreateRequire } from 'node:module'; const require = __darkroomCreateRequire(import.meta.url);";
@@ -47,18 +53,18 @@ export function bundlingOptions(functionId: FunctionId | 'preTrafficHook'): node
     sourcesContent: false,
     forceDockerBundling: false,
     externalModules: externalModulesOf(functionId),
-    nodeModules: usesSharp ? ['sharp'] : [],
+    nodeModules: usesSharp ? imageNodeModules : [],
     environment: usesSharp
       ? { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_prefer_offline: 'true' }
       : {},
   };
 }
 
-/** The SDK packages the runtime provides, and sharp (installed beside the bundle) where used. */
+/** The SDK packages the runtime provides, and the image modules (installed beside the bundle) where used. */
 export function externalModulesOf(functionId: FunctionId | 'preTrafficHook'): string[] {
   const bundled = bundledSdk[functionId as FunctionId];
   const sdk = bundled ? [] : runtimeSdk;
-  return [...sdk, ...(sharpFunctions.has(functionId as FunctionId) ? ['sharp'] : [])];
+  return [...sdk, ...(sharpFunctions.has(functionId as FunctionId) ? imageNodeModules : [])];
 }
 
 /** The AWS SDK v3 of the nodejs24.x runtime: every `@aws-sdk/*` package and the `@smithy/*` they use. */
