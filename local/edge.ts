@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { LocalConfig } from './config.ts';
 import { type EdgeRequest, type Provider, sendJson } from './provider.ts';
-import { credentialScopeOf, sigV4ErrorStatus, verifySigV4 } from './sigv4.ts';
+import { credentialScopeOf, jsonSigV4Error, verifySigV4 } from './sigv4.ts';
 
 /** Where a request goes: a provider's service name, or the admin API. */
 export type Route =
@@ -173,7 +173,8 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
         secretFor,
       );
       if (!verdict.ok) {
-        sendAwsError(res, sigV4ErrorStatus(verdict.code), verdict.code, verdict.message);
+        const { code, message, status } = jsonSigV4Error(verdict.code, verdict.message);
+        sendAwsError(res, status, code, message);
         return;
       }
     }
