@@ -49,7 +49,8 @@ export function sigV4ErrorStatus(code: string): number {
 
 /**
  * The same failures as the JSON-protocol services (Cognito, DynamoDB, Step Functions, …) name
- * them: they never use S3's codes.
+ * them: they never use S3's codes. Statuses as AWS's common-errors table (services differ: DynamoDB
+ * answers 400; the SDKs read the code, not the status).
  */
 export function jsonSigV4Error(
   code: string,
@@ -60,23 +61,23 @@ export function jsonSigV4Error(
       return {
         code: 'MissingAuthenticationTokenException',
         message: 'Missing Authentication Token',
-        status: 400,
+        status: 403,
       };
     case 'InvalidAccessKeyId':
       return {
         code: 'UnrecognizedClientException',
         message: 'The security token included in the request is invalid.',
-        status: 400,
+        status: 403,
       };
     case 'RequestTimeTooSkewed':
-      return { code: 'InvalidSignatureException', message: `Signature expired: ${message}`, status: 400 };
+      return { code: 'InvalidSignatureException', message: `Signature expired: ${message}`, status: 403 };
     case 'AuthorizationHeaderMalformed':
     case 'AuthorizationQueryParametersError':
       return { code: 'IncompleteSignatureException', message, status: 400 };
     case 'AccessDenied':
-      return { code: 'AccessDeniedException', message, status: 400 };
+      return { code: 'AccessDeniedException', message, status: 403 };
     default:
-      return { code: 'InvalidSignatureException', message, status: 400 };
+      return { code: 'InvalidSignatureException', message, status: 403 };
   }
 }
 

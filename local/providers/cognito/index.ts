@@ -192,7 +192,7 @@ export class CognitoProvider implements Provider {
     const access = this.options.authorize(verdict.accessKeyId, `cognito-idp:${operation}`, resource);
     return access.allowed
       ? undefined
-      : { status: 400, error: { __type: 'AccessDeniedException', message: access.message } };
+      : { status: 403, error: { __type: 'AccessDeniedException', message: access.message } };
   }
 
   /** Runs one operation as the wire does: AWS error shape on failure, never a throw. */

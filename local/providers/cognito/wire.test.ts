@@ -120,7 +120,7 @@ describe('IAM-authorised Cognito operations', () => {
   it('refuse an unsigned ListUsers with MissingAuthenticationTokenException and leak no user', async () => {
     await confirmedUser('victim-list@example.com');
     const { status, body } = await unsigned('ListUsers', { UserPoolId: provider.userPoolId });
-    expect(status).toBe(400);
+    expect(status).toBe(403);
     expect(body).toEqual({ __type: 'MissingAuthenticationTokenException', message: expect.any(String) });
   });
 
