@@ -73,6 +73,20 @@ export function isLoopback(address: string | undefined): boolean {
   return v4.startsWith('127.') || address === '::1';
 }
 
+/**
+ * Whether a Host header names this machine's loopback: `localhost` (and `*.localhost`, which
+ * resolves there by RFC 6761), 127.0.0.0/8 or [::1], with any port. Anything else reached the
+ * loopback port under a foreign name, the mark of DNS rebinding.
+ */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = (
+    host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '')
+  ).toLowerCase();
+  if (name === 'localhost' || name.endsWith('.localhost') || name === '::1') return true;
+  return /^127(\.\d{1,3}){3}$/.test(name);
+}
+
 /** An AWS-style JSON error (`__type` + message, and the header the SDKs read the code from). */
 export function sendAwsError(res: ServerResponse, status: number, code: string, message: string): void {
   sendJson(res, status, { __type: code, message }, { 'x-amzn-errortype': code });
@@ -155,6 +169,15 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
     if (route.kind === 'admin') {
       if (!isLoopback(req.socket.remoteAddress)) {
         sendAwsError(res, 403, 'AccessDenied', 'The admin API answers loopback clients only');
+        return;
+      }
+      if (!config.adminAnyHost && !isLoopbackHost(header(req, 'host'))) {
+        sendAwsError(
+          res,
+          403,
+          'AccessDenied',
+          `The admin API answers requests addressed to a loopback host only, not "${header(req, 'host') ?? ''}" (DARKROOM_ADMIN_ANY_HOST=1 allows others)`,
+        );
         return;
       }
       await options.admin(request);
