@@ -1,6 +1,9 @@
 /** Who is calling, per AppSync auth mode, in the shape resolvers see as `ctx.identity`. */
 
-export type AuthMode = 'AMAZON_COGNITO_USER_POOLS' | 'AWS_IAM' | 'API_KEY';
+/** The API's modes are declared once, in contracts/api-auth.ts. */
+export type { ApiAuthMode as AuthMode } from '../../../contracts/api-auth.ts';
+
+import type { ApiAuthMode as AuthMode } from '../../../contracts/api-auth.ts';
 
 export interface CognitoIdentity {
   sub: string;
