@@ -68,7 +68,9 @@ describe('IAM', () => {
       expect(resources, fn).toMatch(/\/uploads\/\*/);
       expect(resources, fn).not.toMatch(/"Arn"\]}(?!,"\/(uploads|thumbnails)\/\*)/);
       expect(
-        s3.flatMap(actionsOf).every((a) => ['s3:GetObject', 's3:PutObject'].includes(a)),
+        s3
+          .flatMap(actionsOf)
+          .every((a) => ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'].includes(a)),
         fn,
       ).toBe(true);
     }
