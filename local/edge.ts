@@ -133,6 +133,8 @@ export interface EdgeOptions {
   provider: (service: string) => Provider | undefined;
   /** The admin API (loopback only). */
   admin: (request: EdgeRequest) => Promise<void>;
+  /** The secret of an access key id (the stack's and its functions'); the root's only unless given. */
+  secretFor?: (accessKeyId: string) => string | undefined;
   /** WebSocket upgrades on /graphql/realtime. */
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   log?: (line: string) => void;
@@ -149,8 +151,10 @@ export interface Edge {
 export async function startEdge(options: EdgeOptions): Promise<Edge> {
   const { config } = options;
   const log = options.log ?? ((line: string) => console.error(line));
-  const secretFor = (accessKeyId: string) =>
-    accessKeyId === config.credentials.accessKeyId ? config.credentials.secretAccessKey : undefined;
+  const secretFor =
+    options.secretFor ??
+    ((accessKeyId: string) =>
+      accessKeyId === config.credentials.accessKeyId ? config.credentials.secretAccessKey : undefined);
 
   const dispatch = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', `http://${header(req, 'host') ?? `${config.host}:${config.port}`}`);
@@ -200,6 +204,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
         sendAwsError(res, status, code, message);
         return;
       }
+      request.caller = verdict.accessKeyId;
     }
     await provider.handle(request);
   };

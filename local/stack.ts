@@ -16,6 +16,7 @@ import { createAdmin, healthReport } from './admin.ts';
 import type { LocalConfig } from './config.ts';
 import { type Edge, startEdge } from './edge.ts';
 import { FaultRegistry } from './faults.ts';
+import { LocalIam } from './iam/local-iam.ts';
 import type { Provider } from './provider.ts';
 import { AppSyncProvider } from './providers/appsync/index.ts';
 import { CognitoProvider } from './providers/cognito/index.ts';
@@ -32,6 +33,8 @@ import { originalKeyOf, processingImages, returnToPending } from './recovery.ts'
 import { WebAppProvider, webBasePath } from './web-app.ts';
 
 const repositoryRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+/** The local GraphQL API's id, as in its ARN (`…:apis/<id>`). */
+const localApiId = 'darkroom-local';
 
 export interface StackOptions {
   /** Also write `amplify_outputs.json` at the repository root (default true; tests write only to the data folder). */
@@ -97,6 +100,15 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
   const log = options.log ?? ((line: string) => console.info(line));
   await mkdir(config.dataDir, { recursive: true });
   const faults = new FaultRegistry();
+  const topicArn = `arn:aws:sns:${config.region}:${config.accountId}:${names.topic}`;
+  const apiArn = `arn:aws:appsync:${config.region}:${config.accountId}:apis/${localApiId}`;
+  // Each function signs with its own key, bound to its policy in contracts/function-policies.ts.
+  const iam = new LocalIam(config, {
+    bucketArn: `arn:aws:s3:::${names.localBucket}`,
+    tableArn: `arn:aws:dynamodb:${config.region}:${config.accountId}:table/${names.table}`,
+    topicArn,
+    graphqlApiArn: apiArn,
+  });
   const registry = new Map<string, Provider>();
   const booted: Provider[] = [];
   let providers: StackProviders | undefined;
@@ -116,6 +128,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
   const edge: Edge = await startEdge({
     config,
     admin,
+    secretFor: (accessKeyId) => iam.secretFor(accessKeyId),
     provider: (service) => registry.get(service),
     // Real-time WebSocket upgrades on /graphql/realtime go to the AppSync provider.
     upgrade: (req, socket, head) => {
@@ -126,7 +139,6 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
   });
   const url = edge.url;
   const graphqlUrl = `${url}/graphql`;
-  const topicArn = `arn:aws:sns:${config.region}:${config.accountId}:${names.topic}`;
 
   const register = (key: string, provider: Provider) => registry.set(key, provider);
   const boot = async (provider: Provider) => {
@@ -139,6 +151,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       config,
       warmUpCalls: options.dynamoDbWarmUpCalls,
       log: options.serviceLog,
+      authorizer: iam,
     });
     register('dynamodb', dynamodb);
     const lambda = new LambdaProvider({
@@ -152,6 +165,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       },
       faults,
       log: options.serviceLog,
+      credentialsFor: (functionName) => iam.credentialsFor(functionName),
     });
     register('lambda', lambda);
     const stepfunctions = new StepFunctionsProvider({
@@ -171,11 +185,17 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
         .putEvent(event as unknown as Record<string, unknown>)
         .catch((error: unknown) => log(`[stack] event delivery failed: ${String(error)}`));
     };
-    const s3 = new S3Provider({ config, onObjectCreated });
+    const s3 = new S3Provider({ config, onObjectCreated, authorizer: iam });
     register('s3', s3);
-    const sns = new SnsProvider({ config, faults });
+    const sns = new SnsProvider({ config, faults, authorizer: iam });
     register('sns', sns);
-    const cognito = new CognitoProvider({ config, issuerDomain: url, log });
+    const cognito = new CognitoProvider({
+      config,
+      issuerDomain: url,
+      log,
+      secretFor: (accessKeyId) => iam.secretFor(accessKeyId),
+      authorize: (accessKeyId, action, resource) => iam.authorize(accessKeyId, { action, resource }),
+    });
     register('cognito-idp', cognito);
     const s3Client = new S3Client({
       endpoint: url,
@@ -188,6 +208,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
     const rekognition = new RekognitionProvider({
       engine,
       faults,
+      authorizer: iam,
       readS3Object: async (Bucket, Key, VersionId) => {
         try {
           const object = await s3Client.send(new GetObjectCommand({ Bucket, Key, VersionId }));
@@ -207,6 +228,8 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       invokeLambda: (functionName, payload) => lambda.invoke(functionName, payload),
       cognito,
       log,
+      authorizer: iam,
+      apiArn,
     });
     register('appsync', appsync);
     let outputsForWeb: AmplifyOutputs | undefined;

@@ -20,6 +20,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { names } from '../../../contracts/names.ts';
 import { bundleResolverCode, listResolvers } from '../../../resolvers/catalog.ts';
 import type { LocalConfig } from '../../config.ts';
+import type { Authorizer } from '../../iam/local-iam.ts';
 import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
 import { localCredentials } from '../dynamodb/index.ts';
 import { Authenticator, type CognitoTrust, type Headers, type RequestParts } from './authenticate.ts';
@@ -75,6 +76,10 @@ export interface AppSyncProviderOptions {
   keepAliveMs?: number;
   /** Largest request body accepted. AppSync does not document one; 1 MiB is generous for this API. */
   maxRequestBytes?: number;
+  /** Who may do what: IAM signers' secrets and their `appsync:GraphQL` policy; the root's only unless given. */
+  authorizer?: Authorizer;
+  /** The API's ARN, the prefix of the field ARNs an IAM policy names. */
+  apiArn?: string;
   log?: (line: string) => void;
 }
 
@@ -104,7 +109,9 @@ export class AppSyncProvider implements Provider {
     const { config } = options;
     this.authenticator = new Authenticator({
       cognito: options.cognito,
-      credentials: { [config.credentials.accessKeyId]: config.credentials.secretAccessKey },
+      credentials: options.authorizer
+        ? (id) => options.authorizer?.secretFor(id)
+        : { [config.credentials.accessKeyId]: config.credentials.secretAccessKey },
       accountId: config.accountId,
       ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}),
     });
@@ -146,6 +153,12 @@ export class AppSyncProvider implements Provider {
       resolvers: this.table,
       dataSources: this.dataSources,
       ...(this.options.limits ? { limits: this.options.limits } : {}),
+      authorizeIamField: (accessKeyId, typeName, fieldName) => {
+        const { authorizer, apiArn } = this.options;
+        if (!authorizer || !apiArn) return true;
+        const resource = `${apiArn}/types/${typeName}/fields/${fieldName}`;
+        return authorizer.authorize(accessKeyId, { action: 'appsync:GraphQL', resource }).allowed;
+      },
     });
     api.events.on('publish', (event) => this.bus.emit('publish', event));
     api.events.on('invalidate', (event) => this.bus.emit('invalidate', event));

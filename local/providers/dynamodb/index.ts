@@ -7,6 +7,8 @@
  *   past with a Scan + filter (fine for a local table, never done in the cloud).
  * - DynamoDB Local checks no signature (the edge does) and accepts only alphanumeric access key
  *   ids: the proxy forwards `darkroom-local` as `darkroomlocal` (one shared database either way).
+ * - IAM: a function's calls are authorised against its policy (access.ts maps each call to its
+ *   actions and table/index ARNs); a refusal answers AccessDeniedException as DynamoDB does.
  * - The JVM runs C1-only with the serial GC: half the start time, lower peak throughput.
  * - Needs a Java runtime (`scripts/setup-system.sh` installs one).
  */
@@ -18,7 +20,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalConfig } from '../../config.ts';
-import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
+import { type Authorizer, rootOnly } from '../../iam/local-iam.ts';
+import { type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
+import { dynamodbAccess } from './access.ts';
 import { freePort } from './free-port.ts';
 import { createTables, deleteTables, sweepExpired, warmUp } from './tables.ts';
 
@@ -28,6 +32,8 @@ export interface DynamoDbProviderOptions {
   log?: (line: string) => void;
   /** GetItem/Query calls made at start to warm the JVM (0 = none). */
   warmUpCalls?: number;
+  /** Who may do what; only the stack's own credentials unless given. */
+  authorizer?: Authorizer;
   /** The `java` command (tests point it elsewhere to check the error). */
   javaCommand?: string;
   /** JVM flags; `defaultJvmFlags` unless given. */
@@ -289,8 +295,43 @@ export class DynamoDbProvider implements Provider {
     return sweepExpired(this.client, nowEpochSeconds);
   }
 
-  /** Proxies the request, as received, to DynamoDB Local. */
-  handle({ req, res, url, body }: EdgeRequest): Promise<void> {
+  /** The AccessDeniedException a caller's policy earns for this call, if any. */
+  private refusal({ req, body, caller }: EdgeRequest): string | undefined {
+    if (caller === undefined) return undefined;
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation = target.slice(target.indexOf('.') + 1);
+    let input: Record<string, unknown> = {};
+    try {
+      input = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
+    } catch {
+      return undefined; // DynamoDB Local answers the SerializationException itself.
+    }
+    const { region, accountId } = this.options.config;
+    const authorizer = this.options.authorizer ?? rootOnly(this.options.config);
+    for (const request of dynamodbAccess(
+      operation,
+      input,
+      (table) => `arn:aws:dynamodb:${region}:${accountId}:table/${table}`,
+    )) {
+      const verdict = authorizer.authorize(caller, request);
+      if (!verdict.allowed) return verdict.message;
+    }
+    return undefined;
+  }
+
+  /** Proxies the request, as received, to DynamoDB Local (after the caller's IAM check). */
+  handle(request: EdgeRequest): Promise<void> {
+    const { req, res, url, body } = request;
+    const denied = this.refusal(request);
+    if (denied !== undefined) {
+      sendJson(
+        res,
+        400,
+        { __type: 'com.amazon.coral.service#AccessDeniedException', message: denied },
+        { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'AccessDeniedException' },
+      );
+      return Promise.resolve();
+    }
     return new Promise((resolve, reject) => {
       const headers = {
         ...req.headers,

@@ -8,6 +8,8 @@
  * - No versions, aliases, layers, async retries or destinations; `InvocationType: Event` runs the
  *   function in the background and forgets the result.
  * - The init phase is not timed; the timeout counts from dispatch to the worker.
+ * - Each function signs with its own access key (`credentialsFor`, local/iam/local-iam.ts), so the
+ *   providers check its calls against its IAM policy; the keys do not expire or rotate.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -44,6 +46,8 @@ export interface LambdaProviderOptions {
   maxQueue?: number;
   /** Start one worker per function at start so the first invocation is warm (default true). */
   prewarm?: boolean;
+  /** The credentials a function signs its AWS calls with (its role's); the stack's own unless given. */
+  credentialsFor?: (functionName: string) => { accessKeyId: string; secretAccessKey: string };
 }
 
 /** A function error as Step Functions and AppSync see it: `name` is the errorType. */
@@ -163,13 +167,14 @@ class FunctionPool {
 
   private spawn(): Slot {
     const { config, endpoint, environment, log } = this.options;
+    const credentials = this.options.credentialsFor?.(this.spec.functionName) ?? config.credentials;
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       TZ: 'UTC',
       AWS_REGION: config.region,
       AWS_DEFAULT_REGION: config.region,
-      AWS_ACCESS_KEY_ID: config.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: config.credentials.secretAccessKey,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_ENDPOINT_URL: endpoint,
       AWS_LAMBDA_FUNCTION_NAME: this.spec.functionName,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.spec.memoryMb),

@@ -7,8 +7,12 @@
  * - Only the three Detect* operations; no collections, videos, custom labels.
  * - With vision off every answer is empty (no labels, no faces, nothing unsafe).
  * - Image.S3Object reads the local S3 provider; the size and format checks are the engine's.
+ * - IAM: a function's call needs `rekognition:<Operation>` (AccessDeniedException otherwise) and,
+ *   as Rekognition reads S3 with the caller's permissions, s3:GetObject (s3:GetObjectVersion with
+ *   a Version) on the object (InvalidS3ObjectException otherwise).
  */
 import { applyLatency, type FaultRegistry } from '../../faults.ts';
+import { type Authorizer, rootOnly } from '../../iam/local-iam.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { VisionEngine } from './engine.ts';
 
@@ -19,6 +23,10 @@ export interface RekognitionProviderOptions {
   /** The object's bytes from the local S3, or undefined when there is no such object. */
   readS3Object: (bucket: string, key: string, version?: string) => Promise<Buffer | undefined>;
   faults?: FaultRegistry;
+  /** Who may do what; only the stack's own credentials unless given. */
+  authorizer?: Authorizer;
+  /** The stack's credentials, for `rootOnly` when no authorizer is given. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 interface DetectRequest {
@@ -52,7 +60,7 @@ export class RekognitionProvider implements Provider {
     return { ready: this.started && engine.ready, detail: engine.detail };
   }
 
-  private async bytesOf(image: DetectRequest['Image']): Promise<Buffer> {
+  private async bytesOf(image: DetectRequest['Image'], caller?: string): Promise<Buffer> {
     if (image?.Bytes !== undefined) {
       if (typeof image.Bytes !== 'string')
         throw new AwsError('InvalidParameterException', 'Image.Bytes must be base64');
@@ -65,22 +73,43 @@ export class RekognitionProvider implements Provider {
         'Exactly one of Image.Bytes and Image.S3Object must be given',
       );
     }
+    const unreadable = new AwsError(
+      'InvalidS3ObjectException',
+      'Unable to get object metadata from S3. Check object key, region and/or access permissions.',
+    );
+    if (caller !== undefined) {
+      const verdict = this.authorizer().authorize(caller, {
+        action: typeof Version === 'string' ? 's3:GetObjectVersion' : 's3:GetObject',
+        resource: `arn:aws:s3:::${Bucket}/${Name}`,
+      });
+      if (!verdict.allowed) throw unreadable;
+    }
     const bytes = await this.options.readS3Object(
       Bucket,
       Name,
       typeof Version === 'string' ? Version : undefined,
     );
-    if (!bytes) {
-      throw new AwsError(
-        'InvalidS3ObjectException',
-        'Unable to get object metadata from S3. Check object key, region and/or access permissions.',
-      );
-    }
+    if (!bytes) throw unreadable;
     return bytes;
   }
 
-  /** Answers one operation; the shape every caller (HTTP or in-process) gets. */
-  async detect(operation: string, request: DetectRequest): Promise<object> {
+  private authorizer(): Authorizer {
+    const { authorizer, credentials } = this.options;
+    return authorizer ?? rootOnly({ credentials: credentials ?? { accessKeyId: '', secretAccessKey: '' } });
+  }
+
+  /**
+   * Answers one operation; the shape every caller (HTTP or in-process) gets. `caller` is the
+   * verified access key id of an HTTP caller, whose policy is checked.
+   */
+  async detect(operation: string, request: DetectRequest, caller?: string): Promise<object> {
+    if (caller !== undefined) {
+      const verdict = this.authorizer().authorize(caller, {
+        action: `rekognition:${operation}`,
+        resource: '*',
+      });
+      if (!verdict.allowed) throw new AwsError('AccessDeniedException', verdict.message);
+    }
     const s3Key = request.Image?.S3Object?.Name;
     const fault = this.options.faults?.find(
       'rekognition',
@@ -97,11 +126,11 @@ export class RekognitionProvider implements Provider {
     };
     switch (operation) {
       case 'DetectLabels':
-        return engine.detectLabels(await this.bytesOf(request.Image), options);
+        return engine.detectLabels(await this.bytesOf(request.Image, caller), options);
       case 'DetectFaces':
-        return engine.detectFaces(await this.bytesOf(request.Image));
+        return engine.detectFaces(await this.bytesOf(request.Image, caller));
       case 'DetectModerationLabels':
-        return engine.detectModerationLabels(await this.bytesOf(request.Image), options);
+        return engine.detectModerationLabels(await this.bytesOf(request.Image, caller), options);
       default:
         throw new AwsError(
           'UnknownOperationException',
@@ -110,14 +139,14 @@ export class RekognitionProvider implements Provider {
     }
   }
 
-  async handle({ req, res, body }: EdgeRequest): Promise<void> {
+  async handle({ req, res, body, caller }: EdgeRequest): Promise<void> {
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith(targetPrefix) ? target.slice(targetPrefix.length) : target;
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
       sendJson(res, status, payload, { 'content-type': 'application/x-amz-json-1.1', ...headers });
     try {
       const request = (body.length > 0 ? JSON.parse(body.toString('utf8')) : {}) as DetectRequest;
-      send(200, await this.detect(operation, request));
+      send(200, await this.detect(operation, request, caller));
     } catch (error) {
       if (error instanceof SyntaxError) {
         send(400, { __type: 'SerializationException', message: 'Malformed JSON body' });
