@@ -12,7 +12,7 @@
  *   a Version) on the object (InvalidS3ObjectException otherwise).
  */
 import { applyLatency, type FaultRegistry } from '../../faults.ts';
-import { type Authorizer, rootOnly } from '../../iam/local-iam.ts';
+import type { Authorizer } from '../../iam/local-iam.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { VisionEngine } from './engine.ts';
 
@@ -23,10 +23,8 @@ export interface RekognitionProviderOptions {
   /** The object's bytes from the local S3, or undefined when there is no such object. */
   readS3Object: (bucket: string, key: string, version?: string) => Promise<Buffer | undefined>;
   faults?: FaultRegistry;
-  /** Who may do what; only the stack's own credentials unless given. */
+  /** Who may do what; callers are not checked unless given (the edge verified their signature). */
   authorizer?: Authorizer;
-  /** The stack's credentials, for `rootOnly` when no authorizer is given. */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 interface DetectRequest {
@@ -77,8 +75,9 @@ export class RekognitionProvider implements Provider {
       'InvalidS3ObjectException',
       'Unable to get object metadata from S3. Check object key, region and/or access permissions.',
     );
-    if (caller !== undefined) {
-      const verdict = this.authorizer().authorize(caller, {
+    const { authorizer } = this.options;
+    if (caller !== undefined && authorizer) {
+      const verdict = authorizer.authorize(caller, {
         action: typeof Version === 'string' ? 's3:GetObjectVersion' : 's3:GetObject',
         resource: `arn:aws:s3:::${Bucket}/${Name}`,
       });
@@ -93,18 +92,14 @@ export class RekognitionProvider implements Provider {
     return bytes;
   }
 
-  private authorizer(): Authorizer {
-    const { authorizer, credentials } = this.options;
-    return authorizer ?? rootOnly({ credentials: credentials ?? { accessKeyId: '', secretAccessKey: '' } });
-  }
-
   /**
    * Answers one operation; the shape every caller (HTTP or in-process) gets. `caller` is the
    * verified access key id of an HTTP caller, whose policy is checked.
    */
   async detect(operation: string, request: DetectRequest, caller?: string): Promise<object> {
-    if (caller !== undefined) {
-      const verdict = this.authorizer().authorize(caller, {
+    const { authorizer } = this.options;
+    if (caller !== undefined && authorizer) {
+      const verdict = authorizer.authorize(caller, {
         action: `rekognition:${operation}`,
         resource: '*',
       });
