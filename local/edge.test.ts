@@ -91,6 +91,16 @@ describe('the edge', () => {
     expect(cognito.seen).toEqual(['POST / 2']);
   });
 
+  it('sends a user pool’s JWKS to cognito-idp and a bucket’s .well-known object to s3', async () => {
+    const cognito = recorder('cognito-idp');
+    const s3 = recorder('s3');
+    const { url } = await edgeWith([cognito.provider, s3.provider]);
+    await fetch(`${url}/us-east-1_abc123/.well-known/jwks.json`);
+    await fetch(`${url}/bucket/.well-known/jwks.json`);
+    expect(cognito.seen).toEqual(['GET /us-east-1_abc123/.well-known/jwks.json 0']);
+    expect(s3.seen).toEqual(['GET /bucket/.well-known/jwks.json 0']);
+  });
+
   it('sends path-style requests and multipart POST forms to s3', async () => {
     const s3 = recorder('s3');
     const { url } = await edgeWith([s3.provider]);

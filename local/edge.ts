@@ -55,6 +55,9 @@ export function routeOf(req: IncomingMessage, url: URL): Route {
   }
   if (header(req, 'x-amz-target')?.startsWith(cognitoTargetPrefix))
     return { kind: 'provider', service: 'cognito-idp' };
+  // A user pool's JWKS (`/<region>_<id>/.well-known/jwks.json`): bucket names never hold '_'.
+  if (req.method === 'GET' && /^\/[^/]*_[^/]*\/\.well-known\/jwks\.json$/.test(url.pathname))
+    return { kind: 'provider', service: 'cognito-idp' };
   if (
     req.method === 'OPTIONS' &&
     url.pathname === '/' &&
