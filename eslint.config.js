@@ -1,11 +1,12 @@
-// ESLint runs only the AppSync rules, only on resolvers/ (Biome lints and formats everything else):
-// APPSYNC_JS is a subset of JavaScript, and these rules know which subset, with type information.
+// ESLint runs only the AppSync rules, only on resolvers/ and the contracts/ modules resolvers bundle
+// (Biome lints and formats everything else): APPSYNC_JS is a subset of JavaScript, and these rules
+// know which subset, with type information.
 import appsync from '@aws-appsync/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default [
   {
-    files: ['resolvers/**/*.ts'],
+    files: ['resolvers/**/*.ts', 'contracts/image-item.ts'],
     ignores: [
       'resolvers/**/*.test.ts',
       'resolvers/build.ts',

@@ -50,7 +50,7 @@ export const keys = {
   uploadPrefixOf: (owner: string, id: string) => `uploads/${owner}/${id}/`,
 } as const;
 
-/** Limits of the API contract (DESIGN §3). */
+/** Limits of the API contract (docs/contracts.md). */
 export const limits = {
   maxUploadBytes: 25 * 1024 * 1024,
   maxFileNameLength: 255,

@@ -1,6 +1,6 @@
 /**
  * The AppSync GraphQL API: schema.graphql, Cognito user pools by default and IAM for the pipeline,
- * logging and X-Ray, the data sources of `names.dataSources`, and every resolver of the catalog.
+ * logging and X-Ray, the data sources of contracts/data-sources.ts, and every resolver of the catalog.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { apiAuth } from '../contracts/api-auth.ts';
+import { type DataSourceSpec, listDataSources } from '../contracts/data-sources.ts';
+import type { FunctionId } from '../contracts/function-specs.ts';
 import { names } from '../contracts/names.ts';
 import { bundleResolverCode, listResolvers, type ResolverEntry } from '../resolvers/catalog.ts';
 import { assertFieldsExist, readSchema } from './schema-fields.ts';
@@ -23,19 +25,16 @@ const additionalModeTypes: Record<(typeof apiAuth.additionalModes)[number], apps
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const schemaPath = path.join(root, 'schema.graphql');
 
-type DataSourceName = (typeof names.dataSources)[keyof typeof names.dataSources];
-
 export interface ApiProps {
   userPool: cognito.IUserPool;
   /** ERROR in production; ALL logs every resolver's request and response (costly, for debugging). */
   fieldLogLevel: appsync.FieldLogLevel;
 }
 
+/** What the data sources of contracts/data-sources.ts point at: tables by name, functions by id. */
 export interface ResolverSources {
-  table: dynamodb.ITable;
-  createUpload: lambda.IFunction;
-  deleteImage: lambda.IFunction;
-  signUrls: lambda.IFunction;
+  tables: Readonly<Record<string, dynamodb.ITable>>;
+  functions: Readonly<Partial<Record<FunctionId, lambda.IFunction>>>;
 }
 
 export class Api extends Construct {
@@ -70,15 +69,11 @@ export class Api extends Construct {
   attachResolvers(sources: ResolverSources, resolvers: ResolverEntry[] = listResolvers()): void {
     assertFieldsExist(resolvers, readSchema(schemaPath));
     const api = this.graphqlApi;
-    const dataSources: Record<DataSourceName, appsync.BaseDataSource> = {
-      images: api.addDynamoDbDataSource(names.dataSources.images, sources.table),
-      none: api.addNoneDataSource(names.dataSources.none),
-      createUpload: api.addLambdaDataSource(names.dataSources.createUpload, sources.createUpload),
-      deleteImage: api.addLambdaDataSource(names.dataSources.deleteImage, sources.deleteImage),
-      signUrls: api.addLambdaDataSource(names.dataSources.signUrls, sources.signUrls),
-    };
+    const dataSources = Object.fromEntries(
+      listDataSources().map(([name, spec]) => [name, this.addDataSource(name, spec, sources)]),
+    );
     const dataSource = (name: string, where: string): appsync.BaseDataSource => {
-      const found = (dataSources as Record<string, appsync.BaseDataSource | undefined>)[name];
+      const found = dataSources[name];
       if (!found) throw new Error(`${where}: unknown data source "${name}"`);
       return found;
     };
@@ -110,6 +105,29 @@ export class Api extends Construct {
       } else {
         if (!entry.dataSource) throw new Error(`${field}: a unit resolver needs a data source`);
         new appsync.Resolver(this, id, { ...common, dataSource: dataSource(entry.dataSource, field) });
+      }
+    }
+  }
+
+  /** One data source of the spec, pointing at the stack's table or function it names. */
+  private addDataSource(
+    name: string,
+    spec: DataSourceSpec,
+    sources: ResolverSources,
+  ): appsync.BaseDataSource {
+    const api = this.graphqlApi;
+    switch (spec.kind) {
+      case 'NONE':
+        return api.addNoneDataSource(name);
+      case 'AMAZON_DYNAMODB': {
+        const table = sources.tables[spec.tableName];
+        if (!table) throw new Error(`data source ${name}: no table ${spec.tableName} in the stack`);
+        return api.addDynamoDbDataSource(name, table);
+      }
+      case 'AWS_LAMBDA': {
+        const fn = sources.functions[spec.functionId];
+        if (!fn) throw new Error(`data source ${name}: no function ${spec.functionId} in the stack`);
+        return api.addLambdaDataSource(name, fn);
       }
     }
   }

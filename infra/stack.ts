@@ -5,6 +5,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as appsync from 'aws-cdk-lib/aws-appsync';
 import type { Construct } from 'constructs';
+import { names } from '../contracts/names.ts';
 import type { ResolverEntry } from '../resolvers/catalog.ts';
 import { Api } from './api.ts';
 import { Auth } from './auth.ts';
@@ -51,10 +52,7 @@ export class DarkroomStack extends Stack {
     const fn = this.functions.byId;
     grantFunctionAccess({ functions: fn, table, bucket, topic, api: graphqlApi });
 
-    this.api.attachResolvers(
-      { table, createUpload: fn.createUpload, deleteImage: fn.deleteImage, signUrls: fn.signUrls },
-      props.resolvers,
-    );
+    this.api.attachResolvers({ tables: { [names.table]: table }, functions: fn }, props.resolvers);
 
     const pipelineFunctions = {
       inspect: fn.inspect,

@@ -1,12 +1,15 @@
 /**
- * The data at rest: the `Images` table (keys and indexes per docs/contracts.md), the bucket for
- * originals and thumbnails, and the bucket that receives its server access logs.
+ * The data at rest: the `Images` table and the images bucket's CORS rule as contracts/ specifies
+ * them, the bucket for originals and thumbnails, and the bucket that receives its access logs.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { keys, names } from '../contracts/names.ts';
+import { uploadBucketCors } from '../contracts/bucket-cors.ts';
+import { imagesTable } from '../contracts/images-table.ts';
+import { keys } from '../contracts/names.ts';
+import { tableFromSpec } from './table-from-spec.ts';
 
 export interface StorageProps {
   /** Origins allowed to POST uploads from a browser; `['*']` when not configured. */
@@ -21,26 +24,10 @@ export class Storage extends Construct {
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
 
-    this.table = new dynamodb.Table(this, 'Images', {
-      tableName: names.table,
-      partitionKey: { name: 'owner', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    this.table = tableFromSpec(this, 'Images', imagesTable, {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: 'expiresAtEpoch',
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.table.addGlobalSecondaryIndex({
-      indexName: names.indexes.byOwnerStatus,
-      partitionKey: { name: 'ownerStatus', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-    });
-    // Sparse: only PROCESSING and FLAGGED items carry statusKey.
-    this.table.addGlobalSecondaryIndex({
-      indexName: names.indexes.byStatus,
-      partitionKey: { name: 'statusKey', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'updatedAt', type: dynamodb.AttributeType.STRING },
     });
 
     this.logsBucket = new s3.Bucket(this, 'AccessLogs', {
@@ -61,16 +48,13 @@ export class Storage extends Construct {
       eventBridgeEnabled: true,
       serverAccessLogsBucket: this.logsBucket,
       serverAccessLogsPrefix: 'images/',
-      cors: [
-        {
-          // Browsers POST the presigned form straight to the bucket.
-          allowedMethods: [s3.HttpMethods.POST, s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
-          allowedOrigins: props.corsOrigins,
-          allowedHeaders: ['*'],
-          exposedHeaders: ['ETag'],
-          maxAge: 3000,
-        },
-      ],
+      cors: uploadBucketCors(props.corsOrigins).map(
+        ({ allowedMethods, maxAgeSeconds, ...rule }): s3.CorsRule => ({
+          ...rule,
+          allowedMethods: allowedMethods.map((method) => s3.HttpMethods[method]),
+          ...(maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds }),
+        }),
+      ),
       lifecycleRules: [
         { id: 'abort-incomplete-multipart', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         { id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(30) },

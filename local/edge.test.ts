@@ -139,7 +139,7 @@ describe('the edge', () => {
       method: 'POST',
       headers: {
         authorization:
-          'AWS4-HMAC-SHA256 Credential=darkroom-local/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=00',
+          'AWS4-HMAC-SHA256 Credential=darkroom-local/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=00',
       },
     });
     expect(unknown.status).toBe(400);

@@ -24,6 +24,7 @@ export const signedServices = [
   'states',
   'events',
   'sns',
+  'sqs',
   'lambda',
   'rekognition',
   'cognito-idp',
@@ -31,7 +32,7 @@ export const signedServices = [
 
 const cognitoTargetPrefix = 'AWSCognitoIdentityProviderService.';
 /** Services whose signature the edge checks; S3 checks its own (presigned POST, chunked uploads). */
-const edgeVerified = new Set(['dynamodb', 'states', 'events', 'sns', 'lambda', 'rekognition']);
+const edgeVerified = new Set(['dynamodb', 'states', 'events', 'sns', 'sqs', 'lambda', 'rekognition']);
 const maxBodyBytes = 64 * 1024 * 1024;
 
 function header(req: IncomingMessage, name: string): string | undefined {

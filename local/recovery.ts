@@ -8,14 +8,16 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { keys, limits, names } from '../contracts/names.ts';
+import { attributesDroppedIn, imageAttributes, statusAttributes } from '../contracts/image-item.ts';
+import { keys, names } from '../contracts/names.ts';
+import type { ImageStatus } from '../generated/schema.ts';
 
 export interface OrphanImage {
   owner: string;
   id: string;
 }
 
-/** Every item PROCESSING right now (GSI byStatus: only PROCESSING/FLAGGED items carry statusKey). */
+/** Every item PROCESSING right now (the sparse GSI byStatus: see `statusesWithStatusKey`). */
 export async function processingImages(client: DynamoDBClient): Promise<OrphanImage[]> {
   const documents = DynamoDBDocumentClient.from(client);
   const found: OrphanImage[] = [];
@@ -25,8 +27,9 @@ export async function processingImages(client: DynamoDBClient): Promise<OrphanIm
       new QueryCommand({
         TableName: names.table,
         IndexName: names.indexes.byStatus,
-        KeyConditionExpression: 'statusKey = :processing',
-        ExpressionAttributeValues: { ':processing': 'PROCESSING' },
+        KeyConditionExpression: '#statusKey = :processing',
+        ExpressionAttributeNames: { '#statusKey': imageAttributes.statusKey },
+        ExpressionAttributeValues: { ':processing': 'PROCESSING' satisfies ImageStatus },
         ExclusiveStartKey: startKey,
       }),
     );
@@ -43,6 +46,9 @@ export async function returnToPending(
   now = new Date(),
 ): Promise<boolean> {
   const documents = DynamoDBDocumentClient.from(client);
+  const pending = statusAttributes(image.owner, 'PENDING_UPLOAD', Math.floor(now.getTime() / 1000));
+  const set = { ...pending, updatedAt: now.toISOString() };
+  const dropped = attributesDroppedIn('PENDING_UPLOAD');
   try {
     await documents.send(
       new UpdateCommand({
@@ -50,14 +56,16 @@ export async function returnToPending(
         Key: { owner: image.owner, id: image.id },
         ConditionExpression: '#status = :processing',
         UpdateExpression:
-          'SET #status = :pending, ownerStatus = :ownerStatus, updatedAt = :now, expiresAtEpoch = :expires REMOVE statusKey',
-        ExpressionAttributeNames: { '#status': 'status' },
+          `SET ${Object.keys(set)
+            .map((name) => `#${name} = :${name}`)
+            .join(', ')}` +
+          (dropped.length > 0 ? ` REMOVE ${dropped.map((name) => `#${name}`).join(', ')}` : ''),
+        ExpressionAttributeNames: Object.fromEntries(
+          [...Object.keys(set), ...dropped].map((name) => [`#${name}`, name]),
+        ),
         ExpressionAttributeValues: {
-          ':processing': 'PROCESSING',
-          ':pending': 'PENDING_UPLOAD',
-          ':ownerStatus': `${image.owner}#PENDING_UPLOAD`,
-          ':now': now.toISOString(),
-          ':expires': Math.floor(now.getTime() / 1000) + limits.pendingUploadTtlSeconds,
+          ':processing': 'PROCESSING' satisfies ImageStatus,
+          ...Object.fromEntries(Object.entries(set).map(([name, value]) => [`:${name}`, value])),
         },
       }),
     );

@@ -2,10 +2,11 @@
 // status is given. No filter expression: pages keep their size; expired uploads are hidden here.
 import { type Context, util } from '@aws-appsync/utils';
 import { query } from '@aws-appsync/utils/dynamodb';
+import { isExpiredPending, ownerStatusKey } from '../contracts/image-item.ts';
 import { limits, names } from '../contracts/names.ts';
 import type { QueryListImagesArgs } from '../generated/schema.ts';
 import { callerSub } from './shared/identity.ts';
-import { type ImageItem, isExpiredPending } from './shared/image.ts';
+import type { ImageItem } from './shared/image.ts';
 
 export function request(ctx: Context<QueryListImagesArgs>) {
   const owner = callerSub(ctx);
@@ -18,7 +19,7 @@ export function request(ctx: Context<QueryListImagesArgs>) {
     return query<ImageItem>({
       ...page,
       index: names.indexes.byOwnerStatus,
-      query: { ownerStatus: { eq: `${owner}#${ctx.args.status}` } },
+      query: { ownerStatus: { eq: ownerStatusKey(owner, ctx.args.status) } },
     });
   }
   return query<ImageItem>({ ...page, query: { owner: { eq: owner } } });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSchema, isObjectType } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
-import { names } from '../contracts/names.ts';
+import { listDataSources } from '../contracts/data-sources.ts';
 import { loadResolverCode } from '../local/providers/appsync/runtime/index.ts';
 import { bundleResolverCode, listResolvers, maxCodeBytes } from './catalog.ts';
 
@@ -17,7 +17,7 @@ const entries = listResolvers();
 
 describe('resolver catalog', () => {
   it('lists only fields that exist in schema.graphql, with known data sources', () => {
-    const dataSources = new Set<string>(Object.values(names.dataSources));
+    const dataSources = new Set(listDataSources().map(([name]) => name as string));
     for (const entry of entries) {
       const type = schema.getType(entry.typeName);
       expect(isObjectType(type), `${entry.typeName} is an object type`).toBe(true);
@@ -26,7 +26,9 @@ describe('resolver catalog', () => {
         `${entry.typeName}.${entry.fieldName}`,
       ).toBeTruthy();
       for (const ds of [entry.dataSource, ...entry.functions.map((f) => f.dataSource)].filter(Boolean)) {
-        expect(dataSources.has(ds as string), `${ds} is a data source in names.ts`).toBe(true);
+        expect(dataSources.has(ds as string), `${ds} is a data source of contracts/data-sources.ts`).toBe(
+          true,
+        );
       }
     }
   });

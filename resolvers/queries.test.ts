@@ -1,13 +1,15 @@
 // getImage and listImages through their bundles: owner scoping, the status index, pagination
 // tokens passed through untouched, malformed tokens, and expired uploads hidden.
 import { describe, expect, it } from 'vitest';
+import { ownerStatusKey } from '../contracts/image-item.ts';
+import type { ImageStatus } from '../generated/schema.ts';
 import { cognito, type DataSourceCall, runField } from './test-support/harness.ts';
 
 const now = Date.UTC(2026, 10, 24, 12, 0, 0);
 const clock = () => now;
 const nowSeconds = Math.floor(now / 1000);
 
-function image(id: string, status: string, extra: Record<string, unknown> = {}) {
+function image(id: string, status: ImageStatus, extra: Record<string, unknown> = {}) {
   return {
     owner: 'alice',
     id,
@@ -15,7 +17,7 @@ function image(id: string, status: string, extra: Record<string, unknown> = {}) 
     contentType: 'image/jpeg',
     size: 1000,
     status,
-    ownerStatus: `alice#${status}`,
+    ownerStatus: ownerStatusKey('alice', status),
     thumbnails: [],
     createdAt: '2026-11-24T10:00:00.000Z',
     updatedAt: '2026-11-24T10:00:00.000Z',

@@ -101,7 +101,8 @@ describe('saveResult', () => {
       updatedAt: '2026-11-24T09:00:05.000Z',
       processedAt: '2026-11-24T09:00:05.000Z',
     });
-    expect(removed).toEqual(['statusKey']);
+    // TTL only while PENDING_UPLOAD; byStatus only while PROCESSING or FLAGGED.
+    expect(removed).toEqual(['statusKey', 'expiresAtEpoch']);
     expect(s3Mock.calls()).toHaveLength(0);
   });
 
@@ -117,7 +118,7 @@ describe('saveResult', () => {
       dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input ?? {},
     );
     expect(set).toMatchObject({ status: 'FLAGGED', statusKey: 'FLAGGED', ownerStatus: `${owner}#FLAGGED` });
-    expect(removed).toEqual([]);
+    expect(removed).toEqual(['expiresAtEpoch']);
   });
 
   it('deletes the thumbnails and every version of the original when the image was deleted meanwhile', async () => {

@@ -7,12 +7,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
-import {
-  type analysisSchema,
-  isConditionalCheckFailed,
-  ownerStatus,
-  type StoredThumbnail,
-} from '../shared/image-item.ts';
+import { attributesDroppedIn, statusAttributes } from '../../contracts/image-item.ts';
+import { type analysisSchema, isConditionalCheckFailed, type StoredThumbnail } from '../shared/image-item.ts';
 import { purgeImageObjects } from '../shared/purge-objects.ts';
 
 export interface InspectedImage {
@@ -43,20 +39,20 @@ export interface SaveResultDeps {
 }
 
 export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): Promise<{ saved: boolean }> {
-  const at = deps.now().toISOString();
+  const now = deps.now();
+  const at = now.toISOString();
   const key = { owner: input.owner, id: input.id };
   const attributes: Record<string, unknown> = {
-    status: input.status,
-    ownerStatus: ownerStatus(input.owner, input.status),
+    // FLAGGED stays in the sparse byStatus index (moderation's view); COMPLETED leaves it.
+    ...statusAttributes(input.owner, input.status, Math.floor(now.getTime() / 1000)),
     ...input.image,
     thumbnails: input.thumbnails,
     analysis: input.analysis,
     updatedAt: at,
     processedAt: at,
-    // Only FLAGGED stays in the sparse byStatus index (moderation's view); COMPLETED leaves it.
-    ...(input.status === 'FLAGGED' ? { statusKey: input.status } : {}),
   };
   const names = Object.keys(attributes);
+  const dropped = attributesDroppedIn(input.status);
   try {
     await deps.documents.send(
       new UpdateCommand({
@@ -66,9 +62,9 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
         // Every attribute through a placeholder: status, format and size are DynamoDB reserved words.
         UpdateExpression:
           `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}` +
-          (input.status === 'FLAGGED' ? '' : ' REMOVE #statusKey'),
+          (dropped.length > 0 ? ` REMOVE ${dropped.map((name) => `#${name}`).join(', ')}` : ''),
         ExpressionAttributeNames: Object.fromEntries(
-          [...names, 'statusKey'].map((name) => [`#${name}`, name]),
+          [...names, ...dropped].map((name) => [`#${name}`, name]),
         ),
         ExpressionAttributeValues: {
           ':processing': 'PROCESSING',

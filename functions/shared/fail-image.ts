@@ -1,7 +1,8 @@
 /** Marks an image FAILED with `{code, message}`, conditionally, so a finished or deleted image is left alone. */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { attributesDroppedIn, ownerStatusKey } from '../../contracts/image-item.ts';
 import type { ImageStatus } from '../../generated/schema.ts';
-import { isConditionalCheckFailed, ownerStatus } from './image-item.ts';
+import { isConditionalCheckFailed } from './image-item.ts';
 
 export interface FailImageInput {
   tableName: string;
@@ -34,7 +35,7 @@ export async function failImage(documents: DynamoDBDocumentClient, input: FailIm
         ConditionExpression: conditions.join(' AND '),
         UpdateExpression:
           'SET #status = :failed, ownerStatus = :ownerStatus, #error = :error, #updatedAt = :at, processedAt = :at ' +
-          'REMOVE statusKey, expiresAtEpoch',
+          `REMOVE ${attributesDroppedIn('FAILED').join(', ')}`,
         ExpressionAttributeNames: {
           '#id': 'id',
           '#status': 'status',
@@ -44,7 +45,7 @@ export async function failImage(documents: DynamoDBDocumentClient, input: FailIm
         ExpressionAttributeValues: {
           ...statusValues,
           ':failed': 'FAILED',
-          ':ownerStatus': ownerStatus(input.owner, 'FAILED'),
+          ':ownerStatus': ownerStatusKey(input.owner, 'FAILED'),
           ':error': { code: input.error.code, message: input.error.message },
           ':at': at,
           ...(input.updatedBefore ? { ':updatedBefore': input.updatedBefore } : {}),

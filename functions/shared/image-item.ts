@@ -1,11 +1,11 @@
 /**
- * The Images table's item (docs/contracts.md) and its mapping to the schema's Image, as the
- * resolvers return it: internal attributes (ownerStatus, statusKey, TTL, etag, …) stay in the table.
+ * The Images table's item as the functions read it (its model: contracts/image-item.ts) and its
+ * mapping to the schema's Image, as the resolvers return it: internal attributes (ownerStatus,
+ * statusKey, TTL, etag, …) stay in the table.
  */
 import { z } from 'zod';
+import { imageStatuses } from '../../contracts/image-item.ts';
 import type { Analysis, Image, ImageError, ImageStatus, Thumbnail } from '../../generated/schema.ts';
-
-export const imageStatuses = ['PENDING_UPLOAD', 'PROCESSING', 'COMPLETED', 'FLAGGED', 'FAILED'] as const;
 
 export const thumbnailSchema = z.object({
   size: z.enum(['SMALL', 'MEDIUM', 'LARGE']),
@@ -90,11 +90,6 @@ export function toImage(item: Record<string, unknown>): ImageRecord {
     updatedAt: parsed.updatedAt,
     processedAt: parsed.processedAt ?? null,
   };
-}
-
-/** The `ownerStatus` attribute of GSI byOwnerStatus. */
-export function ownerStatus(owner: string, status: ImageStatus): string {
-  return `${owner}#${status}`;
 }
 
 /** DynamoDB's answer to a failed ConditionExpression (by name: SDK copies and mocks may differ in class). */

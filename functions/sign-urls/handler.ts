@@ -1,9 +1,9 @@
 /** Lambda data source `signUrls`: BatchInvoke of `Thumbnail.url`. */
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import { imageStatuses } from '../../contracts/image-item.ts';
 import { s3Client } from '../shared/clients.ts';
 import { readEnv } from '../shared/env.ts';
-import { imageStatuses } from '../shared/image-item.ts';
 import { parseEvent } from '../shared/parse-event.ts';
 import { logger } from '../shared/powertools.ts';
 import { signThumbnailUrls } from './sign.ts';

@@ -8,6 +8,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { imageAttributes } from '../../contracts/image-item.ts';
 import { names } from '../../contracts/names.ts';
 import type { AppSyncClient } from '../shared/appsync-client.ts';
 import { TimeoutError } from '../shared/errors.ts';
@@ -91,7 +92,10 @@ async function* stuckImages(
       TableName: tableName,
       IndexName: names.indexes.byStatus,
       KeyConditionExpression: '#statusKey = :processing AND #updatedAt < :cutoff',
-      ExpressionAttributeNames: { '#statusKey': 'statusKey', '#updatedAt': 'updatedAt' },
+      ExpressionAttributeNames: {
+        '#statusKey': imageAttributes.statusKey,
+        '#updatedAt': imageAttributes.updatedAt,
+      },
       ExpressionAttributeValues: { ':processing': 'PROCESSING', ':cutoff': cutoff },
     },
   );

@@ -13,6 +13,7 @@ import {
   type ServiceOutputTypes,
 } from '@aws-sdk/client-s3';
 import type { AwsStub } from 'aws-sdk-client-mock';
+import { statusAttributes } from '../../contracts/image-item.ts';
 import { keys } from '../../contracts/names.ts';
 import type { ImageStatus } from '../../generated/schema.ts';
 import type { StoredThumbnail } from '../shared/image-item.ts';
@@ -65,20 +66,18 @@ export function aStoredImage(
 ): Record<string, unknown> {
   const owner = (overrides.owner as string | undefined) ?? '5f2c8a1e-0000-4000-8000-000000000001';
   const id = (overrides.id as string | undefined) ?? '01JDARKROOM0000000000000001';
+  const createdAt = '2026-11-24T09:00:00.000Z';
   const base: Record<string, unknown> = {
     owner,
     id,
     fileName: 'coffee.png',
     contentType: 'image/png',
     size: 482_113,
-    status,
-    ownerStatus: `${owner}#${status}`,
-    createdAt: '2026-11-24T09:00:00.000Z',
+    ...statusAttributes(owner, status, Date.parse(createdAt) / 1000),
+    createdAt,
     updatedAt: '2026-11-24T09:00:01.000Z',
     thumbnails: [],
   };
-  if (status === 'PENDING_UPLOAD') base.expiresAtEpoch = 1_795_597_200;
-  if (status === 'PROCESSING' || status === 'FLAGGED') base.statusKey = status;
   if (status === 'COMPLETED' || status === 'FLAGGED') {
     Object.assign(base, {
       width: 1024,

@@ -1,7 +1,7 @@
 // Writes the PENDING_UPLOAD item (ULID id, 24 h TTL) that the upload's S3 event will find.
 import { type Context, util } from '@aws-appsync/utils';
 import { put } from '@aws-appsync/utils/dynamodb';
-import { limits } from '../../contracts/names.ts';
+import { statusAttributes } from '../../contracts/image-item.ts';
 import type { RequestUploadInput } from '../../generated/schema.ts';
 import { raiseDataSourceError } from '../shared/errors.ts';
 import { callerSub } from '../shared/identity.ts';
@@ -18,11 +18,9 @@ export function request(ctx: Context) {
       fileName: input.fileName,
       contentType: input.contentType,
       size: input.size,
-      status: 'PENDING_UPLOAD',
-      ownerStatus: `${owner}#PENDING_UPLOAD`,
+      ...statusAttributes(owner, 'PENDING_UPLOAD', util.time.epochMilliSecondsToSeconds(nowMs)),
       createdAt: now,
       updatedAt: now,
-      expiresAtEpoch: util.time.epochMilliSecondsToSeconds(nowMs) + limits.pendingUploadTtlSeconds,
       thumbnails: [],
     },
     condition: { id: { attributeExists: false } },

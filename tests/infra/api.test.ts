@@ -3,12 +3,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { listDataSources } from '../../contracts/data-sources.ts';
+import { functionSpecs } from '../../contracts/function-specs.ts';
 import { names } from '../../contracts/names.ts';
 import { createApp } from '../../infra/create-app.ts';
 import { objectFields, rootFields } from '../../infra/schema-fields.ts';
 import { listResolvers } from '../../resolvers/catalog.ts';
 import { testContext } from './global-setup.ts';
-import { resourcesOfType, template } from './synthesized.ts';
+import { getAttTarget, propsOf, resourceNamed, resourcesOfType, template } from './synthesized.ts';
 
 const schema = readFileSync(path.resolve(import.meta.dirname, '../../schema.graphql'), 'utf8');
 
@@ -36,17 +38,41 @@ describe('AppSync API', () => {
     });
   });
 
-  it('has exactly the data sources named in names.dataSources, of the right kinds', () => {
-    const kinds = Object.fromEntries(
-      resourcesOfType('AWS::AppSync::DataSource').map(([, r]) => [r.Properties?.Name, r.Properties?.Type]),
+  it('has exactly the data sources of contracts/data-sources.ts, each pointing at its table or function', () => {
+    const logicalIdOf = (type: string, key: string, value: string) => resourceNamed(type, key, value)[0];
+    const built = Object.fromEntries(
+      resourcesOfType('AWS::AppSync::DataSource').map(([, r]) => {
+        const props = propsOf(r);
+        const target =
+          props.Type === 'AMAZON_DYNAMODB'
+            ? (props.DynamoDBConfig as { TableName: { Ref: string } }).TableName.Ref
+            : props.Type === 'AWS_LAMBDA'
+              ? getAttTarget((props.LambdaConfig as { LambdaFunctionArn: unknown }).LambdaFunctionArn)
+              : undefined;
+        return [props.Name, { kind: props.Type, target }];
+      }),
     );
-    expect(kinds).toEqual({
-      [names.dataSources.images]: 'AMAZON_DYNAMODB',
-      [names.dataSources.none]: 'NONE',
-      [names.dataSources.createUpload]: 'AWS_LAMBDA',
-      [names.dataSources.deleteImage]: 'AWS_LAMBDA',
-      [names.dataSources.signUrls]: 'AWS_LAMBDA',
-    });
+
+    const expected = Object.fromEntries(
+      listDataSources().map(([name, spec]) => [
+        name,
+        {
+          kind: spec.kind,
+          target:
+            spec.kind === 'AMAZON_DYNAMODB'
+              ? logicalIdOf('AWS::DynamoDB::Table', 'TableName', spec.tableName)
+              : spec.kind === 'AWS_LAMBDA'
+                ? logicalIdOf(
+                    'AWS::Lambda::Function',
+                    'FunctionName',
+                    functionSpecs[spec.functionId].functionName,
+                  )
+                : undefined,
+        },
+      ]),
+    );
+    expect(built).toEqual(expected);
+    expect(Object.keys(built).sort()).toEqual(Object.values(names.dataSources).sort());
   });
 
   it('attaches every resolver to a field the schema declares', () => {

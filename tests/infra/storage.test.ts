@@ -1,69 +1,76 @@
-/** The Images table and the images bucket, as docs/contracts.md and DESIGN §4 describe them. */
+/** The Images table and the images bucket, built from their specs in contracts/ (docs/contracts.md). */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { names } from '../../contracts/names.ts';
-import { imagesTable } from '../../local/providers/dynamodb/tables.ts';
+import { anyOrigin, uploadBucketCors } from '../../contracts/bucket-cors.ts';
+import { imagesTable, type KeySpec, keyAttributes, type TableSpec } from '../../contracts/images-table.ts';
+import { createTableInput } from '../../local/providers/dynamodb/tables.ts';
 import { resourcesOfType, template } from './synthesized.ts';
 
+/** CloudFormation's (and CreateTable's) view of a table, derived from a spec; lists sorted by name. */
+function tableShape(spec: TableSpec) {
+  const keySchema = (partitionKey: KeySpec, sortKey?: KeySpec) => [
+    { AttributeName: partitionKey.name, KeyType: 'HASH' },
+    ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' }] : []),
+  ];
+  return {
+    TableName: spec.tableName,
+    BillingMode: spec.billingMode,
+    KeySchema: keySchema(spec.partitionKey, spec.sortKey),
+    AttributeDefinitions: sortedBy(
+      'AttributeName',
+      keyAttributes(spec).map((key) => ({ AttributeName: key.name, AttributeType: key.type })),
+    ),
+    GlobalSecondaryIndexes: sortedBy(
+      'IndexName',
+      spec.globalSecondaryIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: keySchema(index.partitionKey, index.sortKey),
+        Projection: { ProjectionType: index.projection },
+      })),
+    ),
+  };
+}
+
+/** The same view of a built table (the CDK template's or the local CreateTable input). */
+function builtShape(table: Record<string, unknown>) {
+  const indexes = (table.GlobalSecondaryIndexes ?? []) as Record<string, unknown>[];
+  return {
+    TableName: table.TableName,
+    BillingMode: table.BillingMode,
+    KeySchema: table.KeySchema,
+    AttributeDefinitions: sortedBy(
+      'AttributeName',
+      (table.AttributeDefinitions ?? []) as Record<string, unknown>[],
+    ),
+    GlobalSecondaryIndexes: sortedBy(
+      'IndexName',
+      indexes.map(({ IndexName, KeySchema, Projection }) => ({ IndexName, KeySchema, Projection })),
+    ),
+  };
+}
+
+function sortedBy<T extends Record<string, unknown>>(field: string, list: T[]): T[] {
+  return [...list].sort((a, b) => String(a[field]).localeCompare(String(b[field])));
+}
+
+const [, cloudTable] = resourcesOfType('AWS::DynamoDB::Table').find(
+  ([, table]) => table.Properties?.TableName === imagesTable.tableName,
+) ?? ['', { Type: '' }];
+
 describe('Images table', () => {
-  it('is keyed by owner and id, on demand, with PITR, TTL and encryption', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
-      TableName: names.table,
-      KeySchema: [
-        { AttributeName: 'owner', KeyType: 'HASH' },
-        { AttributeName: 'id', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
+  it('is built from contracts/images-table.ts in the cloud and locally', () => {
+    const expected = tableShape(imagesTable);
+
+    expect(builtShape(cloudTable.Properties ?? {})).toEqual(expected);
+    expect(builtShape({ ...createTableInput(imagesTable) })).toEqual(expected);
+  });
+
+  it('expires items by the spec’s TTL attribute, with PITR and encryption in the cloud', () => {
+    expect(cloudTable.Properties).toMatchObject({
+      TimeToLiveSpecification: { AttributeName: imagesTable.timeToLiveAttribute, Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      TimeToLiveSpecification: { AttributeName: 'expiresAtEpoch', Enabled: true },
       SSESpecification: { SSEEnabled: true },
     });
-  });
-
-  it('has the byOwnerStatus and the sparse byStatus indexes with their keys', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
-      GlobalSecondaryIndexes: Match.arrayEquals([
-        {
-          IndexName: names.indexes.byOwnerStatus,
-          KeySchema: [
-            { AttributeName: 'ownerStatus', KeyType: 'HASH' },
-            { AttributeName: 'id', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-        {
-          IndexName: names.indexes.byStatus,
-          KeySchema: [
-            { AttributeName: 'statusKey', KeyType: 'HASH' },
-            { AttributeName: 'updatedAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ]),
-    });
-  });
-});
-
-describe('the local stack’s Images table', () => {
-  it('has the cloud table’s keys, attribute types and indexes', () => {
-    const [, cloud] = resourcesOfType('AWS::DynamoDB::Table').find(
-      ([, table]) => table.Properties?.TableName === names.table,
-    ) ?? ['', { Type: '' }];
-    const byName = <T extends { AttributeName?: string; IndexName?: string }>(list: T[] | undefined) =>
-      [...(list ?? [])].sort((a, b) =>
-        String(a.AttributeName ?? a.IndexName).localeCompare(String(b.AttributeName ?? b.IndexName)),
-      );
-    const shape = (table: Record<string, unknown>) => ({
-      KeySchema: table.KeySchema,
-      AttributeDefinitions: byName(table.AttributeDefinitions as { AttributeName: string }[]),
-      GlobalSecondaryIndexes: byName(
-        (
-          table.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown; Projection: unknown }[]
-        ).map(({ IndexName, KeySchema, Projection }) => ({ IndexName, KeySchema, Projection })),
-      ),
-    });
-
-    expect(shape({ ...imagesTable })).toEqual(shape(cloud.Properties ?? {}));
   });
 });
 
@@ -102,14 +109,19 @@ describe('images bucket', () => {
     });
   });
 
-  it('accepts browser POSTs through CORS', () => {
+  it('accepts browser POSTs through the CORS rule of contracts/bucket-cors.ts', () => {
+    // cdk.json names no corsOrigins: any origin, as the local bucket.
     expect(props.CorsConfiguration).toEqual({
-      CorsRules: [
-        expect.objectContaining({
-          AllowedMethods: expect.arrayContaining(['POST', 'PUT', 'GET', 'HEAD']),
-          AllowedOrigins: ['*'],
-        }),
-      ],
+      CorsRules: uploadBucketCors(anyOrigin).map((rule) => ({
+        AllowedMethods: rule.allowedMethods,
+        AllowedOrigins: rule.allowedOrigins,
+        AllowedHeaders: rule.allowedHeaders,
+        ExposedHeaders: rule.exposedHeaders,
+        MaxAge: rule.maxAgeSeconds,
+      })),
+    });
+    expect(props.CorsConfiguration).toEqual({
+      CorsRules: [expect.objectContaining({ AllowedOrigins: ['*'] })],
     });
   });
 

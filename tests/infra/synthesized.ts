@@ -49,7 +49,7 @@ export function getAttTarget(value: unknown): string {
   return getAtt[0];
 }
 
-/** The Lambda functions the state machine runs, as DESIGN lists them (written out, not read from infra). */
+/** The Lambda functions the state machine runs, as docs/contracts.md lists them (written out, not read from infra). */
 export const pipelineFunctionIds = [
   'inspect',
   'thumbnails',

@@ -14,6 +14,7 @@ import {
   uploadJpeg,
   waitForStatus,
 } from './support.ts';
+import { createUser } from './users.ts';
 
 const finished = (key: string, count: number) =>
   eventually(
@@ -28,7 +29,7 @@ describe('a second identical Object Created event', () => {
   it('stops at mark-PROCESSING and does no second processing', async () => {
     const clients = clientsFor();
     const jpeg = await sharp(photo('astronaut.png')).jpeg().toBuffer();
-    const { image, response } = await uploadJpeg(clients, jpeg);
+    const { image, response } = await uploadJpeg(await createUser('duplicate'), jpeg);
     expect(response.status).toBe(204);
     const key = keys.original(image.owner, image.id);
     await waitForStatus(clients, image.owner, image.id, ['COMPLETED']);

@@ -11,16 +11,17 @@ import {
   admin,
   clientsFor,
   eventually,
-  newOwner,
   type StackClients,
   snsMessagesAbout,
   uploadJpeg,
   waitForStatus,
 } from './support.ts';
+import { createUser, type TestUser } from './users.ts';
 
 let clients: StackClients;
 let jpeg: Buffer;
-const owner = newOwner();
+let user: TestUser;
+let owner: string;
 
 /** Mean absolute difference between horizontal neighbours: edges and detail; blur removes them. */
 async function sharpness(image: Buffer): Promise<number> {
@@ -36,6 +37,8 @@ async function sharpness(image: Buffer): Promise<number> {
 
 beforeAll(async () => {
   clients = clientsFor();
+  user = await createUser('moderation');
+  owner = user.sub;
   jpeg = await sharp(photo('coffee.png')).resize(1200, 800).jpeg({ quality: 90 }).toBuffer();
   await admin('faults', {
     method: 'PUT',
@@ -62,7 +65,7 @@ afterAll(async () => {
 
 describe('an image Rekognition calls unsafe', () => {
   it('ends FLAGGED with the moderation labels, and its thumbnails are blurred renditions', async () => {
-    const { image, response } = await uploadJpeg(clients, jpeg, owner);
+    const { image, response } = await uploadJpeg(user, jpeg);
 
     expect(response.status).toBe(204);
     const item = await waitForStatus(clients, owner, image.id, ['COMPLETED', 'FLAGGED', 'FAILED']);

@@ -17,6 +17,7 @@ import {
   stackInfo,
   uploadJpeg,
 } from './support.ts';
+import { createUser } from './users.ts';
 
 const script = path.join(import.meta.dirname, 'stack-process.ts');
 const tsx = createRequire(import.meta.url).resolve('tsx/esm');
@@ -24,7 +25,15 @@ const children: ChildProcess[] = [];
 let dataDir: string | undefined;
 
 /** Starts a stack in a child process on `dir`; resolves with its URL once it printed it. */
-async function startStackProcess(dir: string): Promise<{ child: ChildProcess; url: string; bootMs: number }> {
+interface StackProcess {
+  child: ChildProcess;
+  url: string;
+  graphqlUrl: string;
+  userPoolClientId: string;
+  bootMs: number;
+}
+
+async function startStackProcess(dir: string): Promise<StackProcess> {
   const child = spawn(process.execPath, ['--import', tsx, script], {
     env: { ...process.env, DARKROOM_DATA_DIR: dir, DARKROOM_PORT: '0', DARKROOM_VISION: 'off' },
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -33,13 +42,12 @@ async function startStackProcess(dir: string): Promise<{ child: ChildProcess; ur
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`stack exited (${code})`))),
   );
-  const ready = new Promise<{ url: string; bootMs: number }>((resolve) => {
+  const ready = new Promise<Omit<StackProcess, 'child'>>((resolve) => {
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      if (line.startsWith('{"url"')) resolve(JSON.parse(line) as { url: string; bootMs: number });
+      if (line.startsWith('{"url"')) resolve(JSON.parse(line) as Omit<StackProcess, 'child'>);
     });
   });
-  const { url, bootMs } = await Promise.race([ready, exited]);
-  return { child, url, bootMs };
+  return { child, ...(await Promise.race([ready, exited])) };
 }
 
 afterAll(async () => {
@@ -60,6 +68,7 @@ describe('a stack killed in the middle of processing', () => {
     const { accessKeyId, secretAccessKey } = stackInfo();
     const first = await startStackProcess(dataDir);
     const firstClients = clientsFor({ url: first.url, accessKeyId, secretAccessKey });
+    const user = await createUser('restart', { ...first, accessKeyId, secretAccessKey });
     // Thumbnails take a minute: every image is caught PROCESSING when the stack dies.
     await admin(
       'faults',
@@ -74,7 +83,7 @@ describe('a stack killed in the middle of processing', () => {
     const jpeg = await sharp(photo('coffee.png')).jpeg().toBuffer();
     const images: PendingImage[] = [];
     for (let i = 0; i < 3; i += 1) {
-      const { image, response } = await uploadJpeg(firstClients, jpeg);
+      const { image, response } = await uploadJpeg({ ...user, stack: first }, jpeg);
       expect(response.status).toBe(204);
       images.push(image);
     }

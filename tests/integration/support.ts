@@ -1,15 +1,15 @@
 /**
  * Helpers for integration tests against the shared local stack: SDK clients pointed at it, the
- * upload flow's building blocks (PENDING item, ticket from the create-upload function, the POST),
+ * upload flow's building blocks (requestUpload through the API, the POST),
  * polling with a bounded deadline, and the admin API.
  */
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { limits, names } from '../../contracts/names.ts';
+import { names } from '../../contracts/names.ts';
 import type { StackInfo } from './global-setup.ts';
 
 export type { StackInfo };
@@ -49,37 +49,12 @@ export function ulid(now = Date.now()): string {
   return time + random;
 }
 
-/** A fresh owner per test keeps tests independent on the shared table. */
-export const newOwner = () => `test-${ulid().toLowerCase()}`;
-
+/** An image as `requestUpload` created it: the caller's sub, the ULID the API chose, what was declared. */
 export interface PendingImage {
   owner: string;
   id: string;
   contentType: string;
   size: number;
-}
-
-/** The PENDING_UPLOAD item exactly as `requestUpload`'s createItem function writes it. */
-export async function putPendingImage(clients: StackClients, image: PendingImage, fileName = 'photo.jpg') {
-  const now = new Date();
-  await clients.documents.send(
-    new PutCommand({
-      TableName: names.table,
-      Item: {
-        owner: image.owner,
-        id: image.id,
-        fileName,
-        contentType: image.contentType,
-        size: image.size,
-        status: 'PENDING_UPLOAD',
-        ownerStatus: `${image.owner}#PENDING_UPLOAD`,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-        expiresAtEpoch: Math.floor(now.getTime() / 1000) + limits.pendingUploadTtlSeconds,
-        thumbnails: [],
-      },
-    }),
-  );
 }
 
 export interface UploadTicket {
@@ -88,14 +63,37 @@ export interface UploadTicket {
   expiresAt: string;
 }
 
-/** The upload ticket from the create-upload function, invoked through the Lambda API as AppSync would. */
-export async function requestTicket(clients: StackClients, image: PendingImage): Promise<UploadTicket> {
-  const result = await clients.lambda.send(
-    new InvokeCommand({ FunctionName: names.functions.createUpload, Payload: JSON.stringify(image) }),
-  );
-  const payload = JSON.parse(Buffer.from(result.Payload ?? []).toString('utf8')) as unknown;
-  if (result.FunctionError) throw new Error(`create-upload failed: ${JSON.stringify(payload)}`);
-  return payload as UploadTicket;
+/** Who calls the API: a signed-in user's token on one stack (the shared one unless given). */
+export interface Caller {
+  accessToken: string;
+  stack?: Pick<StackInfo, 'graphqlUrl'>;
+}
+
+/**
+ * `requestUpload` through the GraphQL API, as every client calls it: the API writes the
+ * PENDING_UPLOAD item and returns the upload ticket.
+ */
+export async function requestUpload(
+  caller: Caller,
+  input: { contentType: string; size: number; fileName?: string },
+): Promise<{ image: PendingImage; ticket: UploadTicket }> {
+  const response = await fetch((caller.stack ?? stackInfo()).graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: caller.accessToken },
+    body: JSON.stringify({
+      query:
+        'mutation Upload($input: RequestUploadInput!) { requestUpload(input: $input) { image { id owner contentType size } url fields expiresAt } }',
+      variables: { input: { fileName: 'photo.jpg', ...input } },
+    }),
+  });
+  const result = (await response.json()) as {
+    data?: { requestUpload: { image: PendingImage; url: string; fields: string; expiresAt: string } };
+    errors?: unknown;
+  };
+  if (!result.data || result.errors)
+    throw new Error(`requestUpload failed: ${JSON.stringify(result.errors)}`);
+  const { image, url, fields, expiresAt } = result.data.requestUpload;
+  return { image, ticket: { url, fields: JSON.parse(fields) as Record<string, string>, expiresAt } };
 }
 
 /** The browser's POST: the ticket's fields, then the file (S3 wants `file` last). */
@@ -106,15 +104,13 @@ export async function postUpload(ticket: UploadTicket, file: Buffer, contentType
   return fetch(ticket.url, { method: 'POST', body: form });
 }
 
-/** The whole upload flow for a JPEG: PENDING item (a fresh owner unless given), ticket, POST. */
+/** The whole upload flow for a JPEG: requestUpload as `caller`, then the POST. */
 export async function uploadJpeg(
-  clients: StackClients,
+  caller: Caller,
   jpeg: Buffer,
-  owner = newOwner(),
 ): Promise<{ image: PendingImage; response: Response }> {
-  const image = { owner, id: ulid(), contentType: 'image/jpeg', size: jpeg.length };
-  await putPendingImage(clients, image);
-  const response = await postUpload(await requestTicket(clients, image), jpeg, 'image/jpeg');
+  const { image, ticket } = await requestUpload(caller, { contentType: 'image/jpeg', size: jpeg.length });
+  const response = await postUpload(ticket, jpeg, 'image/jpeg');
   return { image, response };
 }
 

@@ -7,15 +7,13 @@ import {
   clientsFor,
   eventually,
   executionsFor,
-  newOwner,
   postUpload,
-  putPendingImage,
-  requestTicket,
+  requestUpload,
   type StackClients,
   snsMessagesAbout,
-  ulid,
   waitForStatus,
 } from './support.ts';
+import { createUser } from './users.ts';
 
 const coffee = photo('coffee.png');
 let clients: StackClients;
@@ -34,9 +32,8 @@ async function objectBytes(key: string): Promise<Buffer> {
 
 describe('an upload through a presigned POST', () => {
   it('runs the pipeline to COMPLETED with six thumbnails of the right sizes and one SNS message', async () => {
-    const image = { owner: newOwner(), id: ulid(), contentType: 'image/jpeg', size: jpeg.length };
-    await putPendingImage(clients, image);
-    const ticket = await requestTicket(clients, image);
+    const user = await createUser('pipeline');
+    const { image, ticket } = await requestUpload(user, { contentType: 'image/jpeg', size: jpeg.length });
 
     const started = Date.now();
     const response = await postUpload(ticket, jpeg, 'image/jpeg');

@@ -8,28 +8,27 @@ import {
   clientsFor,
   executionsFor,
   getImageItem,
-  newOwner,
   type PendingImage,
   postUpload,
-  putPendingImage,
-  requestTicket,
+  requestUpload,
   type StackClients,
   type UploadTicket,
-  ulid,
 } from './support.ts';
+import { createUser, type TestUser } from './users.ts';
 
 let clients: StackClients;
+let user: TestUser;
 let jpeg: Buffer;
 
 beforeAll(async () => {
   clients = clientsFor();
+  user = await createUser('rejections');
   jpeg = await sharp(photo('chelsea.png')).jpeg({ quality: 85 }).toBuffer();
 });
 
-async function pendingImage(size = jpeg.length): Promise<PendingImage> {
-  const image = { owner: newOwner(), id: ulid(), contentType: 'image/jpeg', size };
-  await putPendingImage(clients, image);
-  return image;
+/** A JPEG upload requested through the API, declaring `size` bytes. */
+function requestJpegUpload(size = jpeg.length): Promise<{ image: PendingImage; ticket: UploadTicket }> {
+  return requestUpload(user, { contentType: 'image/jpeg', size });
 }
 
 function errorCodeOf(xml: string): string | undefined {
@@ -52,27 +51,23 @@ async function expectRefused(response: Response, code: string, image: PendingIma
 
 describe('a presigned POST that breaks its policy', () => {
   it('is refused with EntityTooLarge when the file is larger than the declared size', async () => {
-    const image = await pendingImage(jpeg.length - 1);
-    const ticket = await requestTicket(clients, image);
+    const { image, ticket } = await requestJpegUpload(jpeg.length - 1);
     await expectRefused(await postUpload(ticket, jpeg, 'image/jpeg'), 'EntityTooLarge', image);
   });
 
   it('is refused with EntityTooSmall when the file is empty', async () => {
-    const image = await pendingImage();
-    const ticket = await requestTicket(clients, image);
+    const { image, ticket } = await requestJpegUpload();
     await expectRefused(await postUpload(ticket, Buffer.alloc(0), 'image/jpeg'), 'EntityTooSmall', image);
   });
 
   it('is refused with AccessDenied when the Content-Type is not the declared one', async () => {
-    const image = await pendingImage();
-    const ticket = await requestTicket(clients, image);
+    const { image, ticket } = await requestJpegUpload();
     const tampered: UploadTicket = { ...ticket, fields: { ...ticket.fields, 'Content-Type': 'image/png' } };
     await expectRefused(await postUpload(tampered, jpeg, 'image/png'), 'AccessDenied', image);
   });
 
   it('is refused with SignatureDoesNotMatch when the signature was tampered with', async () => {
-    const image = await pendingImage();
-    const ticket = await requestTicket(clients, image);
+    const { image, ticket } = await requestJpegUpload();
     const signature = ticket.fields['X-Amz-Signature'] ?? '';
     const flipped = (signature[0] === 'a' ? 'b' : 'a') + signature.slice(1);
     const tampered: UploadTicket = { ...ticket, fields: { ...ticket.fields, 'X-Amz-Signature': flipped } };
@@ -80,7 +75,7 @@ describe('a presigned POST that breaks its policy', () => {
   });
 
   it('is refused with AccessDenied after the policy expired', async () => {
-    const image = await pendingImage();
+    const { image } = await requestJpegUpload();
     // Signed exactly as create-upload signs, with an expiry already in the past.
     const { url, fields } = await createPresignedPost(clients.s3, {
       Bucket: names.localBucket,

@@ -22,7 +22,10 @@ export interface TestUser {
 
 export const testPassword = 'Passw0rd!long';
 
-function cognitoFor(stack: Pick<StackInfo, 'url' | 'accessKeyId' | 'secretAccessKey'>) {
+/** What signing up and in needs of a stack (the shared one, or one a test started itself). */
+export type CognitoStack = Pick<StackInfo, 'url' | 'accessKeyId' | 'secretAccessKey' | 'userPoolClientId'>;
+
+function cognitoFor(stack: CognitoStack) {
   return new CognitoIdentityProviderClient({
     endpoint: stack.url,
     region: 'us-east-1',
@@ -34,7 +37,7 @@ function cognitoFor(stack: Pick<StackInfo, 'url' | 'accessKeyId' | 'secretAccess
 export async function signInUser(
   username: string,
   password = testPassword,
-  stack: StackInfo = stackInfo(),
+  stack: CognitoStack = stackInfo(),
 ): Promise<{ accessToken: string; idToken: string }> {
   const cognito = cognitoFor(stack);
   const { AuthenticationResult } = await cognito.send(
@@ -51,7 +54,7 @@ export async function signInUser(
 }
 
 /** A fresh, confirmed, signed-in user `<prefix>-<ulid>@example.com`. */
-export async function createUser(emailPrefix: string, stack: StackInfo = stackInfo()): Promise<TestUser> {
+export async function createUser(emailPrefix: string, stack: CognitoStack = stackInfo()): Promise<TestUser> {
   const username = `${emailPrefix}-${ulid().toLowerCase()}@example.com`;
   const password = testPassword;
   const cognito = cognitoFor(stack);

@@ -1,5 +1,5 @@
 /**
- * AppSync's per-field authorization from the schema's auth directives (reference §5.1): a field's
+ * AppSync's per-field authorization from the schema's auth directives (docs/appsync-reference.md §5.1): a field's
  * own directives replace its type's; with none on either, only the default mode (Cognito) may read
  * it; `cognito_groups` narrows Cognito callers to members of one of the groups. `@aws_auth` is the
  * legacy Cognito-only directive: AppSync honours it only when Cognito is the API's sole mode and

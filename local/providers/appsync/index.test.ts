@@ -7,7 +7,9 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'graphql';
 import { decodeJwt, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ownerStatusKey } from '../../../contracts/image-item.ts';
 import { names } from '../../../contracts/names.ts';
+import type { ImageStatus } from '../../../generated/schema.ts';
 import { loadConfig } from '../../config.ts';
 import { CognitoProvider } from '../cognito/index.ts';
 import { loadSigningKey } from '../cognito/signing-key.ts';
@@ -75,7 +77,7 @@ const thumbnails = ['SMALL', 'MEDIUM', 'LARGE'].flatMap((size) =>
   })),
 );
 
-async function seedImage(owner: string, id: string, status = 'COMPLETED'): Promise<void> {
+async function seedImage(owner: string, id: string, status: ImageStatus = 'COMPLETED'): Promise<void> {
   const now = new Date().toISOString();
   await DynamoDBDocumentClient.from(dynamo.client).send(
     new PutCommand({
@@ -87,7 +89,7 @@ async function seedImage(owner: string, id: string, status = 'COMPLETED'): Promi
         contentType: 'image/jpeg',
         size: 2048,
         status,
-        ownerStatus: `${owner}#${status}`,
+        ownerStatus: ownerStatusKey(owner, status),
         createdAt: now,
         updatedAt: now,
         thumbnails,

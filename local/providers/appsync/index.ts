@@ -17,16 +17,15 @@ import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { names } from '../../../contracts/names.ts';
+import { listDataSources } from '../../../contracts/data-sources.ts';
 import { bundleResolverCode, listResolvers } from '../../../resolvers/catalog.ts';
 import type { LocalConfig } from '../../config.ts';
 import type { Authorizer } from '../../iam/local-iam.ts';
 import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
 import { localCredentials } from '../dynamodb/index.ts';
 import { Authenticator, type CognitoTrust, type Headers, type RequestParts } from './authenticate.ts';
-import { DynamoDbDataSource } from './data-sources/dynamodb.ts';
-import { type InvokeLambda, LambdaDataSource } from './data-sources/lambda.ts';
-import { NoneDataSource } from './data-sources/none.ts';
+import { dataSourceOf } from './data-sources/from-spec.ts';
+import type { InvokeLambda } from './data-sources/lambda.ts';
 import { DataSourceRegistry } from './data-sources/registry.ts';
 import { requestError } from './errors.ts';
 import {
@@ -120,24 +119,9 @@ export class AppSyncProvider implements Provider {
       if (!client) throw new Error('the AppSync provider is not started');
       return client;
     };
-    this.dataSources
-      .add(new DynamoDbDataSource(names.dataSources.images, names.table, dynamodb))
-      .add(new NoneDataSource(names.dataSources.none))
-      .add(
-        new LambdaDataSource(
-          names.dataSources.createUpload,
-          names.functions.createUpload,
-          options.invokeLambda,
-        ),
-      )
-      .add(
-        new LambdaDataSource(
-          names.dataSources.deleteImage,
-          names.functions.deleteImage,
-          options.invokeLambda,
-        ),
-      )
-      .add(new LambdaDataSource(names.dataSources.signUrls, names.functions.signUrls, options.invokeLambda));
+    for (const [name, spec] of listDataSources()) {
+      this.dataSources.add(dataSourceOf(name, spec, { dynamodb, invokeLambda: options.invokeLambda }));
+    }
     this.schemaSdl = this.readSchema();
     this.api = this.buildApi(this.schemaSdl);
   }

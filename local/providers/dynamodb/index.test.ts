@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imagesTable } from '../../../contracts/images-table.ts';
 import { names } from '../../../contracts/names.ts';
 import { loadConfig } from '../../config.ts';
 import { DynamoDbProvider } from './index.ts';
@@ -26,25 +27,32 @@ function image(id: string, expiresAtEpoch?: number) {
     owner: { S: 'owner-1' },
     id: { S: id },
     status: { S: 'PENDING_UPLOAD' },
-    ...(expiresAtEpoch === undefined ? {} : { expiresAtEpoch: { N: String(expiresAtEpoch) } }),
+    ...(expiresAtEpoch === undefined
+      ? {}
+      : { [imagesTable.timeToLiveAttribute]: { N: String(expiresAtEpoch) } }),
   };
 }
 
 describe('DynamoDbProvider', () => {
-  it('starts DynamoDB Local and creates the Images table with both GSIs', async () => {
+  it('starts DynamoDB Local and creates the Images table of contracts/images-table.ts', async () => {
     expect(provider.health().ready).toBe(true);
-    const { Table } = await provider.client.send(new DescribeTableCommand({ TableName: names.table }));
-    expect(Table?.KeySchema).toEqual([
-      { AttributeName: 'owner', KeyType: 'HASH' },
-      { AttributeName: 'id', KeyType: 'RANGE' },
-    ]);
-    const indexes = Object.fromEntries(
-      (Table?.GlobalSecondaryIndexes ?? []).map((index) => [
-        index.IndexName,
-        index.KeySchema?.map((key) => key.AttributeName),
-      ]),
+    const { Table } = await provider.client.send(
+      new DescribeTableCommand({ TableName: imagesTable.tableName }),
     );
-    expect(indexes).toEqual({ byOwnerStatus: ['ownerStatus', 'id'], byStatus: ['statusKey', 'updatedAt'] });
+    const keyNames = (keys: { AttributeName?: string }[] | undefined) =>
+      keys?.map((key) => key.AttributeName);
+    expect(keyNames(Table?.KeySchema)).toEqual([imagesTable.partitionKey.name, imagesTable.sortKey.name]);
+    const indexes = Object.fromEntries(
+      (Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, keyNames(index.KeySchema)]),
+    );
+    expect(indexes).toEqual(
+      Object.fromEntries(
+        imagesTable.globalSecondaryIndexes.map((index) => [
+          index.indexName,
+          [index.partitionKey.name, index.sortKey.name],
+        ]),
+      ),
+    );
   });
 
   it('deletes items whose expiresAtEpoch has passed and keeps the rest', async () => {

@@ -3,8 +3,9 @@
  * supervised Java child process; the edge proxies every DynamoDB request to it.
  *
  * LIMITATIONS
- * - DynamoDB Local never expires items: `sweepExpired()` deletes items whose `expiresAtEpoch` is
- *   past with a Scan + filter (fine for a local table, never done in the cloud).
+ * - DynamoDB Local never expires items: `sweepExpired()` deletes items whose TTL attribute (the
+ *   table spec's `timeToLiveAttribute`, `expiresAtEpoch`) is past with a Scan + filter (fine for a
+ *   local table, never done in the cloud).
  * - DynamoDB Local checks no signature (the edge does) and accepts only alphanumeric access key
  *   ids: the proxy forwards `darkroom-local` as `darkroomlocal` (one shared database either way).
  * - IAM: a function's calls are authorised against its policy (access.ts maps each call to its

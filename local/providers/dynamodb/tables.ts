@@ -1,4 +1,4 @@
-/** The `Images` table as the CDK stack defines it, plus the local stack's housekeeping on it. */
+/** The `Images` table built from its spec in contracts/, plus the local stack's housekeeping on it. */
 import {
   type AttributeValue,
   BatchWriteItemCommand,
@@ -11,44 +11,33 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
+import { imageAttributes, ownerStatusKey } from '../../../contracts/image-item.ts';
+import { imagesTable, type KeySpec, keyAttributes, type TableSpec } from '../../../contracts/images-table.ts';
 import { names } from '../../../contracts/names.ts';
 
-/** Mirrors infra/storage.ts: pk owner, sk id; GSIs byOwnerStatus and (sparse) byStatus, projection ALL. */
-export const imagesTable: CreateTableCommandInput = {
-  TableName: names.table,
-  BillingMode: 'PAY_PER_REQUEST',
-  AttributeDefinitions: [
-    { AttributeName: 'owner', AttributeType: 'S' },
-    { AttributeName: 'id', AttributeType: 'S' },
-    { AttributeName: 'ownerStatus', AttributeType: 'S' },
-    { AttributeName: 'statusKey', AttributeType: 'S' },
-    { AttributeName: 'updatedAt', AttributeType: 'S' },
-  ],
-  KeySchema: [
-    { AttributeName: 'owner', KeyType: 'HASH' },
-    { AttributeName: 'id', KeyType: 'RANGE' },
-  ],
-  GlobalSecondaryIndexes: [
-    {
-      IndexName: names.indexes.byOwnerStatus,
-      KeySchema: [
-        { AttributeName: 'ownerStatus', KeyType: 'HASH' },
-        { AttributeName: 'id', KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    },
-    {
-      IndexName: names.indexes.byStatus,
-      KeySchema: [
-        { AttributeName: 'statusKey', KeyType: 'HASH' },
-        { AttributeName: 'updatedAt', KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    },
-  ],
-};
+/** DynamoDB's CreateTable input for a contracts/ table spec (TTL is housekeeping here: `sweepExpired`). */
+export function createTableInput(spec: TableSpec): CreateTableCommandInput {
+  const keySchema = (partitionKey: KeySpec, sortKey: KeySpec | undefined) => [
+    { AttributeName: partitionKey.name, KeyType: 'HASH' as const },
+    ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' as const }] : []),
+  ];
+  return {
+    TableName: spec.tableName,
+    BillingMode: spec.billingMode,
+    AttributeDefinitions: keyAttributes(spec).map((key) => ({
+      AttributeName: key.name,
+      AttributeType: key.type,
+    })),
+    KeySchema: keySchema(spec.partitionKey, spec.sortKey),
+    GlobalSecondaryIndexes: spec.globalSecondaryIndexes.map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: keySchema(index.partitionKey, index.sortKey),
+      Projection: { ProjectionType: index.projection },
+    })),
+  };
+}
 
-const tables = [imagesTable];
+const tables = [createTableInput(imagesTable)];
 
 /** Creates every table that does not exist yet (data on disk survives restarts). */
 export async function createTables(client: DynamoDBClient): Promise<void> {
@@ -97,8 +86,9 @@ export async function warmUp(client: DynamoDBClient, calls: number, parallel = 8
           new QueryCommand({
             TableName: names.table,
             IndexName: names.indexes.byOwnerStatus,
-            KeyConditionExpression: 'ownerStatus = :s',
-            ExpressionAttributeValues: { ':s': { S: `${owner}#COMPLETED` } },
+            KeyConditionExpression: '#s = :s',
+            ExpressionAttributeNames: { '#s': imageAttributes.ownerStatus },
+            ExpressionAttributeValues: { ':s': { S: ownerStatusKey(owner, 'COMPLETED') } },
             Limit: 20,
           }),
         );
@@ -108,27 +98,39 @@ export async function warmUp(client: DynamoDBClient, calls: number, parallel = 8
   await Promise.all(Array.from({ length: parallel }, worker));
 }
 
-/** Deletes every item whose `expiresAtEpoch` is before `nowEpochSeconds`; returns the count. */
-export async function sweepExpired(client: DynamoDBClient, nowEpochSeconds: number): Promise<number> {
+/**
+ * DynamoDB Local has no TTL: deletes every item of `table` whose TTL attribute is before
+ * `nowEpochSeconds`; returns the count.
+ */
+export async function sweepExpired(
+  client: DynamoDBClient,
+  nowEpochSeconds: number,
+  table: TableSpec = imagesTable,
+): Promise<number> {
+  const ttl = table.timeToLiveAttribute;
+  if (!ttl) return 0;
+  const primaryKey = [table.partitionKey.name, ...(table.sortKey ? [table.sortKey.name] : [])];
   let deleted = 0;
   let startKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await client.send(
       new ScanCommand({
-        TableName: names.table,
-        FilterExpression: 'expiresAtEpoch < :now',
+        TableName: table.tableName,
+        FilterExpression: '#ttl < :now',
         ExpressionAttributeValues: { ':now': { N: String(nowEpochSeconds) } },
-        ProjectionExpression: '#o, id',
-        ExpressionAttributeNames: { '#o': 'owner' },
+        ProjectionExpression: primaryKey.map((_, i) => `#k${i}`).join(', '),
+        ExpressionAttributeNames: {
+          '#ttl': ttl,
+          ...Object.fromEntries(primaryKey.map((name, i) => [`#k${i}`, name])),
+        },
         ExclusiveStartKey: startKey,
       }),
     );
-    const keys = (page.Items ?? []).map(
-      (item) => ({ owner: item.owner, id: item.id }) as Record<string, AttributeValue>,
-    );
+    // The projection holds exactly the primary key.
+    const keys = page.Items ?? [];
     for (let i = 0; i < keys.length; i += 25) {
       const batch = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-      let unprocessed: Record<string, typeof batch> | undefined = { [names.table]: batch };
+      let unprocessed: Record<string, typeof batch> | undefined = { [table.tableName]: batch };
       while (unprocessed && Object.keys(unprocessed).length > 0) {
         const result = await client.send(new BatchWriteItemCommand({ RequestItems: unprocessed }));
         unprocessed = result.UnprocessedItems as Record<string, typeof batch> | undefined;

@@ -1,23 +1,10 @@
 /** S3's CORS: matching a bucket's rules against a preflight or an actual cross-origin request. */
+import { anyOrigin, type CorsRule, uploadBucketCors } from '../../../contracts/bucket-cors.ts';
 
-export interface CorsRule {
-  allowedMethods: string[];
-  allowedOrigins: string[];
-  allowedHeaders: string[];
-  exposedHeaders: string[];
-  maxAgeSeconds?: number;
-}
+export type { CorsRule };
 
-/** The CORS rule of the CDK bucket (infra/storage.ts): browsers POST the presigned form straight to it. */
-export const uploadBucketCors: CorsRule[] = [
-  {
-    allowedMethods: ['POST', 'PUT', 'GET', 'HEAD'],
-    allowedOrigins: ['*'],
-    allowedHeaders: ['*'],
-    exposedHeaders: ['ETag'],
-    maxAgeSeconds: 3000,
-  },
-];
+/** The images bucket's rule (contracts/bucket-cors.ts), for any origin as the local stack has no domain. */
+export const localBucketCors: CorsRule[] = uploadBucketCors(anyOrigin);
 
 /** S3 patterns allow one `*` wildcard; matching is case-insensitive for headers only. */
 function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
@@ -39,7 +26,7 @@ export function matchRule(
   return rules.find(
     (rule) =>
       rule.allowedOrigins.some((allowed) => wildcardMatch(allowed, origin, false)) &&
-      rule.allowedMethods.includes(method.toUpperCase()) &&
+      (rule.allowedMethods as readonly string[]).includes(method.toUpperCase()) &&
       requestHeaders.every((header) =>
         rule.allowedHeaders.some((allowed) => wildcardMatch(allowed, header, true)),
       ),

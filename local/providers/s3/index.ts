@@ -24,6 +24,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { isCorsMethod } from '../../../contracts/bucket-cors.ts';
 import {
   type ObjectCreatedEvent,
   type ObjectCreatedReason,
@@ -35,7 +36,7 @@ import { type AccessRequest, type Authorizer, rootOnly } from '../../iam/local-i
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth } from '../../provider.ts';
 import { sigV4ErrorStatus, verifySigV4 } from '../../sigv4.ts';
 import { deleteObjectAccess, s3Access } from './access.ts';
-import { type CorsRule, corsHeaders, matchRule, requestedHeaders, uploadBucketCors } from './cors.ts';
+import { type CorsRule, corsHeaders, localBucketCors, matchRule, requestedHeaders } from './cors.ts';
 import { errorDocument, S3Error, s3Errors } from './errors.ts';
 import { listObjects, listVersions } from './listing.ts';
 import { boundaryOf, parseMultipartForm } from './multipart.ts';
@@ -65,7 +66,7 @@ import {
 } from './xml.ts';
 
 export type { ObjectCreatedEvent } from '../../../contracts/object-created-event.ts';
-export { uploadBucketCors } from './cors.ts';
+export { localBucketCors } from './cors.ts';
 
 export interface S3ProviderOptions {
   config: LocalConfig;
@@ -81,7 +82,7 @@ export interface S3ProviderOptions {
 export interface BucketOptions {
   /** Default true, as the CDK bucket. */
   versioned?: boolean;
-  /** Default: the CDK bucket's rule (`uploadBucketCors`). */
+  /** Default: the images bucket's rule (`localBucketCors`, from contracts/bucket-cors.ts). */
   cors?: CorsRule[];
 }
 
@@ -146,7 +147,7 @@ export class S3Provider implements Provider {
       name,
       createdAt: existing?.createdAt ?? this.now().toISOString(),
       versioning: (options.versioned ?? true) ? 'Enabled' : existing?.versioning,
-      cors: options.cors ?? uploadBucketCors,
+      cors: options.cors ?? localBucketCors,
     });
   }
 
@@ -461,8 +462,16 @@ export class S3Provider implements Provider {
     const rules = childrenNamed(this.parseBody(x), 'CORSRule').map((rule): CorsRule => {
       const texts = (name: string) => childrenNamed(rule, name).map((node) => node.text.trim());
       const maxAge = childText(rule, 'MaxAgeSeconds');
+      const methods = texts('AllowedMethod');
+      const unsupported = methods.find((method) => !isCorsMethod(method));
+      if (unsupported !== undefined) {
+        throw new S3Error(
+          'InvalidRequest',
+          `Found unsupported HTTP method in CORS config. Unsupported method is ${unsupported}`,
+        );
+      }
       return {
-        allowedMethods: texts('AllowedMethod'),
+        allowedMethods: methods.filter(isCorsMethod),
         allowedOrigins: texts('AllowedOrigin'),
         allowedHeaders: texts('AllowedHeader'),
         exposedHeaders: texts('ExposeHeader'),

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
 import {
   CopyObjectCommand,
+  CreateBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetBucketCorsCommand,
@@ -11,12 +12,14 @@ import {
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   NoSuchKey,
+  PutBucketCorsCommand,
   PutObjectCommand,
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anyOrigin, uploadBucketCors } from '../../../contracts/bucket-cors.ts';
 import { names } from '../../../contracts/names.ts';
 import { photo as fixturePhoto } from '../../../tests/fixtures.ts';
 import { FaultRegistry } from '../../faults.ts';
@@ -410,20 +413,40 @@ describe('S3 CORS', () => {
     expect(await response.text()).toContain('<Code>AccessForbidden</Code>');
   });
 
-  it('reports the bucket CORS rule the CDK bucket has', async () => {
+  it('reports the images bucket rule of contracts/bucket-cors.ts', async () => {
     // Act
     const cors = await h.s3.send(new GetBucketCorsCommand({ Bucket: bucket }));
 
     // Assess
-    expect(cors.CORSRules).toEqual([
-      {
-        AllowedHeaders: ['*'],
-        AllowedMethods: ['POST', 'PUT', 'GET', 'HEAD'],
-        AllowedOrigins: ['*'],
-        ExposeHeaders: ['ETag'],
-        MaxAgeSeconds: 3000,
-      },
-    ]);
+    expect(cors.CORSRules).toEqual(
+      uploadBucketCors(anyOrigin).map((rule) => ({
+        AllowedHeaders: rule.allowedHeaders,
+        AllowedMethods: rule.allowedMethods,
+        AllowedOrigins: rule.allowedOrigins,
+        ExposeHeaders: rule.exposedHeaders,
+        MaxAgeSeconds: rule.maxAgeSeconds,
+      })),
+    );
+  });
+
+  it('refuses a CORS rule with a method S3 does not support, naming it', async () => {
+    // Prepare
+    const other = 'cors-unsupported-method';
+    await h.s3.send(new CreateBucketCommand({ Bucket: other }));
+
+    // Act
+    const put = h.s3.send(
+      new PutBucketCorsCommand({
+        Bucket: other,
+        CORSConfiguration: { CORSRules: [{ AllowedMethods: ['GET', 'PATCH'], AllowedOrigins: ['*'] }] },
+      }),
+    );
+
+    // Assess
+    await expect(put).rejects.toMatchObject({
+      name: 'InvalidRequest',
+      message: 'Found unsupported HTTP method in CORS config. Unsupported method is PATCH',
+    });
   });
 });
 

@@ -12,6 +12,7 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ownerStatusKey } from '../../../contracts/image-item.ts';
 import { keys, names } from '../../../contracts/names.ts';
 import { ImageTooLargeError } from '../../../functions/shared/errors.ts';
 import { objectCreated as objectCreatedFor } from '../../../tests/object-created.ts';
@@ -133,7 +134,7 @@ async function image_(status: 'PENDING_UPLOAD' | 'COMPLETED' | null) {
           owner: { S: owner },
           id: { S: id },
           status: { S: status },
-          ownerStatus: { S: `${owner}#${status}` },
+          ownerStatus: { S: ownerStatusKey(owner, status) },
           createdAt: { S: '2026-11-24T00:00:00.000Z' },
           expiresAtEpoch: { N: '1795996800' },
         },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ownerStatusKey } from '../../../../contracts/image-item.ts';
 import { names } from '../../../../contracts/names.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../dynamodb/testing.ts';
 import * as ddb from '../runtime/dynamodb-helpers.ts';
@@ -17,7 +18,7 @@ function image(owner: string, id: string, extra: Record<string, unknown> = {}) {
   return {
     fileName: `${id}.jpg`,
     status: 'PROCESSING',
-    ownerStatus: `${owner}#PROCESSING`,
+    ownerStatus: ownerStatusKey(owner, 'PROCESSING'),
     size: 1234,
     ...extra,
   };

@@ -1,5 +1,5 @@
 /**
- * The AMAZON_DYNAMODB data source: AppSync's DynamoDB request objects (reference §3) as SDK calls
+ * The AMAZON_DYNAMODB data source: AppSync's DynamoDB request objects (docs/appsync-reference.md §3) as SDK calls
  * on the local DynamoDB, results as plain values, failures in `ctx.error` with AppSync's types.
  */
 import {
@@ -95,7 +95,7 @@ export class DynamoDbDataSource implements DataSource {
 
   constructor(
     readonly name: string,
-    private readonly tableName: string,
+    readonly tableName: string,
     /** A getter: the client exists only once the provider has started. */
     private readonly clientOf: () => DynamoDBClient,
   ) {}

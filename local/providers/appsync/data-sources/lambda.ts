@@ -31,7 +31,7 @@ export class LambdaDataSource implements DataSource {
 
   constructor(
     readonly name: string,
-    private readonly functionName: string,
+    readonly functionName: string,
     private readonly invoke: InvokeLambda,
   ) {}
 

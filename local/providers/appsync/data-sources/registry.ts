@@ -1,4 +1,5 @@
 /** The data sources resolvers name, one adapter per kind, registered once each. */
+import type { DataSourceSpec } from '../../../../contracts/data-sources.ts';
 import type { Context } from '../runtime/index.ts';
 
 /** What a data source hands back: AppSync puts these in `ctx.result` and `ctx.error`. */
@@ -21,7 +22,7 @@ export interface DataSourceCall {
 
 export interface DataSource {
   readonly name: string;
-  readonly kind: 'AMAZON_DYNAMODB' | 'NONE' | 'AWS_LAMBDA';
+  readonly kind: DataSourceSpec['kind'];
   run(call: DataSourceCall): Promise<DataSourceOutcome>;
 }
 

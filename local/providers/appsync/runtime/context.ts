@@ -11,7 +11,7 @@ export interface Info {
 export interface Context {
   arguments: Record<string, unknown>;
   args: Record<string, unknown>;
-  /** null for API_KEY callers; otherwise the mode's identity object (reference §2.3). */
+  /** null for API_KEY callers; otherwise the mode's identity object (docs/appsync-reference.md §2.3). */
   identity: Record<string, unknown> | null;
   source: unknown;
   stash: Record<string, unknown>;

@@ -1,4 +1,4 @@
-// The runtime's outputs for the cases AWS EvaluateCode has answered (reference/appsync.md §2.4, §2.6).
+// The runtime's outputs for the cases AWS EvaluateCode has answered (docs/appsync-reference.md §2.4, §2.6).
 import { describe, expect, it } from 'vitest';
 import { createContext } from './context.ts';
 import * as ddb from './dynamodb-helpers.ts';

@@ -1,0 +1,102 @@
+/**
+ * The Images item model, defined once: the attribute names the table's keys and indexes use, the
+ * key builders, and which attributes each status carries (docs/contracts.md, "DynamoDB item").
+ * Resolvers bundle this module, so it stays APPSYNC_JS-safe: plain functions, no classes, no
+ * try/catch, no `++`, no regex, no imports beyond contracts/ and generated types.
+ */
+import type { ImageStatus } from '../generated/schema.ts';
+import { limits } from './names.ts';
+
+/** The attributes the table's keys, indexes and TTL are built on. */
+export const imageAttributes = {
+  owner: 'owner',
+  id: 'id',
+  status: 'status',
+  /** `${owner}#${status}`: partition key of GSI byOwnerStatus. */
+  ownerStatus: 'ownerStatus',
+  /** Equals `status`, but only on the statuses of `statusesWithStatusKey`: sparse GSI byStatus. */
+  statusKey: 'statusKey',
+  updatedAt: 'updatedAt',
+  /** Epoch seconds; the table's TTL attribute, set only while PENDING_UPLOAD. */
+  expiresAtEpoch: 'expiresAtEpoch',
+} as const;
+
+export const imageStatuses = [
+  'PENDING_UPLOAD',
+  'PROCESSING',
+  'COMPLETED',
+  'FLAGGED',
+  'FAILED',
+] as const satisfies readonly ImageStatus[];
+
+/**
+ * The statuses GSI byStatus lists: PROCESSING (the sweeper and restart recovery look for stuck
+ * images) and FLAGGED (moderation). Every other status leaves the index by dropping `statusKey`.
+ */
+export const statusesWithStatusKey: readonly ImageStatus[] = ['PROCESSING', 'FLAGGED'];
+
+/** The only status that expires: an upload never POSTed is deleted by the table's TTL. */
+export const expiringStatus: ImageStatus = 'PENDING_UPLOAD';
+
+/** The `ownerStatus` value of GSI byOwnerStatus. */
+export function ownerStatusKey(owner: string, status: ImageStatus): string {
+  return `${owner}#${status}`;
+}
+
+/** Whether an item of this status carries `statusKey` (and so appears in GSI byStatus). */
+export function carriesStatusKey(status: ImageStatus): boolean {
+  return statusesWithStatusKey.includes(status);
+}
+
+/** The TTL of a PENDING_UPLOAD item created or returned to pending at `nowEpochSeconds`. */
+export function pendingUploadExpiry(nowEpochSeconds: number): number {
+  return nowEpochSeconds + limits.pendingUploadTtlSeconds;
+}
+
+/** The status-dependent attributes an item holds in one status. */
+export interface StatusAttributes {
+  status: ImageStatus;
+  ownerStatus: string;
+  statusKey?: ImageStatus;
+  expiresAtEpoch?: number;
+}
+
+/** The status-dependent attributes to write when an item enters `status` at `nowEpochSeconds`. */
+export function statusAttributes(
+  owner: string,
+  status: ImageStatus,
+  nowEpochSeconds: number,
+): StatusAttributes {
+  const attributes: StatusAttributes = { status, ownerStatus: ownerStatusKey(owner, status) };
+  if (carriesStatusKey(status)) {
+    attributes.statusKey = status;
+  }
+  if (status === expiringStatus) {
+    attributes.expiresAtEpoch = pendingUploadExpiry(nowEpochSeconds);
+  }
+  return attributes;
+}
+
+/** The status-dependent attributes an item entering `status` must drop (an UpdateItem's REMOVE). */
+export function attributesDroppedIn(status: ImageStatus): Array<'statusKey' | 'expiresAtEpoch'> {
+  const dropped: Array<'statusKey' | 'expiresAtEpoch'> = [];
+  if (!carriesStatusKey(status)) {
+    dropped.push(imageAttributes.statusKey);
+  }
+  if (status !== expiringStatus) {
+    dropped.push(imageAttributes.expiresAtEpoch);
+  }
+  return dropped;
+}
+
+/** A PENDING_UPLOAD item past its TTL: DynamoDB deletes it up to ~48 h late, so reads hide it. */
+export function isExpiredPending(
+  item: { status: string; expiresAtEpoch?: number | null },
+  nowEpochSeconds: number,
+): boolean {
+  return (
+    item.status === expiringStatus &&
+    typeof item.expiresAtEpoch === 'number' &&
+    item.expiresAtEpoch < nowEpochSeconds
+  );
+}
