@@ -5,7 +5,8 @@
  * index, the topic and one API field.
  *
  * Adding a permission is one line in the function's list, e.g.
- * `objects(uploadsPattern, 's3:GetObjectVersion')`.
+ * `objects(uploadsPattern, 's3:GetObjectVersion')`, or
+ * `{ actions: ['sqs:ChangeMessageVisibility'], resources: [{ kind: 'queue' }] }`.
  */
 import type { FunctionId } from './function-specs.ts';
 import { names } from './names.ts';
@@ -18,6 +19,9 @@ export type PolicyResource =
   | { kind: 'index'; name: string }
   | { kind: 'topic' }
   | { kind: 'graphqlField'; typeName: string; fieldName: string }
+  /** The pipeline's queue and state machine (the flow's consumer); their ARNs are optional below. */
+  | { kind: 'queue' }
+  | { kind: 'stateMachine' }
   /** For actions that have no resource type (Rekognition Detect*): IAM accepts only "*". */
   | { kind: 'any' };
 
@@ -115,6 +119,13 @@ export interface PolicyArns {
   tableArn: string;
   topicArn: string;
   graphqlApiArn: string;
+  queueArn?: string;
+  stateMachineArn?: string;
+}
+
+function required(arn: string | undefined, what: string): string {
+  if (arn === undefined) throw new Error(`a policy names the ${what}, but no ${what} ARN was given`);
+  return arn;
 }
 
 /** One resource's ARNs, by the same rules IAM and the CDK grant helpers use. */
@@ -132,6 +143,10 @@ export function resourceArns(resource: PolicyResource, arns: PolicyArns): string
       return [arns.topicArn];
     case 'graphqlField':
       return [`${arns.graphqlApiArn}/types/${resource.typeName}/fields/${resource.fieldName}`];
+    case 'queue':
+      return [required(arns.queueArn, 'queue')];
+    case 'stateMachine':
+      return [required(arns.stateMachineArn, 'state machine')];
     case 'any':
       return ['*'];
   }
