@@ -19,6 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../contracts/function-specs.ts';
 import { names } from '../../contracts/names.ts';
 import { LocalIam } from '../../local/iam/local-iam.ts';
+import { signedGraphqlRequest } from '../../local/providers/appsync/testing/sign-iam.ts';
 import { stackInfo, ulid } from './support.ts';
 import { createUser } from './users.ts';
 
@@ -137,5 +138,22 @@ describe('IAM on the stack', () => {
     );
     deleteImage.destroy();
     inspect.destroy();
+  });
+
+  it('lets only the functions granted appsync:GraphQL on publishImageProcessed call it with IAM', async () => {
+    const query = `mutation ($owner: ID!, $id: ID!) { publishImageProcessed(owner: $owner, id: $id) { id } }`;
+    const body = JSON.stringify({ query, variables: { owner: 'nobody', id: 'nothing' } });
+    const callAs = async (functionName: string) => {
+      const signed = await signedGraphqlRequest(stack.graphqlUrl, body, iam.credentialsFor(functionName));
+      const response = await fetch(stack.graphqlUrl, { method: 'POST', headers: signed.headers, body });
+      return (await response.json()) as { errors?: Array<{ errorType?: string; message: string }> };
+    };
+    const denied = await callAs(functionSpecs.inspect.functionName);
+    expect(denied.errors?.[0]).toMatchObject({
+      errorType: 'Unauthorized',
+      message: 'Not Authorized to access publishImageProcessed on type Mutation',
+    });
+    const allowed = await callAs(functionSpecs.publish.functionName);
+    expect(allowed.errors?.map((error) => error.errorType) ?? []).not.toContain('Unauthorized');
   });
 });
