@@ -111,6 +111,16 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
     publishToTopic,
     mutation(publishField),
   ],
+  // The queue consumer: runs this state machine only, sets its own message's backoff, and at the
+  // retry limit marks the image FAILED and announces it. (The event source mapping's receive and
+  // delete rights are the platform's, granted with the mapping.)
+  dispatch: [
+    { actions: ['states:StartSyncExecution'], resources: [{ kind: 'stateMachine' }] },
+    { actions: ['sqs:ChangeMessageVisibility'], resources: [{ kind: 'queue' }] },
+    items('UpdateItem'),
+    publishToTopic,
+    mutation(publishField),
+  ],
 };
 
 /** The ARNs the resource kinds resolve to: CloudFormation tokens in infra/, real strings locally. */

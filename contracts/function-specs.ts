@@ -4,10 +4,19 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { flow } from './flow.ts';
 import { names } from './names.ts';
 
 /** Environment variables a function may need; the values come from the stack (cloud or local). */
-export type FunctionEnvKey = 'TABLE_NAME' | 'BUCKET_NAME' | 'GRAPHQL_URL' | 'TOPIC_ARN';
+export type FunctionEnvKey =
+  | 'TABLE_NAME'
+  | 'BUCKET_NAME'
+  | 'GRAPHQL_URL'
+  | 'TOPIC_ARN'
+  | 'STATE_MACHINE_ARN'
+  | 'QUEUE_URL'
+  /** Multiplies dispatch's backoff; '1' everywhere except tests of the retry limit. */
+  | 'RETRY_BACKOFF_SCALE';
 
 export interface FunctionSpec {
   /** The folder under functions/. */
@@ -112,6 +121,16 @@ export const functionSpecs = {
     timeoutSeconds: 30,
     memoryMb: 256,
     localConcurrency: 4,
+  },
+  dispatch: {
+    folder: 'dispatch',
+    functionName: names.functions.dispatch,
+    description: 'Queue consumer: one synchronous Express execution per upload, backoff on platform errors',
+    env: ['TABLE_NAME', 'GRAPHQL_URL', 'TOPIC_ARN', 'STATE_MACHINE_ARN', 'QUEUE_URL', 'RETRY_BACKOFF_SCALE'],
+    timeoutSeconds: flow.dispatchTimeoutSeconds,
+    memoryMb: 256,
+    // The event source mapping's MaximumConcurrency is the bound; the pool only has to admit it.
+    localConcurrency: flow.localMaximumConcurrency,
   },
   sweeper: {
     folder: 'sweeper',

@@ -19,6 +19,12 @@ export const imageAttributes = {
   updatedAt: 'updatedAt',
   /** Epoch seconds; the table's TTL attribute, set only while PENDING_UPLOAD. */
   expiresAtEpoch: 'expiresAtEpoch',
+  /** The claiming execution's id: the fencing token of every later write (contracts/flow.ts). */
+  leaseToken: 'leaseToken',
+  /** When the lease was taken (ISO); expired after `flow.leaseSeconds`. */
+  leasedAt: 'leasedAt',
+  /** The message's receive count at the claim. */
+  leaseAttempt: 'leaseAttempt',
 } as const;
 
 export const imageStatuses = [

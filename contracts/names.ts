@@ -30,6 +30,7 @@ export const names = {
     markFailed: 'darkroom-mark-failed',
     publish: 'darkroom-publish',
     sweeper: 'darkroom-sweeper',
+    dispatch: 'darkroom-dispatch',
   },
   dataSources: {
     images: 'images',

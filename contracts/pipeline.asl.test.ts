@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { flow, imageErrorCodes, leaseHeldError, retryableFailureCodeList } from './flow.ts';
 import { limits } from './names.ts';
 import {
   loadPipelineDefinition,
@@ -50,8 +51,9 @@ const lambdaTransient = [
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
 ];
-const failurePath = ['MarkFailed', 'PublishFailure', 'NotifyFailure'];
 const justifiedEarlySucceeds = ['DuplicateEvent', 'OrphanDeleted'];
+/** Fail states: platform outcomes, after which the message returns to the queue. */
+const platformFails = ['PipelineFailed', 'LeaseHeld'];
 
 function state(name: string, within: Machine = machine): State {
   const found = within.States[name];
@@ -140,79 +142,102 @@ describe('pipeline.asl.json', () => {
     }
   });
 
-  it('routes every failure after the key is parsed to MarkFailed, keeping the error in $.error', () => {
-    const failurePathStates = reachableFrom('MarkFailed');
-    const processing = [...reachableFrom('MarkProcessing')].filter(
-      (name) => !failurePathStates.has(name) && !reachableFrom('LookUpImage').has(name),
-    );
-    const guarded = processing.filter((name) => ['Task', 'Parallel'].includes(state(name).Type));
-    expect(guarded).toEqual(
-      expect.arrayContaining([
-        'MarkProcessing',
-        'Inspect',
-        'Process',
-        'Flag',
-        'SaveResult',
-        'Publish',
-        'Notify',
-      ]),
-    );
+  it('routes image errors to MarkFailed and platform errors to the Fail state, keeping the error in $.error', () => {
+    const guarded = ['Inspect', 'Process', 'Flag', 'SaveResult'];
     for (const name of guarded) {
+      expect(state(name).Catch, name).toEqual([
+        { ErrorEquals: [...imageErrorCodes], ResultPath: '$.error', Next: 'MarkFailed' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReleaseLease' },
+      ]);
+    }
+    // After SaveResult the item is settled: a failed announcement is a platform failure only.
+    for (const name of ['Publish', 'Notify']) {
+      expect(state(name).Catch, name).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'PipelineFailed' },
+      ]);
+    }
+    // A platform error never marks the item: no path from a States.ALL catch reaches MarkFailed.
+    for (const name of [...guarded, 'Publish', 'Notify', 'MarkProcessing']) {
       const catchAll = state(name).Catch?.find((c) => c.ErrorEquals.includes('States.ALL'));
-      expect(catchAll, name).toEqual({
-        ErrorEquals: ['States.ALL'],
-        ResultPath: '$.error',
-        Next: 'MarkFailed',
-      });
+      expect(reachableFrom(catchAll!.Next).has('MarkFailed'), name).toBe(false);
     }
   });
 
-  it('treats a failed MarkProcessing condition as a duplicate or an orphan, not as a failure', () => {
-    const [first] = state('MarkProcessing').Catch ?? [];
+  it('treats a failed MarkProcessing condition as a duplicate, a held lease or an orphan', () => {
+    const [first, second] = state('MarkProcessing').Catch ?? [];
     expect(first).toMatchObject({
       ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'],
       Next: 'LookUpImage',
     });
+    expect(second).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'PipelineFailed' });
     expect(state('LookUpImage').Resource).toBe('arn:aws:states:::dynamodb:getItem');
     expect(reachableFrom('LookUpImage')).toEqual(
-      new Set(['LookUpImage', 'DoesImageExist', 'DuplicateEvent', 'DeleteOrphanUpload', 'OrphanDeleted']),
+      new Set([
+        'LookUpImage',
+        'DoesImageExist',
+        'IsImageSettled',
+        'LeaseHeld',
+        'DuplicateEvent',
+        'DeleteOrphanUpload',
+        'OrphanDeleted',
+      ]),
     );
+    expect(state('LeaseHeld')).toMatchObject({ Type: 'Fail', Error: leaseHeldError });
     expect(state('DeleteOrphanUpload').Resource).toBe('arn:aws:states:::aws-sdk:s3:deleteObject');
   });
 
-  it('sends failures inside the failure path to the Fail state, and ends the failure path failed', () => {
-    for (const name of failurePath) {
-      expect(state(name).Catch, name).toEqual([
-        expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'PipelineFailed' }),
-      ]);
-      // The original error must survive for the Fail state's ErrorPath.
-      expect(state(name).Catch?.[0]?.ResultPath, name).not.toBe('$.error');
-    }
-    const ends = pathsFrom('MarkFailed').map((path) => path.at(-1));
-    expect(new Set(ends)).toEqual(new Set(['PipelineFailed']));
-    expect(state('PipelineFailed')).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error' });
+  it('ends an image failure in Succeed, and failures inside the failure path in Fail', () => {
     expect(pathsFrom('MarkFailed')).toContainEqual([
       'MarkFailed',
       'WasMarkedFailed',
       'PublishFailure',
       'ComposeFailureNotification',
       'NotifyFailure',
-      'PipelineFailed',
+      'ImageFailed',
+    ]);
+    expect(state('ImageFailed').Type).toBe('Succeed');
+    expect(state('MarkFailed').Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReleaseLease' },
+    ]);
+    for (const name of ['PublishFailure', 'NotifyFailure']) {
+      expect(state(name).Catch, name).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'PipelineFailed' },
+      ]);
+    }
+    expect(state('PipelineFailed')).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error' });
+  });
+
+  it('releases only its own lease on a platform error, then fails', () => {
+    const release = state('ReleaseLease');
+    expect(release.Resource).toBe('arn:aws:states:::dynamodb:updateItem');
+    expect(release.Parameters).toMatchObject({
+      ConditionExpression: '#status = :processing AND leaseToken = :token',
+      UpdateExpression: 'REMOVE leaseToken',
+      ExpressionAttributeValues: { ':token': { 'S.$': '$$.Execution.Id' } },
+    });
+    expect(release.Next).toBe('PipelineFailed');
+    expect(release.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.releaseError', Next: 'PipelineFailed' },
     ]);
   });
 
-  it('leaves no path through MarkProcessing with the item still PROCESSING', () => {
+  it('leaves no path through MarkProcessing with the item PROCESSING, except platform failures', () => {
     const paths = pathsFrom('MarkProcessing');
     expect(paths.length).toBeGreaterThan(10);
     for (const path of paths) {
-      const end = state(path.at(-1)!);
+      const last = path.at(-1)!;
+      const end = state(last);
+      if (platformFails.includes(last)) {
+        expect(end.Type).toBe('Fail');
+        continue;
+      }
       const settles = path.includes('SaveResult') || path.includes('MarkFailed');
-      const justified = justifiedEarlySucceeds.includes(path.at(-1)!) && !path.includes('Inspect');
+      const justified = justifiedEarlySucceeds.includes(last) && !path.includes('Inspect');
       expect(settles || justified, path.join(' → ')).toBe(true);
-      if (end.Type === 'Succeed' && path.includes('Inspect')) {
+      if (end.Type === 'Succeed' && path.includes('Inspect') && !path.includes('MarkFailed')) {
         expect(path, path.join(' → ')).toContain('SaveResult');
-        if (path.at(-1) === 'Processed') expect(path).toEqual(expect.arrayContaining(['Publish', 'Notify']));
-        else expect(path.at(-1)).toBe('DeletedMeanwhile');
+        if (last === 'Processed') expect(path).toEqual(expect.arrayContaining(['Publish', 'Notify']));
+        else expect(last).toBe('DeletedMeanwhile');
       }
     }
   });
@@ -278,9 +303,9 @@ describe('pipeline.asl.json', () => {
       Flag: { fn: 'FlagFunctionArn', payload: ['bucket', 'owner', 'id', 'thumbnails'] },
       SaveResult: {
         fn: 'SaveResultFunctionArn',
-        payload: ['owner', 'id', 'status', 'image', 'thumbnails', 'analysis'],
+        payload: ['owner', 'id', 'status', 'image', 'thumbnails', 'analysis', 'leaseToken'],
       },
-      MarkFailed: { fn: 'MarkFailedFunctionArn', payload: ['owner', 'id', 'error'] },
+      MarkFailed: { fn: 'MarkFailedFunctionArn', payload: ['owner', 'id', 'error', 'leaseToken'] },
       Publish: { fn: 'PublishFunctionArn', payload: ['owner', 'id'] },
       PublishFailure: { fn: 'PublishFunctionArn', payload: ['owner', 'id'] },
     };
@@ -297,23 +322,48 @@ describe('pipeline.asl.json', () => {
     }
   });
 
-  it('marks PROCESSING only from PENDING_UPLOAD, moving both GSI keys and dropping the TTL', () => {
+  it('claims with a lease: PENDING_UPLOAD, an expired or released lease, or a retryable FAILED code', () => {
     const params = state('MarkProcessing').Parameters as Record<string, unknown>;
     expect(state('MarkProcessing').Resource).toBe('arn:aws:states:::dynamodb:updateItem');
     expect(params).toMatchObject({
       TableName: 'sub:TableName',
-      ConditionExpression: '#status = :pending',
-      ExpressionAttributeNames: { '#status': 'status' },
+      ConditionExpression:
+        '#status = :pending OR (#status = :processing AND (attribute_not_exists(leaseToken) OR leasedAt < :staleBefore)) OR (#status = :failed AND #error.#code IN (:serviceUnavailable, :processingTimeout))',
+      ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#code': 'code' },
       ExpressionAttributeValues: {
         ':pending': { S: 'PENDING_UPLOAD' },
         ':processing': { S: 'PROCESSING' },
+        ':failed': { S: 'FAILED' },
         ':ownerStatus': { 'S.$': "States.Format('{}#PROCESSING', $.owner)" },
         ':now': { 'S.$': '$$.State.EnteredTime' },
+        ':staleBefore': { 'S.$': '$.claim.staleBefore' },
+        ':token': { 'S.$': '$$.Execution.Id' },
       },
     });
-    expect(params.UpdateExpression).toBe(
-      'SET #status = :processing, ownerStatus = :ownerStatus, statusKey = :processing, updatedAt = :now REMOVE expiresAtEpoch',
+    const values = params.ExpressionAttributeValues as Record<string, { S?: string }>;
+    expect([values[':serviceUnavailable']?.S, values[':processingTimeout']?.S]).toEqual(
+      retryableFailureCodeList,
     );
+    expect(params.UpdateExpression).toBe(
+      'SET #status = :processing, ownerStatus = :ownerStatus, statusKey = :processing, updatedAt = :now, leaseToken = :token, leasedAt = :now, leaseAttempt = :attempt REMOVE expiresAtEpoch, #error, processedAt',
+    );
+  });
+
+  it('fences every later write of the item with the execution id', () => {
+    for (const name of ['SaveResult', 'MarkFailed']) {
+      const payload = (state(name).Parameters ?? {}).Payload as Record<string, unknown>;
+      expect(payload['leaseToken.$'], name).toBe('$$.Execution.Id');
+    }
+  });
+
+  it('defaults the claim when the execution was started without one', () => {
+    expect(machine.StartAt).toBe('HasClaim');
+    expect(state('DefaultClaim').Parameters).toEqual({
+      'detail.$': '$.detail',
+      claim: { staleBefore: '1970-01-01T00:00:00.000Z', attempt: 0 },
+    });
+    // The lease outlives any execution, so a running one is never taken over.
+    expect(flow.leaseSeconds).toBeGreaterThan(machine.TimeoutSeconds ?? Infinity);
   });
 
   it('notifies the topic with {owner, id, status} and filterable attributes on both outcomes', () => {

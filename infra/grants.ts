@@ -4,12 +4,15 @@
  * statements. Explicit statements rather than `grantRead`/`grantReadWriteData`, whose action
  * wildcards (`s3:GetObject*`, `s3:List*`, …) grant more.
  */
+
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type * as appsync from 'aws-cdk-lib/aws-appsync';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import { flow } from '../contracts/flow.ts';
 import {
   functionPolicies,
   type PolicyArns,
@@ -17,6 +20,7 @@ import {
   resourceArns,
 } from '../contracts/function-policies.ts';
 import type { FunctionId } from '../contracts/function-specs.ts';
+import { names } from '../contracts/names.ts';
 
 export { uploadsPattern } from '../contracts/function-policies.ts';
 
@@ -61,11 +65,21 @@ export function publishStatement(topic: sns.ITopic): iam.PolicyStatement {
 }
 
 export function grantFunctionAccess({ functions, table, bucket, topic, api }: GrantTargets): void {
+  const stack = Stack.of(table);
   const arns: PolicyArns = {
     bucketArn: bucket.bucketArn,
     tableArn: table.tableArn,
     topicArn: topic.topicArn,
     graphqlApiArn: api.arn,
+    // From the names, not the resources: the queue and the state machine are created after the
+    // functions (the state machine invokes them), so a reference would be a cycle.
+    stateMachineArn: stack.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: names.stateMachine,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+    queueArn: stack.formatArn({ service: 'sqs', resource: flow.queueName }),
   };
   for (const [id, statements] of Object.entries(functionPolicies) as [FunctionId, PolicyStatementSpec[]][]) {
     for (const spec of statements) functions[id].addToRolePolicy(policyStatement(spec, arns));

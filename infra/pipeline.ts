@@ -1,19 +1,24 @@
 /**
  * The processing pipeline in the cloud: the Express state machine defined by pipeline.asl.json,
- * the EventBridge rule that starts it for each upload (with a DLQ), and the sweeper's schedule.
+ * the flow control in front of it (contracts/flow.ts) — the EventBridge rule sends each upload to a
+ * durable SQS queue (with its own DLQ), an event source mapping with bounded concurrency invokes
+ * `dispatch`, which runs the workflow synchronously — and the sweeper's schedule.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { flow } from '../contracts/flow.ts';
 import { limits, names } from '../contracts/names.ts';
 import { loadPipelineDefinition } from '../contracts/pipeline-definition.ts';
 import { uploadCreatedPattern } from '../contracts/upload-rule.ts';
@@ -36,12 +41,20 @@ export interface PipelineProps {
   topic: sns.ITopic;
   functions: PipelineFunctions;
   sweeper: lambda.IFunction;
+  /** The queue consumer that runs the workflow (StartSyncExecution). */
+  dispatch: lambda.IFunction;
 }
 
 export class Pipeline extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly rule: events.Rule;
+  /** Where the rule puts an event it could not deliver to the queue. */
   readonly deadLetterQueue: sqs.Queue;
+  /** The durable buffer between uploads and the workflow. */
+  readonly uploadQueue: sqs.Queue;
+  /** Messages that outlasted every retry; redriven with StartMessageMoveTask (README). */
+  readonly uploadDeadLetterQueue: sqs.Queue;
+  readonly uploadDeadLetterAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
@@ -103,17 +116,61 @@ export class Pipeline extends Construct {
       retentionPeriod: Duration.days(14),
     });
 
+    // SQS-managed encryption: EventBridge cannot deliver to a queue encrypted with the aws/sqs key.
+    const retentionPeriod = Duration.seconds(flow.retentionSeconds);
+    this.uploadDeadLetterQueue = new sqs.Queue(this, 'UploadDlq', {
+      queueName: flow.deadLetterQueueName,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod,
+    });
+    this.uploadQueue = new sqs.Queue(this, 'UploadQueue', {
+      queueName: flow.queueName,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod,
+      visibilityTimeout: Duration.seconds(flow.visibilityTimeoutSeconds),
+      deadLetterQueue: { queue: this.uploadDeadLetterQueue, maxReceiveCount: flow.maxReceiveCount },
+    });
+
     this.rule = new events.Rule(this, 'UploadCreated', {
       ruleName: names.rule,
-      description: 'Starts the pipeline for each original uploaded under uploads/',
+      description: 'Queues each original uploaded under uploads/ for the pipeline',
       eventPattern: uploadCreatedPattern(bucket.bucketName),
       targets: [
-        new targets.SfnStateMachine(this.stateMachine, {
+        new targets.SqsQueue(this.uploadQueue, {
           deadLetterQueue: this.deadLetterQueue,
           retryAttempts: 8,
           maxEventAge: Duration.hours(2),
         }),
       ],
+    });
+
+    // Batch size 1 and MaximumConcurrency (not reserved concurrency, whose throttles would count
+    // as receives and push messages to the DLQ early) bound the executions in flight.
+    props.dispatch.addEventSource(
+      new lambdaEventSources.SqsEventSource(this.uploadQueue, {
+        batchSize: flow.batchSize,
+        maxConcurrency: flow.maximumConcurrency,
+        reportBatchItemFailures: flow.reportBatchItemFailures,
+      }),
+    );
+    // dispatch's own grants (StartSyncExecution on this state machine only, …) are in
+    // contracts/function-policies.ts; the event source grants the queue's consume actions.
+
+    // Every message here is an image that outlasted all retries (FAILED ServiceUnavailable).
+    this.uploadDeadLetterAlarm = new cloudwatch.Alarm(this, 'UploadDlqDepth', {
+      alarmName: 'darkroom-upload-dlq-depth',
+      alarmDescription:
+        'Uploads outlasted every platform retry; fix the cause, then redrive (README: aws sqs start-message-move-task)',
+      metric: this.uploadDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
     // The sweeper catches what Catch cannot see: Express timeouts and failures inside the Catch path.

@@ -2,9 +2,10 @@
  * The Darkroom stack: wires storage, sign-in, the API, the functions and their grants, the
  * pipeline and its monitoring together. Environment-agnostic, so it synthesizes with no account.
  */
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as appsync from 'aws-cdk-lib/aws-appsync';
 import type { Construct } from 'constructs';
+import { flow } from '../contracts/flow.ts';
 import { names } from '../contracts/names.ts';
 import type { ResolverEntry } from '../resolvers/catalog.ts';
 import { Api } from './api.ts';
@@ -47,6 +48,16 @@ export class DarkroomStack extends Stack {
         BUCKET_NAME: bucket.bucketName,
         GRAPHQL_URL: graphqlApi.graphqlUrl,
         TOPIC_ARN: topic.topicArn,
+        // Built from the names, not from the resources: the state machine and the queue are created
+        // after the functions (and the state machine invokes them), so a reference would be a cycle.
+        STATE_MACHINE_ARN: this.formatArn({
+          service: 'states',
+          resource: 'stateMachine',
+          resourceName: names.stateMachine,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+        QUEUE_URL: `https://sqs.${this.region}.${this.urlSuffix}/${this.account}/${flow.queueName}`,
+        RETRY_BACKOFF_SCALE: '1',
       },
     });
     const fn = this.functions.byId;
@@ -69,6 +80,7 @@ export class DarkroomStack extends Stack {
       topic,
       functions: pipelineFunctions,
       sweeper: fn.sweeper,
+      dispatch: fn.dispatch,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stateMachine: this.pipeline.stateMachine,

@@ -1,6 +1,6 @@
 /**
  * The admin API under `/_darkroom/` (the edge lets loopback clients only): health, reset,
- * executions, SNS messages, Cognito codes and fault injection.
+ * executions, EventBridge deliveries, SNS messages, Cognito codes and fault injection.
  */
 import { ZodError } from 'zod';
 import type { FaultRegistry } from './faults.ts';
@@ -11,6 +11,8 @@ export interface AdminOptions {
   providers: () => readonly Provider[];
   faults: FaultRegistry;
   executions?: () => Promise<unknown> | unknown;
+  /** EventBridge's recent deliveries (matched, execution started, dropped or duplicated by a fault). */
+  events?: () => unknown;
   snsMessages?: () => unknown;
   cognitoCodes?: () => unknown;
   /** Runs after every provider has been reset (the stack recreates its resources). */
@@ -51,6 +53,10 @@ export function createAdmin(options: AdminOptions): (request: EdgeRequest) => Pr
         if (!options.executions) return missing('stepfunctions');
         send(200, await options.executions());
         return;
+      case 'GET /_darkroom/events':
+        if (!options.events) return missing('events');
+        send(200, options.events());
+        return;
       case 'GET /_darkroom/sns/messages':
         if (!options.snsMessages) return missing('sns');
         send(200, options.snsMessages());
@@ -84,6 +90,7 @@ export function createAdmin(options: AdminOptions): (request: EdgeRequest) => Pr
             'GET /_darkroom/health',
             'POST /_darkroom/reset',
             'GET /_darkroom/executions',
+            'GET /_darkroom/events',
             'GET /_darkroom/sns/messages',
             'GET /_darkroom/cognito/codes',
             'GET|PUT|DELETE /_darkroom/faults',

@@ -42,3 +42,32 @@ describe('FaultRegistry', () => {
     expect(matchesGlob('uploads/a.b', 'uploads/aXb')).toBe(false);
   });
 });
+
+describe('deterministic and action faults', () => {
+  it('affects only the first `count` matching requests, and re-arms when set again', () => {
+    const faults = new FaultRegistry();
+    const list = [{ service: 'dynamodb', operation: 'PutItem', error: 'InternalServerError', count: 2 }];
+    faults.set(list);
+    expect(faults.find('dynamodb', 'GetItem')).toBeUndefined();
+    expect(faults.find('dynamodb', 'PutItem')?.error).toBe('InternalServerError');
+    expect(faults.find('dynamodb', 'PutItem')?.error).toBe('InternalServerError');
+    expect(faults.find('dynamodb', 'PutItem')).toBeUndefined();
+    faults.set(list);
+    expect(faults.find('dynamodb', 'PutItem')).toBeDefined();
+  });
+
+  it('counts only the requests its rate let through', () => {
+    const faults = new FaultRegistry();
+    faults.set([{ service: 'events', action: 'drop', rate: 0.5, count: 1 }]);
+    expect(faults.find('events', 'PutEvents', [], () => 0.9)).toBeUndefined();
+    expect(faults.find('events', 'PutEvents', [], () => 0.1)?.action).toBe('drop');
+    expect(faults.find('events', 'PutEvents', [], () => 0.1)).toBeUndefined();
+  });
+
+  it('refuses an unknown service or action, naming the field', () => {
+    const faults = new FaultRegistry();
+    expect(() => faults.set([{ service: 'dynamo', error: 'X' }])).toThrow(/service/);
+    expect(() => faults.set([{ service: 'events', action: 'explode' }])).toThrow(/action/);
+    expect(() => faults.set([{ service: 'events', count: 0 }])).toThrow(/count/);
+  });
+});

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusAttributes } from '../contracts/image-item.ts';
 import { names } from '../contracts/names.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './providers/dynamodb/testing.ts';
-import { processingImages, returnToPending } from './recovery.ts';
+import { processingImages, releaseLease, returnToPending } from './recovery.ts';
 
 let dynamo: DynamoDbLocal;
 
@@ -44,7 +44,7 @@ describe('restart recovery', () => {
     const returned = await returnToPending(dynamo.client, { owner: 'owner-r1', id: 'image-1' }, restartedAt);
 
     // Assess
-    expect(orphans).toContainEqual({ owner: 'owner-r1', id: 'image-1' });
+    expect(orphans).toContainEqual({ owner: 'owner-r1', id: 'image-1', leased: false });
     expect(returned).toBe(true);
     const { Item } = await DynamoDBDocumentClient.from(dynamo.client).send(
       new GetCommand({ TableName: names.table, Key: { owner: 'owner-r1', id: 'image-1' } }),
@@ -57,7 +57,9 @@ describe('restart recovery', () => {
       createdAt: startedAt.toISOString(),
       updatedAt: restartedAt.toISOString(),
     });
-    expect(await processingImages(dynamo.client)).not.toContainEqual({ owner: 'owner-r1', id: 'image-1' });
+    expect(await processingImages(dynamo.client)).not.toContainEqual(
+      expect.objectContaining({ owner: 'owner-r1', id: 'image-1' }),
+    );
   });
 
   it('leaves an image alone that is no longer PROCESSING', async () => {
@@ -74,5 +76,36 @@ describe('restart recovery', () => {
 
     // Assess
     expect(returnedAgain).toBe(false);
+  });
+
+  it('tells a leased image (its message is still queued) apart and releases only its lease', async () => {
+    // Prepare
+    await storeProcessing('owner-r3', 'image-3');
+    const documents = DynamoDBDocumentClient.from(dynamo.client);
+    const key = { owner: 'owner-r3', id: 'image-3' };
+    const { Item } = await documents.send(new GetCommand({ TableName: names.table, Key: key }));
+    await documents.send(
+      new PutCommand({
+        TableName: names.table,
+        Item: {
+          ...Item,
+          leaseToken: 'arn:dead-execution',
+          leasedAt: startedAt.toISOString(),
+          leaseAttempt: 2,
+        },
+      }),
+    );
+
+    // Act
+    const orphans = await processingImages(dynamo.client);
+    const released = await releaseLease(dynamo.client, key);
+
+    // Assess
+    expect(orphans).toContainEqual({ ...key, leased: true });
+    expect(released).toBe(true);
+    const after = await documents.send(new GetCommand({ TableName: names.table, Key: key }));
+    expect(after.Item?.status).toBe('PROCESSING');
+    expect(after.Item?.leaseToken).toBeUndefined();
+    expect(after.Item?.leasedAt).toBe(startedAt.toISOString());
   });
 });

@@ -1,10 +1,11 @@
 /**
  * What a restart does with images a previous run left PROCESSING. No execution survives a restart
- * (Step Functions marks them ABORTED), so every PROCESSING item at boot is an orphan: it is put back
- * to PENDING_UPLOAD (conditionally) and the pipeline is started again with a synthesized "Object
- * Created" event for its original, exactly as the upload did. Every step of the pipeline is
- * idempotent, so work done before the restart is simply redone. An item whose original is gone
- * ends FAILED through the pipeline's own Catch path.
+ * (Step Functions marks them ABORTED), so every lease at boot is dead. An item claimed through the
+ * queue (it carries a lease) still has its message, which SQS makes visible again at once: its lease
+ * is released so that message claims it straight away. An item PROCESSING without a lease was started
+ * outside the queue: it is put back to PENDING_UPLOAD (conditionally) and re-driven with a
+ * synthesized "Object Created" event. Every step of the pipeline is idempotent, so work done before
+ * the restart is simply redone.
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,9 +13,14 @@ import { attributesDroppedIn, imageAttributes, statusAttributes } from '../contr
 import { keys, names } from '../contracts/names.ts';
 import type { ImageStatus } from '../generated/schema.ts';
 
-export interface OrphanImage {
+export interface ImageKey {
   owner: string;
   id: string;
+}
+
+export interface OrphanImage extends ImageKey {
+  /** Claimed through the queue (MarkProcessing wrote a lease): its message still exists. */
+  leased: boolean;
 }
 
 /** Every item PROCESSING right now (the sparse GSI byStatus: see `statusesWithStatusKey`). */
@@ -33,7 +39,12 @@ export async function processingImages(client: DynamoDBClient): Promise<OrphanIm
         ExclusiveStartKey: startKey,
       }),
     );
-    for (const item of page.Items ?? []) found.push({ owner: String(item.owner), id: String(item.id) });
+    for (const item of page.Items ?? [])
+      found.push({
+        owner: String(item.owner),
+        id: String(item.id),
+        leased: typeof item[imageAttributes.leasedAt] === 'string',
+      });
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return found;
@@ -42,7 +53,7 @@ export async function processingImages(client: DynamoDBClient): Promise<OrphanIm
 /** PROCESSING → PENDING_UPLOAD, only if still PROCESSING; false when something else moved it. */
 export async function returnToPending(
   client: DynamoDBClient,
-  image: OrphanImage,
+  image: ImageKey,
   now = new Date(),
 ): Promise<boolean> {
   const documents = DynamoDBDocumentClient.from(client);
@@ -76,5 +87,29 @@ export async function returnToPending(
   }
 }
 
+/** Drops the lease of a PROCESSING item (a dead execution's), so its redelivered message can claim it. */
+export async function releaseLease(client: DynamoDBClient, image: ImageKey): Promise<boolean> {
+  const documents = DynamoDBDocumentClient.from(client);
+  try {
+    await documents.send(
+      new UpdateCommand({
+        TableName: names.table,
+        Key: { owner: image.owner, id: image.id },
+        ConditionExpression: '#status = :processing',
+        UpdateExpression: 'REMOVE #leaseToken',
+        ExpressionAttributeNames: {
+          '#status': imageAttributes.status,
+          '#leaseToken': imageAttributes.leaseToken,
+        },
+        ExpressionAttributeValues: { ':processing': 'PROCESSING' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
 /** The key of the original an orphan's pipeline must be started for. */
-export const originalKeyOf = (image: OrphanImage) => keys.original(image.owner, image.id);
+export const originalKeyOf = (image: ImageKey) => keys.original(image.owner, image.id);

@@ -1,13 +1,16 @@
 /**
  * Boots the whole local stack on one port: the edge first (to learn its port), then every
  * provider in dependency order, the resources named by contracts/names.ts, the wiring S3 → events →
- * pipeline, the sweeper, and `amplify_outputs.json`. `stop()` takes it all down again.
+ * SQS queue → event source mapping → dispatch → pipeline (contracts/flow.ts), the sweeper, and
+ * `amplify_outputs.json`. `stop()` takes it all down again.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { type AmplifyOutputs, toAmplifyOutputs } from '../contracts/amplify-outputs.ts';
+import { flow } from '../contracts/flow.ts';
 import { functionSpecs } from '../contracts/function-specs.ts';
 import { names } from '../contracts/names.ts';
 import { objectCreatedEvent } from '../contracts/object-created-event.ts';
@@ -18,6 +21,7 @@ import { type Edge, startEdge } from './edge.ts';
 import { FaultRegistry } from './faults.ts';
 import { LocalIam } from './iam/local-iam.ts';
 import type { Provider } from './provider.ts';
+import type { ProviderContext } from './provider-context.ts';
 import { AppSyncProvider } from './providers/appsync/index.ts';
 import { CognitoProvider } from './providers/cognito/index.ts';
 import { DynamoDbProvider } from './providers/dynamodb/index.ts';
@@ -28,8 +32,10 @@ import { RekognitionProvider } from './providers/rekognition/index.ts';
 import { createLocalVisionEngine } from './providers/rekognition/local-vision.ts';
 import { type ObjectCreatedEvent, S3Provider } from './providers/s3/index.ts';
 import { SnsProvider } from './providers/sns/index.ts';
+import { EventSourceMapping } from './providers/sqs/event-source-mapping.ts';
+import { SqsProvider } from './providers/sqs/index.ts';
 import { StepFunctionsProvider } from './providers/stepfunctions/index.ts';
-import { originalKeyOf, processingImages, returnToPending } from './recovery.ts';
+import { originalKeyOf, processingImages, releaseLease, returnToPending } from './recovery.ts';
 import { WebAppProvider, webBasePath } from './web-app.ts';
 
 const repositoryRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -47,6 +53,8 @@ export interface StackOptions {
   dynamoDbWarmUpCalls?: number;
   /** Pause between pipeline retries instead of the definition's backoff (tests). */
   pipelineRetryDelayMs?: number;
+  /** Multiplies dispatch's backoff between receives of a failed message (tests of the retry limit). */
+  retryBackoffScale?: number;
 }
 
 export interface StackProviders {
@@ -58,6 +66,7 @@ export interface StackProviders {
   rekognition: RekognitionProvider;
   stepfunctions: StepFunctionsProvider;
   events: EventsProvider;
+  sqs: SqsProvider;
   appsync: AppSyncProvider;
 }
 
@@ -100,7 +109,10 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
   const log = options.log ?? ((line: string) => console.info(line));
   await mkdir(config.dataDir, { recursive: true });
   const faults = new FaultRegistry();
+  // Every provider gets the same context: none can be built without the stack's faults.
+  const context: ProviderContext = { config, faults, log, clock: () => new Date() };
   const topicArn = `arn:aws:sns:${config.region}:${config.accountId}:${names.topic}`;
+  const stateMachineArn = `arn:aws:states:${config.region}:${config.accountId}:stateMachine:${names.stateMachine}`;
   const apiArn = `arn:aws:appsync:${config.region}:${config.accountId}:apis/${localApiId}`;
   // Each function signs with its own key, bound to its policy in contracts/function-policies.ts.
   const iam = new LocalIam(config, {
@@ -108,6 +120,8 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
     tableArn: `arn:aws:dynamodb:${config.region}:${config.accountId}:table/${names.table}`,
     topicArn,
     graphqlApiArn: apiArn,
+    queueArn: `arn:aws:sqs:${config.region}:${config.accountId}:${flow.queueName}`,
+    stateMachineArn,
   });
   const registry = new Map<string, Provider>();
   const booted: Provider[] = [];
@@ -117,6 +131,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
     providers: () => [...registry.values()],
     faults,
     executions: () => providers?.stepfunctions.listExecutions() ?? [],
+    events: () => providers?.events.log() ?? [],
     snsMessages: () => providers?.sns.messages() ?? [],
     cognitoCodes: () => providers?.cognito.codes() ?? [],
     afterReset: async () => {
@@ -139,6 +154,8 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
   });
   const url = edge.url;
   const graphqlUrl = `${url}/graphql`;
+  // SqsProvider's QueueUrl format: the SDK sends each request to the host of the QueueUrl.
+  const queueUrl = `${url}/${config.accountId}/${flow.queueName}`;
 
   const register = (key: string, provider: Provider) => registry.set(key, provider);
   const boot = async (provider: Provider) => {
@@ -148,51 +165,54 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
 
   try {
     const dynamodb = new DynamoDbProvider({
-      config,
+      ...context,
       warmUpCalls: options.dynamoDbWarmUpCalls,
-      log: options.serviceLog,
+      serviceLog: options.serviceLog,
       authorizer: iam,
     });
     register('dynamodb', dynamodb);
     const lambda = new LambdaProvider({
-      config,
+      ...context,
       endpoint: url,
       environment: {
         TABLE_NAME: names.table,
         BUCKET_NAME: names.localBucket,
         GRAPHQL_URL: graphqlUrl,
         TOPIC_ARN: topicArn,
+        STATE_MACHINE_ARN: stateMachineArn,
+        QUEUE_URL: queueUrl,
+        RETRY_BACKOFF_SCALE: String(options.retryBackoffScale ?? 1),
       },
-      faults,
-      log: options.serviceLog,
+      functionLog: options.serviceLog,
       credentialsFor: (functionName) => iam.credentialsFor(functionName),
     });
     register('lambda', lambda);
     const stepfunctions = new StepFunctionsProvider({
-      config,
+      ...context,
       endpoint: url,
       invokeLambda: (functionName, payload) => lambda.invoke(functionName, payload),
       ...(options.pipelineRetryDelayMs === undefined ? {} : { retryDelayMs: options.pipelineRetryDelayMs }),
     });
     register('states', stepfunctions);
+    const sqs = new SqsProvider({ ...context, endpoint: () => url, authorizer: iam });
+    register('sqs', sqs);
     const events = new EventsProvider({
-      config,
-      startExecution: (input) => stepfunctions.startExecution(input),
+      ...context,
+      target: (event) => sqs.sendMessage(flow.queueName, JSON.stringify(event)),
     });
     register('events', events);
-    const onObjectCreated = (event: ObjectCreatedEvent) => {
-      events
-        .putEvent(event as unknown as Record<string, unknown>)
-        .catch((error: unknown) => log(`[stack] event delivery failed: ${String(error)}`));
+    // The upload is answered once its event is a durable message (or fails, and the client retries).
+    const onObjectCreated = async (event: ObjectCreatedEvent) => {
+      const entry = await events.putEvent(event as unknown as Record<string, unknown>);
+      if (entry.error) throw new Error(`event delivery failed: ${entry.error}`);
     };
-    const s3 = new S3Provider({ config, onObjectCreated, authorizer: iam });
+    const s3 = new S3Provider({ ...context, onObjectCreated, authorizer: iam });
     register('s3', s3);
-    const sns = new SnsProvider({ config, faults, authorizer: iam });
+    const sns = new SnsProvider({ ...context, authorizer: iam });
     register('sns', sns);
     const cognito = new CognitoProvider({
-      config,
+      ...context,
       issuerDomain: url,
-      log,
       secretFor: (accessKeyId) => iam.secretFor(accessKeyId),
       authorize: (accessKeyId, action, resource) => iam.authorize(accessKeyId, { action, resource }),
     });
@@ -206,8 +226,8 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
     const engine: VisionEngine =
       config.visionMode === 'vision' ? await createLocalVisionEngine() : new EmptyVisionEngine(log);
     const rekognition = new RekognitionProvider({
+      ...context,
       engine,
-      faults,
       authorizer: iam,
       readS3Object: async (Bucket, Key, VersionId) => {
         try {
@@ -222,12 +242,11 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
     });
     register('rekognition', rekognition);
     const appsync = new AppSyncProvider({
-      config,
+      ...context,
       // DynamoDB Local directly, on the provider's keep-alive client (AppSync's own network hop).
       dynamodbClient: () => dynamodb.client,
       invokeLambda: (functionName, payload) => lambda.invoke(functionName, payload),
       cognito,
-      log,
       authorizer: iam,
       apiArn,
     });
@@ -235,7 +254,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
     let outputsForWeb: AmplifyOutputs | undefined;
     const web = new WebAppProvider(() => outputsForWeb);
     register('web', web);
-    providers = { dynamodb, s3, sns, cognito, lambda, rekognition, stepfunctions, events, appsync };
+    providers = { dynamodb, s3, sns, cognito, lambda, rekognition, stepfunctions, events, sqs, appsync };
 
     // DynamoDB Local's JVM takes seconds: the cheap providers boot meanwhile.
     await Promise.all([
@@ -248,6 +267,8 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
         await boot(cognito);
         await boot(rekognition);
         await boot(stepfunctions);
+        await boot(sqs);
+        await createUploadQueues(sqs);
         await boot(events);
         await boot(web);
       })(),
@@ -283,7 +304,26 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
         ...(head?.VersionId ? { versionId: head.VersionId } : {}),
       };
     };
-    await redriveOrphans(providers, config, headOriginal, log);
+    await recoverImages(providers, config, headOriginal, log);
+
+    // The bounded consumer: at most flow.localMaximumConcurrency executions at a time, whatever the burst.
+    const sqsClient = new SQSClient({
+      endpoint: url,
+      region: config.region,
+      credentials: config.credentials,
+    });
+    const mapping = new EventSourceMapping({
+      client: sqsClient,
+      queueUrl,
+      queueArn: `arn:aws:sqs:${config.region}:${config.accountId}:${flow.queueName}`,
+      region: config.region,
+      batchSize: flow.batchSize,
+      maximumConcurrency: flow.localMaximumConcurrency,
+      reportBatchItemFailures: flow.reportBatchItemFailures,
+      invoke: (event) => lambda.invoke(functionSpecs.dispatch.functionName, event),
+      log,
+    });
+    mapping.start();
 
     const sweep = async () => {
       const expired = await dynamodb.sweepExpired();
@@ -336,6 +376,8 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       },
       stop: () => {
         stopping ??= (async () => {
+          await mapping.stop();
+          sqsClient.destroy();
           clearInterval(timer);
           await sweeping.catch(() => {});
           await shutDown(edge, booted);
@@ -361,8 +403,30 @@ async function shutDown(edge: Edge, booted: Provider[]): Promise<void> {
   await closing;
 }
 
-/** See local/recovery.ts: every PROCESSING item at boot is an orphan of the previous run. */
-async function redriveOrphans(
+/** The upload queue and its DLQ, as contracts/flow.ts defines them (idempotent, like CreateQueue). */
+async function createUploadQueues(sqs: SqsProvider): Promise<void> {
+  const retention = String(flow.retentionSeconds);
+  const dlq = await sqs.createQueue(flow.deadLetterQueueName, {
+    MessageRetentionPeriod: retention,
+    SqsManagedSseEnabled: 'true',
+  });
+  await sqs.createQueue(flow.queueName, {
+    VisibilityTimeout: String(flow.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: retention,
+    SqsManagedSseEnabled: 'true',
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: dlq.queueArn,
+      maxReceiveCount: flow.maxReceiveCount,
+    }),
+  });
+}
+
+/**
+ * See local/recovery.ts. No execution survives a restart, so every lease at boot is dead: it is
+ * released, and the image's message (back in the queue at once) claims it again. An item PROCESSING
+ * without a lease was started outside the queue (before it existed): it is re-driven through it.
+ */
+async function recoverImages(
   providers: StackProviders,
   config: LocalConfig,
   headOriginal: (key: string) => Promise<{ size: number; etag: string; versionId?: string }>,
@@ -370,8 +434,13 @@ async function redriveOrphans(
 ) {
   const orphans = await processingImages(providers.dynamodb.client);
   if (orphans.length === 0) return;
-  log(`[stack] re-driving ${orphans.length} image(s) left PROCESSING by the previous run`);
-  for (const orphan of orphans) {
+  const leased = orphans.filter((orphan) => orphan.leased);
+  if (leased.length > 0) log(`[stack] releasing ${leased.length} lease(s) left by the previous run`);
+  for (const orphan of leased) await releaseLease(providers.dynamodb.client, orphan);
+  const unqueued = orphans.filter((orphan) => !orphan.leased);
+  if (unqueued.length > 0)
+    log(`[stack] re-driving ${unqueued.length} image(s) left PROCESSING outside the queue`);
+  for (const orphan of unqueued) {
     if (!(await returnToPending(providers.dynamodb.client, orphan))) continue;
     const key = originalKeyOf(orphan);
     const event = objectCreatedEvent(

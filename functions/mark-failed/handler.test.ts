@@ -16,6 +16,7 @@ describe('mark-failed handler', () => {
     const event = {
       owner: 'owner-1',
       id: 'image-1',
+      leaseToken: 'execution-1',
       error: {
         Error: 'ImageTooLarge',
         Cause:
@@ -37,7 +38,7 @@ describe('mark-failed handler', () => {
 
   it('refuses an event without the caught error', async () => {
     // Act
-    const attempt = handler({ owner: 'owner-1', id: 'image-1' });
+    const attempt = handler({ owner: 'owner-1', id: 'image-1', leaseToken: 'execution-1' });
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'ValidationError', message: /error/ });

@@ -14,6 +14,7 @@ export const markFailedEvent = z.object({
   owner: z.string().min(1),
   id: z.string().min(1),
   error: z.object({ Error: z.string(), Cause: z.string().nullish() }),
+  leaseToken: z.string().min(1),
 });
 
 export async function handler(

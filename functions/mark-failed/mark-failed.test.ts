@@ -10,6 +10,7 @@ const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-e
 const dynamoMock = mockClient(documents);
 const deps = { documents, tableName: 'Images', now: () => new Date('2026-11-24T09:00:07.000Z') };
 
+const leaseToken = 'arn:aws:states:us-east-1:000000000000:express:darkroom-pipeline:a:b';
 const corruptImage = {
   Error: 'CorruptImage',
   Cause: JSON.stringify({ errorType: 'CorruptImage', errorMessage: 'premature end of JPEG', trace: [] }),
@@ -18,21 +19,23 @@ const corruptImage = {
 beforeEach(() => dynamoMock.reset());
 
 describe('markFailed', () => {
-  it('marks a PENDING_UPLOAD or PROCESSING image FAILED with the code and message', async () => {
+  it('marks a PROCESSING image FAILED with the code and message, only under its own lease', async () => {
     // Prepare
     dynamoMock.on(UpdateCommand).resolves({});
 
     // Act
-    const result = await markFailed(deps, { owner, id, error: corruptImage });
+    const result = await markFailed(deps, { owner, id, error: corruptImage, leaseToken });
 
     // Assess
     expect(result).toEqual({ marked: true, code: 'CorruptImage', message: 'premature end of JPEG' });
     const input = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.Key).toEqual({ owner, id });
-    expect(input?.ConditionExpression).toBe('attribute_exists(#id) AND #status IN (:from0, :from1)');
+    expect(input?.ConditionExpression).toBe(
+      'attribute_exists(#id) AND #status IN (:from0) AND leaseToken = :leaseToken',
+    );
     expect(input?.ExpressionAttributeValues).toMatchObject({
-      ':from0': 'PENDING_UPLOAD',
-      ':from1': 'PROCESSING',
+      ':from0': 'PROCESSING',
+      ':leaseToken': leaseToken,
       ':failed': 'FAILED',
       ':ownerStatus': `${owner}#FAILED`,
       ':error': { code: 'CorruptImage', message: 'premature end of JPEG' },
@@ -42,7 +45,7 @@ describe('markFailed', () => {
     expect(input?.UpdateExpression).toMatch(/processedAt = :at/);
   });
 
-  it('is a no-op, not an error, when the image is gone or already finished', async () => {
+  it('is a no-op, not an error, when the image is gone, finished or leased by a newer execution', async () => {
     // Prepare
     dynamoMock
       .on(UpdateCommand)
@@ -51,7 +54,7 @@ describe('markFailed', () => {
       );
 
     // Act
-    const result = await markFailed(deps, { owner, id, error: { Error: 'States.Timeout' } });
+    const result = await markFailed(deps, { owner, id, error: { Error: 'States.Timeout' }, leaseToken });
 
     // Assess
     expect(result).toEqual({ marked: false, code: 'States.Timeout', message: 'A pipeline step timed out.' });

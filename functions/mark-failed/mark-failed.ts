@@ -7,6 +7,8 @@ export interface MarkFailedInput {
   owner: string;
   id: string;
   error: CaughtError;
+  /** The execution's fencing token: a stale execution never overwrites a newer one. */
+  leaseToken: string;
 }
 
 export interface MarkFailedDeps {
@@ -26,7 +28,8 @@ export async function markFailed(
     id: input.id,
     error: failure,
     now: deps.now(),
-    fromStatuses: ['PENDING_UPLOAD', 'PROCESSING'],
+    fromStatuses: ['PROCESSING'],
+    leaseToken: input.leaseToken,
   });
   return { marked, ...failure };
 }

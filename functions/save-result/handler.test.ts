@@ -26,6 +26,7 @@ function aSaveResultPayload(overrides: Record<string, unknown> = {}) {
     },
     thumbnails: sixThumbnails('owner-1', 'image-1'),
     analysis: anAnalysis(),
+    leaseToken: 'execution-1',
     ...overrides,
   };
 }

@@ -24,6 +24,7 @@ export const saveResultEvent = z.object({
   }),
   thumbnails: z.array(thumbnailSchema),
   analysis: analysisSchema,
+  leaseToken: z.string().min(1),
 });
 
 export async function handler(event: unknown, context?: Context): Promise<{ saved: boolean }> {

@@ -38,6 +38,7 @@ function aResult(status: 'COMPLETED' | 'FLAGGED'): SaveResultInput {
     image: { width: 1024, height: 768, format: 'png', orientation: 1, etag: '"9b2c"', bytes: 482_113 },
     thumbnails: sixThumbnails(owner, id),
     analysis: status === 'FLAGGED' ? { ...anAnalysis(), isSafe: false } : anAnalysis(),
+    leaseToken: 'execution-1',
   };
 }
 
@@ -83,7 +84,8 @@ describe('saveResult', () => {
     expect(result).toEqual({ saved: true });
     const input = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.Key).toEqual({ owner, id });
-    expect(input?.ConditionExpression).toBe('#status = :processing');
+    expect(input?.ConditionExpression).toBe('#status = :processing AND #leaseToken = :leaseToken');
+    expect(input?.ExpressionAttributeValues?.[':leaseToken']).toBe('execution-1');
     expect(input?.ExpressionAttributeNames?.['#status']).toBe('status');
     expect(input?.ExpressionAttributeValues?.[':processing']).toBe('PROCESSING');
     const { set, removed } = writtenAttributes(input ?? {});

@@ -27,6 +27,8 @@ export interface SaveResultInput {
   image: InspectedImage;
   thumbnails: StoredThumbnail[];
   analysis: z.output<typeof analysisSchema>;
+  /** The execution's fencing token: only the lease holder saves. */
+  leaseToken: string;
 }
 
 export interface SaveResultDeps {
@@ -58,16 +60,17 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
       new UpdateCommand({
         TableName: deps.tableName,
         Key: key,
-        ConditionExpression: '#status = :processing',
+        ConditionExpression: '#status = :processing AND #leaseToken = :leaseToken',
         // Every attribute through a placeholder: status, format and size are DynamoDB reserved words.
         UpdateExpression:
           `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}` +
           (dropped.length > 0 ? ` REMOVE ${dropped.map((name) => `#${name}`).join(', ')}` : ''),
         ExpressionAttributeNames: Object.fromEntries(
-          [...names, ...dropped].map((name) => [`#${name}`, name]),
+          [...names, ...dropped, 'leaseToken'].map((name) => [`#${name}`, name]),
         ),
         ExpressionAttributeValues: {
           ':processing': 'PROCESSING',
+          ':leaseToken': input.leaseToken,
           ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
         },
       }),
@@ -81,9 +84,9 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
     new GetCommand({ TableName: deps.tableName, Key: key, ConsistentRead: true }),
   );
   if (current.Item) {
-    // Still there but no longer PROCESSING (the sweeper failed it, or another run finished it):
-    // its objects may be what the stored item points at, so they stay.
-    deps.logger.warn('result not saved: image is no longer PROCESSING', {
+    // Still there but no longer PROCESSING or no longer ours (the sweeper failed it, or another run
+    // took the lease over or finished it): its objects may be what the stored item points at, so they stay.
+    deps.logger.warn('result not saved: the image is no longer PROCESSING under this lease', {
       ...key,
       status: current.Item.status,
     });

@@ -14,6 +14,13 @@ export interface FailImageInput {
   fromStatuses: readonly ImageStatus[];
   /** Only when the item was last updated before this instant (the sweeper's guard against a racing pipeline). */
   updatedBefore?: string;
+  /** Only while this execution holds the item's lease (the fencing token MarkProcessing wrote). */
+  leaseToken?: string;
+  /**
+   * Only when no other execution holds a live lease: none, released, this `token`'s, or taken
+   * before `staleBefore` (dispatch at the retry limit, the sweeper).
+   */
+  leaseNotHeld?: { token?: string; staleBefore: string };
 }
 
 /** Returns true when the item was marked FAILED, false when it is gone or no longer in `fromStatuses`. */
@@ -26,6 +33,12 @@ export async function failImage(documents: DynamoDBDocumentClient, input: FailIm
     'attribute_exists(#id)',
     `#status IN (${Object.keys(statusValues).join(', ')})`,
     ...(input.updatedBefore ? ['#updatedAt < :updatedBefore'] : []),
+    ...(input.leaseToken ? ['leaseToken = :leaseToken'] : []),
+    ...(input.leaseNotHeld
+      ? [
+          `(attribute_not_exists(leaseToken) OR leasedAt < :staleBefore${input.leaseNotHeld.token ? ' OR leaseToken = :ownToken' : ''})`,
+        ]
+      : []),
   ];
   try {
     await documents.send(
@@ -49,6 +62,9 @@ export async function failImage(documents: DynamoDBDocumentClient, input: FailIm
           ':error': { code: input.error.code, message: input.error.message },
           ':at': at,
           ...(input.updatedBefore ? { ':updatedBefore': input.updatedBefore } : {}),
+          ...(input.leaseToken ? { ':leaseToken': input.leaseToken } : {}),
+          ...(input.leaseNotHeld ? { ':staleBefore': input.leaseNotHeld.staleBefore } : {}),
+          ...(input.leaseNotHeld?.token ? { ':ownToken': input.leaseNotHeld.token } : {}),
         },
       }),
     );

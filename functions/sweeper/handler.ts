@@ -1,6 +1,6 @@
-/** Scheduled: fails and publishes images stuck in PROCESSING past the pipeline's timeout. */
+/** Scheduled: fails and publishes images stuck in PROCESSING past their lease with no retry left (sweep.ts). */
 import type { Context } from 'aws-lambda';
-import { limits } from '../../contracts/names.ts';
+import { flow } from '../../contracts/flow.ts';
 import { appSyncClientFromEnvironment } from '../shared/appsync-client.ts';
 import { documentClient, snsClient } from '../shared/clients.ts';
 import { readEnv } from '../shared/env.ts';
@@ -20,7 +20,7 @@ export async function handler(_event: unknown, context?: Context): Promise<{ swe
       appsync,
       tableName: env.TABLE_NAME,
       topicArn: env.TOPIC_ARN,
-      timeoutSeconds: limits.pipelineTimeoutSeconds,
+      timeoutSeconds: flow.leaseSeconds,
       now: () => new Date(),
       logger,
       metrics,

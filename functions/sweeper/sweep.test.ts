@@ -9,10 +9,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { flow, retryHorizonSeconds } from '../../contracts/flow.ts';
 import type { AppSyncClient } from '../shared/appsync-client.ts';
 import { PublishFailedError } from '../shared/errors.ts';
 import { aStoredImage } from '../test-support/stored-images.ts';
-import { type SweepDeps, sweep } from './sweep.ts';
+import { hasNoRetryLeft, type SweepDeps, sweep } from './sweep.ts';
 
 const now = new Date('2026-11-24T10:00:00.000Z');
 const owner = '5f2c8a1e-0000-4000-8000-000000000001';
@@ -123,7 +124,7 @@ describe('sweep', () => {
       ':from0': 'PROCESSING',
       ':updatedBefore': '2026-11-24T09:55:00.000Z',
       ':failed': 'FAILED',
-      ':error': { code: 'Timeout', message: 'The pipeline did not finish within 300 seconds.' },
+      ':error': { code: 'ProcessingTimeout', message: expect.stringMatching(/can be retried/) },
     });
     expect(published).toEqual([
       { owner, id: 'stuck-1' },
@@ -191,5 +192,39 @@ describe('sweep', () => {
     expect(published).toEqual([]);
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
     expect(itemsSwept(metrics)).toBe(0);
+  });
+});
+
+describe('the sweeper and the lease', () => {
+  const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
+
+  it('never fails an image whose message can still come back and claim it', () => {
+    expect(hasNoRetryLeft({ owner, id: 'a', leasedAt: ago(900), leaseAttempt: 3 }, now)).toBe(false);
+    expect(hasNoRetryLeft({ owner, id: 'b', leasedAt: ago(900), leaseAttempt: 0 }, now)).toBe(false);
+  });
+
+  it('fails one whose last receive died, one silent for the whole retry horizon, and one with no lease', () => {
+    const last = { owner, id: 'c', leasedAt: ago(400), leaseAttempt: flow.maxReceiveCount };
+    const silent = { owner, id: 'd', leasedAt: ago(retryHorizonSeconds() + 1), leaseAttempt: 4 };
+    expect(hasNoRetryLeft(last, now)).toBe(true);
+    expect(hasNoRetryLeft(silent, now)).toBe(true);
+    expect(hasNoRetryLeft({ owner, id: 'e' }, now)).toBe(true);
+  });
+
+  it('sweeps only the images with no retry left', async () => {
+    stubByStatusIndex([
+      { ...aProcessingImage('retrying', 900), leasedAt: ago(900), leaseAttempt: 2 },
+      { ...aProcessingImage('last-receive', 900), leasedAt: ago(900), leaseAttempt: flow.maxReceiveCount },
+    ]);
+    dynamoMock.on(UpdateCommand).resolves({});
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const { appsync, published } = aRecordingAppSync();
+    const metrics = new Metrics({ namespace: 'darkroom', serviceName: 'darkroom-sweeper' });
+
+    const result = await sweep(aSweep(appsync, metrics));
+
+    expect(result).toEqual({ swept: 1 });
+    expect(updatedIds()).toEqual(['last-receive']);
+    expect(published).toEqual([{ owner, id: 'last-receive' }]);
   });
 });

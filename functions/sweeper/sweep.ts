@@ -1,19 +1,23 @@
 /**
- * The sweeper: images PROCESSING for longer than the pipeline's timeout were lost by it (an Express
- * timeout, a failure inside the Catch path). Each is marked FAILED with code `Timeout`, published
- * to subscribers and announced on the topic; one image's trouble does not stop the others.
+ * The sweeper knows the lease (contracts/flow.ts). An image PROCESSING past its lease has nobody
+ * working on it, but its message may still come back: it is failed only when no retry is left —
+ * the expired lease was taken on the last receive (its message went to the DLQ with nobody to
+ * mark it), or no message claimed it again within the whole retry horizon, or it was claimed
+ * outside the queue (no lease, so no message). Each is marked FAILED with the retryable code
+ * `ProcessingTimeout` (a DLQ redrive can still finish it), published to subscribers and announced
+ * on the topic; one image's trouble does not stop the others.
  */
 
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { flow, retryableFailureCodes, retryHorizonSeconds } from '../../contracts/flow.ts';
 import { imageAttributes } from '../../contracts/image-item.ts';
 import { names } from '../../contracts/names.ts';
+import { announceFailure, type ImageKey } from '../shared/announce-failure.ts';
 import type { AppSyncClient } from '../shared/appsync-client.ts';
-import { TimeoutError } from '../shared/errors.ts';
 import { failImage } from '../shared/fail-image.ts';
-import { publishImageProcessed } from '../shared/publish-image-processed.ts';
 
 export interface SweepDeps {
   documents: DynamoDBDocumentClient;
@@ -21,25 +25,46 @@ export interface SweepDeps {
   appsync: AppSyncClient;
   tableName: string;
   topicArn: string;
+  /** How long a lease holds (flow.leaseSeconds): no execution can still be running after it. */
   timeoutSeconds: number;
   now: () => Date;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   metrics: Pick<Metrics, 'addMetric'>;
 }
 
-interface ImageKey {
-  owner: string;
-  id: string;
+/** A PROCESSING item past its lease, as the byStatus index holds it (projection ALL). */
+interface StuckImage extends ImageKey {
+  leasedAt?: string;
+  leaseAttempt?: number;
+}
+
+/**
+ * Pure: may this image, idle since before `cutoff`, be failed now? Never while its message can
+ * still come back and claim it.
+ */
+export function hasNoRetryLeft(image: StuckImage, now: Date): boolean {
+  if (image.leasedAt === undefined) return true; // claimed outside the queue: there is no message
+  if ((image.leaseAttempt ?? 0) >= flow.maxReceiveCount) return true;
+  const horizon = new Date(now.getTime() - retryHorizonSeconds() * 1000).toISOString();
+  return image.leasedAt < horizon;
 }
 
 export async function sweep(deps: SweepDeps): Promise<{ swept: number }> {
   const now = deps.now();
   const cutoff = new Date(now.getTime() - deps.timeoutSeconds * 1000).toISOString();
-  const timeout = new TimeoutError(`The pipeline did not finish within ${deps.timeoutSeconds} seconds.`);
-  const error = { code: timeout.name, message: timeout.message };
+  const error = {
+    code: retryableFailureCodes.processingTimeout,
+    message: `Processing stopped and was not retried within the limit (${retryHorizonSeconds()} seconds); it can be retried.`,
+  };
   let swept = 0;
   let failures = 0;
-  for await (const key of stuckImages(deps.documents, deps.tableName, cutoff)) {
+  let waiting = 0;
+  for await (const image of stuckImages(deps.documents, deps.tableName, cutoff)) {
+    const key = { owner: image.owner, id: image.id };
+    if (!hasNoRetryLeft(image, now)) {
+      waiting += 1;
+      continue;
+    }
     try {
       const marked = await failImage(deps.documents, {
         tableName: deps.tableName,
@@ -61,22 +86,14 @@ export async function sweep(deps: SweepDeps): Promise<{ swept: number }> {
       continue;
     }
     // Announcing is best effort per channel: the item is already FAILED and will not be swept again.
-    try {
-      await publishImageProcessed(deps.appsync, key);
-    } catch (cause) {
+    for (const cause of await announceFailure(deps, key)) {
       failures += 1;
-      deps.logger.error('could not publish a swept image', { ...key, error: cause as Error });
-    }
-    try {
-      await notify(deps, key);
-    } catch (cause) {
-      failures += 1;
-      deps.logger.error('could not notify the topic of a swept image', { ...key, error: cause as Error });
+      deps.logger.error('could not announce a swept image', { ...key, error: cause });
     }
   }
   deps.metrics.addMetric('ItemsSwept', MetricUnit.Count, swept);
   if (failures > 0) deps.metrics.addMetric('SweepErrors', MetricUnit.Count, failures);
-  deps.logger.info('sweep finished', { swept, failures, cutoff });
+  deps.logger.info('sweep finished', { swept, failures, waiting, cutoff });
   return { swept };
 }
 
@@ -85,7 +102,7 @@ async function* stuckImages(
   documents: DynamoDBDocumentClient,
   tableName: string,
   cutoff: string,
-): AsyncGenerator<ImageKey> {
+): AsyncGenerator<StuckImage> {
   const pages = paginateQuery(
     { client: documents },
     {
@@ -102,21 +119,16 @@ async function* stuckImages(
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
       if (typeof item.owner === 'string' && typeof item.id === 'string')
-        yield { owner: item.owner, id: item.id };
+        yield {
+          owner: item.owner,
+          id: item.id,
+          ...(typeof item[imageAttributes.leasedAt] === 'string'
+            ? { leasedAt: item[imageAttributes.leasedAt] }
+            : {}),
+          ...(typeof item[imageAttributes.leaseAttempt] === 'number'
+            ? { leaseAttempt: item[imageAttributes.leaseAttempt] }
+            : {}),
+        };
     }
   }
-}
-
-/** The same message the pipeline's NotifyFailure state sends. */
-async function notify(deps: SweepDeps, key: ImageKey): Promise<void> {
-  await deps.sns.send(
-    new PublishCommand({
-      TopicArn: deps.topicArn,
-      Message: JSON.stringify({ owner: key.owner, id: key.id, status: 'FAILED' }),
-      MessageAttributes: {
-        status: { DataType: 'String', StringValue: 'FAILED' },
-        owner: { DataType: 'String', StringValue: key.owner },
-      },
-    }),
-  );
 }

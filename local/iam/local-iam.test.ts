@@ -16,6 +16,7 @@ import { functionSpecs } from '../../contracts/function-specs.ts';
 import { keys } from '../../contracts/names.ts';
 import { purgeImageObjects } from '../../functions/shared/purge-objects.ts';
 import { loadConfig } from '../config.ts';
+import { providerContext } from '../provider-context.ts';
 import { S3Provider } from '../providers/s3/index.ts';
 import { type ServedProvider, serveProvider } from '../serve-provider.ts';
 import { LocalIam } from './local-iam.ts';
@@ -92,7 +93,7 @@ describe('a function’s S3 calls against its policy', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'darkroom-iam-'));
     provider = new S3Provider({
-      config: { ...config, dataDir },
+      ...providerContext({ ...config, dataDir }),
       authorizer: {
         secretFor: (id) => iam.secretFor(id),
         authorize: (id, request) => iam.authorize(id, request),

@@ -1,6 +1,7 @@
 /** The pipeline in the cloud: Express state machine, the upload rule and its DLQ, topic, sweeper schedule. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { flow } from '../../contracts/flow.ts';
 import { limits, names } from '../../contracts/names.ts';
 import { uploadCreatedPattern } from '../../contracts/upload-rule.ts';
 import { pipelineFunctionIds, resourceNamed, resourcesOfType, template } from './synthesized.ts';
@@ -55,7 +56,7 @@ describe('state machine', () => {
 });
 
 describe('upload rule', () => {
-  it('matches uploads with the shared pattern and starts the state machine, with a DLQ', () => {
+  it('matches uploads with the shared pattern and queues them (contracts/flow.ts), with a DLQ', () => {
     const expected = JSON.parse(
       JSON.stringify(uploadCreatedPattern('BUCKET')).replace('"BUCKET"', `{"Ref":"${bucketId}"}`),
     );
@@ -64,13 +65,14 @@ describe('upload rule', () => {
       delete expected.detailType;
     }
     const [dlqId] = resourceNamed('AWS::SQS::Queue', 'QueueName', names.dlq);
+    const [queueId] = resourceNamed('AWS::SQS::Queue', 'QueueName', flow.queueName);
     template.hasResourceProperties('AWS::Events::Rule', {
       Name: names.rule,
       EventPattern: expected,
       State: 'ENABLED',
       Targets: [
         Match.objectLike({
-          Arn: { Ref: stateMachineId },
+          Arn: { 'Fn::GetAtt': [queueId, 'Arn'] },
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
           RetryPolicy: Match.objectLike({ MaximumRetryAttempts: Match.anyValue() }),
         }),

@@ -46,6 +46,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     log: (line) => serviceLog.write(`${line}\n`),
     serviceLog: (line) => serviceLog.write(`${line}\n`),
     pipelineRetryDelayMs: 50,
+    // dispatch's backoff between receives at 1/100: the retry-limit test reaches the DLQ in seconds.
+    retryBackoffScale: 0.01,
   });
   project.provide('stackUrl', stack.url);
   project.provide('stack', {

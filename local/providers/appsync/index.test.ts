@@ -11,6 +11,7 @@ import { ownerStatusKey } from '../../../contracts/image-item.ts';
 import { names } from '../../../contracts/names.ts';
 import type { ImageStatus } from '../../../generated/schema.ts';
 import { loadConfig } from '../../config.ts';
+import { providerContext } from '../../provider-context.ts';
 import { CognitoProvider } from '../cognito/index.ts';
 import { loadSigningKey } from '../cognito/signing-key.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/testing.ts';
@@ -103,13 +104,12 @@ const imageFields = 'id owner fileName status size createdAt thumbnails { size f
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'darkroom-appsync-'));
   dynamo = await startDynamoDbLocal();
-  cognito = new CognitoProvider({ config: config(), log: () => {} });
+  cognito = new CognitoProvider(providerContext(config()));
   await cognito.start();
   appsync = new AppSyncProvider({
-    config: config(),
+    ...providerContext(config()),
     dynamodbEndpoint: dynamo.endpoint,
     cognito,
-    log: () => {},
     invokeLambda: async (functionName, payload) => {
       invocations.push({ functionName, payload });
       if (functionName === names.functions.signUrls) {

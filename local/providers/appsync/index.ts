@@ -20,8 +20,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { listDataSources } from '../../../contracts/data-sources.ts';
 import { bundleResolverCode, listResolvers } from '../../../resolvers/catalog.ts';
 import type { LocalConfig } from '../../config.ts';
+import { applyLatency } from '../../faults.ts';
 import type { Authorizer } from '../../iam/local-iam.ts';
 import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import { localCredentials } from '../dynamodb/index.ts';
 import { Authenticator, type CognitoTrust, type Headers, type RequestParts } from './authenticate.ts';
 import { dataSourceOf } from './data-sources/from-spec.ts';
@@ -55,8 +57,7 @@ export interface ReloadReport extends LoadReport {
   schemaFailure?: string;
 }
 
-export interface AppSyncProviderOptions {
-  config: LocalConfig;
+export interface AppSyncProviderOptions extends ProviderContext {
   /** DynamoDB Local's endpoint; a function when it is known only once DynamoDB has started. */
   dynamodbEndpoint?: string | (() => string);
   /** Or a client to use (the DynamoDB provider's `client`, keep-alive included); read at each call. */
@@ -79,7 +80,6 @@ export interface AppSyncProviderOptions {
   authorizer?: Authorizer;
   /** The API's ARN, the prefix of the field ARNs an IAM policy names. */
   apiArn?: string;
-  log?: (line: string) => void;
 }
 
 export type Authentication = { ok: true; caller: Caller } | { ok: false; errorType: string; message: string };
@@ -101,7 +101,7 @@ export class AppSyncProvider implements Provider {
   private readonly bus = new EventEmitter<{ publish: [PublishEvent]; invalidate: [InvalidateEvent] }>();
 
   constructor(private readonly options: AppSyncProviderOptions) {
-    this.log = options.log ?? ((line) => console.info(line));
+    this.log = options.log;
     this.table = new ResolverTable(
       options.resolvers ?? { list: () => listResolvers(), bundle: (source) => bundleResolverCode(source) },
     );
@@ -195,6 +195,7 @@ export class AppSyncProvider implements Provider {
     this.realtime = new RealtimeServer(
       realtimeBackend(this, () => 'http://localhost/graphql'),
       {
+        faults: this.options.faults,
         ...(this.options.keepAliveMs ? { keepAliveMs: this.options.keepAliveMs } : {}),
       },
     );
@@ -288,6 +289,18 @@ export class AppSyncProvider implements Provider {
       send(413, requestError('PayloadTooLargeException', `The request body exceeds ${maxBytes} bytes.`));
       return;
     }
+    // Service trouble strikes before authorization, as an overloaded AppSync answers.
+    if (this.options.faults.has('appsync')) {
+      const fault = this.options.faults.find('appsync', 'GraphQL', operationNameOf(body));
+      await applyLatency(fault);
+      if (fault?.error) {
+        send(
+          fault.status ?? 500,
+          requestError(fault.error, fault.message ?? `Injected fault: ${fault.error}`),
+        );
+        return;
+      }
+    }
     const headers = lowerCaseHeaders(req.headers);
     const sourceIp = req.socket.remoteAddress;
     const auth = await this.authenticate(req.headers, {
@@ -320,6 +333,16 @@ export class AppSyncProvider implements Provider {
       domainName: headers.host ?? null,
     });
     send(200, result);
+  }
+}
+
+/** The request's `operationName`, if it has one (what an `appsync` fault's `match` names). */
+function operationNameOf(body: Buffer): string[] {
+  try {
+    const { operationName } = JSON.parse(body.toString('utf8')) as { operationName?: unknown };
+    return typeof operationName === 'string' ? [operationName] : [];
+  } catch {
+    return [];
   }
 }
 

@@ -9,6 +9,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleResolverCode, listResolvers } from '../../../resolvers/catalog.ts';
 import { loadConfig } from '../../config.ts';
+import { providerContext } from '../../provider-context.ts';
 import type { Caller } from './identity.ts';
 import { AppSyncProvider, readAppSyncSchema } from './index.ts';
 
@@ -41,7 +42,7 @@ beforeAll(async () => {
   for (const file of ['aws.graphql', 'schema.graphql'])
     await cp(path.join(repository, file), path.join(folder, file));
   provider = new AppSyncProvider({
-    config: loadConfig({}, { dataDir: folder }),
+    ...providerContext(loadConfig({}, { dataDir: folder })),
     // Only NONE resolvers run here: DynamoDB and Lambda are never reached.
     dynamodbClient: () => ({}) as DynamoDBClient,
     invokeLambda: async () => {

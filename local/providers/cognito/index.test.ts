@@ -11,6 +11,7 @@ import {
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.ts';
+import { providerContext } from '../../provider-context.ts';
 import { type ServedProvider, serveProvider } from '../../serve-provider.ts';
 import { CognitoProvider } from './index.ts';
 
@@ -23,7 +24,7 @@ async function serve(
   autoConfirm: boolean,
 ): Promise<{ provider: CognitoProvider; server: ServedProvider; endpoint: string }> {
   const config = loadConfig({}, { dataDir, autoConfirm, port: 0 });
-  const cognito = new CognitoProvider({ config, log: () => {} });
+  const cognito = new CognitoProvider(providerContext(config));
   await cognito.start();
   const server = await serveProvider((request) => cognito.handle(request));
   cognito.setIssuerDomain(server.endpoint);

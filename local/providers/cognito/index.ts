@@ -20,7 +20,9 @@ import { CognitoError, UnsupportedError } from 'cognito-local/lib/errors.js';
 import { createLocalJWKSet, decodeJwt, type JSONWebKeySet, errors as joseErrors, jwtVerify } from 'jose';
 import { names } from '../../../contracts/names.ts';
 import type { LocalConfig } from '../../config.ts';
+import { applyLatency } from '../../faults.ts';
 import { type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import { jsonSigV4Error, verifySigV4 } from '../../sigv4.ts';
 import { isPublicOperation } from './public-operations.ts';
 import { type CognitoServices, createCognitoServices, type DeliveredCode } from './services.ts';
@@ -29,12 +31,9 @@ import { toWireTimestamps } from './wire-format.ts';
 
 const targetPrefix = 'AWSCognitoIdentityProviderService.';
 
-export interface CognitoProviderOptions {
-  config: LocalConfig;
+export interface CognitoProviderOptions extends ProviderContext {
   /** `http://host:port` the tokens' `iss` starts with; defaults to the edge's address from config. */
   issuerDomain?: string;
-  /** Where sign-up codes are printed; `console.info` unless given. */
-  log?: (line: string) => void;
   /** The secret of a SigV4 access key id; only the stack's own credentials unless given. */
   secretFor?: (accessKeyId: string) => string | undefined;
   /** Whether a verified caller may run an IAM action on a resource; the stack's root always may. */
@@ -58,7 +57,7 @@ export class CognitoProvider implements Provider {
   constructor(private readonly options: CognitoProviderOptions) {
     const { host, port } = options.config;
     this.tokenConfig = { IssuerDomain: options.issuerDomain ?? `http://${host}:${port}` };
-    this.log = options.log ?? ((line) => console.info(line));
+    this.log = options.log;
   }
 
   /** Changes the tokens' issuer domain (the edge learns its port only once it listens). */
@@ -153,7 +152,21 @@ export class CognitoProvider implements Provider {
     const denied = isPublicOperation(operation)
       ? undefined
       : this.refuseUnauthorised(operation, { req, url, body });
-    const result = denied ?? (await this.call(operation, input));
+    if (denied && 'error' in denied) {
+      res.setHeader('x-amzn-errortype', denied.error.__type);
+      send(denied.status, denied.error);
+      return;
+    }
+    const fault = this.options.faults.find('cognito-idp', operation);
+    await applyLatency(fault);
+    if (fault?.error) {
+      send(fault.status ?? 400, {
+        __type: fault.error,
+        message: fault.message ?? `Injected fault: ${fault.error}`,
+      });
+      return;
+    }
+    const result = await this.call(operation, input);
     if ('error' in result) {
       res.setHeader('x-amzn-errortype', result.error.__type);
       send(result.status, result.error);

@@ -47,6 +47,7 @@ import {
 import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.ts';
+import { providerContext } from '../../provider-context.ts';
 import { type ServedProvider, serveProvider } from '../../serve-provider.ts';
 import { CognitoProvider } from './index.ts';
 
@@ -103,7 +104,7 @@ async function signIn(email: string, secret = password) {
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'darkroom-cognito-wire-'));
   config = loadConfig({}, { dataDir, port: 0 });
-  provider = new CognitoProvider({ config, log: () => {} });
+  provider = new CognitoProvider(providerContext(config));
   await provider.start();
   server = await serveProvider((request) => provider.handle(request));
   provider.setIssuerDomain(server.endpoint);
@@ -340,7 +341,7 @@ describe('the user-pool signing key', () => {
     expect(served.keys).toEqual([expect.objectContaining({ kid: key?.kid, n: key?.n })]);
     expect(served.keys[0]?.d).toBeUndefined();
 
-    const again = new CognitoProvider({ config, log: () => {} });
+    const again = new CognitoProvider(providerContext(config));
     await again.start();
     expect(again.jwks).toEqual(provider.jwks);
     await again.stop();

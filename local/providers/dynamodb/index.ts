@@ -3,9 +3,9 @@
  * supervised Java child process; the edge proxies every DynamoDB request to it.
  *
  * LIMITATIONS
- * - DynamoDB Local never expires items: `sweepExpired()` deletes items whose TTL attribute (the
- *   table spec's `timeToLiveAttribute`, `expiresAtEpoch`) is past with a Scan + filter (fine for a
- *   local table, never done in the cloud).
+ * - DynamoDB Local never expires items: `sweepExpired()` deletes the items whose TTL attribute (the
+ *   table spec's `timeToLiveAttribute`) is past, found in an expiry index fed by the writes that pass through this provider
+ *   (ttl-index.ts), never by a Scan. Writes made to DynamoDB Local behind its back are not seen.
  * - DynamoDB Local checks no signature (the edge does) and accepts only alphanumeric access key
  *   ids: the proxy forwards `darkroom-local` as `darkroomlocal` (one shared database either way).
  * - IAM: a function's calls are authorised against its policy (access.ts maps each call to its
@@ -21,16 +21,19 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalConfig } from '../../config.ts';
+import { applyLatency } from '../../faults.ts';
 import { type Authorizer, rootOnly } from '../../iam/local-iam.ts';
 import { type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import { dynamodbAccess } from './access.ts';
+import { requestSubjects, sendDynamoDbError } from './faults.ts';
 import { freePort } from './free-port.ts';
-import { createTables, deleteTables, sweepExpired, warmUp } from './tables.ts';
+import { createTables, deleteTables, warmUp } from './tables.ts';
+import { expireDue, expiriesInRequest, TtlIndex, ttlAttribute } from './ttl-index.ts';
 
-export interface DynamoDbProviderOptions {
-  config: LocalConfig;
-  /** Where the child's output goes; silent unless given. */
-  log?: (line: string) => void;
+export interface DynamoDbProviderOptions extends ProviderContext {
+  /** Where DynamoDB Local's own output goes; silent unless given. */
+  serviceLog?: (line: string) => void;
   /** GetItem/Query calls made at start to warm the JVM (0 = none). */
   warmUpCalls?: number;
   /** Who may do what; only the stack's own credentials unless given. */
@@ -89,9 +92,11 @@ export class DynamoDbProvider implements Provider {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   private clientInstance: DynamoDBClient | undefined;
   private readonly log: (line: string) => void;
+  private readonly ttl: TtlIndex;
 
   constructor(private readonly options: DynamoDbProviderOptions) {
-    this.log = options.log ?? (() => {});
+    this.log = options.serviceLog ?? (() => {});
+    this.ttl = new TtlIndex(path.join(options.config.dataDir, 'dynamodb', 'ttl-index.log'));
   }
 
   /** `http://127.0.0.1:<port>` of DynamoDB Local itself (not the edge). */
@@ -118,9 +123,34 @@ export class DynamoDbProvider implements Provider {
       credentials: localCredentials(config.credentials),
       requestHandler: { httpAgent: this.agent },
     });
+    // The stack's own writes (AppSync's resolvers, recovery) feed the expiry index as proxied ones do.
+    this.clientInstance.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { headers?: Record<string, string>; body?: unknown };
+        const target = request.headers?.['x-amz-target'] ?? '';
+        // The JSON body is a string or (newer SDKs) bytes.
+        const body =
+          typeof request.body === 'string'
+            ? request.body
+            : request.body instanceof Uint8Array
+              ? Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength).toString(
+                  'utf8',
+                )
+              : '';
+        if (body.includes(ttlAttribute))
+          await this.ttl.record(expiriesInRequest(target.slice(target.indexOf('.') + 1), body));
+        return next(args);
+      },
+      { step: 'build', name: 'darkroomTtlIndex' },
+    );
     await this.stopOrphan();
     await this.spawnChild();
     await createTables(this.client);
+    if (!(await this.ttl.load())) {
+      const migrated = await this.ttl.migrate(this.client);
+      if (migrated > 0)
+        this.log(`[dynamodb] indexed ${migrated} item(s) with a TTL from before the expiry index`);
+    }
     const calls = this.options.warmUpCalls ?? 400;
     if (calls > 0) await warmUp(this.client, calls);
     this.state = 'ready';
@@ -285,15 +315,21 @@ export class DynamoDbProvider implements Provider {
   async reset(): Promise<void> {
     await deleteTables(this.client);
     await createTables(this.client);
+    await this.ttl.clear();
   }
 
   health(): ProviderHealth {
     return { ready: this.state === 'ready', detail: this.detail };
   }
 
-  /** Deletes items whose TTL (`expiresAtEpoch`) has passed; returns how many. */
-  sweepExpired(nowEpochSeconds = Math.floor(Date.now() / 1000)): Promise<number> {
-    return sweepExpired(this.client, nowEpochSeconds);
+  /** Deletes items whose TTL (`expiresAtEpoch`) has passed, from the expiry index; returns how many. */
+  sweepExpired(nowEpochSeconds = Math.floor(this.options.clock().getTime() / 1000)): Promise<number> {
+    return expireDue(this.client, this.ttl, nowEpochSeconds);
+  }
+
+  /** How many expiries the index holds (tests, diagnostics). */
+  get pendingExpiries(): number {
+    return this.ttl.size;
   }
 
   /** The AccessDeniedException a caller's policy earns for this call, if any. */
@@ -320,19 +356,36 @@ export class DynamoDbProvider implements Provider {
     return undefined;
   }
 
-  /** Proxies the request, as received, to DynamoDB Local (after the caller's IAM check). */
-  handle(request: EdgeRequest): Promise<void> {
-    const { req, res, url, body } = request;
+  /**
+   * Proxies the request, as received, to DynamoDB Local, after the caller's IAM check and unless
+   * an injected fault answers it.
+   */
+  async handle(request: EdgeRequest): Promise<void> {
     const denied = this.refusal(request);
     if (denied !== undefined) {
       sendJson(
-        res,
+        request.res,
         400,
         { __type: 'com.amazon.coral.service#AccessDeniedException', message: denied },
         { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'AccessDeniedException' },
       );
-      return Promise.resolve();
+      return;
     }
+    if (this.options.faults.has('dynamodb')) {
+      const fault = this.options.faults.find('dynamodb', ...requestSubjects(request));
+      await applyLatency(fault);
+      if (fault?.error) return sendDynamoDbError(request.res, fault, fault.error);
+    }
+    const target = String(request.req.headers['x-amz-target'] ?? '');
+    // Indexed before forwarding: a write DynamoDB Local acknowledged is always in the index.
+    if (request.body.includes(ttlAttribute))
+      await this.ttl.record(
+        expiriesInRequest(target.slice(target.indexOf('.') + 1), request.body.toString('utf8')),
+      );
+    return this.proxy(request);
+  }
+
+  private proxy({ req, res, url, body }: EdgeRequest): Promise<void> {
     return new Promise((resolve, reject) => {
       const headers = {
         ...req.headers,

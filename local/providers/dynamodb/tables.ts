@@ -1,7 +1,5 @@
 /** The `Images` table built from its spec in contracts/, plus the local stack's housekeeping on it. */
 import {
-  type AttributeValue,
-  BatchWriteItemCommand,
   CreateTableCommand,
   type CreateTableCommandInput,
   DeleteTableCommand,
@@ -9,7 +7,6 @@ import {
   GetItemCommand,
   ListTablesCommand,
   QueryCommand,
-  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { imageAttributes, ownerStatusKey } from '../../../contracts/image-item.ts';
 import { imagesTable, type KeySpec, keyAttributes, type TableSpec } from '../../../contracts/images-table.ts';
@@ -96,48 +93,4 @@ export async function warmUp(client: DynamoDBClient, calls: number, parallel = 8
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
-}
-
-/**
- * DynamoDB Local has no TTL: deletes every item of `table` whose TTL attribute is before
- * `nowEpochSeconds`; returns the count.
- */
-export async function sweepExpired(
-  client: DynamoDBClient,
-  nowEpochSeconds: number,
-  table: TableSpec = imagesTable,
-): Promise<number> {
-  const ttl = table.timeToLiveAttribute;
-  if (!ttl) return 0;
-  const primaryKey = [table.partitionKey.name, ...(table.sortKey ? [table.sortKey.name] : [])];
-  let deleted = 0;
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: table.tableName,
-        FilterExpression: '#ttl < :now',
-        ExpressionAttributeValues: { ':now': { N: String(nowEpochSeconds) } },
-        ProjectionExpression: primaryKey.map((_, i) => `#k${i}`).join(', '),
-        ExpressionAttributeNames: {
-          '#ttl': ttl,
-          ...Object.fromEntries(primaryKey.map((name, i) => [`#k${i}`, name])),
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    // The projection holds exactly the primary key.
-    const keys = page.Items ?? [];
-    for (let i = 0; i < keys.length; i += 25) {
-      const batch = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-      let unprocessed: Record<string, typeof batch> | undefined = { [table.tableName]: batch };
-      while (unprocessed && Object.keys(unprocessed).length > 0) {
-        const result = await client.send(new BatchWriteItemCommand({ RequestItems: unprocessed }));
-        unprocessed = result.UnprocessedItems as Record<string, typeof batch> | undefined;
-      }
-    }
-    deleted += keys.length;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return deleted;
 }

@@ -2,18 +2,22 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { keys, names } from '../../../contracts/names.ts';
 import { objectCreated } from '../../../tests/object-created.ts';
 import { loadConfig } from '../../config.ts';
+import { FaultRegistry } from '../../faults.ts';
+import { providerContext } from '../../provider-context.ts';
 import { type ServedProvider, serveProvider } from '../../serve-provider.ts';
 import { EventsProvider } from './index.ts';
 
-function eventsWithRecorder() {
+function eventsWithRecorder(faults = new FaultRegistry(), failFirst = 0) {
   const started: unknown[] = [];
+  let calls = 0;
   const events = new EventsProvider({
-    config: loadConfig({}),
-    startExecution: (input) => {
+    ...providerContext(loadConfig({}), { faults }),
+    target: (input) => {
+      calls += 1;
+      if (calls <= failFirst)
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
       started.push(input);
-      return {
-        executionArn: `arn:aws:states:us-east-1:000000000000:execution:${names.stateMachine}:${started.length}`,
-      };
+      return { messageId: `message-${started.length}` };
     },
   });
   return { events, started };
@@ -26,7 +30,7 @@ afterEach(async () => {
 });
 
 describe('EventsProvider', () => {
-  it('starts the state machine with an upload event of the local bucket, and logs the execution', async () => {
+  it('sends an upload event of the local bucket to the queue, and logs the message', async () => {
     const { events, started } = eventsWithRecorder();
     const event = objectCreated(names.localBucket, keys.original('sub-1', '01JD'));
 
@@ -35,7 +39,7 @@ describe('EventsProvider', () => {
     expect(started).toEqual([event]);
     expect(entry).toMatchObject({
       matched: true,
-      executionArn: expect.stringContaining(':execution:'),
+      messageId: 'message-1',
       id: event.id,
     });
     expect(events.log()).toEqual([entry]);
@@ -51,17 +55,18 @@ describe('EventsProvider', () => {
     expect(events.log().map((e) => e.matched)).toEqual([false, false]);
   });
 
-  it('logs a target that fails to start instead of throwing', async () => {
+  it('logs a target that refuses the event on the entry instead of throwing', async () => {
     const events = new EventsProvider({
-      config: loadConfig({}),
-      startExecution: () => {
-        throw Object.assign(new Error('Execution Already Exists'), { name: 'ExecutionAlreadyExists' });
+      ...providerContext(loadConfig({})),
+      targetRetries: 1,
+      target: () => {
+        throw Object.assign(new Error('disk full'), { name: 'InternalError' });
       },
     });
 
     const entry = await events.putEvent(objectCreated(names.localBucket, keys.original('s', 'i')));
 
-    expect(entry).toMatchObject({ matched: true, error: 'ExecutionAlreadyExists: Execution Already Exists' });
+    expect(entry).toMatchObject({ matched: true, error: 'InternalError: disk full' });
   });
 
   it('answers PutEvents, delivering each entry as an EventBridge event', async () => {
@@ -98,5 +103,36 @@ describe('EventsProvider', () => {
         detail,
       }),
     ]);
+  });
+
+  it('retries a target that fails to start, as EventBridge does, until it starts', async () => {
+    const { events, started } = eventsWithRecorder(new FaultRegistry(), 2);
+    const event = objectCreated(names.localBucket, keys.original('sub-r', '01JR'));
+
+    const entry = await events.putEvent(event);
+
+    expect(started).toEqual([event]);
+    expect(entry).toMatchObject({ matched: true, retries: 2, messageId: expect.any(String) });
+    expect(entry.error).toBeUndefined();
+  });
+
+  it('drops, duplicates or fails a delivery an injected fault names, and only that one', async () => {
+    const faults = new FaultRegistry();
+    const { events, started } = eventsWithRecorder(faults);
+    const dropped = objectCreated(names.localBucket, keys.original('sub-d', 'drop'));
+    const doubled = objectCreated(names.localBucket, keys.original('sub-d', 'twice'));
+    const failed = objectCreated(names.localBucket, keys.original('sub-d', 'fail'));
+    faults.set([
+      { service: 'events', operation: 'Deliver', match: '*/drop/*', action: 'drop' },
+      { service: 'events', operation: 'Deliver', match: '*/twice/*', action: 'duplicate' },
+      { service: 'events', operation: 'Deliver', match: '*/fail/*', error: 'InternalException', count: 1 },
+    ]);
+
+    expect(await events.putEvent(dropped)).toMatchObject({ fault: 'dropped' });
+    expect(await events.putEvent(doubled)).toMatchObject({ fault: 'duplicated' });
+    expect(await events.putEvent(failed)).toMatchObject({ retries: 1, messageId: expect.any(String) });
+
+    expect(started).toEqual([doubled, doubled, failed]);
+    expect(events.log().filter((e) => e.id === doubled.id)).toHaveLength(2);
   });
 });

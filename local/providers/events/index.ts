@@ -1,30 +1,38 @@
 /**
  * Local EventBridge: one bus with one rule — contracts/upload-rule.ts's pattern for the local bucket —
- * whose target is the state machine. S3 calls `putEvent`; PutEvents is answered for SDK callers.
+ * whose target is the upload queue (contracts/flow.ts). S3 calls `putEvent`; PutEvents is answered
+ * for SDK callers.
  *
  * LIMITATIONS
  * - The default bus and the upload rule only: no other rules, buses, archives, replays or input
- *   transformers; the target receives the whole event.
- * - A target that fails to start is logged, not retried, and there is no DLQ.
+ *   transformers; the target receives the whole event (as the SQS message body).
+ * - A target that fails to start is retried with a short exponential backoff (`targetRetries`
+ *   times, not EventBridge's 24 h / 185 attempts), then logged on the entry (`error`); there is no
+ *   rule DLQ: the local S3 fails the upload instead, so its client retries.
+ * - Injected faults (`events`, operation `Deliver`, `match` = detail-type or object key) drop,
+ *   duplicate, delay or fail a delivery to the target; operation `PutEvents` fails the API call.
  * - The matcher covers exact values, prefix, suffix, equals-ignore-case, anything-but, exists and
  *   numeric (no `$or`, wildcard or cidr); signatures are not verified.
  */
 import { randomUUID } from 'node:crypto';
 import { names } from '../../../contracts/names.ts';
 import { type EventPattern, matchesPattern, uploadCreatedPattern } from '../../../contracts/upload-rule.ts';
-import type { LocalConfig } from '../../config.ts';
+import { applyLatency } from '../../faults.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 
-export type StartExecution = (input: unknown) => { executionArn: string } | Promise<{ executionArn: string }>;
+/** The rule's target: SendMessage to the upload queue; resolves once the message is durable. */
+export type RuleTarget = (event: object) => { messageId: string } | Promise<{ messageId: string }>;
 
-export interface EventsProviderOptions {
-  config: LocalConfig;
-  /** The state machine's StartExecution (the rule's target). */
-  startExecution: StartExecution;
+export interface EventsProviderOptions extends ProviderContext {
+  /** The rule's target (the upload queue). */
+  target: RuleTarget;
   /** The bucket whose uploads start the pipeline (default `names.localBucket`). */
   bucketName?: string;
   /** Log entries kept (oldest dropped first). */
   logSize?: number;
+  /** Further attempts to start the target after a failure (default 6, backoff from 50 ms). */
+  targetRetries?: number;
 }
 
 export interface EventLogEntry {
@@ -33,9 +41,14 @@ export interface EventLogEntry {
   source: string;
   detailType: string;
   matched: boolean;
-  executionArn?: string;
-  /** Why a matched event started nothing. */
+  /** The SQS message the target made of it. */
+  messageId?: string;
+  /** Why a matched event was not delivered. */
   error?: string;
+  /** An injected fault dropped or duplicated the delivery. */
+  fault?: 'dropped' | 'duplicated';
+  /** Failed attempts to start the target (before it started, or gave up). */
+  retries?: number;
 }
 
 export interface PutEventsRequestEntry {
@@ -92,17 +105,47 @@ export class EventsProvider implements Provider {
       detailType: String(fields['detail-type'] ?? ''),
       matched: matchesPattern(this.rule.pattern, event),
     };
-    if (entry.matched) {
-      try {
-        entry.executionArn = (await this.options.startExecution(event)).executionArn;
-      } catch (error) {
-        entry.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      }
-    }
+    if (entry.matched) await this.deliver(event, entry);
     this.entries.push(entry);
     const excess = this.entries.length - (this.options.logSize ?? 500);
     if (excess > 0) this.entries.splice(0, excess);
     return entry;
+  }
+
+  /** Starts the target, through any injected fault, retrying failures as EventBridge does. */
+  private async deliver(event: object, entry: EventLogEntry): Promise<void> {
+    const fault = this.options.faults.find('events', 'Deliver', deliverySubjects(event));
+    await applyLatency(fault);
+    if (fault?.action === 'drop') {
+      entry.fault = 'dropped';
+      return;
+    }
+    await this.startTarget(event, entry, fault?.error);
+    if (fault?.action === 'duplicate') {
+      // EventBridge delivers at least once: the same event (same id) again.
+      entry.fault = 'duplicated';
+      const again: EventLogEntry = { ...entry, time: this.options.clock().toISOString() };
+      delete again.messageId;
+      await this.startTarget(event, again);
+      this.entries.push(again);
+    }
+  }
+
+  private async startTarget(event: object, entry: EventLogEntry, injectedError?: string): Promise<void> {
+    const attempts = 1 + (this.options.targetRetries ?? 6);
+    for (let attempt = 0; attempt < attempts; attempt += 1) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** (attempt - 1)));
+      try {
+        if (injectedError && attempt === 0)
+          throw new AwsError(injectedError, 'Injected fault on the delivery to the target', 500);
+        entry.messageId = (await this.options.target(event)).messageId;
+        delete entry.error;
+        return;
+      } catch (error) {
+        entry.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        entry.retries = attempt + 1;
+      }
+    }
   }
 
   /** Turns a PutEvents entry into the event EventBridge would deliver. */
@@ -138,6 +181,17 @@ export class EventsProvider implements Provider {
     const send = (status: number, payload: unknown) =>
       sendJson(res, status, payload, { 'content-type': 'application/x-amz-json-1.1' });
     const target = String(req.headers['x-amz-target'] ?? '');
+    const fault = this.options.faults.find('events', target.replace(/^AWSEvents\./, ''));
+    await applyLatency(fault);
+    if (fault?.error) {
+      sendJson(
+        res,
+        fault.status ?? 400,
+        { __type: fault.error, message: fault.message ?? `Injected fault: ${fault.error}` },
+        { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': fault.error },
+      );
+      return;
+    }
     if (target !== 'AWSEvents.PutEvents') {
       send(400, {
         __type: 'UnknownOperationException',
@@ -165,4 +219,13 @@ export class EventsProvider implements Provider {
     }
     send(200, { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results });
   }
+}
+
+/** What a `Deliver` fault's `match` may name: the detail-type, and an S3 event's bucket key. */
+function deliverySubjects(event: object): string[] {
+  const fields = event as { 'detail-type'?: unknown; detail?: { object?: { key?: unknown } } };
+  const subjects = [String(fields['detail-type'] ?? '')];
+  const key = fields.detail?.object?.key;
+  if (typeof key === 'string') subjects.push(key);
+  return subjects;
 }

@@ -7,6 +7,7 @@ import type { FunctionSpec } from '../../../contracts/function-specs.ts';
 import { loadConfig } from '../../config.ts';
 import { startEdge } from '../../edge.ts';
 import { FaultRegistry } from '../../faults.ts';
+import { providerContext } from '../../provider-context.ts';
 import { LambdaProvider } from './index.ts';
 
 const probeEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-handlers', 'probe.ts');
@@ -35,12 +36,20 @@ async function startProvider(
   } = {},
 ) {
   provider = new LambdaProvider({
-    config: loadConfig({}, { dataDir: os.tmpdir() }),
+    ...providerContext(loadConfig({}, { dataDir: os.tmpdir() })),
     endpoint: 'http://127.0.0.1:1',
-    environment: { TABLE_NAME: 'Images', BUCKET_NAME: 'b', GRAPHQL_URL: 'http://g', TOPIC_ARN: 'arn:t' },
+    environment: {
+      TABLE_NAME: 'Images',
+      BUCKET_NAME: 'b',
+      GRAPHQL_URL: 'http://g',
+      TOPIC_ARN: 'arn:t',
+      STATE_MACHINE_ARN: 'arn:s',
+      QUEUE_URL: 'http://q',
+      RETRY_BACKOFF_SCALE: '1',
+    },
     specs,
     entryOf: () => probeEntry,
-    log: () => {},
+    functionLog: () => {},
     prewarm: false,
     ...options,
   });
@@ -129,6 +138,33 @@ describe('LambdaProvider', () => {
     const lambda = await startProvider([spec()], { faults });
     await expect(lambda.invoke('probe', {})).resolves.toEqual({ canned: true });
     expect(lambda.invocationCounts().probe).toBe(0);
+  });
+
+  it('counts injected latency against the timeout: latency past it is a Sandbox.Timedout', async () => {
+    const faults = new FaultRegistry();
+    faults.set([{ service: 'lambda', operation: 'Invoke', match: 'probe', latencyMs: 1_200, count: 1 }]);
+    const lambda = await startProvider([spec({ timeoutSeconds: 1 })], { faults });
+    await expect(lambda.invoke('probe', {})).rejects.toMatchObject({ name: 'Sandbox.Timedout' });
+    await expect(lambda.invoke('probe', {})).resolves.toBeTruthy();
+  });
+
+  it('leaves the function only the rest of its timeout after injected latency', async () => {
+    const faults = new FaultRegistry();
+    faults.set([{ service: 'lambda', operation: 'Invoke', match: 'probe', latencyMs: 600, count: 1 }]);
+    const lambda = await startProvider([spec({ timeoutSeconds: 1 })], { faults });
+    // 600 ms of work fits in 1 s alone, not after 600 ms of injected latency.
+    await expect(lambda.invoke('probe', { sleepMs: 600 })).rejects.toMatchObject({
+      name: 'Sandbox.Timedout',
+    });
+    await expect(lambda.invoke('probe', { sleepMs: 600 })).resolves.toBeTruthy();
+  });
+
+  it('crashes the worker of an invocation (Runtime.ExitError) and runs the next one on a fresh worker', async () => {
+    const faults = new FaultRegistry();
+    faults.set([{ service: 'lambda', match: 'probe', action: 'crash', count: 1 }]);
+    const lambda = await startProvider([spec()], { faults });
+    await expect(lambda.invoke('probe', {})).rejects.toMatchObject({ name: 'Runtime.ExitError' });
+    await expect(lambda.invoke('probe', {})).resolves.toBeTruthy();
   });
 
   it('answers the Invoke REST API, with X-Amz-Function-Error for a function error', async () => {

@@ -27,10 +27,10 @@ import {
 import type { LocalConfig } from '../../config.ts';
 import { applyLatency, type FaultRegistry } from '../../faults.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import type { InvokeMessage, ResultMessage, WorkerInit, WorkerMessage } from './protocol.ts';
 
-export interface LambdaProviderOptions {
-  config: LocalConfig;
+export interface LambdaProviderOptions extends ProviderContext {
   /** The edge's URL (`http://127.0.0.1:PORT`): the functions' `AWS_ENDPOINT_URL`. */
   endpoint: string;
   /** Values of the env keys a spec may list (TABLE_NAME, BUCKET_NAME, GRAPHQL_URL, TOPIC_ARN). */
@@ -39,9 +39,8 @@ export interface LambdaProviderOptions {
   specs?: readonly FunctionSpec[];
   /** Where a spec's handler lives; `handlerEntry` unless given (tests run their own handlers). */
   entryOf?: (spec: FunctionSpec) => string;
-  faults?: FaultRegistry;
   /** Receives the functions' log lines; they go to this process's stdout/stderr unless given. */
-  log?: (line: string) => void;
+  functionLog?: (line: string) => void;
   /** Invocations waiting for a free worker, per function, before TooManyRequestsException. */
   maxQueue?: number;
   /** Start one worker per function at start so the first invocation is warm (default true). */
@@ -68,6 +67,16 @@ interface Slot {
   /** Settles the invocation in flight when the worker dies or answers. */
   settle?: (message: ResultMessage | Error) => void;
 }
+
+/** What an injected fault does to one invocation that still runs. */
+interface InjectedTrouble {
+  /** Spent before the handler runs, out of the function's timeout. */
+  latencyMs?: number;
+  /** The worker is killed once the invocation is handed to it. */
+  crash?: boolean;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Waiter {
   start: () => void;
@@ -107,7 +116,7 @@ class FunctionPool {
     }
   }
 
-  async invoke(event: unknown): Promise<unknown> {
+  async invoke(event: unknown, injected: InjectedTrouble = {}): Promise<unknown> {
     if (this.active >= this.spec.localConcurrency) {
       if (this.queue.length >= this.maxQueue) {
         throw new AwsError(
@@ -121,7 +130,7 @@ class FunctionPool {
       this.active += 1;
     }
     try {
-      return await this.run(event);
+      return await this.run(event, injected);
     } finally {
       const next = this.queue.shift();
       if (next) next.start();
@@ -129,12 +138,24 @@ class FunctionPool {
     }
   }
 
-  private async run(event: unknown): Promise<unknown> {
+  private async run(event: unknown, injected: InjectedTrouble): Promise<unknown> {
     this.invocations += 1;
+    const timedOut = () =>
+      new LambdaFunctionError(
+        'Sandbox.Timedout',
+        `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
+      );
+    // Injected latency is spent inside the invocation, as a slow network or cold start would be:
+    // it counts against the function's timeout.
+    const latencyMs = injected.latencyMs ?? 0;
+    if (latencyMs > 0) {
+      await sleep(Math.min(latencyMs, this.spec.timeoutSeconds * 1000));
+      if (latencyMs >= this.spec.timeoutSeconds * 1000) throw timedOut();
+    }
     const slot = this.idle.pop() ?? this.spawn();
     await slot.ready;
     const awsRequestId = randomUUID();
-    const timeoutMs = this.spec.timeoutSeconds * 1000;
+    const timeoutMs = this.spec.timeoutSeconds * 1000 - latencyMs;
     const message: InvokeMessage = {
       type: 'invoke',
       awsRequestId,
@@ -145,12 +166,7 @@ class FunctionPool {
       const timer = setTimeout(() => {
         slot.settle = undefined;
         void slot.worker.terminate();
-        resolve(
-          new LambdaFunctionError(
-            'Sandbox.Timedout',
-            `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
-          ),
-        );
+        resolve(timedOut());
       }, timeoutMs);
       slot.settle = (result) => {
         clearTimeout(timer);
@@ -158,6 +174,8 @@ class FunctionPool {
         resolve(result);
       };
       slot.worker.postMessage(message);
+      // A crashed worker dies mid-invocation: its exit settles the invocation as Runtime.ExitError.
+      if (injected.crash) void slot.worker.terminate();
     });
     if (outcome instanceof Error) throw outcome; // the worker is gone; the next run spawns a fresh one
     this.idle.push(slot);
@@ -166,7 +184,7 @@ class FunctionPool {
   }
 
   private spawn(): Slot {
-    const { config, endpoint, environment, log } = this.options;
+    const { config, endpoint, environment, functionLog: log } = this.options;
     const credentials = this.options.credentialsFor?.(this.spec.functionName) ?? config.credentials;
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
@@ -294,12 +312,19 @@ export class LambdaProvider implements Provider {
     const pool = this.pools.get(name);
     if (!pool?.exists)
       throw new AwsError('ResourceNotFoundException', `Function not found: ${functionName}`, 404);
-    const fault = this.options.faults?.find('lambda', 'Invoke', [name]);
-    await applyLatency(fault);
-    if (fault?.error)
+    const fault = this.options.faults.find('lambda', 'Invoke', [name]);
+    if (fault?.error) {
+      await applyLatency(fault);
       throw new AwsError(fault.error, fault.message ?? `injected fault on ${name}`, fault.status ?? 400);
-    if (fault && 'response' in fault) return fault.response;
-    return pool.invoke(payload);
+    }
+    if (fault && 'response' in fault) {
+      await applyLatency(fault);
+      return fault.response;
+    }
+    return pool.invoke(payload, {
+      ...(fault?.latencyMs ? { latencyMs: fault.latencyMs } : {}),
+      ...(fault?.action === 'crash' ? { crash: true } : {}),
+    });
   }
 
   /** The Invoke REST API: `POST /2015-03-31/functions/{name}/invocations`. */

@@ -10,6 +10,7 @@ import { photo } from '../../../tests/fixtures.ts';
 import { loadConfig } from '../../config.ts';
 import { type Edge, startEdge } from '../../edge.ts';
 import { FaultRegistry } from '../../faults.ts';
+import { providerContext } from '../../provider-context.ts';
 import { EmptyVisionEngine } from './engine.ts';
 import { RekognitionProvider } from './index.ts';
 
@@ -25,6 +26,7 @@ beforeEach(async () => {
   logged = [];
   objects = new Map();
   const provider = new RekognitionProvider({
+    ...providerContext(config),
     engine: new EmptyVisionEngine((line) => logged.push(line)),
     faults,
     readS3Object: async (bucket, key) => objects.get(`${bucket}/${key}`),

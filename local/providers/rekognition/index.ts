@@ -11,18 +11,18 @@
  *   as Rekognition reads S3 with the caller's permissions, s3:GetObject (s3:GetObjectVersion with
  *   a Version) on the object (InvalidS3ObjectException otherwise).
  */
-import { applyLatency, type FaultRegistry } from '../../faults.ts';
+import { applyLatency } from '../../faults.ts';
 import type { Authorizer } from '../../iam/local-iam.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import type { VisionEngine } from './engine.ts';
 
 const targetPrefix = 'RekognitionService.';
 
-export interface RekognitionProviderOptions {
+export interface RekognitionProviderOptions extends ProviderContext {
   engine: VisionEngine;
   /** The object's bytes from the local S3, or undefined when there is no such object. */
   readS3Object: (bucket: string, key: string, version?: string) => Promise<Buffer | undefined>;
-  faults?: FaultRegistry;
   /** Who may do what; callers are not checked unless given (the edge verified their signature). */
   authorizer?: Authorizer;
 }
@@ -106,7 +106,7 @@ export class RekognitionProvider implements Provider {
       if (!verdict.allowed) throw new AwsError('AccessDeniedException', verdict.message);
     }
     const s3Key = request.Image?.S3Object?.Name;
-    const fault = this.options.faults?.find(
+    const fault = this.options.faults.find(
       'rekognition',
       operation,
       typeof s3Key === 'string' ? [s3Key] : [],

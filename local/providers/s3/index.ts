@@ -14,7 +14,8 @@
  * - POST uploads: SigV4 policies only (no legacy V2 `AWSAccessKeyId`/`signature`); no
  *   `x-amz-security-token` checks; `success_action_redirect` is honoured without validation.
  * - Event notifications go only to the injected `onObjectCreated` (EventBridge shape); no
- *   "Object Deleted" events, no SNS/SQS/Lambda notification configurations.
+ *   "Object Deleted" events, no SNS/SQS/Lambda notification configurations. A write is answered
+ *   only after its event is durable (S3 itself delivers events asynchronously, at least once).
  * - ListObjects (v1) is answered from the same lister as V2; `fetch-owner` is ignored.
  * - Injected faults (`faults`) answer errors or add latency; canned `response` bodies are ignored.
  * - IAM: a function's requests (and the presigned URLs and POST policies it signed) are authorised
@@ -30,10 +31,10 @@ import {
   type ObjectCreatedReason,
   objectCreatedEvent,
 } from '../../../contracts/object-created-event.ts';
-import type { LocalConfig } from '../../config.ts';
-import { applyLatency, type FaultRegistry } from '../../faults.ts';
+import { applyLatency } from '../../faults.ts';
 import { type AccessRequest, type Authorizer, rootOnly } from '../../iam/local-iam.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import { sigV4ErrorStatus, verifySigV4 } from '../../sigv4.ts';
 import { deleteObjectAccess, s3Access } from './access.ts';
 import { type CorsRule, corsHeaders, localBucketCors, matchRule, requestedHeaders } from './cors.ts';
@@ -68,13 +69,13 @@ import {
 export type { ObjectCreatedEvent } from '../../../contracts/object-created-event.ts';
 export { localBucketCors } from './cors.ts';
 
-export interface S3ProviderOptions {
-  config: LocalConfig;
-  /** Injected faults: `{service: 's3', operation: 'PutObject', match: '<key pattern>', error, status}`. */
-  faults?: FaultRegistry;
-  onObjectCreated?: (event: ObjectCreatedEvent) => void;
-  /** The provider's clock (tests move it to expire presigned URLs and POST policies). */
-  now?: () => Date;
+/** Faults: `{service: 's3', operation: 'PutObject', match: '<key pattern>', error, status}`; the clock expires presigned URLs and POST policies. */
+export interface S3ProviderOptions extends ProviderContext {
+  /**
+   * Receives each Object Created event; the upload is answered only once it resolves (the event is
+   * durable), and fails with 503 ServiceUnavailable (which SDKs retry) if it rejects.
+   */
+  onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>;
   /** Who may do what; only the stack's own credentials unless given. */
   authorizer?: Authorizer;
 }
@@ -111,7 +112,7 @@ export class S3Provider implements Provider {
 
   constructor(private readonly options: S3ProviderOptions) {
     this.store = new ObjectStore(path.join(options.config.dataDir, 's3'));
-    this.now = options.now ?? (() => new Date());
+    this.now = options.clock;
   }
 
   async start(): Promise<void> {
@@ -209,7 +210,7 @@ export class S3Provider implements Provider {
 
   /** Fails (or delays) the request as an injected fault says, before any real work. */
   private async injectFault(operation: string, subject: string): Promise<void> {
-    const fault = this.options.faults?.find('s3', operation, [subject]);
+    const fault = this.options.faults.find('s3', operation, [subject]);
     await applyLatency(fault);
     if (fault?.error) {
       throw new S3Error(fault.error, fault.message ?? `Injected fault: ${fault.error}`, fault.status ?? 400);
@@ -672,7 +673,7 @@ export class S3Provider implements Provider {
       { data, contentType: headerOf(x.req, 'content-type') ?? 'binary/octet-stream', headers },
       this.now(),
     );
-    this.emitCreated(x, config, key, version, 'PutObject');
+    await this.emitCreated(x, config, key, version, 'PutObject');
     this.send(x, 200, { etag: version.etag, ...versionHeader(config, version) });
   }
 
@@ -717,7 +718,7 @@ export class S3Provider implements Provider {
         : { data, contentType: sourceVersion.contentType, headers: { ...sourceVersion.headers } },
       this.now(),
     );
-    this.emitCreated(x, config, key, version, 'CopyObject');
+    await this.emitCreated(x, config, key, version, 'CopyObject');
     const sourceConfig = this.bucketConfig(source.bucket);
     this.sendXml(
       x,
@@ -843,7 +844,7 @@ export class S3Provider implements Provider {
       { data: file.data, contentType: fields.get('content-type') ?? 'binary/octet-stream', headers },
       this.now(),
     );
-    this.emitCreated(x, config, key, version, 'POST Object');
+    await this.emitCreated(x, config, key, version, 'POST Object');
 
     const host = headerOf(x.req, 'host') ?? `${this.options.config.host}:${this.options.config.port}`;
     const location = `http://${host}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
@@ -877,13 +878,13 @@ export class S3Provider implements Provider {
     this.send(x, status === '200' ? 200 : 204, responseHeaders);
   }
 
-  private emitCreated(
+  private async emitCreated(
     x: Exchange,
     config: BucketConfig,
     key: string,
     version: ObjectVersion,
     reason: ObjectCreatedReason,
-  ): void {
+  ): Promise<void> {
     const { onObjectCreated } = this.options;
     if (!onObjectCreated) return;
     // S3's sequencer: a hex string that grows with each event for a key.
@@ -911,10 +912,12 @@ export class S3Provider implements Provider {
       },
     );
     try {
-      onObjectCreated(event);
+      await onObjectCreated(event);
     } catch (error) {
-      // A failing subscriber must not fail the upload that already succeeded.
+      // The object is stored but its event is not durable: the upload must not be answered as a
+      // success (the client would never see its image processed). A retry stores it again.
       console.error('[s3] onObjectCreated failed', error);
+      throw new S3Error('ServiceUnavailable', 'Please reduce your request rate.', 503);
     }
   }
 }

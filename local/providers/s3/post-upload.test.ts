@@ -250,3 +250,57 @@ describe('browser POST upload', () => {
     expect(await errorCode(response)).toBe('AccessDenied');
   });
 });
+
+describe('the answer to an upload waits for its event', () => {
+  it('answers 204 only after the event hook resolved (the event is durable)', async () => {
+    const durable: string[] = [];
+    const held = await startHarness(bucket, undefined, undefined, async (event) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      durable.push(event.detail.object.key);
+    });
+    try {
+      const key = keys.original('owner-1', '01JDARKROOMPOSTDURABLE00001');
+      const ticket = await createPresignedPost(held.s3, {
+        Bucket: bucket,
+        Key: key,
+        Conditions: [['content-length-range', 1, photo.length]],
+        Expires: 300,
+      });
+      const form = new FormData();
+      for (const [name, value] of Object.entries(ticket.fields)) form.append(name, value);
+      form.append('file', new Blob([new Uint8Array(photo)]), 'chelsea.png');
+
+      const response = await fetch(ticket.url, { method: 'POST', body: form });
+
+      expect(response.status).toBe(204);
+      expect(durable).toEqual([key]);
+    } finally {
+      await held.close();
+    }
+  });
+
+  it('answers 503 ServiceUnavailable, which clients retry, when the event could not be made durable', async () => {
+    const refusing = await startHarness(bucket, undefined, undefined, async () => {
+      throw new Error('queue unavailable');
+    });
+    try {
+      const key = keys.original('owner-1', '01JDARKROOMPOSTDURABLE00002');
+      const ticket = await createPresignedPost(refusing.s3, {
+        Bucket: bucket,
+        Key: key,
+        Conditions: [['content-length-range', 1, photo.length]],
+        Expires: 300,
+      });
+      const form = new FormData();
+      for (const [name, value] of Object.entries(ticket.fields)) form.append(name, value);
+      form.append('file', new Blob([new Uint8Array(photo)]), 'chelsea.png');
+
+      const response = await fetch(ticket.url, { method: 'POST', body: form });
+
+      expect(response.status).toBe(503);
+      expect(await errorCode(response)).toBe('ServiceUnavailable');
+    } finally {
+      await refusing.close();
+    }
+  });
+});

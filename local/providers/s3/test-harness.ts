@@ -5,6 +5,7 @@ import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig } from '../../config.ts';
 import type { FaultRegistry } from '../../faults.ts';
+import { providerContext } from '../../provider-context.ts';
 import { serveProvider } from '../../serve-provider.ts';
 import { type ObjectCreatedEvent, S3Provider } from './index.ts';
 
@@ -23,16 +24,16 @@ export async function startHarness(
   bucket: string,
   dataDir?: string,
   faults?: FaultRegistry,
+  /** Replaces the recorder (which stays the default) as the event hook. */
+  onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>,
 ): Promise<Harness> {
   const dir = dataDir ?? (await mkdtemp(path.join(tmpdir(), 'darkroom-s3-')));
   const config = loadConfig({}, { dataDir: dir });
   const events: ObjectCreatedEvent[] = [];
   let offset = 0;
   const provider = new S3Provider({
-    config,
-    onObjectCreated: (event) => events.push(event),
-    faults,
-    now: () => new Date(Date.now() + offset),
+    ...providerContext(config, { clock: () => new Date(Date.now() + offset), ...(faults ? { faults } : {}) }),
+    onObjectCreated: onObjectCreated ?? ((event) => void events.push(event)),
   });
   await provider.start();
   await provider.createBucket(bucket);

@@ -7,6 +7,7 @@ import { functionSpecs } from '../../../contracts/function-specs.ts';
 import { loadConfig } from '../../config.ts';
 import { type Edge, startEdge } from '../../edge.ts';
 import { LocalIam } from '../../iam/local-iam.ts';
+import { providerContext } from '../../provider-context.ts';
 import { SnsProvider } from './index.ts';
 
 let dataDir: string;
@@ -25,7 +26,7 @@ beforeEach(async () => {
     topicArn,
     graphqlApiArn: 'arn:aws:appsync:us-east-1:000000000000:apis/local',
   });
-  sns = new SnsProvider({ config, authorizer: iam });
+  sns = new SnsProvider({ ...providerContext(config), authorizer: iam });
   await sns.start();
   edge = await startEdge({
     config,
@@ -111,7 +112,7 @@ describe('SnsProvider', () => {
   it('keeps messages across a restart (on disk in the data folder)', async () => {
     const TopicArn = sns.createTopic('image-processed');
     await sns.publish({ TopicArn, Message: 'kept' });
-    const again = new SnsProvider({ config: loadConfig({}, { dataDir }) });
+    const again = new SnsProvider(providerContext(loadConfig({}, { dataDir })));
     await again.start();
     expect(again.messages().map((m) => m.Message)).toEqual(['kept']);
   });

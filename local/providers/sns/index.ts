@@ -11,9 +11,10 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { LocalConfig } from '../../config.ts';
-import { applyLatency, type FaultRegistry } from '../../faults.ts';
+import { applyLatency } from '../../faults.ts';
 import { type Authorizer, rootOnly } from '../../iam/local-iam.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 
 export interface SnsMessageAttribute {
   DataType: string;
@@ -37,9 +38,7 @@ export interface PublishInput {
   MessageAttributes?: Record<string, SnsMessageAttribute>;
 }
 
-export interface SnsProviderOptions {
-  config: LocalConfig;
-  faults?: FaultRegistry;
+export interface SnsProviderOptions extends ProviderContext {
   /** Who may do what; only the stack's own credentials unless given. */
   authorizer?: Authorizer;
 }
@@ -128,7 +127,7 @@ export class SnsProvider implements Provider {
   }
 
   async publish(input: PublishInput): Promise<string> {
-    const fault = this.options.faults?.find('sns', 'Publish', [input.TopicArn]);
+    const fault = this.options.faults.find('sns', 'Publish', [input.TopicArn]);
     await applyLatency(fault);
     if (fault?.error) throw new AwsError(fault.error, fault.message ?? 'injected fault', fault.status ?? 400);
     if (!this.topics.has(input.TopicArn)) throw new AwsError('NotFound', 'Topic does not exist', 404);

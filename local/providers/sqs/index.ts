@@ -19,10 +19,10 @@
  *   canned `response` bodies are ignored.
  */
 import { randomUUID } from 'node:crypto';
-import type { LocalConfig } from '../../config.ts';
-import { applyLatency, type FaultRegistry } from '../../faults.ts';
+import { applyLatency } from '../../faults.ts';
 import type { Authorizer } from '../../iam/local-iam.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import { invalidParameter, missingParameter, queueDoesNotExist, sendSqsError, sqsError } from './errors.ts';
 import { type MessageAttributeValue, md5OfMessageAttributes } from './md5.ts';
 import {
@@ -43,10 +43,7 @@ import {
 } from './queue-attributes.ts';
 import { decodeReceipt, type Message, type NewMessage, type Queue, QueueStore } from './store.ts';
 
-export interface SqsProviderOptions {
-  config: LocalConfig;
-  faults?: FaultRegistry;
-  log?: (line: string) => void;
+export interface SqsProviderOptions extends ProviderContext {
   /** the edge URL, for QueueUrl */
   endpoint: () => string;
   /** Who may do what; callers are not checked unless given (the edge verified their signature). */
@@ -157,7 +154,7 @@ export class SqsProvider implements Provider {
   private ready = false;
 
   constructor(private readonly options: SqsProviderOptions) {
-    this.log = options.log ?? ((line) => console.error(line));
+    this.log = options.log;
     this.store = new QueueStore(options.config.dataDir, (name) => this.queueArn(name), this.log);
     this.moveTasks = new MoveTasks(this.store, this.log);
   }
@@ -363,7 +360,7 @@ export class SqsProvider implements Provider {
   }
 
   private async fault(operation: string, subject: string): Promise<void> {
-    const fault = this.options.faults?.find('sqs', operation, [subject]);
+    const fault = this.options.faults.find('sqs', operation, [subject]);
     await applyLatency(fault);
     if (fault?.error)
       throw sqsError(fault.error, fault.message ?? `injected fault on ${operation}`, fault.status ?? 400);

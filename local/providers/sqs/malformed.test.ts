@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.ts';
+import { providerContext } from '../../provider-context.ts';
 import { type ServedProvider, serveProvider } from '../../serve-provider.ts';
 import { SqsProvider } from './index.ts';
 
@@ -33,7 +34,7 @@ const operations = [
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'darkroom-sqs-malformed-'));
   let endpoint = '';
-  sqs = new SqsProvider({ config: loadConfig({}, { dataDir }), endpoint: () => endpoint, log: () => {} });
+  sqs = new SqsProvider({ ...providerContext(loadConfig({}, { dataDir })), endpoint: () => endpoint });
   await sqs.start();
   served = await serveProvider((request) => sqs.handle(request));
   endpoint = served.endpoint;

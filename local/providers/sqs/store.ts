@@ -225,7 +225,9 @@ export class QueueStore {
   /** Makes a received message visible again at `visibleAt` (not journaled: visibility is memory only). */
   setVisibility(queue: Queue, message: Message, visibleAt: number): void {
     message.visibleAt = visibleAt;
-    if (visibleAt <= Date.now()) this.wake(queue);
+    // Always: a long poll already waiting sleeps until the next visibility it computed, which a
+    // shortened timeout (dispatch's backoff) moves earlier.
+    this.wake(queue);
   }
 
   /** Moves a message as a redrive does: `changes` say what the destination sees. */

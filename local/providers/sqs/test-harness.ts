@@ -3,6 +3,7 @@
  * on a free port, and a real SQSClient. `restart` and `crash` swap in a new provider on the same
  * data folder, behind the same edge.
  */
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { type LocalConfig, loadConfig } from '../../config.ts';
 import { type Edge, startEdge } from '../../edge.ts';
 import type { FaultRegistry } from '../../faults.ts';
 import type { Authorizer } from '../../iam/local-iam.ts';
+import { providerContext } from '../../provider-context.ts';
 import { SqsProvider } from './index.ts';
 
 export interface SqsHarness {
@@ -33,10 +35,8 @@ export async function startSqsHarness(
   let url = '';
   const make = () =>
     new SqsProvider({
-      config,
+      ...providerContext(config, options.faults ? { faults: options.faults } : {}),
       endpoint: () => url,
-      log: () => {},
-      ...(options.faults ? { faults: options.faults } : {}),
       ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     });
   const harness = { config } as SqsHarness;

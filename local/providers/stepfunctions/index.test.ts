@@ -8,6 +8,7 @@ import {
   ListExecutionsCommand,
   SFNClient,
   StartExecutionCommand,
+  StartSyncExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -18,9 +19,9 @@ import { ImageTooLargeError } from '../../../functions/shared/errors.ts';
 import { objectCreated as objectCreatedFor } from '../../../tests/object-created.ts';
 import { loadConfig } from '../../config.ts';
 import { AwsError } from '../../provider.ts';
+import { providerContext } from '../../provider-context.ts';
 import { serveProvider } from '../../serve-provider.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/testing.ts';
-import { EventsProvider } from '../events/index.ts';
 import { localPipelineSubstitutions, StepFunctionsProvider } from './index.ts';
 
 const f = names.functions;
@@ -110,7 +111,7 @@ afterEach(async () => {
 
 async function provider(lambda: ReturnType<typeof fakeLambda>): Promise<StepFunctionsProvider> {
   const p = new StepFunctionsProvider({
-    config: loadConfig({}, { dataDir }),
+    ...providerContext(loadConfig({}, { dataDir })),
     endpoint: 'http://127.0.0.1:9',
     invokeLambda: lambda.invokeLambda,
     retryDelayMs: 1,
@@ -164,6 +165,8 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     expect(JSON.parse(record.output ?? '')).toEqual({ owner, id, status: 'COMPLETED' });
     const topLevel = record.states.filter((s) => s !== 'Thumbnails' && s !== 'Analyse');
     expect(topLevel).toEqual([
+      'HasClaim',
+      'DefaultClaim',
       'SplitKey',
       'CountKeyParts',
       'HasFourKeyParts',
@@ -196,6 +199,7 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
       image,
       thumbnails,
       analysis: safeAnalysis,
+      leaseToken: record.executionArn,
     });
 
     const published = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
@@ -215,6 +219,10 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     expect(Item?.ownerStatus).toEqual({ S: `${owner}#PROCESSING` });
     expect(Item?.expiresAtEpoch).toBeUndefined();
     expect(Date.parse(Item?.updatedAt?.S ?? '')).toBeGreaterThanOrEqual(Date.parse(record.startDate));
+    // The lease: the execution id is the fencing token, taken at the claim.
+    expect(Item?.leaseToken).toEqual({ S: record.executionArn });
+    expect(Item?.leasedAt).toEqual(Item?.updatedAt);
+    expect(Item?.leaseAttempt).toEqual({ N: '0' });
   });
 
   it('flags an unsafe image and saves the blurred thumbnails as FLAGGED', async () => {
@@ -260,7 +268,12 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     const record = await run(p, key);
 
     expect(record.status).toBe('SUCCEEDED');
-    expect(record.states.slice(-3)).toEqual(['LookUpImage', 'DoesImageExist', 'DuplicateEvent']);
+    expect(record.states.slice(-4)).toEqual([
+      'LookUpImage',
+      'DoesImageExist',
+      'IsImageSettled',
+      'DuplicateEvent',
+    ]);
     expect(lambda.calls).toEqual([]);
     expect(s3Mock.commandCalls(DeleteObjectCommand)).toHaveLength(0);
   });
@@ -293,7 +306,7 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     );
   });
 
-  it('records a function error with its name, publishes and notifies FAILED, then fails the execution', async () => {
+  it('records an image error with its name, publishes and notifies FAILED, and ends in Succeed', async () => {
     const lambda = fakeLambda({
       [f.inspect]: () => {
         throw new ImageTooLargeError('40000 x 40000 is over the 100 megapixel limit');
@@ -304,26 +317,27 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
 
     const record = await run(p, key);
 
-    expect(record.status).toBe('FAILED');
-    expect(record.error).toBe('ImageTooLarge');
-    expect(JSON.parse(record.cause ?? '')).toMatchObject({
-      errorType: 'ImageTooLarge',
-      errorMessage: '40000 x 40000 is over the 100 megapixel limit',
-    });
+    // ExecutionsFailed counts platform problems only: a bad image is a successful outcome.
+    expect(record.status).toBe('SUCCEEDED');
     expect(lambda.names()).toEqual([f.inspect, f.markFailed, f.publish]);
     const markFailed = lambda.calls[1]?.payload as {
       owner: string;
       id: string;
       error: { Error: string; Cause: string };
     };
-    expect(markFailed).toMatchObject({ owner, id, error: { Error: 'ImageTooLarge' } });
+    expect(markFailed).toMatchObject({
+      owner,
+      id,
+      error: { Error: 'ImageTooLarge' },
+      leaseToken: record.executionArn,
+    });
     expect(JSON.parse(markFailed.error.Cause)).toMatchObject({ errorType: 'ImageTooLarge' });
     expect(record.states.slice(-5)).toEqual([
       'WasMarkedFailed',
       'PublishFailure',
       'ComposeFailureNotification',
       'NotifyFailure',
-      'PipelineFailed',
+      'ImageFailed',
     ]);
     const published = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(JSON.parse(published?.Message ?? '')).toEqual({ owner, id, status: 'FAILED' });
@@ -349,43 +363,107 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     expect(lambda.names()).not.toContain(f.markFailed);
   });
 
-  it('fails the image once retries of a throttled function are exhausted', async () => {
+  it('fails the execution on a platform error without marking the image, and releases its lease', async () => {
     const lambda = fakeLambda({
       [f.analyse]: () => {
         throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
       },
     });
     const p = await provider(lambda);
-    const { key } = await image_('PENDING_UPLOAD');
+    const { owner, id, key } = await image_('PENDING_UPLOAD');
 
     const record = await run(p, key);
 
     expect(record.status).toBe('FAILED');
     expect(record.error).toBe('ThrottlingException');
     expect(lambda.names().filter((n) => n === f.analyse)).toHaveLength(7);
-    expect(lambda.names()).toContain(f.markFailed);
-  });
-});
+    expect(lambda.names()).not.toContain(f.markFailed);
+    expect(record.states.slice(-2)).toEqual(['ReleaseLease', 'PipelineFailed']);
+    const { Item } = await dynamo.client.send(
+      new GetItemCommand({ TableName: names.table, Key: { owner: { S: owner }, id: { S: id } } }),
+    );
+    expect(Item?.status).toEqual({ S: 'PROCESSING' });
+    expect(Item?.leaseToken).toBeUndefined();
 
-describe('the upload rule in front of the state machine', () => {
-  it('starts the pipeline for an upload event put on the local bus, and only for that one', async () => {
+    // The redelivered message claims the released lease at once and finishes the image.
+    const retried = fakeLambda();
+    const again = await provider(retried);
+    const second = await run(again, key);
+    expect(second.status).toBe('SUCCEEDED');
+    expect(retried.names()).toContain(f.saveResult);
+  });
+
+  it('fails with LeaseHeld while another execution holds a live lease, and claims it once stale', async () => {
+    const { owner, id, key } = await image_('PENDING_UPLOAD');
+    const itemKey = { owner: { S: owner }, id: { S: id } };
+    const leasedAt = new Date(Date.now() - 60_000).toISOString();
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: names.table,
+        Item: {
+          ...itemKey,
+          status: { S: 'PROCESSING' },
+          statusKey: { S: 'PROCESSING' },
+          createdAt: { S: leasedAt },
+          updatedAt: { S: leasedAt },
+          leasedAt: { S: leasedAt },
+          leaseToken: { S: 'arn:other-execution' },
+        },
+      }),
+    );
     const lambda = fakeLambda();
     const p = await provider(lambda);
-    const events = new EventsProvider({
-      config: loadConfig({}, { dataDir }),
-      startExecution: (input) => p.startExecution(input),
+    const claim = (staleBefore: Date) => ({
+      ...objectCreated(key),
+      claim: { staleBefore: staleBefore.toISOString(), attempt: 2 },
     });
-    const { owner, id, key } = await image_('PENDING_UPLOAD');
 
-    const matched = await events.putEvent(objectCreated(key));
-    await events.putEvent(objectCreated(keys.thumbnail(owner, id, 'small', 'jpg')));
-    await p.waitForIdle();
+    const held = await p.startSyncExecution(claim(new Date(Date.now() - 330_000)));
+    expect(held).toMatchObject({ status: 'FAILED', error: 'LeaseHeld' });
+    expect(lambda.calls).toEqual([]);
 
-    expect(events.log().map((e) => e.matched)).toEqual([true, false]);
-    expect(p.listExecutions().map((r) => [r.executionArn, r.status])).toEqual([
-      [matched.executionArn, 'SUCCEEDED'],
-    ]);
-    expect(lambda.names()).toContain(f.publish);
+    const taken = await p.startSyncExecution(claim(new Date()));
+    expect(taken.status).toBe('SUCCEEDED');
+    const { Item } = await dynamo.client.send(new GetItemCommand({ TableName: names.table, Key: itemKey }));
+    expect(Item?.leaseToken).toEqual({ S: taken.executionArn });
+    expect(Item?.leaseAttempt).toEqual({ N: '2' });
+  });
+
+  it('re-claims an image FAILED with a retryable code (a DLQ redrive), but not one FAILED by the image', async () => {
+    const lambda = fakeLambda();
+    const p = await provider(lambda);
+    const put = async (code: string) => {
+      const { owner, id, key } = await image_(null);
+      await dynamo.client.send(
+        new PutItemCommand({
+          TableName: names.table,
+          Item: {
+            owner: { S: owner },
+            id: { S: id },
+            status: { S: 'FAILED' },
+            error: { M: { code: { S: code }, message: { S: 'x' } } },
+            createdAt: { S: '2026-11-24T00:00:00.000Z' },
+          },
+        }),
+      );
+      return { owner, id, key };
+    };
+    const retryable = await put('ServiceUnavailable');
+    const terminal = await put('CorruptImage');
+
+    const redriven = await run(p, retryable.key);
+    const duplicate = await run(p, terminal.key);
+
+    expect(redriven.status).toBe('SUCCEEDED');
+    expect(redriven.states).toContain('SaveResult');
+    const { Item } = await dynamo.client.send(
+      new GetItemCommand({
+        TableName: names.table,
+        Key: { owner: { S: retryable.owner }, id: { S: retryable.id } },
+      }),
+    );
+    expect(Item?.error).toBeUndefined();
+    expect(duplicate.states.at(-1)).toBe('DuplicateEvent');
   });
 });
 
@@ -465,6 +543,48 @@ describe('StepFunctionsProvider history and API', () => {
       await expect(
         sfn.send(new DescribeExecutionCommand({ executionArn: `${executionArn}-missing` })),
       ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+    } finally {
+      sfn.destroy();
+      await server.close();
+    }
+  });
+
+  it('answers StartSyncExecution with the outcome of the execution, HTTP 200 even when it FAILED', async () => {
+    const lambda = fakeLambda({
+      [f.inspect]: () => {
+        throw new AwsError('ServiceException', 'boom', 500);
+      },
+    });
+    const p = await provider(lambda);
+    const server = await serveProvider((request) => p.handle(request));
+    const sfn = new SFNClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      // The SDK sends StartSyncExecution to a `sync-` host prefix that 127.0.0.1 cannot have.
+      disableHostPrefix: true,
+    });
+    try {
+      const completed = await image_('COMPLETED');
+      const pending = await image_('PENDING_UPLOAD');
+      const ok = await sfn.send(
+        new StartSyncExecutionCommand({
+          stateMachineArn: p.stateMachineArn,
+          input: JSON.stringify(objectCreated(completed.key)),
+        }),
+      );
+      expect(ok).toMatchObject({ status: 'SUCCEEDED', stateMachineArn: p.stateMachineArn });
+      expect(ok.stopDate).toBeInstanceOf(Date);
+      const failed = await sfn.send(
+        new StartSyncExecutionCommand({
+          stateMachineArn: p.stateMachineArn,
+          input: JSON.stringify(objectCreated(pending.key)),
+        }),
+      );
+      expect(failed).toMatchObject({ status: 'FAILED', error: 'Lambda.ServiceException' });
+      await expect(
+        sfn.send(new StartSyncExecutionCommand({ stateMachineArn: `${p.stateMachineArn}-x`, input: '{}' })),
+      ).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
     } finally {
       sfn.destroy();
       await server.close();

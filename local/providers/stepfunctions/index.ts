@@ -12,8 +12,10 @@
  *   errors are reported generically (`DynamoDB.AmazonDynamoDBException`, `S3.S3Exception`).
  * - Executions still RUNNING when the process stops are marked ABORTED at the next start (their
  *   items are left to the sweeper, as an Express timeout would be in AWS).
- * - The JSON API answers StartExecution, DescribeExecution and ListExecutions only; signatures
- *   are not verified; ListExecutions pages with a plain offset token.
+ * - The JSON API answers StartExecution, StartSyncExecution (the machine is Express: the answer
+ *   waits for the end, HTTP 200 with status SUCCEEDED, FAILED or TIMED_OUT), DescribeExecution and
+ *   ListExecutions only; ListExecutions pages with a plain offset token. The SDK sends
+ *   StartSyncExecution to a `sync-` host prefix: local clients set `disableHostPrefix: true`.
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -30,7 +32,9 @@ import {
 import { names } from '../../../contracts/names.ts';
 import { loadPipelineDefinition, type PipelineSubstitution } from '../../../contracts/pipeline-definition.ts';
 import type { LocalConfig } from '../../config.ts';
+import { applyLatency } from '../../faults.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
+import type { ProviderContext } from '../../provider-context.ts';
 import { type ExecutionRecord, type ExecutionStatus, ExecutionStore } from './execution-store.ts';
 import {
   type AslMachine,
@@ -45,8 +49,7 @@ type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResou
 
 export type { ExecutionRecord, ExecutionStatus } from './execution-store.ts';
 
-export interface StepFunctionsProviderOptions {
-  config: LocalConfig;
+export interface StepFunctionsProviderOptions extends ProviderContext {
   /** The local edge (`http://127.0.0.1:PORT`) the DynamoDB, SNS and S3 integrations call. */
   endpoint: string;
   invokeLambda: InvokeLambda;
@@ -175,6 +178,10 @@ export class StepFunctionsProvider implements Provider {
   /** Starts an execution and returns at once (as StartExecution does); it runs in the background. */
   startExecution(input: unknown, name: string = randomUUID()): { executionArn: string; startDate: string } {
     const executionArn = `arn:aws:states:${this.options.config.region}:${this.options.config.accountId}:execution:${names.stateMachine}:${name}`;
+    // Synchronous as StartExecution's answer is: an injected error fails the start (no latency here).
+    const fault = this.options.faults.find('states', 'StartExecution', [name]);
+    if (fault?.error)
+      throw new AwsError(fault.error, fault.message ?? `Injected fault: ${fault.error}`, fault.status ?? 400);
     if (this.store.get(executionArn)) {
       throw new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
@@ -235,6 +242,18 @@ export class StepFunctionsProvider implements Provider {
     }
   }
 
+  /**
+   * StartSyncExecution: runs an execution to its end and returns its record (as an Express
+   * machine's synchronous start does; a failed execution is an answer, not an error).
+   */
+  async startSyncExecution(input: unknown, name?: string): Promise<ExecutionRecord> {
+    const { executionArn } = this.startExecution(input, name);
+    await this.running.get(executionArn)?.promise;
+    const record = this.store.get(executionArn);
+    if (!record) throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return record;
+  }
+
   describeExecution(executionArn: string): ExecutionRecord | undefined {
     return this.store.get(executionArn);
   }
@@ -256,17 +275,28 @@ export class StepFunctionsProvider implements Provider {
   async handle({ req, res, body }: EdgeRequest): Promise<void> {
     const send = (status: number, payload: unknown) =>
       sendJson(res, status, payload, { 'content-type': 'application/x-amz-json-1.0' });
-    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
     try {
+      // StartExecution asks for its faults itself (the EventBridge target calls it directly too).
+      if (operation !== 'StartExecution') {
+        const fault = this.options.faults.find('states', operation);
+        await applyLatency(fault);
+        if (fault?.error)
+          throw new AwsError(
+            fault.error,
+            fault.message ?? `Injected fault: ${fault.error}`,
+            fault.status ?? 400,
+          );
+      }
       const request = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
-      send(200, this.answer(target.replace(/^AWSStepFunctions\./, ''), request));
+      send(200, await this.answer(operation, request));
     } catch (error) {
       const aws = error instanceof AwsError ? error : new AwsError('InvalidRequest', String(error));
       send(aws.status, { __type: aws.code, message: aws.message });
     }
   }
 
-  private answer(operation: string, request: Record<string, unknown>): unknown {
+  private async answer(operation: string, request: Record<string, unknown>): Promise<unknown> {
     const epochSeconds = (iso: string | undefined) => (iso ? Date.parse(iso) / 1000 : undefined);
     const describe = (r: ExecutionRecord) => ({
       executionArn: r.executionArn,
@@ -287,6 +317,35 @@ export class StepFunctionsProvider implements Provider {
         const name = typeof request.name === 'string' ? request.name : undefined;
         const started = this.startExecution(input, name);
         return { executionArn: started.executionArn, startDate: epochSeconds(started.startDate) };
+      }
+      case 'StartSyncExecution': {
+        this.assertStateMachine(request.stateMachineArn);
+        const input = typeof request.input === 'string' ? JSON.parse(request.input) : {};
+        const name = typeof request.name === 'string' ? request.name : undefined;
+        const record = await this.startSyncExecution(input, name);
+        const { executionArn, stateMachineArn, startDate, stopDate, status, output, error, cause } =
+          describe(record);
+        return {
+          executionArn,
+          stateMachineArn,
+          name: record.name,
+          startDate,
+          stopDate,
+          // An Express execution ends SUCCEEDED, FAILED or TIMED_OUT (an abort at shutdown is a failure).
+          status: status === 'ABORTED' ? 'FAILED' : status,
+          input: record.input,
+          inputDetails: { included: true },
+          ...(output === undefined ? {} : { output, outputDetails: { included: true } }),
+          ...(error === undefined ? {} : { error }),
+          ...(cause === undefined ? {} : { cause }),
+          billingDetails: {
+            billedMemoryUsedInMB: 64,
+            billedDurationInMilliseconds: Math.max(
+              100,
+              Math.ceil(((stopDate ?? 0) - (startDate ?? 0)) * 1000),
+            ),
+          },
+        };
       }
       case 'DescribeExecution': {
         const record = this.store.get(String(request.executionArn));

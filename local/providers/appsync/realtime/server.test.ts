@@ -11,6 +11,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { bundleResolverCode, listResolvers } from '../../../../resolvers/catalog.ts';
+import { FaultRegistry } from '../../../faults.ts';
 import { Authenticator } from '../authenticate.ts';
 import { NoneDataSource } from '../data-sources/none.ts';
 import { DataSourceRegistry } from '../data-sources/registry.ts';
@@ -37,6 +38,7 @@ const subscriptionResolver: LoadedResolver = {
 };
 const dataSources = new DataSourceRegistry().add(new NoneDataSource(subscriptionEntry.dataSource));
 
+const faults = new FaultRegistry();
 let server: Server;
 let realtime: RealtimeServer;
 let url: string;
@@ -103,7 +105,7 @@ beforeAll(async () => {
         }
       },
     },
-    { keepAliveMs: 200 },
+    { keepAliveMs: 200, faults },
   );
   server.on('upgrade', (req, socket, head) => realtime.upgrade(req, socket, head));
 });
@@ -287,5 +289,47 @@ describe('AppSync real-time protocol', () => {
 
     expect(error).toMatchObject({ id: 'bad', payload: { errors: [{ errorType: 'UnauthorizedException' }] } });
     dave.socket.close();
+  });
+
+  it('loses a data frame an injected fault drops, and delivers the next one', async () => {
+    const token = await sign('dora');
+    const dora = await open(auth(token));
+    dora.send({ type: 'connection_init' });
+    await dora.next('connection_ack');
+    dora.send(start('all', token));
+    await dora.next('start_ack');
+    faults.set([{ service: 'appsync', operation: 'Realtime', match: 'data', action: 'drop', count: 1 }]);
+    try {
+      publish(image('dora', 'lost'));
+      publish(image('dora', 'kept'));
+      const frame = await dora.next('data');
+
+      expect(frame.payload?.data).toMatchObject({ onImageProcessed: { id: 'kept' } });
+    } finally {
+      faults.clear();
+      dora.socket.close();
+    }
+  });
+
+  it('cuts the connection without a close frame when an injected fault disconnects it', async () => {
+    const token = await sign('erin');
+    const erin = await open(auth(token));
+    erin.send({ type: 'connection_init' });
+    await erin.next('connection_ack');
+    erin.send(start('all', token));
+    await erin.next('start_ack');
+    faults.set([
+      { service: 'appsync', operation: 'Realtime', match: 'data', action: 'disconnect', count: 1 },
+    ]);
+    try {
+      const closed = new Promise<number>((resolve) => erin.socket.once('close', (code) => resolve(code)));
+      publish(image('erin', 'never'));
+
+      // 1006: the connection dropped abnormally, as when the network goes.
+      expect(await closed).toBe(1006);
+      expect(erin.pending().filter((frame) => frame.type === 'data')).toEqual([]);
+    } finally {
+      faults.clear();
+    }
   });
 });

@@ -9,6 +9,7 @@
  * LIMITATIONS: no invalidation frames; connections are not closed after 24 h; payloads over
  * 240 KB are refused per event with an `error` frame rather than dropped silently.
  */
+
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
@@ -22,6 +23,7 @@ import {
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
 import { type WebSocket, WebSocketServer } from 'ws';
+import type { FaultRegistry } from '../../../faults.ts';
 import type { Headers, RequestParts } from '../authenticate.ts';
 import type { Caller } from '../identity.ts';
 import type { SubscriptionFilterJson } from '../runtime/expressions.ts';
@@ -93,6 +95,11 @@ interface Connection {
 export interface RealtimeOptions {
   /** How often `ka` is sent (AppSync: about a minute; tests shorten it). */
   keepAliveMs?: number;
+  /**
+   * Injected faults on outgoing frames (`appsync`, operation `Realtime`, `match` = the frame type):
+   * `drop` loses the frame, `disconnect` cuts the connection instead, `latencyMs` delays it.
+   */
+  faults?: FaultRegistry;
 }
 
 type ClientMessage = {
@@ -109,12 +116,14 @@ export class RealtimeServer {
   private readonly connections = new Set<Connection>();
   private readonly stopListening: () => void;
   private readonly keepAliveMs: number;
+  private readonly faults: FaultRegistry | undefined;
 
   constructor(
     private readonly backend: RealtimeBackend,
     options: RealtimeOptions = {},
   ) {
     this.keepAliveMs = options.keepAliveMs ?? 60_000;
+    this.faults = options.faults;
     this.stopListening = backend.onPublish((event) => this.publish(event));
   }
 
@@ -170,7 +179,19 @@ export class RealtimeServer {
     }
   }
 
-  private send(connection: Connection, message: object): void {
+  private send(connection: Connection, message: { type: string; [field: string]: unknown }): void {
+    const fault = this.faults?.find('appsync', 'Realtime', [message.type]);
+    if (fault?.action === 'drop') return;
+    // A lost network, not a goodbye: no close frame, so the client's reconnect logic must notice.
+    if (fault?.action === 'disconnect') return void connection.socket.terminate();
+    if (fault?.latencyMs) {
+      setTimeout(() => this.write(connection, message), fault.latencyMs).unref();
+      return;
+    }
+    this.write(connection, message);
+  }
+
+  private write(connection: Connection, message: object): void {
     if (connection.socket.readyState === connection.socket.OPEN)
       connection.socket.send(JSON.stringify(message));
   }
