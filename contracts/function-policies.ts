@@ -19,7 +19,7 @@ export type PolicyResource =
   | { kind: 'index'; name: string }
   | { kind: 'topic' }
   | { kind: 'graphqlField'; typeName: string; fieldName: string }
-  /** The pipeline's queue and state machine (the flow's consumer); their ARNs are optional below. */
+  /** The upload queue and the pipeline's state machine (the flow's consumer). */
   | { kind: 'queue' }
   | { kind: 'stateMachine' }
   /** For actions that have no resource type (Rekognition Detect*): IAM accepts only "*". */
@@ -129,13 +129,8 @@ export interface PolicyArns {
   tableArn: string;
   topicArn: string;
   graphqlApiArn: string;
-  queueArn?: string;
-  stateMachineArn?: string;
-}
-
-function required(arn: string | undefined, what: string): string {
-  if (arn === undefined) throw new Error(`a policy names the ${what}, but no ${what} ARN was given`);
-  return arn;
+  queueArn: string;
+  stateMachineArn: string;
 }
 
 /** One resource's ARNs, by the same rules IAM and the CDK grant helpers use. */
@@ -154,9 +149,9 @@ export function resourceArns(resource: PolicyResource, arns: PolicyArns): string
     case 'graphqlField':
       return [`${arns.graphqlApiArn}/types/${resource.typeName}/fields/${resource.fieldName}`];
     case 'queue':
-      return [required(arns.queueArn, 'queue')];
+      return [arns.queueArn];
     case 'stateMachine':
-      return [required(arns.stateMachineArn, 'state machine')];
+      return [arns.stateMachineArn];
     case 'any':
       return ['*'];
   }

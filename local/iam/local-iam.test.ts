@@ -28,6 +28,8 @@ const arns: PolicyArns = {
   tableArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/Images',
   topicArn: 'arn:aws:sns:us-east-1:000000000000:topic',
   graphqlApiArn: 'arn:aws:appsync:us-east-1:000000000000:apis/local',
+  queueArn: 'arn:aws:sqs:us-east-1:000000000000:uploads',
+  stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:pipeline',
 };
 
 describe('IAM policy evaluation', () => {

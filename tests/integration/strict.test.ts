@@ -109,7 +109,7 @@ describe('IAM on the stack', () => {
       credentials: { accessKeyId: stack.accessKeyId, secretAccessKey: stack.secretAccessKey },
       accountId: '000000000000',
     },
-    { bucketArn: '', tableArn: '', topicArn: '', graphqlApiArn: '' },
+    { bucketArn: '', tableArn: '', topicArn: '', graphqlApiArn: '', queueArn: '', stateMachineArn: '' },
   );
   const dynamodbAs = (functionName: string) =>
     new DynamoDBClient({

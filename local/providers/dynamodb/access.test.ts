@@ -9,6 +9,8 @@ const arns = {
   tableArn: tableArn('Images'),
   topicArn: 'arn:aws:sns:us-east-1:000000000000:t',
   graphqlApiArn: 'arn:aws:appsync:us-east-1:000000000000:apis/local',
+  queueArn: 'arn:aws:sqs:us-east-1:000000000000:uploads',
+  stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:pipeline',
 };
 
 describe('DynamoDB IAM mapping', () => {

@@ -25,6 +25,8 @@ beforeEach(async () => {
     tableArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/Images',
     topicArn,
     graphqlApiArn: 'arn:aws:appsync:us-east-1:000000000000:apis/local',
+    queueArn: 'arn:aws:sqs:us-east-1:000000000000:uploads',
+    stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:pipeline',
   });
   sns = new SnsProvider({ ...providerContext(config), authorizer: iam });
   await sns.start();

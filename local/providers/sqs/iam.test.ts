@@ -15,6 +15,7 @@ const iam = new LocalIam(
     topicArn: 'arn:aws:sns:us-east-1:000000000000:t',
     graphqlApiArn: 'arn:aws:appsync:us-east-1:000000000000:apis/local',
     queueArn,
+    stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:pipeline',
   },
   {
     sweeper: [{ actions: ['sqs:ChangeMessageVisibility'], resources: [{ kind: 'queue' }] }],
