@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{contracts,resolvers,functions,local,infra,client-sdk,bench}/**/*.test.ts'],
+          include: ['{contracts,resolvers,functions,local,infra,client-sdk,bench,web/src}/**/*.test.ts'],
           testTimeout: 20_000,
         },
       },

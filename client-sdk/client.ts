@@ -16,10 +16,14 @@ import { AbortedError, DarkroomError, ProcessingFailedError, toDarkroomError } f
 import {
   DeleteImageDocument,
   GetImageDocument,
+  type ImageSearchInput,
   type ImageStatus,
   ListImagesDocument,
+  MyUsageDocument,
+  type MyUsageQuery,
   OnImageProcessedDocument,
   RequestUploadDocument,
+  SearchImagesDocument,
 } from './generated/operations.ts';
 import { type Image, ImageEventRouter } from './image-events.ts';
 import { installLoopbackWebSocket } from './loopback-websocket.ts';
@@ -51,6 +55,9 @@ export interface ListOptions {
   status?: ImageStatus;
   limit?: number;
 }
+
+export type SearchFilter = ImageSearchInput;
+export type Usage = MyUsageQuery['myUsage'];
 
 export interface ImagePage {
   items: Image[];
@@ -132,6 +139,16 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
     return { items: page.items, nextToken: page.nextToken ?? null };
   }
 
+  /** One page of a search; a page may be short (even empty) and still have a nextToken. */
+  async function searchImagesPage(
+    filter: SearchFilter,
+    { limit }: { limit?: number } = {},
+    nextToken?: string | null,
+  ): Promise<ImagePage> {
+    const page = (await call(SearchImagesDocument, { filter, limit, nextToken })).searchImages;
+    return { items: page.items, nextToken: page.nextToken ?? null };
+  }
+
   const events = new ImageEventRouter({
     getImage,
     subscribe: ({ next, error, onReady }) => {
@@ -179,6 +196,25 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
         yield page;
         nextToken = page.nextToken;
       } while (nextToken);
+    },
+
+    searchImagesPage,
+
+    /** Every image matching `filter`, newest first, following nextToken past short pages. */
+    async searchImages(filter: SearchFilter, { limit }: { limit?: number } = {}): Promise<Image[]> {
+      const found: Image[] = [];
+      let nextToken: string | null = null;
+      do {
+        const page: ImagePage = await searchImagesPage(filter, { limit }, nextToken);
+        found.push(...page.items);
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return found;
+    },
+
+    /** The caller's quotas and what counts against them. */
+    async myUsage(): Promise<Usage> {
+      return (await call(MyUsageDocument, {})).myUsage;
     },
 
     async deleteImage(id: string): Promise<Image> {

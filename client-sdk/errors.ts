@@ -21,6 +21,11 @@ export class UnauthorizedError extends DarkroomError {
   override name = 'UnauthorizedError';
 }
 
+/** A per-user quota is used up; the message names it (imagesPerDay or bytesLimit). */
+export class QuotaExceededError extends DarkroomError {
+  override name = 'QuotaExceededError';
+}
+
 /** No such image for this user. */
 export class NotFoundError extends DarkroomError {
   override name = 'NotFoundError';
@@ -76,6 +81,8 @@ export function toDarkroomError(thrown: unknown): DarkroomError {
       return new ValidationError(message, errorType, { cause: thrown });
     case 'NotFound':
       return new NotFoundError(message, errorType, { cause: thrown });
+    case 'QuotaExceeded':
+      return new QuotaExceededError(message, errorType, { cause: thrown });
     case 'Unauthorized':
     case 'UnauthorizedException':
     case 'NoSignedUser':

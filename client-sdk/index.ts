@@ -6,6 +6,8 @@ export {
   type DarkroomClientOptions,
   type Image,
   type ImagePage,
+  type SearchFilter,
+  type Usage,
 } from './client.ts';
 export * from './errors.ts';
 export * from './generated/operations.ts';

@@ -87,7 +87,11 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
   // Presigned POSTs and GETs are signed with the function's own credentials: S3 checks its policy.
   createUpload: [objects(uploadsPattern, 's3:PutObject')],
   signUrls: [objects(thumbnailsPattern, 's3:GetObject')],
-  deleteImage: [items('GetItem', 'DeleteItem'), ...purgeVersions(uploadsPattern, thumbnailsPattern)],
+  deleteImage: [
+    // UpdateItem gives the stored bytes back (usage); BatchWriteItem removes the label index items.
+    items('GetItem', 'DeleteItem', 'UpdateItem', 'BatchWriteItem'),
+    ...purgeVersions(uploadsPattern, thumbnailsPattern),
+  ],
   inspect: [objects(uploadsPattern, 's3:GetObject')],
   thumbnails: [objects(uploadsPattern, 's3:GetObject'), objects(thumbnailsPattern, 's3:PutObject')],
   analyse: [
@@ -100,7 +104,11 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
   ],
   flag: [objects(uploadsPattern, 's3:GetObject'), objects(thumbnailsPattern, 's3:PutObject')],
   // When the image was deleted meanwhile it removes what the pipeline wrote, every version.
-  saveResult: [items('GetItem', 'UpdateItem'), ...purgeVersions(uploadsPattern, thumbnailsPattern)],
+  // PutItem: the label index items, written in the result's transaction.
+  saveResult: [
+    items('GetItem', 'UpdateItem', 'PutItem'),
+    ...purgeVersions(uploadsPattern, thumbnailsPattern),
+  ],
   // A conditional UpdateItem alone: no read first, so no GetItem.
   markFailed: [items('UpdateItem')],
   publish: [mutation(publishField)],

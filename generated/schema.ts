@@ -73,6 +73,18 @@ export type ImageError = {
   message: Scalars['String']['output'];
 };
 
+/** What searchImages matches; every given field must hold (issue 18). */
+export type ImageSearchInput = {
+  /** Uploaded at or after. */
+  from?: InputMaybe<Scalars['AWSDateTime']['input']>;
+  hasFaces?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A label name or one of its parents, any case: "animal" finds the cat. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<ImageStatus>;
+  /** Uploaded at or before. */
+  to?: InputMaybe<Scalars['AWSDateTime']['input']>;
+};
+
 export type ImageStatus =
   | 'COMPLETED'
   | 'FAILED'
@@ -125,6 +137,10 @@ export type Query = {
   getImage: Maybe<Image>;
   /** The caller's images, newest first. */
   listImages: ImageConnection;
+  /** The caller's quotas and usage. */
+  myUsage: Usage;
+  /** The caller's images matching the filter, newest first. A page may be short and still have a nextToken. */
+  searchImages: ImageConnection;
 };
 
 
@@ -137,6 +153,13 @@ export type QueryListImagesArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
   nextToken?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<ImageStatus>;
+};
+
+
+export type QuerySearchImagesArgs = {
+  filter: ImageSearchInput;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type RequestUploadInput = {
@@ -186,4 +209,15 @@ export type UploadTicket = {
   image: Image;
   /** The presigned POST's form action. */
   url: Scalars['AWSURL']['output'];
+};
+
+/** The caller's quotas and what counts against them (issue 18). Bytes are Float: Int is 32-bit. */
+export type Usage = {
+  __typename?: 'Usage';
+  bytesLimit: Scalars['Float']['output'];
+  /** Bytes of the caller's stored originals. */
+  bytesStored: Scalars['Float']['output'];
+  imagesPerDay: Scalars['Int']['output'];
+  /** Upload tickets issued today (UTC). */
+  imagesToday: Scalars['Int']['output'];
 };

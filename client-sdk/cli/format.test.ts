@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Image } from '../image-events.ts';
-import { uploadTable } from './format.ts';
+import { humanBytes, uploadTable, usageLines } from './format.ts';
 
 const completed = {
   id: '01JDARKROOM0000000000000001',
@@ -28,5 +28,18 @@ describe('uploadTable', () => {
     expect(header).toMatch(/^ID\s+FILE\s+STATUS\s+LABELS\s+FACES\s+SAFE$/);
     expect(first).toMatch(/01JDARKROOM0000000000000001\s+coffee\.jpg\s+COMPLETED\s+Cup, Person\s+0\s+yes/);
     expect(second).toMatch(/-\s+notes\.jpg\s+FAILED\s+processing failed \(UnsupportedImage\)/);
+  });
+});
+
+describe('usageLines', () => {
+  it('shows uploads today and stored bytes against the quotas', () => {
+    expect(
+      usageLines({ imagesToday: 3, imagesPerDay: 200, bytesStored: 1536, bytesLimit: 5 * 1024 ** 3 }),
+    ).toBe('uploads today  3 of 200\nstored         1.5 KB of 5.0 GB');
+  });
+
+  it('keeps small counts in bytes', () => {
+    expect(humanBytes(0)).toBe('0 B');
+    expect(humanBytes(1023)).toBe('1023 B');
   });
 });

@@ -73,3 +73,28 @@ function table(header: string[], rows: string[][]): string {
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
+
+/** Bytes for people: 1.5 GB, 320 KB. */
+export function humanBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** `darkroom usage`: today's uploads and the stored bytes against the quotas. */
+export function usageLines(usage: {
+  imagesToday: number;
+  imagesPerDay: number;
+  bytesStored: number;
+  bytesLimit: number;
+}): string {
+  return [
+    `uploads today  ${usage.imagesToday} of ${usage.imagesPerDay}`,
+    `stored         ${humanBytes(usage.bytesStored)} of ${humanBytes(usage.bytesLimit)}`,
+  ].join('\n');
+}

@@ -1,6 +1,6 @@
 /**
  * `darkroom` — the command line for scripts: sign-up / confirm / sign-in / sign-out, upload with
- * progress, list, get, watch, delete. Exit codes: 0 ok, 1 some failed, 2 usage.
+ * progress, list, search, usage, get, watch, delete. Exit codes: 0 ok, 1 some failed, 2 usage.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,7 +11,7 @@ import { MultiBar, Presets } from 'cli-progress';
 import type { AmplifyOutputs } from '../amplify-config.ts';
 import { createDarkroomClient, type DarkroomClient } from '../client.ts';
 import type { ImageStatus } from '../generated/operations.ts';
-import { imageDetails, imageTable, type UploadOutcome, uploadTable } from './format.ts';
+import { imageDetails, imageTable, type UploadOutcome, uploadTable, usageLines } from './format.ts';
 import { defaultTokenFile, fileTokenStore } from './token-store.ts';
 
 const USAGE = `usage: darkroom [--outputs amplify_outputs.json] <command>
@@ -22,6 +22,9 @@ const USAGE = `usage: darkroom [--outputs amplify_outputs.json] <command>
   sign-out
   upload <files…>                upload and wait for processing; prints a table
   list [--status S] [--limit N]  your images, newest first
+  search <label> [--faces|--no-faces] [--status S] [--from T] [--to T]
+                                 your images with that label (or a parent of it), newest first
+  usage                          your uploads today and bytes stored, against your quotas
   get <id> [--json]              one image
   watch                          print images as the pipeline finishes them
   delete <id>                    delete an image and its files`;
@@ -37,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
       status: { type: 'string' },
       limit: { type: 'string' },
       json: { type: 'boolean', default: false },
+      faces: { type: 'boolean' },
+      'no-faces': { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -90,6 +97,24 @@ export async function main(argv: string[]): Promise<number> {
         const images = [];
         for await (const page of client.listImages({ status, limit })) images.push(...page.items);
         console.log(values.json ? JSON.stringify(images, null, 2) : imageTable(images));
+        return 0;
+      }
+      case 'search': {
+        const [label] = need(args, 1, 'search <label>');
+        const hasFaces = values.faces ? true : values['no-faces'] ? false : undefined;
+        const images = await client.searchImages({
+          label,
+          hasFaces,
+          status: values.status as ImageStatus | undefined,
+          from: values.from,
+          to: values.to,
+        });
+        console.log(values.json ? JSON.stringify(images, null, 2) : imageTable(images));
+        return 0;
+      }
+      case 'usage': {
+        const usage = await client.myUsage();
+        console.log(values.json ? JSON.stringify(usage, null, 2) : usageLines(usage));
         return 0;
       }
       case 'get': {

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { aStoredImage, imageObjectVersions, stubVersionedBucket } from '../test-support/stored-images.ts';
@@ -20,6 +20,7 @@ const deps = { s3, documents, tableName, bucket };
 beforeEach(() => {
   s3Mock.reset();
   dynamoMock.reset();
+  dynamoMock.on(BatchWriteCommand).resolves({});
 });
 
 describe('deleteImage', () => {
@@ -53,6 +54,13 @@ describe('deleteImage', () => {
     });
     expect(deleted).toMatchObject({ id, owner, status: 'COMPLETED', fileName: 'coffee.png', width: 1024 });
     expect(deleted?.thumbnails).toHaveLength(6);
+    // Its label index items (label names and parents, lower-cased) go with it.
+    expect(dynamoMock.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems).toEqual({
+      Images: [
+        { DeleteRequest: { Key: { owner: `${owner}#label#coffee cup`, id } } },
+        { DeleteRequest: { Key: { owner: `${owner}#label#cup`, id } } },
+      ],
+    });
     expect(deleted).not.toHaveProperty('ownerStatus');
     expect(deleted).not.toHaveProperty('etag');
   });

@@ -4,10 +4,12 @@
  * themselves when it is gone.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../contracts/names.ts';
 import { type ImageRecord, toImage } from '../shared/image-item.ts';
+import { deleteLabelIndex } from '../shared/label-index-items.ts';
 import { purgeImageObjects, purgePrefixes } from '../shared/purge-objects.ts';
+import { deleteImageItem } from './delete-item.ts';
 
 export interface DeleteImageDeps {
   s3: S3Client;
@@ -33,14 +35,10 @@ export async function deleteImage(
   const image = toImage(found.Item);
 
   await purgeImageObjects(deps.s3, deps.bucket, key);
-  const deleted = await deps.documents.send(
-    new DeleteCommand({
-      TableName: deps.tableName,
-      Key: { owner: key.owner, id: key.id },
-      ReturnValues: 'ALL_OLD',
-    }),
-  );
+  const deleted = await deleteImageItem(deps.documents, deps.tableName, key, found.Item);
+  const gone = deleted ? toImage(deleted) : image;
+  await deleteLabelIndex(deps.documents, deps.tableName, key, gone.analysis?.labels ?? []);
   // A thumbnail written between the purge and the DeleteItem would otherwise outlive the item.
   await purgePrefixes(deps.s3, deps.bucket, [keys.thumbnailPrefix(key.owner, key.id)]);
-  return deleted.Attributes ? toImage(deleted.Attributes) : image;
+  return gone;
 }

@@ -1,5 +1,5 @@
 import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadHandler } from '../test-support/load-handler.ts';
@@ -13,6 +13,7 @@ const { handler } = await loadHandler(() => import('./handler.ts'));
 beforeEach(() => {
   s3Mock.reset();
   dynamoMock.reset();
+  dynamoMock.on(BatchWriteCommand).resolves({});
 });
 
 describe('delete-image handler', () => {

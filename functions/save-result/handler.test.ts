@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadHandler } from '../test-support/load-handler.ts';
@@ -34,14 +34,14 @@ function aSaveResultPayload(overrides: Record<string, unknown> = {}) {
 describe('save-result handler', () => {
   it('saves the pipeline payload into the configured table', async () => {
     // Prepare
-    dynamoMock.on(UpdateCommand).resolves({});
+    dynamoMock.on(TransactWriteCommand).resolves({});
 
     // Act
     const result = await handler(aSaveResultPayload());
 
     // Assess
     expect(result).toEqual({ saved: true });
-    const input = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
+    const input = dynamoMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Update;
     expect(input?.TableName).toBe('Images');
     expect(input?.ExpressionAttributeValues?.[':orientation']).toBe(6);
   });

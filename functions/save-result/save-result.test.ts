@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectsCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -63,8 +63,18 @@ function writtenAttributes(input: {
   };
 }
 
+/** DynamoDB cancelling the save because the image's own condition failed. */
 function conditionFailed() {
-  return new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+  return new TransactionCanceledException({
+    message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+    $metadata: {},
+    CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+  });
+}
+
+/** The image's Update of the save's transaction. */
+function imageUpdate() {
+  return dynamoMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Update;
 }
 
 beforeEach(() => {
@@ -75,14 +85,14 @@ beforeEach(() => {
 describe('saveResult', () => {
   it('writes a COMPLETED result only while the image is PROCESSING and leaves the byStatus index', async () => {
     // Prepare
-    dynamoMock.on(UpdateCommand).resolves({});
+    dynamoMock.on(TransactWriteCommand).resolves({});
 
     // Act
     const result = await saveResult(deps, aResult('COMPLETED'));
 
     // Assess
     expect(result).toEqual({ saved: true });
-    const input = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
+    const input = imageUpdate();
     expect(input?.Key).toEqual({ owner, id });
     expect(input?.ConditionExpression).toBe('#status = :processing AND #leaseToken = :leaseToken');
     expect(input?.ExpressionAttributeValues?.[':leaseToken']).toBe('execution-1');
@@ -102,30 +112,64 @@ describe('saveResult', () => {
       analysis: anAnalysis(),
       updatedAt: '2026-11-24T09:00:05.000Z',
       processedAt: '2026-11-24T09:00:05.000Z',
+      usageBytes: 482_113,
     });
     // TTL only while PENDING_UPLOAD; byStatus only while PROCESSING or FLAGGED.
     expect(removed).toEqual(['statusKey', 'expiresAtEpoch']);
     expect(s3Mock.calls()).toHaveLength(0);
   });
 
+  it("adds the original's real size to the owner's bytesStored in the same transaction", async () => {
+    // Prepare
+    dynamoMock.on(TransactWriteCommand).resolves({});
+
+    // Act
+    await saveResult(deps, aResult('COMPLETED'));
+
+    // Assess
+    const items = dynamoMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems;
+    expect(items?.[1]).toEqual({
+      Update: {
+        TableName: 'Images',
+        Key: { owner: `usage#${owner}`, id: 'total' },
+        UpdateExpression: 'ADD #bytes :bytes',
+        ExpressionAttributeNames: { '#bytes': 'bytesStored' },
+        ExpressionAttributeValues: { ':bytes': 482_113 },
+      },
+    });
+  });
+
+  it('writes the label index (names and parents, lower-cased, once each) in the same transaction', async () => {
+    // Prepare
+    dynamoMock.on(TransactWriteCommand).resolves({});
+
+    // Act
+    await saveResult(deps, aResult('COMPLETED'));
+
+    // Assess
+    const items = dynamoMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems;
+    expect(items?.slice(2)).toEqual([
+      { Put: { TableName: 'Images', Item: { owner: `${owner}#label#coffee cup`, id } } },
+      { Put: { TableName: 'Images', Item: { owner: `${owner}#label#cup`, id } } },
+    ]);
+  });
+
   it('keeps a FLAGGED image in the byStatus index', async () => {
     // Prepare
-    dynamoMock.on(UpdateCommand).resolves({});
+    dynamoMock.on(TransactWriteCommand).resolves({});
 
     // Act
     await saveResult(deps, aResult('FLAGGED'));
 
     // Assess
-    const { set, removed } = writtenAttributes(
-      dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input ?? {},
-    );
+    const { set, removed } = writtenAttributes(imageUpdate() ?? {});
     expect(set).toMatchObject({ status: 'FLAGGED', statusKey: 'FLAGGED', ownerStatus: `${owner}#FLAGGED` });
     expect(removed).toEqual(['expiresAtEpoch']);
   });
 
   it('deletes the thumbnails and every version of the original when the image was deleted meanwhile', async () => {
     // Prepare
-    dynamoMock.on(UpdateCommand).rejects(conditionFailed());
+    dynamoMock.on(TransactWriteCommand).rejects(conditionFailed());
     dynamoMock.on(GetCommand).resolves({});
     const versions = imageObjectVersions(owner, id);
     const expected = versions.map((v) => ({ Key: v.key, VersionId: v.versionId }));
@@ -146,7 +190,7 @@ describe('saveResult', () => {
 
   it('leaves the objects alone when the image still exists in another status', async () => {
     // Prepare
-    dynamoMock.on(UpdateCommand).rejects(conditionFailed());
+    dynamoMock.on(TransactWriteCommand).rejects(conditionFailed());
     dynamoMock.on(GetCommand).resolves({ Item: aStoredImage('FAILED', { owner, id }) });
 
     // Act
@@ -160,7 +204,7 @@ describe('saveResult', () => {
   it('fails on any other DynamoDB error, so the pipeline retries or catches it', async () => {
     // Prepare
     dynamoMock
-      .on(UpdateCommand)
+      .on(TransactWriteCommand)
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
 
     // Act

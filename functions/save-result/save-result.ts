@@ -5,11 +5,14 @@
 
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import { attributesDroppedIn, statusAttributes } from '../../contracts/image-item.ts';
-import { type analysisSchema, isConditionalCheckFailed, type StoredThumbnail } from '../shared/image-item.ts';
+import { usageAttributes } from '../../contracts/usage.ts';
+import type { analysisSchema, StoredThumbnail } from '../shared/image-item.ts';
+import { labelIndexPuts } from '../shared/label-index-items.ts';
 import { purgeImageObjects } from '../shared/purge-objects.ts';
+import { countStoredBytes, isFirstItemConditionFailure } from '../shared/stored-bytes.ts';
 
 export interface InspectedImage {
   width: number;
@@ -53,31 +56,43 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
     updatedAt: at,
     processedAt: at,
   };
-  const names = Object.keys(attributes);
   const dropped = attributesDroppedIn(input.status);
+  // The label index (contracts/label-index.ts) is written with it, so search finds what is saved.
+  // The original's real size counts against bytesLimit in the same transaction as the result: the
+  // PROCESSING condition makes a retried or duplicate run count nothing twice.
+  attributes[usageAttributes.usageBytes] = input.image.bytes;
+  const names = Object.keys(attributes);
   try {
     await deps.documents.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: key,
-        ConditionExpression: '#status = :processing AND #leaseToken = :leaseToken',
-        // Every attribute through a placeholder: status, format and size are DynamoDB reserved words.
-        UpdateExpression:
-          `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}` +
-          (dropped.length > 0 ? ` REMOVE ${dropped.map((name) => `#${name}`).join(', ')}` : ''),
-        ExpressionAttributeNames: Object.fromEntries(
-          [...names, ...dropped, 'leaseToken'].map((name) => [`#${name}`, name]),
-        ),
-        ExpressionAttributeValues: {
-          ':processing': 'PROCESSING',
-          ':leaseToken': input.leaseToken,
-          ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
-        },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: deps.tableName,
+              Key: key,
+              ConditionExpression: '#status = :processing AND #leaseToken = :leaseToken',
+              // Every attribute through a placeholder: status, format and size are DynamoDB reserved words.
+              UpdateExpression:
+                `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}` +
+                (dropped.length > 0 ? ` REMOVE ${dropped.map((name) => `#${name}`).join(', ')}` : ''),
+              ExpressionAttributeNames: Object.fromEntries(
+                [...names, ...dropped, 'leaseToken'].map((name) => [`#${name}`, name]),
+              ),
+              ExpressionAttributeValues: {
+                ':processing': 'PROCESSING',
+                ':leaseToken': input.leaseToken,
+                ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
+              },
+            },
+          },
+          countStoredBytes(deps.tableName, input.owner, input.image.bytes),
+          ...labelIndexPuts(deps.tableName, key, input.analysis.labels),
+        ],
       }),
     );
     return { saved: true };
   } catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error;
+    if (!isFirstItemConditionFailure(error)) throw error;
   }
 
   const current = await deps.documents.send(

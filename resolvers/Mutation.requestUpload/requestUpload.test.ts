@@ -2,6 +2,7 @@
 // the createUpload invocation and the UploadTicket.
 import { describe, expect, it } from 'vitest';
 import { limits, supportedContentTypes } from '../../contracts/names.ts';
+import { quotas } from '../../contracts/usage.ts';
 import { fromMapValues } from '../../local/providers/appsync/runtime/index.ts';
 import { cognito, type DataSourceCall, pipelineIam, runField } from '../test-support/harness.ts';
 
@@ -18,17 +19,27 @@ const presigned = {
   expiresAt: '2026-11-24T12:05:00.250Z',
 };
 
-/** Plays DynamoDB (PutItem answers the written item) and create-upload. */
+/** Plays DynamoDB (TransactWriteItems answers the keys) and create-upload. */
 function dataSources(call: DataSourceCall) {
-  const request = call.request as {
-    operation: string;
-    key: Record<string, never>;
-    attributeValues: Record<string, never>;
-  };
+  const request = call.request as { transactItems: Array<{ key: Record<string, never> }> };
   if (call.dataSource === 'images')
-    return { result: { ...fromMapValues(request.key), ...fromMapValues(request.attributeValues) } };
+    return { result: { keys: request.transactItems.map((item) => fromMapValues(item.key)) } };
   if (call.dataSource === 'createUpload') return { result: presigned };
   throw new Error(`unexpected data source ${call.dataSource}`);
+}
+
+/** DynamoDB cancelling the transaction, one reason per item as AppSync passes them on. */
+function cancelled(types: [string, string, string]) {
+  return (call: DataSourceCall) =>
+    call.dataSource === 'images'
+      ? {
+          result: { keys: null, cancellationReasons: types.map((type) => ({ type, message: null })) },
+          error: {
+            type: 'DynamoDB:TransactionCanceledException',
+            message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+          },
+        }
+      : dataSources(call);
 }
 
 const valid = { fileName: 'holiday photo.png', contentType: 'image/png', size: 2_000_000 };
@@ -41,28 +52,59 @@ function requestUpload(
 }
 
 describe('Mutation.requestUpload', () => {
-  it('creates a PENDING_UPLOAD item owned by the caller, then asks createUpload for a POST', async () => {
+  it('creates a PENDING_UPLOAD item owned by the caller with its quotas in one transaction, then presigns', async () => {
     const { outcome, calls } = await requestUpload(valid);
 
     expect(calls.map((c) => c.dataSource)).toEqual(['none', 'images', 'createUpload']);
-    const put = calls[1]?.request as { key: { id: { S: string } } };
-    const id = put.key.id.S;
+    const transaction = calls[1]?.request as { transactItems: Array<{ key: { id: { S: string } } }> };
+    const id = transaction.transactItems[2]?.key.id.S ?? '';
     expect(id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
-    expect(put).toEqual({
-      operation: 'PutItem',
-      key: { owner: { S: 'alice' }, id: { S: id } },
-      attributeValues: {
-        fileName: { S: 'holiday photo.png' },
-        contentType: { S: 'image/png' },
-        size: { N: 2_000_000 },
-        status: { S: 'PENDING_UPLOAD' },
-        ownerStatus: { S: 'alice#PENDING_UPLOAD' },
-        createdAt: { S: '2026-11-24T12:00:00.250Z' },
-        updatedAt: { S: '2026-11-24T12:00:00.250Z' },
-        expiresAtEpoch: { N: Math.floor(now / 1000) + 24 * 60 * 60 },
-        thumbnails: { L: [] },
-      },
-      condition: { expression: 'attribute_not_exists(#id)', expressionNames: { '#id': 'id' } },
+    expect(transaction).toEqual({
+      operation: 'TransactWriteItems',
+      transactItems: [
+        {
+          table: 'Images',
+          operation: 'UpdateItem',
+          key: { owner: { S: 'usage#alice' }, id: { S: 'day#2026-11-24' } },
+          update: {
+            expression: 'SET #expires = if_not_exists(#expires, :expires) ADD #images :one',
+            expressionNames: { '#expires': 'expiresAtEpoch', '#images': 'images' },
+            expressionValues: { ':expires': { N: Date.UTC(2026, 10, 26) / 1000 }, ':one': { N: 1 } },
+          },
+          condition: {
+            expression: 'attribute_not_exists(#images) OR #images < :limit',
+            expressionNames: { '#images': 'images' },
+            expressionValues: { ':limit': { N: quotas.imagesPerDay } },
+          },
+        },
+        {
+          table: 'Images',
+          operation: 'ConditionCheck',
+          key: { owner: { S: 'usage#alice' }, id: { S: 'total' } },
+          condition: {
+            expression: 'attribute_not_exists(#bytes) OR #bytes <= :room',
+            expressionNames: { '#bytes': 'bytesStored' },
+            expressionValues: { ':room': { N: quotas.bytesLimit - 2_000_000 } },
+          },
+        },
+        {
+          table: 'Images',
+          operation: 'PutItem',
+          key: { owner: { S: 'alice' }, id: { S: id } },
+          attributeValues: {
+            fileName: { S: 'holiday photo.png' },
+            contentType: { S: 'image/png' },
+            size: { N: 2_000_000 },
+            status: { S: 'PENDING_UPLOAD' },
+            ownerStatus: { S: 'alice#PENDING_UPLOAD' },
+            createdAt: { S: '2026-11-24T12:00:00.250Z' },
+            updatedAt: { S: '2026-11-24T12:00:00.250Z' },
+            expiresAtEpoch: { N: Math.floor(now / 1000) + 24 * 60 * 60 },
+            thumbnails: { L: [] },
+          },
+          condition: { expression: 'attribute_not_exists(#id)', expressionNames: { '#id': 'id' } },
+        },
+      ],
     });
     expect(calls[2]?.request).toEqual({
       operation: 'Invoke',
@@ -152,25 +194,42 @@ describe('Mutation.requestUpload', () => {
     expect(calls).toEqual([]);
   });
 
-  it('raises a failed PutItem and does not presign', async () => {
+  it('refuses the ticket over the daily count as QuotaExceeded naming imagesPerDay, and does not presign', async () => {
     const { outcome, calls } = await runField(
       'Mutation',
       'requestUpload',
       { arguments: { input: valid }, identity: cognito('alice') },
-      (call) =>
-        call.dataSource === 'images'
-          ? {
-              error: {
-                type: 'DynamoDB:ConditionalCheckFailedException',
-                message: 'The conditional request failed (Service: DynamoDb, Status Code: 400)',
-              },
-            }
-          : dataSources(call),
+      cancelled(['ConditionalCheckFailed', 'None', 'None']),
+      clock,
+    );
+    expect(outcome).toMatchObject({ kind: 'error', error: { errorType: 'QuotaExceeded' } });
+    expect(outcome.kind === 'error' && outcome.error.message).toContain('imagesPerDay');
+    expect(calls.map((c) => c.dataSource)).toEqual(['none', 'images']);
+  });
+
+  it('refuses a size that does not fit the stored bytes as QuotaExceeded naming bytesLimit', async () => {
+    const { outcome } = await runField(
+      'Mutation',
+      'requestUpload',
+      { arguments: { input: valid }, identity: cognito('alice') },
+      cancelled(['None', 'ConditionalCheckFailed', 'None']),
+      clock,
+    );
+    expect(outcome).toMatchObject({ kind: 'error', error: { errorType: 'QuotaExceeded' } });
+    expect(outcome.kind === 'error' && outcome.error.message).toContain('bytesLimit');
+  });
+
+  it('raises a failed transaction that is no quota as it came, and does not presign', async () => {
+    const { outcome, calls } = await runField(
+      'Mutation',
+      'requestUpload',
+      { arguments: { input: valid }, identity: cognito('alice') },
+      cancelled(['None', 'None', 'ConditionalCheckFailed']),
       clock,
     );
     expect(outcome).toMatchObject({
       kind: 'error',
-      error: { errorType: 'DynamoDB:ConditionalCheckFailedException' },
+      error: { errorType: 'DynamoDB:TransactionCanceledException' },
     });
     expect(calls.map((c) => c.dataSource)).toEqual(['none', 'images']);
   });

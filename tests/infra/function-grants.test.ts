@@ -26,6 +26,11 @@ const callActions: Record<string, readonly string[]> = {
   UpdateCommand: ['dynamodb:UpdateItem'],
   DeleteCommand: ['dynamodb:DeleteItem'],
   paginateQuery: ['dynamodb:Query'],
+  BatchWriteCommand: ['dynamodb:BatchWriteItem'],
+  TransactPut: ['dynamodb:PutItem'],
+  TransactUpdate: ['dynamodb:UpdateItem'],
+  TransactDelete: ['dynamodb:DeleteItem'],
+  TransactConditionCheck: ['dynamodb:ConditionCheckItem'],
   QueryCommand: ['dynamodb:Query'],
   PublishCommand: ['sns:Publish'],
   DetectLabelsCommand: ['rekognition:DetectLabels'],
@@ -94,8 +99,21 @@ function callsFrom(file: string, name: string, seen = new Set<string>()): string
   const visit = (node: ts.Node) => {
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) {
       const callee = node.expression.text;
-      if (callee.endsWith('Command')) calls.push(callee);
+      if (callee.endsWith('Command') && callee !== 'TransactWriteCommand') calls.push(callee);
       if (callee === 'SignatureV4') calls.push('signedGraphqlRequest');
+    }
+    // A transaction is authorised item by item: each `{Put|Update|Delete|ConditionCheck: {TableName…}}`
+    // item, wherever the code builds it, needs that item action.
+    if (
+      ts.isPropertyAssignment(node) &&
+      ts.isIdentifier(node.name) &&
+      ['Put', 'Update', 'Delete', 'ConditionCheck'].includes(node.name.text) &&
+      ts.isObjectLiteralExpression(node.initializer) &&
+      node.initializer.properties.some(
+        (p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'TableName',
+      )
+    ) {
+      calls.push(`Transact${node.name.text}`);
     }
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
       if (['createPresignedPost', 'paginateQuery'].includes(node.expression.text))

@@ -15,6 +15,7 @@ describe('the admin API', () => {
         'rekognition',
         's3',
         'sns',
+        'sqs',
         'states',
         'web',
       ].sort(),

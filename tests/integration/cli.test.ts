@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { photo } from '../fixtures.ts';
-import { stackInfo } from './support.ts';
+import { admin, stackInfo } from './support.ts';
 import { createUser, type TestUser } from './users.ts';
 
 const bin = path.resolve('client-sdk/bin/darkroom.mjs');
@@ -106,6 +106,49 @@ describe('the darkroom CLI', () => {
     const after = await darkroom('list');
     expect(idsOf(after.stdout, 'coffee.png')).toEqual([]);
     expect(idsOf(after.stdout, 'chelsea.png')).toEqual([chelsea]);
+  });
+
+  it('searches by label (a parent label too) and shows the usage against the quotas', async () => {
+    const searcher = await createUser('cli-search');
+    await admin('faults', {
+      method: 'PUT',
+      body: JSON.stringify([
+        {
+          service: 'rekognition',
+          operation: 'DetectLabels',
+          match: `uploads/${searcher.sub}/*`,
+          response: {
+            Labels: [{ Name: 'Cat', Confidence: 96, Parents: [{ Name: 'Animal' }] }],
+            LabelModelVersion: '3.0',
+          },
+        },
+      ]),
+    });
+    try {
+      // Amplify refuses to sign in over another signed-in user.
+      await darkroom('sign-out');
+      expect((await darkroom('sign-in', searcher.username, searcher.password)).code).toBe(0);
+      const upload = await darkroom('upload', photos[0] ?? '');
+      expect(upload.code).toBe(0);
+      const [chelsea] = idsOf(upload.stdout, 'chelsea.png');
+
+      const byParent = await darkroom('search', 'ANIMAL');
+      expect(byParent.code).toBe(0);
+      expect(idsOf(byParent.stdout, 'chelsea.png')).toEqual([chelsea]);
+      expect(idsOf((await darkroom('search', 'cat', '--faces')).stdout, 'chelsea.png')).toEqual([]);
+      expect(idsOf((await darkroom('search', 'dog')).stdout, 'chelsea.png')).toEqual([]);
+
+      const usage = await darkroom('usage', '--json');
+      expect(usage.code).toBe(0);
+      const figures = JSON.parse(usage.stdout) as { imagesToday: number; bytesStored: number };
+      expect(figures.imagesToday).toBe(1);
+      expect(figures.bytesStored).toBe((await stat(photos[0] ?? '')).size);
+      expect((await darkroom('usage')).stdout).toContain('uploads today  1 of ');
+    } finally {
+      await admin('faults', { method: 'PUT', body: '[]' });
+      await darkroom('sign-out');
+      await darkroom('sign-in', user.username, user.password);
+    }
   });
 
   it('exits 1 and reports FAILED when a file is not an image', async () => {

@@ -62,6 +62,7 @@ describe('20 % faults across every service', () => {
       { service: 'rekognition', error: 'ThrottlingException', rate },
       { service: 'sns', operation: 'Publish', error: 'Throttling', rate },
       { service: 'states', operation: 'StartExecution', error: 'ThrottlingException', rate },
+      { service: 'sqs', error: 'ServiceUnavailable', status: 503, rate },
       { service: 'events', operation: 'Deliver', error: 'InternalException', rate },
       { service: 'appsync', operation: 'GraphQL', error: 'InternalFailureException', rate },
       { service: 'cognito-idp', error: 'InternalErrorException', status: 500, rate },

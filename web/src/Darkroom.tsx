@@ -1,10 +1,13 @@
 /** The signed-in app: uploads with live progress, the gallery, the detail view. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DarkroomClient, Image } from '../../client-sdk/index.ts';
+import type { DarkroomClient, Image, Usage } from '../../client-sdk/index.ts';
+import { FilterChips } from './FilterChips.tsx';
 import { Gallery } from './Gallery.tsx';
 import { ImageDetail } from './ImageDetail.tsx';
+import { chipLabels, type GalleryFilter, isFiltered, matchesFilter } from './search-chips.ts';
 import { type Upload, UploadList } from './UploadList.tsx';
 import { UploadZone } from './UploadZone.tsx';
+import { UsageMeter } from './UsageMeter.tsx';
 
 const PAGE_SIZE = 24;
 
@@ -22,11 +25,20 @@ export function Darkroom({ client, userName, onSignOut }: Props) {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [selected, setSelected] = useState<string>();
   const loadingRef = useRef(false);
+  const [filter, setFilter] = useState<GalleryFilter>({});
+  const filterRef = useRef<GalleryFilter>({});
+  const [labels, setLabels] = useState<string[]>([]);
+  const [usage, setUsage] = useState<Usage>();
+
+  const refreshUsage = useCallback(() => {
+    client.myUsage().then(setUsage, () => setUsage(undefined));
+  }, [client]);
 
   /** An event or a finished upload: replace the image in place, or put a new one first. */
   const upsert = useCallback((image: Image) => {
     setImages((current) => {
       const index = current.findIndex((candidate) => candidate.id === image.id);
+      if (index === -1 && !matchesFilter(image, filterRef.current)) return current;
       if (index === -1) return [image, ...current].sort((a, b) => (a.id < b.id ? 1 : -1));
       const next = [...current];
       next[index] = image;
@@ -38,8 +50,13 @@ export function Darkroom({ client, userName, onSignOut }: Props) {
     if (loadingRef.current || nextToken === null) return;
     loadingRef.current = true;
     setLoading(true);
+    const asked = filterRef.current;
     try {
-      const page = await client.listImagesPage({ limit: PAGE_SIZE }, nextToken);
+      // A filtered page may be short (even empty) and still have a nextToken: the sentinel asks again.
+      const page = isFiltered(asked)
+        ? await client.searchImagesPage(asked, { limit: PAGE_SIZE }, nextToken)
+        : await client.listImagesPage({ limit: PAGE_SIZE }, nextToken);
+      if (asked !== filterRef.current) return;
       setImages((current) => {
         const known = new Set(current.map((image) => image.id));
         return [...current, ...page.items.filter((image) => !known.has(image.id))];
@@ -53,11 +70,26 @@ export function Darkroom({ client, userName, onSignOut }: Props) {
     }
   }, [client, nextToken]);
 
-  // First page on mount.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only once per signed-in user
+  // First page on mount, and again from the top whenever the chips change.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only once per signed-in user or filter
   useEffect(() => {
     void loadMore();
-  }, []);
+  }, [filter]);
+
+  useEffect(refreshUsage, [refreshUsage]);
+
+  // The chips come from the unfiltered gallery, so choosing one does not make the others vanish.
+  useEffect(() => {
+    if (!isFiltered(filter)) setLabels(chipLabels(images));
+  }, [images, filter]);
+
+  const changeFilter = (next: GalleryFilter) => {
+    filterRef.current = next;
+    loadingRef.current = false;
+    setImages([]);
+    setNextToken(undefined);
+    setFilter(next);
+  };
 
   // Live status: the pipeline's events arrive over the subscription, never by polling.
   useEffect(() => {
@@ -91,14 +123,17 @@ export function Darkroom({ client, userName, onSignOut }: Props) {
         })
         .then((image) => {
           upsert(image);
+          refreshUsage();
           updateUpload(key, { phase: image.status === 'FLAGGED' ? 'flagged' : 'done', progress: 1 });
         })
-        .catch((thrown: unknown) =>
+        .catch((thrown: unknown) => {
+          // A refused upload may be a quota: show where the caller stands.
+          refreshUsage();
           updateUpload(key, {
             phase: 'failed',
             error: thrown instanceof Error ? thrown.message : String(thrown),
-          }),
-        );
+          });
+        });
     });
   };
 
@@ -106,6 +141,7 @@ export function Darkroom({ client, userName, onSignOut }: Props) {
     await client.deleteImage(image.id);
     setSelected(undefined);
     setImages((current) => current.filter((candidate) => candidate.id !== image.id));
+    refreshUsage();
   };
 
   const selectedImage = images.find((image) => image.id === selected);
@@ -120,6 +156,7 @@ export function Darkroom({ client, userName, onSignOut }: Props) {
         </button>
       </header>
       <main>
+        <UsageMeter usage={usage} />
         <UploadZone onFiles={startUploads} />
         <UploadList uploads={uploads} />
         {error && (
@@ -127,6 +164,7 @@ export function Darkroom({ client, userName, onSignOut }: Props) {
             {error}
           </p>
         )}
+        <FilterChips labels={labels} filter={filter} onChange={changeFilter} />
         <Gallery
           images={images}
           onOpen={setSelected}

@@ -11,7 +11,7 @@
  * - Error names of integrations follow AWS's conventions (see task-errors.ts), but unmodelled service
  *   errors are reported generically (`DynamoDB.AmazonDynamoDBException`, `S3.S3Exception`).
  * - Executions still RUNNING when the process stops are marked ABORTED at the next start (their
- *   items are left to the sweeper, as an Express timeout would be in AWS).
+ *   leases are released by local/recovery.ts and their queue messages claim the items again).
  * - The JSON API answers StartExecution, StartSyncExecution (the machine is Express: the answer
  *   waits for the end, HTTP 200 with status SUCCEEDED, FAILED or TIMED_OUT), DescribeExecution and
  *   ListExecutions only; ListExecutions pages with a plain offset token. The SDK sends

@@ -1,0 +1,268 @@
+/**
+ * `npm run bench:api`: reads through the local AppSync against the same reads made raw on DynamoDB,
+ * side by side in one run, at each library size. Seeds one user's items through DynamoDB's own API
+ * (BatchWriteItem), then drives each read closed-loop and prints req/s, p50/p99, the AppSync/raw
+ * ratio and the listImages latency ratio from the smallest to the largest size.
+ *
+ *   BENCH_COUNTS=1000,100000  library sizes (default)       BENCH_SECONDS=10     per read
+ *   BENCH_CONNECTIONS=32      concurrent closed-loop clients
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { decodeJwt } from 'jose';
+import { ownerStatusKey } from '../contracts/image-item.ts';
+import { labelPartition } from '../contracts/label-index.ts';
+import { keys, names } from '../contracts/names.ts';
+import { loadConfig } from '../local/config.ts';
+import { startStack } from '../local/stack.ts';
+import { closedLoop, type LoopResult } from './closed-loop.ts';
+
+const counts = (process.env.BENCH_COUNTS ?? '1000,100000').split(',').map(Number);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const pageSize = 50;
+
+const imageFields = `id owner fileName contentType size width height format status
+  analysis { labels { name confidence parents } faceCount faces { confidence boundingBox { left top width height } } moderationLabels { name parentName confidence } isSafe }
+  error { code message } createdAt updatedAt processedAt`;
+const thumbnailFields = 'thumbnails { size format width height contentType key }';
+const thumbnailUrlFields = 'thumbnails { size format width height contentType key url }';
+
+const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+function ulidAt(ms: number, serial: number): string {
+  let time = '';
+  let t = ms;
+  for (let i = 0; i < 10; i += 1) {
+    time = crockford[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  let random = '';
+  let s = serial;
+  for (let i = 0; i < 16; i += 1) {
+    random = crockford[s % 32] + random;
+    s = Math.floor(s / 32);
+  }
+  return time + random;
+}
+
+function seededImage(owner: string, index: number) {
+  const id = ulidAt(Date.UTC(2026, 0, 1) + index * 1000, index);
+  const at = new Date(Date.UTC(2026, 0, 1) + index * 1000).toISOString();
+  const thumbnails = (['SMALL', 'MEDIUM', 'LARGE'] as const).flatMap((size) =>
+    (['JPEG', 'WEBP'] as const).map((format) => ({
+      size,
+      format,
+      width: 150,
+      height: 100,
+      contentType: format === 'JPEG' ? 'image/jpeg' : 'image/webp',
+      key: keys.thumbnail(owner, id, size.toLowerCase() as 'small', format === 'JPEG' ? 'jpg' : 'webp'),
+    })),
+  );
+  return {
+    owner,
+    id,
+    fileName: `photo-${index}.jpg`,
+    contentType: 'image/jpeg',
+    size: 123_456,
+    width: 1200,
+    height: 800,
+    format: 'jpeg',
+    status: 'COMPLETED',
+    ownerStatus: ownerStatusKey(owner, 'COMPLETED'),
+    thumbnails,
+    analysis: {
+      labels: [{ name: 'Cat', confidence: 97, parents: ['Animal'] }],
+      faceCount: 0,
+      faces: [],
+      moderationLabels: [],
+      isSafe: true,
+    },
+    createdAt: at,
+    updatedAt: at,
+    processedAt: at,
+  };
+}
+
+async function seed(documents: DynamoDBDocumentClient, owner: string, from: number, to: number) {
+  const items: Array<Record<string, unknown>> = [];
+  for (let index = from; index < to; index += 1) {
+    const image = seededImage(owner, index);
+    items.push(image, { owner: labelPartition(owner, 'cat'), id: image.id });
+  }
+  for (let start = 0; start < items.length; start += 25) {
+    let requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (requests.length > 0) {
+      const out = await documents.send(new BatchWriteCommand({ RequestItems: { [names.table]: requests } }));
+      requests = (out.UnprocessedItems?.[names.table] ?? []) as typeof requests;
+    }
+  }
+}
+
+interface Row {
+  read: string;
+  appsync: LoopResult;
+  raw: LoopResult;
+}
+
+function format(count: number, rows: Row[]): string {
+  const lines = [`\n${count} items, ${connections} clients, ${seconds} s each`];
+  lines.push('read                          | AppSync req/s  p50   p99 | raw req/s  p50   p99 | ratio');
+  for (const { read, appsync, raw } of rows) {
+    const cell = (r: LoopResult) =>
+      `${r.perSecond.toFixed(0).padStart(6)} ${r.p50Ms.toFixed(1).padStart(5)} ${r.p99Ms.toFixed(1).padStart(5)}${r.errors ? ` (${r.errors} errors)` : ''}`;
+    lines.push(
+      `${read.padEnd(30)}| ${cell(appsync)}      | ${cell(raw)}  | ${(appsync.perSecond / raw.perSecond).toFixed(2)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main() {
+  process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'darkroom-bench-api-'));
+  const config = loadConfig({}, { port: 0, dataDir, visionMode: 'off', autoConfirm: true });
+  const stack = await startStack(config, { writeRootOutputs: false, log: () => {}, serviceLog: () => {} });
+  try {
+    const aws = {
+      endpoint: stack.url,
+      region: 'us-east-1',
+      credentials: {
+        accessKeyId: config.credentials.accessKeyId,
+        secretAccessKey: config.credentials.secretAccessKey,
+      },
+    };
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient(aws));
+    const cognito = new CognitoIdentityProviderClient(aws);
+    const ClientId = stack.amplifyOutputs.auth.user_pool_client_id;
+    const username = `bench-${Date.now()}@example.com`;
+    const password = 'Passw0rd!long';
+    await cognito.send(
+      new SignUpCommand({
+        ClientId,
+        Username: username,
+        Password: password,
+        UserAttributes: [{ Name: 'email', Value: username }],
+      }),
+    );
+    const auth = await cognito.send(
+      new InitiateAuthCommand({
+        ClientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: username, PASSWORD: password },
+      }),
+    );
+    const token = auth.AuthenticationResult?.AccessToken ?? '';
+    const owner = String(decodeJwt(token).sub);
+
+    const graphql = async (query: string, variables: Record<string, unknown>) => {
+      const response = await fetch(stack.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: token },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { errors?: unknown[] };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+    };
+
+    const listP50: number[] = [];
+    let seeded = 0;
+    for (const count of [...counts].sort((a, b) => a - b)) {
+      await seed(documents, owner, seeded, count);
+      seeded = count;
+      const randomId = () => seededImage(owner, Math.floor(Math.random() * count)).id;
+      const reads: Array<[string, () => Promise<unknown>, () => Promise<unknown>]> = [
+        [
+          'getImage',
+          () =>
+            graphql(`query G($id: ID!) { getImage(id: $id) { ${imageFields} ${thumbnailFields} } }`, {
+              id: randomId(),
+            }),
+          () => documents.send(new GetCommand({ TableName: names.table, Key: { owner, id: randomId() } })),
+        ],
+        [
+          'getImage + thumbnails { url }',
+          () =>
+            graphql(`query G($id: ID!) { getImage(id: $id) { ${imageFields} ${thumbnailUrlFields} } }`, {
+              id: randomId(),
+            }),
+          () => documents.send(new GetCommand({ TableName: names.table, Key: { owner, id: randomId() } })),
+        ],
+        [
+          `listImages(limit ${pageSize})`,
+          () =>
+            graphql(
+              `query L($limit: Int) { listImages(limit: $limit) { items { ${imageFields} ${thumbnailFields} } nextToken } }`,
+              {
+                limit: pageSize,
+              },
+            ),
+          () =>
+            documents.send(
+              new QueryCommand({
+                TableName: names.table,
+                KeyConditionExpression: '#o = :o',
+                ExpressionAttributeNames: { '#o': 'owner' },
+                ExpressionAttributeValues: { ':o': owner },
+                ScanIndexForward: false,
+                Limit: pageSize,
+              }),
+            ),
+        ],
+        [
+          `searchImages(label, ${pageSize})`,
+          () =>
+            graphql(
+              `query S($limit: Int) { searchImages(filter: { label: "Cat" }, limit: $limit) { items { ${imageFields} ${thumbnailFields} } nextToken } }`,
+              { limit: pageSize },
+            ),
+          async () => {
+            const page = await documents.send(
+              new QueryCommand({
+                TableName: names.table,
+                KeyConditionExpression: '#o = :o',
+                ExpressionAttributeNames: { '#o': 'owner' },
+                ExpressionAttributeValues: { ':o': labelPartition(owner, 'cat') },
+                ScanIndexForward: false,
+                Limit: pageSize,
+              }),
+            );
+            const found = (page.Items ?? []).map((item) => ({ owner, id: String(item.id) }));
+            if (found.length > 0)
+              await documents.send(new BatchGetCommand({ RequestItems: { [names.table]: { Keys: found } } }));
+          },
+        ],
+      ];
+      const rows: Row[] = [];
+      for (const [read, viaAppSync, raw] of reads) {
+        const appsync = await closedLoop(viaAppSync, { connections, seconds });
+        const direct = await closedLoop(raw, { connections, seconds });
+        rows.push({ read, appsync, raw: direct });
+        if (read.startsWith('listImages')) listP50.push(appsync.p50Ms);
+      }
+      console.log(format(count, rows));
+    }
+    if (listP50.length > 1) {
+      const ratio = (listP50.at(-1) ?? Number.NaN) / (listP50[0] ?? Number.NaN);
+      console.log(`\nlistImages p50 latency, largest / smallest library: ${ratio.toFixed(2)}`);
+    }
+  } finally {
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,122 @@
+/**
+ * Per-user quotas on the local stack through real HTTP: the last daily slot taken by exactly one of
+ * two concurrent requests, bytes counted when the pipeline stores the original and given back by
+ * deleteImage, the bytes limit, and usage items that never appear among the images.
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { names } from '../../contracts/names.ts';
+import { quotas, usageDayKey, usageTotalKey, utcDay } from '../../contracts/usage.ts';
+import { photo } from '../fixtures.ts';
+import {
+  clientsFor,
+  postUpload,
+  requestUpload,
+  type StackClients,
+  stackInfo,
+  waitForStatus,
+} from './support.ts';
+import { createUser, type TestUser } from './users.ts';
+
+let clients: StackClients;
+let jpeg: Buffer;
+
+beforeAll(async () => {
+  clients = clientsFor();
+  jpeg = await sharp(photo('coffee.png')).resize(300).jpeg().toBuffer();
+});
+
+interface GraphqlAnswer<T> {
+  data?: T | null;
+  errors?: Array<{ message: string; errorType?: string }>;
+}
+
+async function graphql<T>(user: TestUser, query: string, variables: Record<string, unknown> = {}) {
+  const response = await fetch(stackInfo().graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: user.accessToken },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphqlAnswer<T>;
+}
+
+const requestUploadMutation =
+  'mutation Upload($input: RequestUploadInput!) { requestUpload(input: $input) { image { id } } }';
+
+function ask(user: TestUser, size = 1000) {
+  return graphql<{ requestUpload: { image: { id: string } } }>(user, requestUploadMutation, {
+    input: { fileName: 'photo.jpg', contentType: 'image/jpeg', size },
+  });
+}
+
+async function myUsage(user: TestUser) {
+  const answer = await graphql<{
+    myUsage: { imagesToday: number; imagesPerDay: number; bytesStored: number; bytesLimit: number };
+  }>(user, '{ myUsage { imagesToday imagesPerDay bytesStored bytesLimit } }');
+  expect(answer.errors).toBeUndefined();
+  return answer.data?.myUsage;
+}
+
+describe('per-user quotas', () => {
+  it('gives the last upload slot of the day to exactly one of two concurrent requests', async () => {
+    const user = await createUser('quota-race');
+    await clients.documents.send(
+      new PutCommand({
+        TableName: names.table,
+        Item: { ...usageDayKey(user.sub, utcDay(new Date().toISOString())), images: quotas.imagesPerDay - 1 },
+      }),
+    );
+
+    const answers = await Promise.all([ask(user), ask(user)]);
+
+    const won = answers.filter((a) => a.data?.requestUpload.image.id);
+    const refused = answers.filter((a) => a.errors);
+    expect(won).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.errors?.[0]?.errorType).toBe('QuotaExceeded');
+    expect(refused[0]?.errors?.[0]?.message).toContain('imagesPerDay');
+    expect(await myUsage(user)).toMatchObject({
+      imagesToday: quotas.imagesPerDay,
+      imagesPerDay: quotas.imagesPerDay,
+    });
+    // The refused request created no image.
+    const listed = await graphql<{ listImages: { items: Array<{ id: string }> } }>(
+      user,
+      '{ listImages { items { id } } }',
+    );
+    expect(listed.data?.listImages.items.map((i) => i.id)).toEqual([won[0]?.data?.requestUpload.image.id]);
+  });
+
+  it("counts the stored original's bytes once stored, and deleteImage gives them back", async () => {
+    const user = await createUser('quota-bytes');
+    const { image, ticket } = await requestUpload(user, { contentType: 'image/jpeg', size: jpeg.length });
+    expect(await myUsage(user)).toMatchObject({ imagesToday: 1, bytesStored: 0 });
+
+    expect((await postUpload(ticket, jpeg, 'image/jpeg')).status).toBe(204);
+    const item = await waitForStatus(clients, image.owner, image.id, ['COMPLETED', 'FLAGGED', 'FAILED']);
+    expect(item.status).toBe('COMPLETED');
+    expect(await myUsage(user)).toMatchObject({ bytesStored: jpeg.length, bytesLimit: quotas.bytesLimit });
+
+    const deleted = await graphql(user, 'mutation Delete($id: ID!) { deleteImage(id: $id) { id } }', {
+      id: image.id,
+    });
+    expect(deleted.errors).toBeUndefined();
+    expect(await myUsage(user)).toMatchObject({ bytesStored: 0, imagesToday: 1 });
+  });
+
+  it('refuses an upload that would not fit under bytesLimit, naming the limit', async () => {
+    const user = await createUser('quota-full');
+    await clients.documents.send(
+      new PutCommand({
+        TableName: names.table,
+        Item: { ...usageTotalKey(user.sub), bytesStored: quotas.bytesLimit - 500 },
+      }),
+    );
+
+    expect((await ask(user, 500)).errors).toBeUndefined();
+    const refused = await ask(user, 501);
+    expect(refused.errors?.[0]).toMatchObject({ errorType: 'QuotaExceeded' });
+    expect(refused.errors?.[0]?.message).toContain('bytesLimit');
+  });
+});
