@@ -19,7 +19,6 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { listDataSources } from '../../../contracts/data-sources.ts';
 import { bundleResolverCode, listResolvers } from '../../../resolvers/catalog.ts';
-import type { LocalConfig } from '../../config.ts';
 import { applyLatency } from '../../faults.ts';
 import type { Authorizer } from '../../iam/local-iam.ts';
 import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';

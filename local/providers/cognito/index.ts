@@ -19,7 +19,6 @@ import path from 'node:path';
 import { CognitoError, UnsupportedError } from 'cognito-local/lib/errors.js';
 import { createLocalJWKSet, decodeJwt, type JSONWebKeySet, errors as joseErrors, jwtVerify } from 'jose';
 import { names } from '../../../contracts/names.ts';
-import type { LocalConfig } from '../../config.ts';
 import { applyLatency } from '../../faults.ts';
 import { type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
