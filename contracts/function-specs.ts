@@ -7,6 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { flow } from './flow.ts';
 import { names } from './names.ts';
 
+/**
+ * Cloud-only environment of signUrls, set by infra/cdn.ts: with all three it signs CloudFront URLs,
+ * with none (the local stack) presigned S3 GETs.
+ */
+export const cdnEnv = {
+  domain: 'CDN_DOMAIN',
+  keyPairId: 'CDN_KEY_PAIR_ID',
+  privateKeySecretArn: 'CDN_PRIVATE_KEY_SECRET_ARN',
+} as const;
+
 /** Environment variables a function may need; the values come from the stack (cloud or local). */
 export type FunctionEnvKey =
   | 'TABLE_NAME'
@@ -144,6 +154,16 @@ export const functionSpecs = {
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionId = keyof typeof functionSpecs;
+
+/**
+ * The CodeDeploy pre-traffic hook: cloud-only (the local stack has no deployments), so not a spec
+ * the local Lambda runs. `targetVersionsVariable` holds `{deploymentGroupName: versionArn}`.
+ */
+export const preTrafficHook = {
+  folder: 'pre-traffic-hook',
+  functionName: 'darkroom-pre-traffic-hook',
+  targetVersionsVariable: 'TARGET_VERSIONS',
+} as const;
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 

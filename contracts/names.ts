@@ -16,6 +16,13 @@ export const names = {
   rule: 'darkroom-upload-created',
   topic: 'image-processed',
   dlq: 'darkroom-rule-dlq',
+  /** Alarms of every kind are sent here. */
+  opsTopic: 'darkroom-ops',
+  /** The CodeDeploy application holding one deployment group per function (named like it). */
+  codeDeployApplication: 'darkroom',
+  apiWebAcl: 'darkroom-api',
+  /** Secrets Manager: the PEM private key of the CloudFront key pair that signs thumbnail URLs. */
+  cdnPrivateKeySecret: 'darkroom/cdn-private-key',
   dashboard: 'darkroom',
   indexes: { byOwnerStatus: 'byOwnerStatus', byStatus: 'byStatus' },
   functions: {
@@ -58,13 +65,20 @@ export const limits = {
   uploadTicketSeconds: 5 * 60,
   pendingUploadTtlSeconds: 24 * 60 * 60,
   thumbnailUrlSeconds: 15 * 60,
+  /**
+   * CloudFront thumbnail URLs expire at the end of the window after the current one, so every read
+   * within a window gets the same URL (browser and edge caches hit) and each URL lives 1–2 windows.
+   */
+  cdnUrlWindowSeconds: 60 * 60,
+  /** How long the edge and browsers keep a thumbnail: its key changes with every new revision. */
+  thumbnailCacheSeconds: 365 * 24 * 60 * 60,
   listDefaultLimit: 20,
   listMaxLimit: 100,
   /** The pipeline's own timeout; the sweeper fails items PROCESSING longer than this. */
   pipelineTimeoutSeconds: 5 * 60,
 } as const;
 
-/** Exactly the types the pipeline decodes (the prebuilt sharp has no HEIC decoder). */
+/** Exactly the types the pipeline decodes (HEIC/HEIF through libheif, the rest through sharp). */
 export const supportedContentTypes = [
   'image/jpeg',
   'image/png',
@@ -72,5 +86,7 @@ export const supportedContentTypes = [
   'image/gif',
   'image/avif',
   'image/tiff',
+  'image/heic',
+  'image/heif',
 ] as const;
 export type SupportedContentType = (typeof supportedContentTypes)[number];

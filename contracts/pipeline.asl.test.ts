@@ -303,7 +303,7 @@ describe('pipeline.asl.json', () => {
       Flag: { fn: 'FlagFunctionArn', payload: ['bucket', 'owner', 'id', 'thumbnails'] },
       SaveResult: {
         fn: 'SaveResultFunctionArn',
-        payload: ['owner', 'id', 'status', 'image', 'thumbnails', 'analysis', 'leaseToken'],
+        payload: ['owner', 'id', 'status', 'image', 'thumbnails', 'placeholder', 'analysis', 'leaseToken'],
       },
       MarkFailed: { fn: 'MarkFailedFunctionArn', payload: ['owner', 'id', 'error', 'leaseToken'] },
       Publish: { fn: 'PublishFunctionArn', payload: ['owner', 'id'] },

@@ -42,17 +42,30 @@ export type Face = {
   confidence: Scalars['Float']['output'];
 };
 
+/** Where the photo was taken, in decimal degrees (WGS 84). */
+export type GpsLocation = {
+  __typename?: 'GpsLocation';
+  latitude: Scalars['Float']['output'];
+  longitude: Scalars['Float']['output'];
+};
+
 export type Image = {
   __typename?: 'Image';
   analysis: Maybe<Analysis>;
   contentType: Scalars['String']['output'];
   createdAt: Scalars['AWSDateTime']['output'];
+  /** The caller's earlier image with the same bytes, whose renditions and analysis this one reuses. */
+  duplicateOf: Maybe<Scalars['ID']['output']>;
   error: Maybe<ImageError>;
   fileName: Scalars['String']['output'];
   format: Maybe<Scalars['String']['output']>;
   height: Maybe<Scalars['Int']['output']>;
   id: Scalars['ID']['output'];
+  /** Null until processed, and for images processed before metadata was read. */
+  metadata: Maybe<PhotoMetadata>;
   owner: Scalars['ID']['output'];
+  /** Null until processed, and for images processed before placeholders existed. */
+  placeholder: Maybe<Placeholder>;
   processedAt: Maybe<Scalars['AWSDateTime']['output']>;
   size: Scalars['Int']['output'];
   status: ImageStatus;
@@ -131,6 +144,33 @@ export type MutationRequestUploadArgs = {
   input: RequestUploadInput;
 };
 
+/** From the original's EXIF; a field is null when the camera did not record it. */
+export type PhotoMetadata = {
+  __typename?: 'PhotoMetadata';
+  cameraMake: Maybe<Scalars['String']['output']>;
+  cameraModel: Maybe<Scalars['String']['output']>;
+  /** Seconds. */
+  exposureTime: Maybe<Scalars['Float']['output']>;
+  fNumber: Maybe<Scalars['Float']['output']>;
+  /** Millimetres. */
+  focalLength: Maybe<Scalars['Float']['output']>;
+  /** Only when the upload asked to keep it (RequestUploadInput.keepLocation), and only for the owner. */
+  gps: Maybe<GpsLocation>;
+  iso: Maybe<Scalars['Int']['output']>;
+  lensModel: Maybe<Scalars['String']['output']>;
+  /** When the photo was taken: the camera's clock, read as UTC when the camera wrote no offset. */
+  takenAt: Maybe<Scalars['AWSDateTime']['output']>;
+};
+
+/** What a client paints until the thumbnail loads; from the rendition (blurred when FLAGGED). */
+export type Placeholder = {
+  __typename?: 'Placeholder';
+  /** The image's dominant colour, #rrggbb (sRGB). */
+  dominantColor: Scalars['String']['output'];
+  /** A ThumbHash of the image, standard base64. */
+  hash: Scalars['String']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** The caller's own image, or null when there is none. */
@@ -165,6 +205,8 @@ export type QuerySearchImagesArgs = {
 export type RequestUploadInput = {
   contentType: Scalars['String']['input'];
   fileName: Scalars['String']['input'];
+  /** Keep the photo's GPS location in its metadata (default false: dropped when inspected). */
+  keepLocation?: InputMaybe<Scalars['Boolean']['input']>;
   /** Bytes, 1..25 MB. */
   size: Scalars['Int']['input'];
 };

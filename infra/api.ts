@@ -14,6 +14,7 @@ import { apiAuth } from '../contracts/api-auth.ts';
 import { type DataSourceSpec, listDataSources } from '../contracts/data-sources.ts';
 import type { FunctionId } from '../contracts/function-specs.ts';
 import { names } from '../contracts/names.ts';
+import { queryLimits } from '../contracts/query-limits.ts';
 import { bundleResolverCode, listResolvers, type ResolverEntry } from '../resolvers/catalog.ts';
 import { assertFieldsExist, readSchema } from './schema-fields.ts';
 
@@ -62,6 +63,10 @@ export class Api extends Construct {
         retention: logs.RetentionDays.ONE_MONTH,
       },
       xrayEnabled: true,
+      // The same numbers the local stack enforces: AppSync's defaults (no depth limit, 10,000
+      // resolvers) let one request of 1,000 aliased fields through.
+      queryDepthLimit: queryLimits.queryDepthLimit,
+      resolverCountLimit: queryLimits.resolverCountLimit,
     });
   }
 

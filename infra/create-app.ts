@@ -14,7 +14,9 @@ export interface CreateAppOptions extends AppProps {
 
 /**
  * Context: `corsOrigins` (comma-separated origins allowed to POST uploads, default `*`) and
- * `fieldLogLevel` (`ERROR` default, or `ALL` to log every resolver).
+ * `fieldLogLevel` (`ERROR` default, or `ALL` to log every resolver), `opsEmail` (who alarms e-mail),
+ * `cdnPublicKey` (PEM public key of the CloudFront key pair; cdk.json holds a development key whose
+ * private key is kept nowhere: deploy with your own, see README).
  */
 export function createApp(options: CreateAppOptions = {}): { app: App; stack: DarkroomStack } {
   const { resolvers, ...appProps } = options;
@@ -27,10 +29,19 @@ export function createApp(options: CreateAppOptions = {}): { app: App; stack: Da
     app.node.tryGetContext('fieldLogLevel') === 'ALL'
       ? appsync.FieldLogLevel.ALL
       : appsync.FieldLogLevel.ERROR;
+  const opsEmail = app.node.tryGetContext('opsEmail') as string | undefined;
+  const cdnPublicKey = app.node.tryGetContext('cdnPublicKey') as string | undefined;
+  if (!cdnPublicKey?.includes('BEGIN PUBLIC KEY')) {
+    throw new Error(
+      'context cdnPublicKey must be a PEM public key (-c cdnPublicKey="$(cat cdn-public.pem)")',
+    );
+  }
   const stack = new DarkroomStack(app, names.stack, {
     description: 'darkroom: serverless image processing on AppSync, Step Functions and Lambda',
     corsOrigins,
     fieldLogLevel,
+    cdnPublicKey,
+    ...(opsEmail ? { opsEmail } : {}),
     ...(resolvers ? { resolvers } : {}),
   });
   suppressReviewedFindings(stack);

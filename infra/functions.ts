@@ -29,6 +29,48 @@ export const sharpFunctions: ReadonlySet<FunctionId> = new Set(['inspect', 'thum
 const esmRequireBanner =
   "import { createRequire as __darkroomCreateRequire } from 'node:module'; const require = __darkroomCreateRequire(import.meta.url);";
 
+/**
+ * How NodejsFunction bundles a darkroom function: ESM for node24, minified, with a source map. The
+ * AWS SDK v3 the runtime ships stays external (`@aws-sdk/*`, and `@smithy/*` with it, as CDK does
+ * for nodejs18+) except the clients a function needs newer than the runtime's (`bundledSdk`).
+ */
+export function bundlingOptions(functionId: FunctionId | 'preTrafficHook'): nodejs.BundlingOptions {
+  const usesSharp = sharpFunctions.has(functionId as FunctionId);
+  return {
+    format: nodejs.OutputFormat.ESM,
+    target: 'node24',
+    platform: 'node',
+    mainFields: ['module', 'main'],
+    banner: esmRequireBanner,
+    minify: true,
+    sourceMap: true,
+    sourcesContent: false,
+    forceDockerBundling: false,
+    externalModules: externalModulesOf(functionId),
+    nodeModules: usesSharp ? ['sharp'] : [],
+    environment: usesSharp
+      ? { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_prefer_offline: 'true' }
+      : {},
+  };
+}
+
+/** The SDK packages the runtime provides, and sharp (installed beside the bundle) where used. */
+export function externalModulesOf(functionId: FunctionId | 'preTrafficHook'): string[] {
+  const bundled = bundledSdk[functionId as FunctionId];
+  const sdk = bundled ? [] : runtimeSdk;
+  return [...sdk, ...(sharpFunctions.has(functionId as FunctionId) ? ['sharp'] : [])];
+}
+
+/** The AWS SDK v3 of the nodejs24.x runtime: every `@aws-sdk/*` package and the `@smithy/*` they use. */
+export const runtimeSdk = ['@aws-sdk/*', '@smithy/*'];
+
+/**
+ * Functions that bundle their own SDK, and the feature that needs it: the runtime's SDK lags the
+ * lockfile's by months, and a request parameter the runtime's client does not know is dropped
+ * silently, not rejected.
+ */
+export const bundledSdk: Partial<Record<FunctionId, string>> = {};
+
 export interface FunctionsProps {
   /** The value of each environment key a spec may name. */
   env: Record<FunctionEnvKey, string>;
@@ -42,50 +84,59 @@ export class Functions extends Construct {
     const entries = Object.entries(functionSpecs) as [FunctionId, (typeof functionSpecs)[FunctionId]][];
     this.byId = Object.fromEntries(
       entries.map(([functionId, spec]) => {
-        const logGroup = new logs.LogGroup(this, `${functionId}Logs`, {
-          logGroupName: `/aws/lambda/${spec.functionName}`,
-          retention: logs.RetentionDays.ONE_MONTH,
-          removalPolicy: RemovalPolicy.DESTROY,
-        });
-        const environment: Record<string, string> = {
-          POWERTOOLS_SERVICE_NAME: spec.functionName,
-          ...Object.fromEntries(spec.env.map((key) => [key, props.env[key]])),
-        };
-        const usesSharp = sharpFunctions.has(functionId);
-        const fn = new nodejs.NodejsFunction(this, functionId, {
+        const environment: Record<string, string> = Object.fromEntries(
+          spec.env.map((key) => [key, props.env[key]]),
+        );
+        const fn = darkroomFunction(this, functionId, {
           functionName: spec.functionName,
           description: spec.description,
           entry: handlerEntry(spec),
-          handler: 'handler',
-          projectRoot: root,
-          depsLockFilePath: path.join(root, 'package-lock.json'),
-          runtime: lambda.Runtime.NODEJS_24_X,
-          architecture: lambda.Architecture.ARM_64,
-          memorySize: spec.memoryMb,
-          timeout: Duration.seconds(spec.timeoutSeconds),
-          tracing: lambda.Tracing.ACTIVE,
-          logGroup,
+          memoryMb: spec.memoryMb,
+          timeoutSeconds: spec.timeoutSeconds,
           environment,
-          bundling: {
-            format: nodejs.OutputFormat.ESM,
-            target: 'node24',
-            platform: 'node',
-            mainFields: ['module', 'main'],
-            banner: esmRequireBanner,
-            minify: true,
-            sourceMap: true,
-            sourcesContent: false,
-            forceDockerBundling: false,
-            // The runtime ships AWS SDK v3; bundling our own keeps versions pinned to the lockfile.
-            externalModules: usesSharp ? ['sharp'] : [],
-            nodeModules: usesSharp ? ['sharp'] : [],
-            environment: usesSharp
-              ? { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_prefer_offline: 'true' }
-              : {},
-          },
+          bundling: bundlingOptions(functionId),
         });
         return [functionId, fn];
       }),
     ) as Record<FunctionId, nodejs.NodejsFunction>;
   }
+}
+
+export interface DarkroomFunctionProps {
+  functionName: string;
+  description: string;
+  entry: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  environment: Record<string, string>;
+  bundling: nodejs.BundlingOptions;
+}
+
+/** A NodejsFunction on nodejs24.x/arm64, traced, with its own log group kept for a month. */
+export function darkroomFunction(
+  scope: Construct,
+  id: string,
+  props: DarkroomFunctionProps,
+): nodejs.NodejsFunction {
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+    logGroupName: `/aws/lambda/${props.functionName}`,
+    retention: logs.RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  return new nodejs.NodejsFunction(scope, id, {
+    functionName: props.functionName,
+    description: props.description,
+    entry: props.entry,
+    handler: 'handler',
+    projectRoot: root,
+    depsLockFilePath: path.join(root, 'package-lock.json'),
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: props.memoryMb,
+    timeout: Duration.seconds(props.timeoutSeconds),
+    tracing: lambda.Tracing.ACTIVE,
+    logGroup,
+    environment: { POWERTOOLS_SERVICE_NAME: props.functionName, ...props.environment },
+    bundling: props.bundling,
+  });
 }

@@ -22,7 +22,7 @@ import {
 import type { FunctionId } from '../contracts/function-specs.ts';
 import { names } from '../contracts/names.ts';
 
-export { uploadsPattern } from '../contracts/function-policies.ts';
+export { thumbnailsPattern, uploadsPattern } from '../contracts/function-policies.ts';
 
 export interface GrantTargets {
   functions: Record<FunctionId, lambda.IFunction>;

@@ -4,6 +4,7 @@
  */
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { names } from '../contracts/names.ts';
 import type { DarkroomStack } from './stack.ts';
 
 const lambdaBasicExecution =
@@ -25,7 +26,7 @@ function arnRef(resource: IConstruct): string {
 }
 
 export function suppressReviewedFindings(stack: DarkroomStack): void {
-  const { storage, auth, api, functions, pipeline } = stack;
+  const { storage, auth, api, functions, pipeline, deployments, cdn } = stack;
   const bucketArn = arnRef(storage.bucket);
 
   acknowledge(
@@ -64,13 +65,7 @@ export function suppressReviewedFindings(stack: DarkroomStack): void {
     "X-Ray tracing and CloudWatch Logs delivery (logs:CreateLogDelivery and friends) have no resource type: IAM accepts only '*' for them.",
   );
 
-  for (const id of ['createUpload', 'deleteImage', 'signUrls'] as const) {
-    acknowledge(
-      api.graphqlApi,
-      `IAM5[Resource::${arnRef(functions.byId[id])}:*]`,
-      `The ${id} data source may invoke that one function; ':*' covers its versions and aliases (CDK's grantInvoke).`,
-    );
-  }
+  // The Lambda data sources invoke the `live` aliases by their exact ARNs: no wildcard to acknowledge.
   acknowledge(
     api.graphqlApi,
     `IAM5[Resource::${arnRef(storage.table)}/index/*]`,
@@ -86,6 +81,53 @@ export function suppressReviewedFindings(stack: DarkroomStack): void {
       "CDK's log-retention handler sets retention on log groups named at deploy time (the AppSync API's); logs:PutRetentionPolicy is all it may do.",
     );
   }
+
+  acknowledge(
+    deployments.role,
+    'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+    'The CodeDeploy service role for Lambda: it may only read and update aliases, invoke CodeDeployHook_* functions and publish to CodeDeployTopic_* topics.',
+  );
+  acknowledge(
+    deployments.role,
+    `IAM5[Resource::${arnRef(deployments.preTrafficHook)}:*]`,
+    "CodeDeploy may invoke the one pre-traffic hook function; ':*' covers its versions (CDK's grantInvoke).",
+  );
+  acknowledge(
+    deployments.preTrafficHook,
+    `IAM5[Resource::arn:<AWS::Partition>:codedeploy:<AWS::Region>:<AWS::AccountId>:deploymentgroup:${names.codeDeployApplication}/*]`,
+    "GetDeployment on the darkroom application's own deployment groups: the groups name the hook, so naming them back by ARN would be a cycle.",
+  );
+  acknowledge(
+    deployments.preTrafficHook,
+    'IAM5[Resource::*]',
+    "X-Ray's PutTraceSegments/PutTelemetryRecords (active tracing) have no resource type: IAM accepts only '*' for them.",
+  );
+
+  acknowledge(
+    cdn.distribution,
+    'CFR4',
+    'The distribution has no custom domain, so it uses the default *.cloudfront.net certificate, whose security policy CloudFront fixes (TLSv1): TLS 1.2 can only be enforced with a custom domain and certificate.',
+  );
+  acknowledge(
+    cdn.distribution,
+    'CFR1',
+    'Thumbnails are served only to their owners, through URLs signed for them, wherever they are: there is no country to deny.',
+  );
+  acknowledge(
+    cdn.distribution,
+    'CFR2',
+    'Every request needs a URL signed by the key group, checked at the edge before the origin; a CLOUDFRONT-scoped web ACL must live in us-east-1, which this region-agnostic stack cannot create. The API, where users act, has WAF.',
+  );
+  acknowledge(
+    cdn.privateKey,
+    'SMG4',
+    'The secret is a CloudFront key pair: it rotates by adding a new public key to the key group and then replacing this secret, which a Secrets Manager rotation function cannot do.',
+  );
+  Validations.of(cdn.distribution).acknowledge({
+    id: 'Annotation::@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac',
+    reason:
+      'Intended: the origin is an imported view of the images bucket so that CDK adds no bucket-wide grant; infra/cdn.ts grants the distribution s3:GetObject on thumbnails/* only.',
+  });
 
   acknowledge(
     auth.userPool,

@@ -10,17 +10,25 @@ import { names } from '../contracts/names.ts';
 import type { ResolverEntry } from '../resolvers/catalog.ts';
 import { Api } from './api.ts';
 import { Auth } from './auth.ts';
+import { Cdn } from './cdn.ts';
+import { Deployments } from './deployments.ts';
 import { Functions } from './functions.ts';
 import { grantFunctionAccess } from './grants.ts';
 import { Monitoring } from './monitoring.ts';
+import { OpsTopic, sendAllAlarmsTo } from './ops-alarms.ts';
 import { addStackOutputs } from './outputs.ts';
 import { Pipeline } from './pipeline.ts';
 import { Storage } from './storage.ts';
 import { createImageProcessedTopic } from './topic.ts';
+import { ApiFirewall } from './waf.ts';
 
 export interface DarkroomStackProps extends StackProps {
   corsOrigins: string[];
   fieldLogLevel: appsync.FieldLogLevel;
+  /** Who the ops topic e-mails when an alarm fires (context `opsEmail`); no subscription when unset. */
+  opsEmail?: string;
+  /** PEM public key of the CloudFront key pair that signs thumbnail URLs (context `cdnPublicKey`). */
+  cdnPublicKey: string;
   /** Defaults to the resolver catalog; tests pass their own to check synth refuses unknown fields. */
   resolvers?: ResolverEntry[];
 }
@@ -32,6 +40,10 @@ export class DarkroomStack extends Stack {
   readonly functions: Functions;
   readonly pipeline: Pipeline;
   readonly monitoring: Monitoring;
+  readonly opsTopic: OpsTopic;
+  readonly deployments: Deployments;
+  readonly cdn: Cdn;
+  readonly firewall: ApiFirewall;
 
   constructor(scope: Construct, id: string, props: DarkroomStackProps) {
     super(scope, id, props);
@@ -41,6 +53,7 @@ export class DarkroomStack extends Stack {
     this.api = new Api(this, 'Api', { userPool: this.auth.userPool, fieldLogLevel: props.fieldLogLevel });
     const { table, bucket } = this.storage;
     const graphqlApi = this.api.graphqlApi;
+    this.firewall = new ApiFirewall(this, 'Firewall', { api: graphqlApi });
 
     this.functions = new Functions(this, 'Functions', {
       env: {
@@ -61,31 +74,49 @@ export class DarkroomStack extends Stack {
       },
     });
     const fn = this.functions.byId;
+    this.cdn = new Cdn(this, 'Cdn', {
+      bucket,
+      logsBucket: this.storage.logsBucket,
+      publicKeyPem: props.cdnPublicKey,
+    });
+    this.cdn.grantSigning(fn.signUrls);
     grantFunctionAccess({ functions: fn, table, bucket, topic, api: graphqlApi });
 
-    this.api.attachResolvers({ tables: { [names.table]: table }, functions: fn }, props.resolvers);
+    // Callers invoke the `live` aliases, which CodeDeploy shifts canary-first.
+    this.deployments = new Deployments(this, 'Deployments', { functions: fn });
+    const live = this.deployments.aliases;
+
+    this.api.attachResolvers({ tables: { [names.table]: table }, functions: live }, props.resolvers);
 
     const pipelineFunctions = {
-      inspect: fn.inspect,
-      thumbnails: fn.thumbnails,
-      analyse: fn.analyse,
-      flag: fn.flag,
-      saveResult: fn.saveResult,
-      markFailed: fn.markFailed,
-      publish: fn.publish,
+      inspect: live.inspect,
+      thumbnails: live.thumbnails,
+      analyse: live.analyse,
+      flag: live.flag,
+      saveResult: live.saveResult,
+      markFailed: live.markFailed,
+      publish: live.publish,
     };
     this.pipeline = new Pipeline(this, 'Pipeline', {
       table,
       bucket,
       topic,
       functions: pipelineFunctions,
-      sweeper: fn.sweeper,
-      dispatch: fn.dispatch,
+      sweeper: live.sweeper,
+      dispatch: live.dispatch,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stateMachine: this.pipeline.stateMachine,
-      pipelineFunctions,
+      functions: live,
+      stages: Object.keys(pipelineFunctions) as (keyof typeof pipelineFunctions)[],
+      // The upload DLQ has its alarm from the pipeline (flow control); shown here with the queue.
+      queues: { uploadQueue: this.pipeline.uploadQueue, uploadDlq: this.pipeline.uploadDeadLetterQueue },
+      deadLetterQueues: { ruleDlq: this.pipeline.deadLetterQueue },
+      imageProcessedTopic: topic,
     });
+    this.opsTopic = new OpsTopic(this, 'Ops', props.opsEmail ? { email: props.opsEmail } : {});
+    sendAllAlarmsTo(this, this.opsTopic.topic);
+    this.deployments.addCanaries(this.monitoring.rollbackAlarms);
 
     addStackOutputs(this, {
       graphqlUrl: graphqlApi.graphqlUrl,

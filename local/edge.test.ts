@@ -1,8 +1,9 @@
 import http from 'node:http';
+import net from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
-import { type Edge, isLoopback, isLoopbackHost, startEdge } from './edge.ts';
+import { type Edge, isLoopback, isLoopbackHost, serviceBodyLimits, startEdge } from './edge.ts';
 import type { EdgeRequest, Provider } from './provider.ts';
 
 const config = loadConfig({}, { port: 0, dataDir: '/tmp/unused' });
@@ -29,6 +30,21 @@ afterEach(async () => {
   await edge?.close();
   edge = undefined;
 });
+
+/** Sends raw bytes and returns the status line of the answer (or '' when the socket just closes). */
+function rawRequest(url: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.end(text));
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk.toString();
+    });
+    socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
+    socket.on('error', reject);
+    socket.setTimeout(5_000, () => socket.destroy(new Error('no answer')));
+  });
+}
 
 async function edgeWith(
   providers: Provider[],
@@ -147,6 +163,37 @@ describe('the edge', () => {
     const missing = await fetch(`${url}/bucket`);
     expect(missing.status).toBe(503);
     expect(missing.headers.get('x-amzn-errortype')).toBe('ServiceUnavailable');
+  });
+
+  it('answers request targets and Host headers that are not URLs with 400, and keeps serving', async () => {
+    const upgrade = (target: string) =>
+      `GET ${target} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    const { url } = await edgeWith([recorder('s3').provider]);
+
+    expect(await rawRequest(url, upgrade('//[::1'))).toBe('HTTP/1.1 400 Bad Request');
+    expect(await rawRequest(url, 'GET /bucket HTTP/1.1\r\nHost: [::1\r\nConnection: close\r\n\r\n')).toMatch(
+      /^HTTP\/1.1 400/,
+    );
+    expect((await fetch(`${url}/_darkroom/health`)).status).toBe(200);
+  });
+
+  it('refuses a body over the service’s documented limit before the provider sees it', async () => {
+    const lambda = recorder('lambda');
+    const { url } = await edgeWith([lambda.provider]);
+    const scoped = {
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=darkroom-local/20260101/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=00',
+    };
+
+    const tooLarge = await fetch(`${url}/2015-03-31/functions/f/invocations`, {
+      method: 'POST',
+      headers: scoped,
+      body: Buffer.alloc(serviceBodyLimits.lambda.bytes + 1, 'a'),
+    });
+
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.headers.get('x-amzn-errortype')).toBe('RequestTooLargeException');
+    expect(lambda.seen).toEqual([]);
   });
 
   it('lets only loopback peers reach the admin API', () => {

@@ -7,6 +7,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { queryLimits } from '../contracts/query-limits.ts';
 import type { LocalConfig } from './config.ts';
 import { type EdgeRequest, type Provider, sendJson } from './provider.ts';
 import { credentialScopeOf, jsonSigV4Error, verifySigV4 } from './sigv4.ts';
@@ -33,7 +34,30 @@ export const signedServices = [
 const cognitoTargetPrefix = 'AWSCognitoIdentityProviderService.';
 /** Services whose signature the edge checks; S3 checks its own (presigned POST, chunked uploads). */
 const edgeVerified = new Set(['dynamodb', 'states', 'events', 'sns', 'sqs', 'lambda', 'rekognition']);
+/** Any body the edge reads at all (S3 uploads are the largest: 25 MB plus the form). */
 const maxBodyBytes = 64 * 1024 * 1024;
+
+/**
+ * Request body limits AWS documents per service, checked while reading (the rest is drained, never
+ * buffered): the error code is the one that service answers with.
+ */
+export const serviceBodyLimits = {
+  // Lambda: 6 MB invocation payload (synchronous).
+  lambda: { bytes: 6 * 1024 * 1024, code: 'RequestTooLargeException' },
+  // DynamoDB: a request (BatchWriteItem, TransactWriteItems) is at most 16 MB.
+  dynamodb: { bytes: 16 * 1024 * 1024, code: 'RequestEntityTooLarge' },
+  appsync: { bytes: queryLimits.maxRequestBytes, code: 'PayloadTooLargeException' },
+  admin: { bytes: 1024 * 1024, code: 'RequestEntityTooLarge' },
+} satisfies Record<string, { bytes: number; code: string }>;
+
+function bodyLimitOf(key: string): { bytes: number; code: string } {
+  return (
+    (serviceBodyLimits as Record<string, { bytes: number; code: string }>)[key] ?? {
+      bytes: maxBodyBytes,
+      code: 'RequestEntityTooLarge',
+    }
+  );
+}
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
@@ -112,23 +136,28 @@ function permissiveCors(req: IncomingMessage, res: ServerResponse): boolean {
   return true;
 }
 
-/** The whole body, or undefined past the edge's size limit (the rest is drained). */
-export function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/** The whole body, or undefined past `limit` bytes (the rest is drained, not kept). */
+export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBodyBytes) {
+      if (size > limit) {
+        chunks.length = 0;
         resolve(undefined);
-        req.resume();
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(size > maxBodyBytes ? undefined : Buffer.concat(chunks)));
+    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** The request's URL, or undefined when its target or Host header is not one (a 400, not a 500). */
+function requestUrl(req: IncomingMessage, fallbackHost: string): URL | undefined {
+  return URL.parse(req.url ?? '/', `http://${header(req, 'host') ?? fallbackHost}`) ?? undefined;
 }
 
 export interface EdgeOptions {
@@ -161,16 +190,25 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       accessKeyId === config.credentials.accessKeyId ? config.credentials.secretAccessKey : undefined);
 
   const dispatch = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', `http://${header(req, 'host') ?? `${config.host}:${config.port}`}`);
+    const url = requestUrl(req, `${config.host}:${config.port}`);
+    if (!url) {
+      req.resume();
+      sendAwsError(res, 400, 'InvalidURI', 'The request target or Host header is not a valid URL.');
+      return;
+    }
     const route = routeOf(req, url);
     if (route.kind === 'unknown') {
       req.resume();
       sendAwsError(res, 400, 'UnrecognizedClientException', route.reason);
       return;
     }
-    const body = await readBody(req);
+    const limit = bodyLimitOf(route.kind === 'admin' ? 'admin' : route.service);
+    const body = await readBody(req, limit.bytes);
     if (!body) {
-      sendAwsError(res, 413, 'RequestEntityTooLarge', `Request bodies are limited to ${maxBodyBytes} bytes`);
+      const message = `Request bodies are limited to ${limit.bytes} bytes.`;
+      if (route.kind === 'provider' && route.service === 'appsync')
+        sendJson(res, 413, { errors: [{ errorType: limit.code, message }] });
+      else sendAwsError(res, 413, limit.code, message);
       return;
     }
     const request: EdgeRequest = { req, res, url, body };
@@ -214,21 +252,29 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
   };
 
   const server = http.createServer({ keepAlive: true, requestTimeout: 300_000 }, (req, res) => {
+    // One request's failure is that request's 500, logged; it never reaches the process.
     dispatch(req, res).catch((error: unknown) => {
       log(
         `[edge] ${req.method} ${req.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
-      sendJson(res, 500, {
-        __type: 'InternalFailure',
-        message: error instanceof Error ? error.message : String(error),
-      });
+      sendAwsError(res, 500, 'InternalFailure', error instanceof Error ? error.message : String(error));
     });
   });
   server.keepAliveTimeout = 65_000;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://edge');
+    socket.on('error', () => socket.destroy());
+    const url = URL.parse(req.url ?? '/', 'http://edge');
+    if (!url) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      return;
+    }
     if (options.upgrade && (url.pathname === '/graphql/realtime' || url.pathname === '/graphql')) {
-      options.upgrade(req, socket, head);
+      try {
+        options.upgrade(req, socket, head);
+      } catch (error) {
+        log(`[edge] upgrade ${req.url} failed: ${error instanceof Error ? error.message : String(error)}`);
+        socket.destroy();
+      }
       return;
     }
     socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');

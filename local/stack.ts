@@ -20,6 +20,7 @@ import type { LocalConfig } from './config.ts';
 import { type Edge, startEdge } from './edge.ts';
 import { FaultRegistry } from './faults.ts';
 import { LocalIam } from './iam/local-iam.ts';
+import { withinDeadline } from './probe.ts';
 import type { Provider } from './provider.ts';
 import type { ProviderContext } from './provider-context.ts';
 import { AppSyncProvider } from './providers/appsync/index.ts';
@@ -41,6 +42,8 @@ import { WebAppProvider, webBasePath } from './web-app.ts';
 const repositoryRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 /** The local GraphQL API's id, as in its ARN (`…:apis/<id>`). */
 const localApiId = 'darkroom-local';
+/** Longest any one provider may take to start (DynamoDB Local's JVM on a busy machine is the slowest). */
+const providerStartDeadlineMs = 180_000;
 
 export interface StackOptions {
   /** Also write `amplify_outputs.json` at the repository root (default true; tests write only to the data folder). */
@@ -158,8 +161,15 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
   const queueUrl = `${url}/${config.accountId}/${flow.queueName}`;
 
   const register = (key: string, provider: Provider) => registry.set(key, provider);
+  // Every start is bounded and its failure names the provider: `npm start` exits with that name.
   const boot = async (provider: Provider) => {
-    await provider.start();
+    try {
+      await withinDeadline(provider.start(), providerStartDeadlineMs, `the ${provider.name} provider`);
+    } catch (error) {
+      await provider.stop().catch(() => {});
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`the ${provider.name} provider did not start: ${reason}`, { cause: error });
+    }
     booted.push(provider);
   };
 
@@ -224,7 +234,9 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       forcePathStyle: true,
     });
     const engine: VisionEngine =
-      config.visionMode === 'vision' ? await createLocalVisionEngine() : new EmptyVisionEngine(log);
+      config.visionMode === 'vision'
+        ? await withinDeadline(createLocalVisionEngine(), providerStartDeadlineMs, 'the local vision engine')
+        : new EmptyVisionEngine(log);
     const rekognition = new RekognitionProvider({
       ...context,
       engine,

@@ -47,7 +47,7 @@ describe('analyse handler', () => {
   });
 
   it('refuses a format the pipeline does not decode', async () => {
-    const attempt = handler({ ...event, format: 'heic' });
+    const attempt = handler({ ...event, format: 'svg' });
 
     await expect(attempt).rejects.toMatchObject({ name: 'ValidationError', message: /format/ });
   });

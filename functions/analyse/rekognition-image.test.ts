@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { heicFixture } from '../test-support/images.ts';
 import { rekognitionLimits, renditionMaxSide, uprightJpeg } from './rekognition-image.ts';
 
 describe('uprightJpeg', () => {
@@ -31,5 +33,12 @@ describe('uprightJpeg', () => {
 
     const metadata = await sharp(rendition).metadata();
     expect([metadata.width, metadata.height]).toEqual([renditionMaxSide, Math.round(renditionMaxSide / 5)]);
+  });
+
+  it('makes a JPEG Rekognition can read from a HEIC original', async () => {
+    const rendition = await uprightJpeg(await readFile(heicFixture), { width: 1280, height: 854 });
+
+    const metadata = await sharp(rendition).metadata();
+    expect([metadata.format, metadata.width, metadata.height]).toEqual(['jpeg', 1280, 854]);
   });
 });

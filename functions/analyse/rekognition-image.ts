@@ -1,6 +1,6 @@
 /**
  * The image as Rekognition is given it. Rekognition reads JPEG and PNG originals from S3 itself
- * (≤ 15 MB, sides 80..10,000 px); everything else — WebP, GIF, AVIF, TIFF, too big, too small,
+ * (≤ 15 MB, sides 80..10,000 px); everything else — WebP, GIF, AVIF, TIFF, HEIC, too big, too small,
  * and EXIF-rotated JPEGs, whose face boxes Rekognition would report in stored (unrotated)
  * coordinates — goes as the bytes of an upright JPEG rendition under Rekognition's 5 MB limit.
  */
@@ -8,8 +8,9 @@
 import type { Image } from '@aws-sdk/client-rekognition';
 import type { S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
+import { openImage } from '../shared/decode-heic.ts';
 import { toImageError } from '../shared/image-errors.ts';
-import { type DecodableFormat, decodeOptions, imageLimits } from '../shared/image-limits.ts';
+import { type DecodableFormat, imageLimits } from '../shared/image-limits.ts';
 import { readObject } from '../shared/s3-objects.ts';
 
 /** Rekognition's documented image limits. */
@@ -89,12 +90,15 @@ export async function uprightJpeg(
   // Scale of the first attempt: down to the rendition's size, or up to Rekognition's minimum side.
   let scale = Math.min(1, renditionMaxSide / longSide);
   if (shortSide * scale < rekognitionLimits.minSide) scale = rekognitionLimits.minSide / shortSide;
+  // HEIC is decoded here once (libheif); every other format is decoded by sharp per attempt.
+  const image = await openImage(original);
   for (;;) {
     const width = Math.max(1, Math.round(source.width * scale));
     const height = Math.max(1, Math.round(source.height * scale));
     let jpeg: Buffer;
     try {
-      jpeg = await sharp(original, decodeOptions)
+      jpeg = await image
+        .clone()
         .autoOrient()
         .resize(width, height, { fit: 'fill' })
         .flatten({ background: '#ffffff' })

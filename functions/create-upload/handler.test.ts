@@ -13,9 +13,15 @@ describe('create-upload handler', () => {
     expect(Date.parse(ticket.expiresAt)).toBeGreaterThan(Date.now());
   });
 
-  it('refuses HEIC with a ValidationError naming the field', async () => {
+  it('accepts HEIC, which the pipeline decodes with libheif', async () => {
+    const ticket = await handler({ owner: 'owner-1', id: 'image-1', contentType: 'image/heic', size: 10 });
+
+    expect(ticket.fields['Content-Type']).toBe('image/heic');
+  });
+
+  it('refuses an SVG with a ValidationError naming the field', async () => {
     // Act
-    const attempt = handler({ owner: 'owner-1', id: 'image-1', contentType: 'image/heic', size: 10 });
+    const attempt = handler({ owner: 'owner-1', id: 'image-1', contentType: 'image/svg+xml', size: 10 });
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'ValidationError', message: /contentType/ });

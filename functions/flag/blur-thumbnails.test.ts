@@ -34,6 +34,8 @@ describe('blurThumbnails', () => {
 
     // Assess
     expect(flagged.thumbnails).toEqual(made.thumbnails);
+    // The placeholder is the blurred rendition's, not the clear one the thumbnails step gave.
+    expect(flagged.placeholder.hash).not.toBe(made.placeholder.hash);
     expect(s3.mock.commandCalls(GetObjectCommand)).toHaveLength(1);
     expect(s3.puts.map((put) => put.key).sort()).toEqual([...clear.keys()].sort());
     for (const put of s3.puts) {

@@ -8,7 +8,8 @@ import { ValidationError } from '../shared/errors.ts';
 import type { StoredThumbnail } from '../shared/image-item.ts';
 import { imageLimits } from '../shared/image-limits.ts';
 import { readObject } from '../shared/s3-objects.ts';
-import { renderThumbnails } from '../thumbnails/renditions.ts';
+import type { Placeholder } from '../thumbnails/placeholder.ts';
+import { renderImage } from '../thumbnails/renditions.ts';
 import { type ImageLocation, storeThumbnails, thumbnailKey } from '../thumbnails/store-thumbnails.ts';
 
 export interface FlagRequest extends ImageLocation {
@@ -19,13 +20,14 @@ export interface FlagRequest extends ImageLocation {
 export async function blurThumbnails(
   s3: S3Client,
   request: FlagRequest,
-): Promise<{ thumbnails: StoredThumbnail[] }> {
+): Promise<{ thumbnails: StoredThumbnail[]; placeholder: Placeholder }> {
   const original = await readObject(s3, {
     bucket: request.bucket,
     key: keys.original(request.owner, request.id),
     maxBytes: imageLimits.maxBytes,
   });
-  const renditions = await renderThumbnails(original.bytes, { blur: true });
+  // The placeholder comes from the blurred rendition too: nothing unblurred is left to paint.
+  const { renditions, placeholder } = await renderImage(original.bytes, { blur: true });
   // Refuse before writing anything if a thumbnail would be left unblurred.
   const blurredKeys = new Set(renditions.map((rendition) => thumbnailKey(request, rendition)));
   const missed = request.thumbnails.filter((thumbnail) => !blurredKeys.has(thumbnail.key));
@@ -34,5 +36,5 @@ export async function blurThumbnails(
       `thumbnails: ${missed.map((t) => t.key).join(', ')} are not this image's thumbnail keys, so they would stay unblurred`,
     );
   }
-  return { thumbnails: await storeThumbnails(s3, request, renditions) };
+  return { thumbnails: await storeThumbnails(s3, request, renditions), placeholder };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +34,8 @@ describe('inspect handler', () => {
       orientation: 1,
       bytes: bytes.length,
       etag: 'abc123',
+      metadata: null,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
     });
   });
 

@@ -1,8 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import {
   animatedGif,
   cmykJpeg,
+  heicFixture,
   heicLike,
   jpeg,
   orientedJpeg,
@@ -102,10 +104,16 @@ describe('inspectImage', () => {
     await expect(attempt).rejects.toMatchObject({ name: 'UnsupportedImage', message: /JPEG, PNG/ });
   });
 
-  it('refuses HEIC by name', async () => {
+  it('decodes a real HEVC HEIF photograph (an iPhone HEIC) to its displayed size', async () => {
+    const facts = await inspectImage(await readFile(heicFixture));
+
+    expect(facts).toEqual({ width: 1280, height: 854, format: 'heic', orientation: 1 });
+  });
+
+  it('refuses a file with a HEIC brand but no image in it as CorruptImage', async () => {
     const attempt = inspectImage(heicLike());
 
-    await expect(attempt).rejects.toMatchObject({ name: 'UnsupportedImage', message: /HEIC/ });
+    await expect(attempt).rejects.toMatchObject({ name: 'CorruptImage' });
   });
 
   it('refuses an SVG, which sharp could render but the pipeline does not accept', async () => {

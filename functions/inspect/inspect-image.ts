@@ -4,6 +4,7 @@
  * small decode proves the data is whole.
  */
 import sharp, { type Metadata } from 'sharp';
+import { decodeHeic } from '../shared/decode-heic.ts';
 import { ImageTooLargeError, UnsupportedImageError } from '../shared/errors.ts';
 import { toImageError } from '../shared/image-errors.ts';
 import {
@@ -13,7 +14,6 @@ import {
   imageLimits,
   supportedFormatsText,
 } from '../shared/image-limits.ts';
-import { heicBrand } from './heic-brand.ts';
 
 export interface ImageFacts {
   /** Width and height as displayed, i.e. after EXIF orientation. */
@@ -25,12 +25,6 @@ export interface ImageFacts {
 }
 
 export async function inspectImage(bytes: Buffer): Promise<ImageFacts> {
-  const brand = heicBrand(bytes);
-  if (brand) {
-    throw new UnsupportedImageError(
-      `HEIC images (brand '${brand}') cannot be decoded here; supported formats: ${supportedFormatsText}`,
-    );
-  }
   const metadata = await readHeader(bytes);
   const format = decodableFormat(metadata);
   const { width, height } = metadata;
@@ -44,6 +38,7 @@ export async function inspectImage(bytes: Buffer): Promise<ImageFacts> {
       `the image has ${((width * height) / 1e6).toFixed(1)} megapixels; the limit is ${imageLimits.maxPixels / 1e6}`,
     );
   }
+  if (format === 'heic') return inspectHeic(bytes);
   await proveDecodable(bytes);
   const orientation = metadata.orientation ?? 1;
   // Orientations 5–8 turn the image a quarter: the displayed width is the stored height.
@@ -63,8 +58,9 @@ async function readHeader(bytes: Buffer): Promise<Metadata> {
 function decodableFormat(metadata: Metadata): DecodableFormat {
   if (metadata.format === 'heif') {
     if (metadata.compression === 'av1') return 'avif';
+    if (metadata.compression === 'hevc') return 'heic';
     throw new UnsupportedImageError(
-      `HEIF images coded with ${metadata.compression ?? 'an unknown codec'} cannot be decoded here (HEIC is not supported); supported formats: ${supportedFormatsText}`,
+      `HEIF images coded with ${metadata.compression ?? 'an unknown codec'} cannot be decoded here; supported formats: ${supportedFormatsText}`,
     );
   }
   const format = decodableFormats.find((name) => name === metadata.format);
@@ -74,6 +70,15 @@ function decodableFormat(metadata: Metadata): DecodableFormat {
     );
   }
   return format;
+}
+
+/**
+ * libheif has no shrink-on-load, so proving a HEIC whole means decoding it; its output is already
+ * turned by the container's irot/imir, so its size is the displayed size and orientation is 1.
+ */
+async function inspectHeic(bytes: Buffer): Promise<ImageFacts> {
+  const { raw } = await decodeHeic(bytes);
+  return { width: raw.width, height: raw.height, format: 'heic', orientation: 1 };
 }
 
 /** Decodes to a tiny size: JPEG shrinks on load, so this is cheap, yet it reads every scan and sees truncation. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { jpeg } from '../test-support/images.ts';
 import { s3Stub } from '../test-support/s3-stub.ts';
@@ -20,6 +21,8 @@ describe('inspectObject', () => {
       orientation: 1,
       bytes: bytes.length,
       etag: 'etag-of-original',
+      metadata: null,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
     });
   });
 

@@ -25,6 +25,7 @@ function aSaveResultPayload(overrides: Record<string, unknown> = {}) {
       etag: '"5d41402abc4b"',
     },
     thumbnails: sixThumbnails('owner-1', 'image-1'),
+    placeholder: { hash: '1QcSHQRnh493V4dIh4eXh1h4kJUI', dominantColor: '#384858' },
     analysis: anAnalysis(),
     leaseToken: 'execution-1',
     ...overrides,

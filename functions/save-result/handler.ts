@@ -3,7 +3,12 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { documentClient, s3Client } from '../shared/clients.ts';
 import { readEnv } from '../shared/env.ts';
-import { analysisSchema, thumbnailSchema } from '../shared/image-item.ts';
+import {
+  analysisSchema,
+  photoMetadataSchema,
+  placeholderSchema,
+  thumbnailSchema,
+} from '../shared/image-item.ts';
 import { parseEvent } from '../shared/parse-event.ts';
 import { logger } from '../shared/powertools.ts';
 import { saveResult } from './save-result.ts';
@@ -21,8 +26,14 @@ export const saveResultEvent = z.object({
     orientation: z.number().int(),
     etag: z.string(),
     bytes: z.number().int().positive(),
+    metadata: photoMetadataSchema.nullish(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, { error: 'must be a hex SHA-256' })
+      .optional(),
   }),
   thumbnails: z.array(thumbnailSchema),
+  placeholder: placeholderSchema,
   analysis: analysisSchema,
   leaseToken: z.string().min(1),
 });

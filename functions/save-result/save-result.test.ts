@@ -1,6 +1,15 @@
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import { DeleteObjectsCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -37,6 +46,7 @@ function aResult(status: 'COMPLETED' | 'FLAGGED'): SaveResultInput {
     status,
     image: { width: 1024, height: 768, format: 'png', orientation: 1, etag: '"9b2c"', bytes: 482_113 },
     thumbnails: sixThumbnails(owner, id),
+    placeholder: { hash: '1QcSHQRnh493V4dIh4eXh1h4kJUI', dominantColor: '#384858' },
     analysis: status === 'FLAGGED' ? { ...anAnalysis(), isSafe: false } : anAnalysis(),
     leaseToken: 'execution-1',
   };
@@ -109,6 +119,7 @@ describe('saveResult', () => {
       etag: '"9b2c"',
       bytes: 482_113,
       thumbnails: sixThumbnails(owner, id),
+      placeholder: { hash: '1QcSHQRnh493V4dIh4eXh1h4kJUI', dominantColor: '#384858' },
       analysis: anAnalysis(),
       updatedAt: '2026-11-24T09:00:05.000Z',
       processedAt: '2026-11-24T09:00:05.000Z',
@@ -152,6 +163,53 @@ describe('saveResult', () => {
       { Put: { TableName: 'Images', Item: { owner: `${owner}#label#coffee cup`, id } } },
       { Put: { TableName: 'Images', Item: { owner: `${owner}#label#cup`, id } } },
     ]);
+  });
+
+  describe('photo metadata', () => {
+    const gps = { latitude: 48.8584, longitude: 2.2945 };
+    const metadata = { cameraMake: 'FUJIFILM', cameraModel: 'X-T5', iso: 400, gps };
+    const withMetadata = (): SaveResultInput => {
+      const result = aResult('COMPLETED');
+      return { ...result, image: { ...result.image, metadata, sha256: 'ab'.repeat(32) } };
+    };
+
+    it('writes the metadata and SHA-256 without the location, then the location only where keepLocation = true', async () => {
+      // Prepare
+      dynamoMock.on(TransactWriteCommand).resolves({});
+      dynamoMock.on(UpdateCommand).resolves({});
+
+      // Act
+      await saveResult(deps, withMetadata());
+
+      // Assess
+      const { set } = writtenAttributes(imageUpdate() ?? {});
+      expect(set.metadata).toEqual({ cameraMake: 'FUJIFILM', cameraModel: 'X-T5', iso: 400 });
+      expect(set.sha256).toBe('ab'.repeat(32));
+      const location = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
+      expect(location?.ConditionExpression).toBe('keepLocation = :true AND attribute_exists(metadata)');
+      expect(location?.UpdateExpression).toBe('SET metadata.gps = :gps');
+      expect(location?.ExpressionAttributeValues).toEqual({ ':true': true, ':gps': gps });
+    });
+
+    it('saves the result when the upload did not ask to keep the location', async () => {
+      dynamoMock.on(TransactWriteCommand).resolves({});
+      dynamoMock
+        .on(UpdateCommand)
+        .rejects(
+          new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+        );
+
+      await expect(saveResult(deps, withMetadata())).resolves.toEqual({ saved: true });
+    });
+
+    it('makes no location update for a photo without one', async () => {
+      dynamoMock.on(TransactWriteCommand).resolves({});
+      const result = withMetadata();
+
+      await saveResult(deps, { ...result, image: { ...result.image, metadata: { iso: 100, gps: null } } });
+
+      expect(dynamoMock.commandCalls(UpdateCommand)).toHaveLength(0);
+    });
   });
 
   it('keeps a FLAGGED image in the byStatus index', async () => {

@@ -5,11 +5,22 @@
 
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import { attributesDroppedIn, statusAttributes } from '../../contracts/image-item.ts';
 import { usageAttributes } from '../../contracts/usage.ts';
-import type { analysisSchema, StoredThumbnail } from '../shared/image-item.ts';
+import {
+  type analysisSchema,
+  isConditionalCheckFailed,
+  type placeholderSchema,
+  type StoredPhotoMetadata,
+  type StoredThumbnail,
+} from '../shared/image-item.ts';
 import { labelIndexPuts } from '../shared/label-index-items.ts';
 import { purgeImageObjects } from '../shared/purge-objects.ts';
 import { countStoredBytes, isFirstItemConditionFailure } from '../shared/stored-bytes.ts';
@@ -21,6 +32,8 @@ export interface InspectedImage {
   orientation: number;
   etag: string;
   bytes: number;
+  metadata?: StoredPhotoMetadata | null;
+  sha256?: string;
 }
 
 export interface SaveResultInput {
@@ -29,6 +42,7 @@ export interface SaveResultInput {
   status: 'COMPLETED' | 'FLAGGED';
   image: InspectedImage;
   thumbnails: StoredThumbnail[];
+  placeholder: z.output<typeof placeholderSchema>;
   analysis: z.output<typeof analysisSchema>;
   /** The execution's fencing token: only the lease holder saves. */
   leaseToken: string;
@@ -47,11 +61,16 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
   const now = deps.now();
   const at = now.toISOString();
   const key = { owner: input.owner, id: input.id };
+  const { metadata, ...image } = input.image;
+  // The location is written only by the second, conditional update below.
+  const { gps, ...withoutLocation } = metadata ?? {};
   const attributes: Record<string, unknown> = {
     // FLAGGED stays in the sparse byStatus index (moderation's view); COMPLETED leaves it.
     ...statusAttributes(input.owner, input.status, Math.floor(now.getTime() / 1000)),
-    ...input.image,
+    ...image,
+    ...(metadata ? { metadata: withoutLocation } : {}),
     thumbnails: input.thumbnails,
+    placeholder: input.placeholder,
     analysis: input.analysis,
     updatedAt: at,
     processedAt: at,
@@ -90,6 +109,7 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
         ],
       }),
     );
+    if (metadata && gps) await keepLocationIfAsked(deps, key, gps);
     return { saved: true };
   } catch (error) {
     if (!isFirstItemConditionFailure(error)) throw error;
@@ -113,4 +133,29 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
     deletedObjectVersions: deleted,
   });
   return { saved: false };
+}
+
+/**
+ * The photo's GPS location goes onto the item only when its upload asked for it
+ * (RequestUploadInput.keepLocation, stored by requestUpload): DynamoDB checks that in the
+ * condition, so no read is needed and an item without the flag never holds a location.
+ */
+async function keepLocationIfAsked(
+  deps: SaveResultDeps,
+  key: { owner: string; id: string },
+  gps: NonNullable<StoredPhotoMetadata['gps']>,
+): Promise<void> {
+  try {
+    await deps.documents.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: key,
+        ConditionExpression: 'keepLocation = :true AND attribute_exists(metadata)',
+        UpdateExpression: 'SET metadata.gps = :gps',
+        ExpressionAttributeValues: { ':true': true, ':gps': gps },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+  }
 }

@@ -33,6 +33,22 @@ export const analysisSchema = z.object({
 
 export const imageErrorSchema = z.object({ code: z.string(), message: z.string() });
 
+export const placeholderSchema = z.object({ hash: z.string().min(1), dominantColor: z.string().min(1) });
+
+/** PhotoMetadata as stored: every EXIF field optional; `gps` only when the upload kept location. */
+export const photoMetadataSchema = z.object({
+  takenAt: z.string().nullish(),
+  cameraMake: z.string().nullish(),
+  cameraModel: z.string().nullish(),
+  lensModel: z.string().nullish(),
+  exposureTime: z.number().nullish(),
+  fNumber: z.number().nullish(),
+  iso: z.number().int().nullish(),
+  focalLength: z.number().nullish(),
+  gps: z.object({ latitude: z.number(), longitude: z.number() }).nullish(),
+});
+export type StoredPhotoMetadata = z.output<typeof photoMetadataSchema>;
+
 /** The stored item; unknown attributes are ignored so the table can grow without breaking readers. */
 export const imageItemSchema = z.object({
   owner: z.string().min(1),
@@ -50,16 +66,24 @@ export const imageItemSchema = z.object({
   thumbnails: z.array(thumbnailSchema).nullish(),
   analysis: analysisSchema.nullish(),
   error: imageErrorSchema.nullish(),
+  placeholder: placeholderSchema.nullish(),
+  metadata: photoMetadataSchema.nullish(),
+  duplicateOf: z.string().nullish(),
 });
 
 export type ImageItem = z.output<typeof imageItemSchema>;
 export type StoredThumbnail = z.output<typeof thumbnailSchema>;
 
 /** An Image as a Lambda resolver returns it: `Thumbnail.url` is left to its own field resolver. */
-export type ImageRecord = Omit<Image, '__typename' | 'thumbnails' | 'analysis' | 'error'> & {
+export type ImageRecord = Omit<
+  Image,
+  '__typename' | 'thumbnails' | 'analysis' | 'error' | 'placeholder' | 'metadata'
+> & {
   thumbnails: Array<Omit<Thumbnail, '__typename' | 'url'>>;
   analysis: Omit<Analysis, '__typename'> | null;
   error: Omit<ImageError, '__typename'> | null;
+  placeholder: z.output<typeof placeholderSchema> | null;
+  metadata: StoredPhotoMetadata | null;
 };
 
 /** Maps a stored item to the Image shape; throws if the item is not one of ours. */
@@ -89,6 +113,9 @@ export function toImage(item: Record<string, unknown>): ImageRecord {
     createdAt: parsed.createdAt,
     updatedAt: parsed.updatedAt,
     processedAt: parsed.processedAt ?? null,
+    placeholder: parsed.placeholder ?? null,
+    metadata: parsed.metadata ?? null,
+    duplicateOf: parsed.duplicateOf ?? null,
   };
 }
 

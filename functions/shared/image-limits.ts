@@ -1,4 +1,4 @@
-/** What the pipeline accepts as an image: the formats the prebuilt sharp decodes and the size limits. */
+/** What the pipeline accepts as an image: the formats it decodes and the size limits. */
 import type { SharpOptions } from 'sharp';
 import { limits } from '../../contracts/names.ts';
 
@@ -8,11 +8,14 @@ export const imageLimits = {
   maxBytes: limits.maxUploadBytes,
 } as const;
 
-/** sharp's format names for what the pipeline decodes (AVIF is reported by sharp as `heif` + av1). */
-export const decodableFormats = ['jpeg', 'png', 'webp', 'gif', 'avif', 'tiff'] as const;
+/**
+ * sharp's format names for what the pipeline decodes (AVIF is reported by sharp as `heif` + av1),
+ * and `heic` for HEVC-coded HEIF, which libheif decodes (functions/shared/decode-heic.ts).
+ */
+export const decodableFormats = ['jpeg', 'png', 'webp', 'gif', 'avif', 'tiff', 'heic'] as const;
 export type DecodableFormat = (typeof decodableFormats)[number];
 
-export const supportedFormatsText = 'JPEG, PNG, WebP, GIF, AVIF, TIFF';
+export const supportedFormatsText = 'JPEG, PNG, WebP, GIF, AVIF, TIFF, HEIC';
 
 /**
  * sharp input options for every decode: the pixel limit as a second guard behind inspect, and

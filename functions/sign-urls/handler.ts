@@ -1,4 +1,8 @@
-/** Lambda data source `signUrls`: BatchInvoke of `Thumbnail.url`. */
+/**
+ * Lambda data source `signUrls`: BatchInvoke of `Thumbnail.url`. In the cloud (CDN_* set by
+ * infra/cdn.ts) it signs CloudFront URLs with the private key read once from Secrets Manager;
+ * locally, with no CDN, presigned S3 GETs.
+ */
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { imageStatuses } from '../../contracts/image-item.ts';
@@ -6,6 +10,7 @@ import { s3Client } from '../shared/clients.ts';
 import { readEnv } from '../shared/env.ts';
 import { parseEvent } from '../shared/parse-event.ts';
 import { logger } from '../shared/powertools.ts';
+import { cdnSigningFromEnvironment } from './cdn-signing.ts';
 import { signThumbnailUrls } from './sign.ts';
 
 const env = readEnv(['BUCKET_NAME']);
@@ -16,5 +21,6 @@ export async function handler(event: unknown, context?: Context): Promise<Array<
   if (context) logger.addContext(context);
   const requests = parseEvent(signUrlsEvent, event);
   logger.debug('signing thumbnail urls', { count: requests.length });
-  return signThumbnailUrls(s3Client(), { bucket: env.BUCKET_NAME }, requests);
+  const cdn = await cdnSigningFromEnvironment();
+  return signThumbnailUrls(s3Client(), { bucket: env.BUCKET_NAME, ...(cdn ? { cdn } : {}) }, requests);
 }

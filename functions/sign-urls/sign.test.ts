@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { ImageStatus } from '../../generated/schema.ts';
@@ -41,6 +42,28 @@ describe('signThumbnailUrls', () => {
     const third = new URL(urls[2] ?? '');
     expect(third.pathname).toBe(`/${bucket}/thumbnails/owner-1/image-2/large.webp`);
     expect(third.searchParams.get('X-Amz-Expires')).toBe('900');
+  });
+
+  it('signs CloudFront URLs on the distribution when a CDN is given, still only for thumbnails', async () => {
+    // Prepare
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const cdn = { domain: 'd111111abcdef8.cloudfront.net', keyPairId: 'K2JCJMDEHXQW5F', privateKey };
+
+    // Act
+    const urls = await signThumbnailUrls(s3, { bucket, cdn }, [
+      aThumbnail('COMPLETED'),
+      aThumbnail('COMPLETED', 'uploads/owner-1/image-1/original'),
+    ]);
+
+    // Assess
+    const url = new URL(urls[0] ?? '');
+    expect(`${url.host}${url.pathname}`).toBe(`${cdn.domain}/thumbnails/owner-1/image-1/small.jpg`);
+    expect(url.searchParams.get('Key-Pair-Id')).toBe(cdn.keyPairId);
+    expect(urls[1]).toBeNull();
   });
 
   it('answers an empty batch with an empty list', async () => {

@@ -1,11 +1,13 @@
 /**
- * `Thumbnail.url` for a batch of thumbnails: a short-lived presigned GET for each thumbnail of a
- * finished image, null for anything else (a thumbnail key is never signed while processing).
+ * `Thumbnail.url` for a batch of thumbnails: for each thumbnail of a finished image, a CloudFront
+ * signed URL in the cloud (`cdn` given) or a short-lived presigned S3 GET (the local stack); null
+ * for anything else (a thumbnail key is never signed while processing).
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { limits } from '../../contracts/names.ts';
 import type { ImageStatus } from '../../generated/schema.ts';
+import { type CdnSigning, cdnThumbnailUrl } from './cdn-url.ts';
 
 export interface SignRequest {
   key: string;
@@ -18,6 +20,9 @@ const thumbnailPrefix = 'thumbnails/';
 export interface SignOptions {
   bucket: string;
   expiresInSeconds?: number;
+  /** Sign CloudFront URLs instead of S3 ones. */
+  cdn?: CdnSigning;
+  now?: () => Date;
 }
 
 /** One answer per request, in order. */
@@ -27,11 +32,17 @@ export async function signThumbnailUrls(
   requests: readonly SignRequest[],
 ): Promise<Array<string | null>> {
   const expiresIn = options.expiresInSeconds ?? limits.thumbnailUrlSeconds;
+  const { cdn } = options;
+  const now = (options.now ?? (() => new Date()))();
+  const sign = cdn
+    ? async (key: string) => cdnThumbnailUrl(cdn, key, now)
+    : (key: string) =>
+        getSignedUrl(s3, new GetObjectCommand({ Bucket: options.bucket, Key: key }), { expiresIn });
   return Promise.all(
     requests.map((request) =>
       // Only thumbnails: a field resolver fed a wrong key must not hand out the original.
       signableStatuses.has(request.imageStatus) && request.key.startsWith(thumbnailPrefix)
-        ? getSignedUrl(s3, new GetObjectCommand({ Bucket: options.bucket, Key: request.key }), { expiresIn })
+        ? sign(request.key)
         : null,
     ),
   );

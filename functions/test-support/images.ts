@@ -10,6 +10,9 @@ import { photo as fixturePhoto, photosDir } from '../../tests/fixtures.ts';
 export { photosDir };
 export const photoPath = (name: 'astronaut.png' | 'chelsea.png' | 'coffee.png') => fixturePhoto(name);
 
+/** A real HEVC HEIF photograph (1280×854, landscape), as an iPhone writes them. */
+export const heicFixture = fixturePhoto('example.heic');
+
 /** A photograph (coffee.png, 600×400) resized to exactly width×height. */
 export function photo(width: number, height: number): Sharp {
   return sharp(photoPath('coffee.png')).resize(width, height, { fit: 'fill' });

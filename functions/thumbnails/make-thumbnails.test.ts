@@ -20,6 +20,10 @@ describe('makeThumbnails', () => {
 
     // Assess
     expect(result.thumbnails).toHaveLength(6);
+    expect(result.placeholder).toEqual({
+      hash: expect.stringMatching(/^[A-Za-z0-9+/]{20,}={0,2}$/),
+      dominantColor: expect.stringMatching(/^#[0-9a-f]{6}$/),
+    });
     expect(result.thumbnails).toContainEqual({
       size: 'MEDIUM',
       format: 'WEBP',

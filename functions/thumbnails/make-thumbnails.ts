@@ -1,9 +1,10 @@
-/** thumbnails' work: read the original once, render the six thumbnails, write them. */
+/** thumbnails' work: read the original once, render the six thumbnails and the placeholder, write them. */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { StoredThumbnail } from '../shared/image-item.ts';
 import { imageLimits } from '../shared/image-limits.ts';
 import { readObject } from '../shared/s3-objects.ts';
-import { renderThumbnails } from './renditions.ts';
+import type { Placeholder } from './placeholder.ts';
+import { renderImage } from './renditions.ts';
 import { type ImageLocation, storeThumbnails } from './store-thumbnails.ts';
 
 export interface ThumbnailsRequest extends ImageLocation {
@@ -14,12 +15,12 @@ export interface ThumbnailsRequest extends ImageLocation {
 export async function makeThumbnails(
   s3: S3Client,
   request: ThumbnailsRequest,
-): Promise<{ thumbnails: StoredThumbnail[] }> {
+): Promise<{ thumbnails: StoredThumbnail[]; placeholder: Placeholder }> {
   const original = await readObject(s3, {
     bucket: request.bucket,
     key: request.key,
     maxBytes: imageLimits.maxBytes,
   });
-  const renditions = await renderThumbnails(original.bytes);
-  return { thumbnails: await storeThumbnails(s3, request, renditions) };
+  const { renditions, placeholder } = await renderImage(original.bytes);
+  return { thumbnails: await storeThumbnails(s3, request, renditions), placeholder };
 }

@@ -1,8 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import {
   animated,
   cmykJpeg,
+  heicFixture,
   jpeg,
   jpegWithGps,
   meanColour,
@@ -38,6 +40,19 @@ describe('renderThumbnails', () => {
       expect([metadata.width, metadata.height]).toEqual([rendition.width, rendition.height]);
       expect(rendition.contentType).toBe(rendition.format === 'JPEG' ? 'image/jpeg' : 'image/webp');
     }
+  });
+
+  it('renders a HEIC photograph through libheif, landscape as stored', async () => {
+    const renditions = await renderThumbnails(await readFile(heicFixture));
+
+    expect(dimensions(renditions)).toEqual([
+      'LARGE JPEG 600×400',
+      'LARGE WEBP 600×400',
+      'MEDIUM JPEG 300×200',
+      'MEDIUM WEBP 300×200',
+      'SMALL JPEG 150×100',
+      'SMALL WEBP 150×100',
+    ]);
   });
 
   it('fits a portrait image by its height', async () => {

@@ -6,8 +6,9 @@
  */
 import sharp from 'sharp';
 import type { ThumbnailFormat, ThumbnailSize } from '../../generated/schema.ts';
+import { openImage } from '../shared/decode-heic.ts';
 import { toImageError } from '../shared/image-errors.ts';
-import { decodeOptions } from '../shared/image-limits.ts';
+import { type Placeholder, placeholderOf } from './placeholder.ts';
 
 export const thumbnailSizes = [
   { size: 'SMALL', name: 'small', box: 150 },
@@ -58,10 +59,21 @@ export async function renderThumbnails(
   original: Buffer,
   options: RenditionOptions = {},
 ): Promise<Rendition[]> {
+  return (await renderImage(original, options)).renditions;
+}
+
+/** The renditions and the placeholder, both from the one in-memory large rendition. */
+export async function renderImage(
+  original: Buffer,
+  options: RenditionOptions = {},
+): Promise<{ renditions: Rendition[]; placeholder: Placeholder }> {
   const large = await largeRendition(original, options);
   const formats = thumbnailFormats.filter((spec) => options.formats?.includes(spec.format) ?? true);
-  const perSize = await Promise.all(thumbnailSizes.map((size) => encodeSize(large, size, formats)));
-  return perSize.flat();
+  const [perSize, placeholder] = await Promise.all([
+    Promise.all(thumbnailSizes.map((size) => encodeSize(large, size, formats))),
+    placeholderOf(large),
+  ]);
+  return { renditions: perSize.flat(), placeholder };
 }
 
 interface RawImage {
@@ -72,8 +84,9 @@ interface RawImage {
 /** The one decode of the original: oriented, sRGB, 8-bit, at most 600 px, alpha kept (WebP keeps it). */
 async function largeRendition(original: Buffer, options: RenditionOptions): Promise<RawImage> {
   try {
-    // Default pages=1: the first frame of an animated GIF/WebP. JPEG and WebP shrink on load here.
-    const { data, info } = await sharp(original, decodeOptions)
+    // Default pages=1: the first frame of an animated GIF/WebP. JPEG and WebP shrink on load here;
+    // HEIC arrives as libheif's already-upright pixels, which autoOrient leaves alone.
+    const { data, info } = await (await openImage(original))
       .autoOrient()
       .resize(largestBox, largestBox, { fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')

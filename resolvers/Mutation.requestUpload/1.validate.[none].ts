@@ -25,11 +25,7 @@ function checkContentType(contentType: string): void {
   if (supported.includes(contentType)) {
     return;
   }
-  const list = supported.join(', ');
-  if (util.matches('(?i)image/hei[cf](-sequence)?', contentType)) {
-    invalid(`input.contentType: HEIC/HEIF images are not supported; use one of ${list}`);
-  }
-  invalid(`input.contentType: must be one of ${list}`);
+  invalid(`input.contentType: must be one of ${supported.join(', ')}`);
 }
 
 function checkSize(size: number): void {

@@ -76,6 +76,8 @@ export function request(ctx: Context) {
           fileName: item.fileName,
           contentType: item.contentType,
           size: item.size,
+          // Read by save-result: the photo's GPS location is stored only when this is true.
+          keepLocation: input.keepLocation === true,
           ...statusAttributes(owner, 'PENDING_UPLOAD', nowSeconds),
           createdAt: now,
           updatedAt: now,

@@ -95,6 +95,7 @@ describe('Mutation.requestUpload', () => {
             fileName: { S: 'holiday photo.png' },
             contentType: { S: 'image/png' },
             size: { N: 2_000_000 },
+            keepLocation: { BOOL: false },
             status: { S: 'PENDING_UPLOAD' },
             ownerStatus: { S: 'alice#PENDING_UPLOAD' },
             createdAt: { S: '2026-11-24T12:00:00.250Z' },
@@ -127,6 +128,16 @@ describe('Mutation.requestUpload', () => {
     });
   });
 
+  it('records keepLocation: true only when the caller asked to keep the location', async () => {
+    const { calls } = await requestUpload({ ...valid, keepLocation: true });
+
+    const transaction = calls[1]?.request as {
+      transactItems: Array<{ operation: string; attributeValues?: Record<string, unknown> }>;
+    };
+    const put = transaction.transactItems.find((item) => item.operation === 'PutItem');
+    expect(put?.attributeValues?.keepLocation).toEqual({ BOOL: true });
+  });
+
   it.each(supportedContentTypes)('accepts %s', async (contentType) => {
     const { outcome } = await requestUpload({ ...valid, contentType });
     expect(outcome.kind).toBe('value');
@@ -137,13 +148,14 @@ describe('Mutation.requestUpload', () => {
     expect((await requestUpload({ ...valid, size: limits.maxUploadBytes })).outcome.kind).toBe('value');
   });
 
-  it('refuses HEIC with a message naming every supported type', async () => {
-    const { outcome, calls } = await requestUpload({ ...valid, contentType: 'image/heic' });
+  it('refuses an SVG with a message naming every supported type, HEIC and HEIF among them', async () => {
+    const { outcome, calls } = await requestUpload({ ...valid, contentType: 'image/svg+xml' });
     expect(outcome.kind).toBe('error');
     const error = outcome.kind === 'error' ? outcome.error : undefined;
     expect(error?.errorType).toBe('ValidationError');
-    expect(error?.message).toMatch(/^input\.contentType: HEIC/);
+    expect(error?.message).toMatch(/^input\.contentType: must be one of /);
     for (const type of supportedContentTypes) expect(error?.message).toContain(type);
+    expect(error?.message).toContain('image/heic');
     expect(calls.map((c) => c.dataSource)).toEqual([]);
   });
 

@@ -6,11 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { listDataSources } from '../../contracts/data-sources.ts';
 import { functionSpecs } from '../../contracts/function-specs.ts';
 import { names } from '../../contracts/names.ts';
+import { queryLimits } from '../../contracts/query-limits.ts';
 import { createApp } from '../../infra/create-app.ts';
 import { objectFields, rootFields } from '../../infra/schema-fields.ts';
 import { listResolvers } from '../../resolvers/catalog.ts';
 import { testContext } from './global-setup.ts';
-import { getAttTarget, propsOf, resourceNamed, resourcesOfType, template } from './synthesized.ts';
+import { liveAliasOf, propsOf, resourceNamed, resourcesOfType, template } from './synthesized.ts';
 
 const schema = readFileSync(path.resolve(import.meta.dirname, '../../schema.graphql'), 'utf8');
 
@@ -38,6 +39,13 @@ describe('AppSync API', () => {
     });
   });
 
+  it('sets the query depth and resolver count limits the local stack enforces (contracts/query-limits.ts)', () => {
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      QueryDepthLimit: queryLimits.queryDepthLimit,
+      ResolverCountLimit: queryLimits.resolverCountLimit,
+    });
+  });
+
   it('has exactly the data sources of contracts/data-sources.ts, each pointing at its table or function', () => {
     const logicalIdOf = (type: string, key: string, value: string) => resourceNamed(type, key, value)[0];
     const built = Object.fromEntries(
@@ -47,7 +55,7 @@ describe('AppSync API', () => {
           props.Type === 'AMAZON_DYNAMODB'
             ? (props.DynamoDBConfig as { TableName: { Ref: string } }).TableName.Ref
             : props.Type === 'AWS_LAMBDA'
-              ? getAttTarget((props.LambdaConfig as { LambdaFunctionArn: unknown }).LambdaFunctionArn)
+              ? (props.LambdaConfig as { LambdaFunctionArn: { Ref: string } }).LambdaFunctionArn.Ref
               : undefined;
         return [props.Name, { kind: props.Type, target }];
       }),
@@ -62,11 +70,8 @@ describe('AppSync API', () => {
             spec.kind === 'AMAZON_DYNAMODB'
               ? logicalIdOf('AWS::DynamoDB::Table', 'TableName', spec.tableName)
               : spec.kind === 'AWS_LAMBDA'
-                ? logicalIdOf(
-                    'AWS::Lambda::Function',
-                    'FunctionName',
-                    functionSpecs[spec.functionId].functionName,
-                  )
+                ? // The function's live alias: AppSync calls what CodeDeploy shifts canary-first.
+                  liveAliasOf(functionSpecs[spec.functionId].functionName)
                 : undefined,
         },
       ]),

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { flow } from '../../contracts/flow.ts';
 import { functionSpecs } from '../../contracts/function-specs.ts';
 import { names } from '../../contracts/names.ts';
-import { propsOf, resourceNamed, resourcesOfType } from './synthesized.ts';
+import { liveAliasOf, propsOf, resourceNamed, resourcesOfType } from './synthesized.ts';
 
 const [queueId, queue] = resourceNamed('AWS::SQS::Queue', 'QueueName', flow.queueName);
 const [dlqId, dlq] = resourceNamed('AWS::SQS::Queue', 'QueueName', flow.deadLetterQueueName);
@@ -77,9 +77,13 @@ describe('the upload rule and the mapping', () => {
   it('invokes dispatch one message at a time, at most MaximumConcurrency at once, with batch item failures', () => {
     const mappings = resourcesOfType('AWS::Lambda::EventSourceMapping');
     expect(mappings).toHaveLength(1);
-    expect(propsOf(mappings[0]![1])).toMatchObject({
+    const mapping = propsOf(mappings[0]![1]);
+    // The live alias (`name:live`, from the alias ARN): a dispatch canary takes 10% of the messages first.
+    const functionName = JSON.stringify(mapping.FunctionName);
+    expect(functionName).toContain(`{"Ref":"${liveAliasOf(names.functions.dispatch)}"}`);
+    expect(functionName).toContain('":live"');
+    expect(mapping).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
-      FunctionName: { Ref: dispatchId },
       BatchSize: 1,
       ScalingConfig: { MaximumConcurrency: flow.maximumConcurrency },
       FunctionResponseTypes: ['ReportBatchItemFailures'],

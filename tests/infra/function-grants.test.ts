@@ -37,6 +37,7 @@ const callActions: Record<string, readonly string[]> = {
   DetectFacesCommand: ['rekognition:DetectFaces'],
   DetectModerationLabelsCommand: ['rekognition:DetectModerationLabels'],
   StartSyncExecutionCommand: ['states:StartSyncExecution'],
+  GetSecretValueCommand: ['secretsmanager:GetSecretValue'],
   ChangeMessageVisibilityCommand: ['sqs:ChangeMessageVisibility'],
   // functions/shared/appsync-client.ts signs GraphQL requests with the role (IAM mode).
   signedGraphqlRequest: ['appsync:GraphQL'],

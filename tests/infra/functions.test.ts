@@ -1,7 +1,8 @@
 /** One Lambda function per spec in contracts/function-specs.ts, on nodejs24.x and arm64. */
 import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { functionSpecs, handlerEntry } from '../../contracts/function-specs.ts';
+import { cdnEnv, functionSpecs, handlerEntry, preTrafficHook } from '../../contracts/function-specs.ts';
+import { names } from '../../contracts/names.ts';
 import { sharpFunctions } from '../../infra/functions.ts';
 import { resourceNamed, resourcesOfType, template } from './synthesized.ts';
 
@@ -12,7 +13,8 @@ describe('Lambda functions', () => {
     const ours = resourcesOfType('AWS::Lambda::Function')
       .map(([, r]) => r.Properties?.FunctionName)
       .filter((name) => name !== undefined);
-    expect(ours.sort()).toEqual(specs.map((s) => s.functionName).sort());
+    // Plus the cloud-only CodeDeploy pre-traffic hook.
+    expect(ours.sort()).toEqual([...specs.map((s) => s.functionName), preTrafficHook.functionName].sort());
   });
 
   it.each(specs)(
@@ -27,7 +29,11 @@ describe('Lambda functions', () => {
       expect(props.Timeout).toBe(spec.timeoutSeconds);
       expect(props.Handler).toBe('index.handler');
       const variables = (props.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(Object.keys(variables).sort()).toEqual([...spec.env, 'POWERTOOLS_SERVICE_NAME'].sort());
+      // signUrls alone also gets the CDN's settings (cloud-only, see infra/cdn.ts).
+      const cloudOnly = spec.functionName === names.functions.signUrls ? Object.values(cdnEnv) : [];
+      expect(Object.keys(variables).sort()).toEqual(
+        [...spec.env, ...cloudOnly, 'POWERTOOLS_SERVICE_NAME'].sort(),
+      );
       expect(variables.POWERTOOLS_SERVICE_NAME).toBe(spec.functionName);
       expect(props.LoggingConfig).toEqual({ LogGroup: { Ref: expect.any(String) } });
     },

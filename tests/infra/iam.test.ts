@@ -1,7 +1,14 @@
 /** Least privilege: no wildcard actions on data, and each role may do only its own job. */
 import { describe, expect, it } from 'vitest';
 import { names } from '../../contracts/names.ts';
-import { type CfnResource, getAttTarget, propsOf, resourceNamed, resourcesOfType } from './synthesized.ts';
+import {
+  type CfnResource,
+  getAttTarget,
+  liveAliasOf,
+  propsOf,
+  resourceNamed,
+  resourcesOfType,
+} from './synthesized.ts';
 
 interface Statement {
   Effect: string;
@@ -76,7 +83,7 @@ describe('IAM', () => {
     }
   });
 
-  it('lets the state machine invoke exactly the pipeline functions and update the table', () => {
+  it("lets the state machine invoke exactly the pipeline functions' live aliases and update the table", () => {
     const [, stateMachine] = resourceNamed(
       'AWS::StepFunctions::StateMachine',
       'StateMachineName',
@@ -90,11 +97,7 @@ describe('IAM', () => {
     const invoked = invoke.flatMap((s) => s.Resource as unknown[]).map((r) => JSON.stringify(r));
     const expected = (
       ['inspect', 'thumbnails', 'analyse', 'flag', 'saveResult', 'markFailed', 'publish'] as const
-    ).map((fn) =>
-      JSON.stringify({
-        'Fn::GetAtt': [resourceNamed('AWS::Lambda::Function', 'FunctionName', names.functions[fn])[0], 'Arn'],
-      }),
-    );
+    ).map((fn) => JSON.stringify({ Ref: liveAliasOf(names.functions[fn]) }));
     expect(invoked.sort()).toEqual(expected.sort());
     const all = statements.flatMap(actionsOf);
     expect(all).toEqual(

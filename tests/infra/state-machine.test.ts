@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { flow } from '../../contracts/flow.ts';
 import { limits, names } from '../../contracts/names.ts';
 import { uploadCreatedPattern } from '../../contracts/upload-rule.ts';
-import { pipelineFunctionIds, resourceNamed, resourcesOfType, template } from './synthesized.ts';
+import { liveAliasOf, pipelineFunctionIds, resourceNamed, resourcesOfType, template } from './synthesized.ts';
 
-const [stateMachineId, stateMachine] = resourceNamed(
+const [, stateMachine] = resourceNamed(
   'AWS::StepFunctions::StateMachine',
   'StateMachineName',
   names.stateMachine,
@@ -42,11 +42,13 @@ describe('state machine', () => {
     expect(text).not.toContain('${');
   });
 
-  it('names the pipeline functions, the table and the topic by reference', () => {
+  it("calls the pipeline functions' live aliases, and names the table and the topic by reference", () => {
     const rendered = JSON.stringify(stateMachine.Properties?.DefinitionString);
     for (const fn of pipelineFunctionIds) {
       const [fnId] = resourceNamed('AWS::Lambda::Function', 'FunctionName', names.functions[fn]);
-      expect(rendered, fn).toContain(`{"Fn::GetAtt":["${fnId}","Arn"]}`);
+      expect(rendered, fn).toContain(`{"Ref":"${liveAliasOf(names.functions[fn])}"}`);
+      // Never the unqualified function: that would bypass the canary.
+      expect(rendered, fn).not.toContain(`"${fnId}"`);
     }
     const [tableId] = resourceNamed('AWS::DynamoDB::Table', 'TableName', names.table);
     expect(rendered).toContain(`{"Ref":"${tableId}"}`);
@@ -110,11 +112,10 @@ describe('image-processed topic', () => {
 });
 
 describe('sweeper schedule', () => {
-  it('runs the sweeper every 5 minutes', () => {
-    const [sweeperId] = resourceNamed('AWS::Lambda::Function', 'FunctionName', names.functions.sweeper);
+  it("runs the sweeper's live alias every 5 minutes", () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(5 minutes)',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] } })],
+      Targets: [Match.objectLike({ Arn: { Ref: liveAliasOf(names.functions.sweeper) } })],
     });
   });
 });

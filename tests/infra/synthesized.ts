@@ -59,3 +59,16 @@ export const pipelineFunctionIds = [
   'markFailed',
   'publish',
 ] as const;
+
+/** The logical id of the `live` alias of one of our functions (its Ref is the alias ARN). */
+export function liveAliasOf(functionName: string): string {
+  const [functionId] = resourceNamed('AWS::Lambda::Function', 'FunctionName', functionName);
+  const found = resourcesOfType('AWS::Lambda::Alias').filter(
+    ([, a]) =>
+      a.Properties?.Name === 'live' &&
+      JSON.stringify(a.Properties.FunctionName) === JSON.stringify({ Ref: functionId }),
+  );
+  if (found.length !== 1)
+    throw new Error(`expected one live alias of ${functionName}, found ${found.length}`);
+  return (found[0] as [string, CfnResource])[0];
+}

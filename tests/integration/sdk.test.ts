@@ -118,12 +118,15 @@ describe('the client SDK', () => {
     expect(await asAlice.getImage(second.id)).toMatchObject({ id: second.id });
   });
 
-  it('refuses HEIC with a ValidationError naming the supported types', async () => {
-    const error = await rejection(asBob.upload(photo, { fileName: 'photo.heic', contentType: 'image/heic' }));
+  it('refuses an SVG with a ValidationError naming the supported types', async () => {
+    const error = await rejection(
+      asBob.upload(photo, { fileName: 'photo.svg', contentType: 'image/svg+xml' }),
+    );
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).message).toMatch(/image\/jpeg/);
     expect((error as ValidationError).message).toMatch(/image\/png/);
     expect((error as ValidationError).message).toMatch(/image\/webp/);
+    expect((error as ValidationError).message).toMatch(/image\/heic/);
   });
 
   it('turns S3 refusing a POST larger than the ticket into UploadRejectedError EntityTooLarge', async () => {

@@ -75,7 +75,7 @@ export interface Caller {
  */
 export async function requestUpload(
   caller: Caller,
-  input: { contentType: string; size: number; fileName?: string },
+  input: { contentType: string; size: number; fileName?: string; keepLocation?: boolean },
 ): Promise<{ image: PendingImage; ticket: UploadTicket }> {
   const response = await fetch((caller.stack ?? stackInfo()).graphqlUrl, {
     method: 'POST',

@@ -1,6 +1,7 @@
 /** The caller's images, newest first, loading more as the end scrolls into view. */
 import { useEffect, useRef } from 'react';
 import type { Image } from '../../client-sdk/index.ts';
+import { placeholderStyle } from './placeholder.ts';
 import { srcSet, statusText, thumbnail } from './thumbnails.ts';
 
 interface Props {
@@ -55,7 +56,7 @@ function Picture({ image }: { image: Image }) {
     );
   }
   return (
-    <picture>
+    <picture style={placeholderStyle(image)} data-placeholder={image.placeholder ? 'yes' : 'no'}>
       <source type="image/webp" srcSet={srcSet(image, 'WEBP')} sizes="200px" />
       <img
         src={fallback.url}

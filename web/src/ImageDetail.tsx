@@ -1,6 +1,7 @@
 /** One image: large rendition with face boxes, labels, moderation verdict, delete. */
 import { useEffect, useRef } from 'react';
 import type { Image } from '../../client-sdk/index.ts';
+import { PhotoFacts } from './PhotoFacts.tsx';
 import { statusText, thumbnail } from './thumbnails.ts';
 
 interface Props {
@@ -97,6 +98,7 @@ export function ImageDetail({ image, onClose, onDelete }: Props) {
               <p>{analysis.faceCount}</p>
             </>
           )}
+          <PhotoFacts metadata={image.metadata} />
           <button type="button" className="danger" onClick={() => void onDelete(image)}>
             Delete
           </button>

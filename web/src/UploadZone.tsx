@@ -1,5 +1,9 @@
 /** A drop zone (and file picker) for many photos at once. */
 import { type DragEvent, useRef, useState } from 'react';
+import { supportedContentTypes } from '../../contracts/names.ts';
+
+/** The picker offers exactly what requestUpload accepts, HEIC included (iPhones' default). */
+const accept = supportedContentTypes.join(',');
 
 export function UploadZone({ onFiles }: { onFiles(files: File[]): void }) {
   const input = useRef<HTMLInputElement>(null);
@@ -30,7 +34,7 @@ export function UploadZone({ onFiles }: { onFiles(files: File[]): void }) {
       <input
         ref={input}
         type="file"
-        accept="image/jpeg,image/png,image/webp,image/gif,image/avif,image/tiff"
+        accept={accept}
         multiple
         hidden
         data-testid="file-input"

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { getIntrospectionQuery } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { queryLimits } from '../../../contracts/query-limits.ts';
 import { type InvokeLambda, LambdaDataSource } from './data-sources/lambda.ts';
 import { NoneDataSource } from './data-sources/none.ts';
 import { DataSourceRegistry } from './data-sources/registry.ts';
@@ -412,5 +414,114 @@ describe('AWS scalars', () => {
     const result = await run('{ echo(ts: "1764000000") }');
     expect(result.data).toBeNull();
     expect(result.errors).toHaveLength(1);
+  });
+});
+
+describe('request limits (contracts/query-limits.ts)', () => {
+  const limitedApi = (limits: ConstructorParameters<typeof GraphqlApi>[0]['limits']) =>
+    new GraphqlApi({ schemaSdl: `${awsSdl}\n${fixtureSdl}`, resolvers: table, dataSources, limits });
+
+  it('enforces the limits the cloud API is given, by default', () => {
+    const defaults = new GraphqlApi({ schemaSdl: `${awsSdl}\n${fixtureSdl}`, resolvers: table, dataSources });
+    expect(defaults.limits).toMatchObject({
+      queryDepth: queryLimits.queryDepthLimit,
+      maxResolverCount: queryLimits.resolverCountLimit,
+      maxMutationFields: queryLimits.maxMutationFields,
+      maxTokens: queryLimits.maxTokens,
+    });
+  });
+
+  it('lets the introspection query through the default depth limit', async () => {
+    const defaults = new GraphqlApi({ schemaSdl: `${awsSdl}\n${fixtureSdl}`, resolvers: table, dataSources });
+    const result = await defaults.execute({ query: getIntrospectionQuery(), caller: cognito(), headers: {} });
+    expect(result.errors).toBeUndefined();
+  });
+
+  it('refuses 50,000 levels of nesting with a clear error, not a stack overflow', async () => {
+    const query = `{ ${'deep { child '.repeat(50_000)}${'}'.repeat(50_001)} }`;
+    const result = await run(query);
+    expect(result.data).toBeNull();
+    expect(result.errors?.[0]?.message).toMatch(/more than 15000 tokens|nesting exceeds 60 levels/);
+  });
+
+  it('refuses deep nesting under the token limit by lexing, and a parsable deep query by depth', async () => {
+    const query = `{ deep { ${'child { '.repeat(2_000)}name${' }'.repeat(2_000)} } }`;
+    const result = await run(query);
+    expect(result.data).toBeNull();
+    expect(result.errors?.[0]?.message).toMatch(/nesting exceeds 60 levels/);
+    const deepButParsable = await run(`{ deep { ${'child { '.repeat(20)}name${' }'.repeat(20)} } }`);
+    expect(deepButParsable.errors?.[0]?.errorType).toBe('QueryDepthLimitReached');
+  });
+
+  it('counts every pipeline function against the resolver limit', async () => {
+    // before/after + 3 functions = 4 invocations.
+    expect(
+      (
+        await limitedApi({ maxResolverCount: 4 }).execute({
+          query: '{ pipeline(start: 1) }',
+          caller: cognito(),
+          headers: {},
+        })
+      ).errors,
+    ).toBeUndefined();
+    const refused = await limitedApi({ maxResolverCount: 3 }).execute({
+      query: '{ pipeline(start: 1) }',
+      caller: cognito(),
+      headers: {},
+    });
+    expect(refused.errors?.[0]).toMatchObject({ errorType: 'ResolverInvocationLimitReached' });
+  });
+
+  it('counts batched field resolvers once per item', async () => {
+    // items (1) + label for each of 3 items (3) = 4.
+    const query = '{ items { label } }';
+    expect(
+      (await limitedApi({ maxResolverCount: 4 }).execute({ query, caller: cognito(), headers: {} })).errors,
+    ).toBeUndefined();
+    const refused = await limitedApi({ maxResolverCount: 3 }).execute({
+      query,
+      caller: cognito(),
+      headers: {},
+    });
+    expect(refused.errors?.map((error) => error.errorType)).toContain('ResolverInvocationLimitReached');
+  });
+
+  it('refuses more root resolvers than the limit before running any', async () => {
+    const aliases = Array.from({ length: 5 }, (_, index) => `a${index}: open { id }`).join(' ');
+    const result = await limitedApi({ maxResolverCount: 4 }).execute({
+      query: `{ ${aliases} }`,
+      caller: cognito(),
+      headers: {},
+    });
+    expect(result).toEqual({
+      data: null,
+      errors: [expect.objectContaining({ errorType: 'ResolverInvocationLimitReached', path: null })],
+    });
+  });
+
+  it('refuses a request with more mutation fields than allowed, running none of them', async () => {
+    const limited = limitedApi({ maxMutationFields: 2 });
+    const events: PublishEvent[] = [];
+    limited.events.on('publish', (event) => events.push(event));
+    const aliases = Array.from({ length: 3 }, (_, index) => `m${index}: publish(id: "${index}") { id }`);
+
+    const refused = await limited.execute({
+      query: `mutation { ${aliases.join(' ')} }`,
+      caller: iam,
+      headers: {},
+    });
+    const allowed = await limited.execute({
+      query: `mutation { ${aliases.slice(0, 2).join(' ')} }`,
+      caller: iam,
+      headers: {},
+    });
+
+    expect(refused).toEqual({
+      data: null,
+      errors: [expect.objectContaining({ errorType: 'BadRequestException' })],
+    });
+    expect(refused.errors?.[0]?.message).toMatch(/3 mutation fields; at most 2/);
+    expect(allowed.errors).toBeUndefined();
+    expect(events.map((event) => (event.value as { id: string }).id)).toEqual(['0', '1']);
   });
 });

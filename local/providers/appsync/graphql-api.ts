@@ -23,12 +23,12 @@ import {
   getVariableValues,
   Kind,
   type OperationDefinitionNode,
-  parse,
   print,
   responsePathAsArray,
   type SelectionSetNode,
   validate,
 } from 'graphql';
+import { queryLimits } from '../../../contracts/query-limits.ts';
 import { mayAccess } from './auth-rules.ts';
 import type { DataSourceRegistry } from './data-sources/registry.ts';
 import {
@@ -39,6 +39,7 @@ import {
   unauthorizedField,
 } from './errors.ts';
 import type { Caller } from './identity.ts';
+import { parseBounded } from './parse-bounded.ts';
 import type { ResolverTable } from './resolver-table.ts';
 import { type RequestScope, runResolver } from './run-resolver.ts';
 import type { ContextInit, SubscriptionFilterJson } from './runtime/index.ts';
@@ -52,9 +53,23 @@ export interface Limits {
   queryDepth: number;
   /** AppSync's resolverCountLimit. */
   maxResolverCount: number;
+  /** Mutation fields (distinct response keys) one request may carry. */
+  maxMutationFields: number;
+  /** graphql-js parse's maxTokens: bigger documents are refused before their nesting is walked. */
+  maxTokens: number;
+  /** Deepest `{ ( [` nesting, refused by lexing before graphql-js recurses. */
+  maxNesting: number;
 }
 
-export const defaultLimits: Limits = { executionMs: 30_000, queryDepth: 75, maxResolverCount: 10_000 };
+/** The cloud API's settings (contracts/query-limits.ts), so the local stack refuses what it refuses. */
+export const defaultLimits: Limits = {
+  executionMs: queryLimits.executionMs,
+  queryDepth: queryLimits.queryDepthLimit,
+  maxResolverCount: queryLimits.resolverCountLimit,
+  maxMutationFields: queryLimits.maxMutationFields,
+  maxTokens: queryLimits.maxTokens,
+  maxNesting: queryLimits.maxNesting,
+};
 
 export interface OperationRequest {
   query: string;
@@ -267,7 +282,7 @@ export class GraphqlApi {
     | { failed: ApiResult } {
     let document: DocumentNode;
     try {
-      document = parse(input.query);
+      document = parseBounded(input.query, this.limits);
     } catch (error) {
       return { failed: { data: null, errors: [formatError(error as GraphQLError)] } };
     }
@@ -281,12 +296,39 @@ export class GraphqlApi {
         .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
         .map((d) => [d.name.value, d]),
     );
-    const depth = selectionDepth(operation.selectionSet, fragments, new Set());
+    const overLimit = this.overLimit(operation, fragments);
+    if (overLimit) return { failed: overLimit };
+    return { document, operation, fragments };
+  }
+
+  /**
+   * The limits a document can be judged by before anything runs: depth, mutation fields, and root
+   * fields with a resolver (each is one invocation at least, so more than resolverCountLimit of
+   * them can never finish; the rest of the count is kept while executing).
+   */
+  private overLimit(
+    operation: OperationDefinitionNode,
+    fragments: Record<string, FragmentDefinitionNode>,
+  ): ApiResult | undefined {
+    const depth = selectionDepth(operation.selectionSet, fragments, new Map());
     if (this.limits.queryDepth > 0 && depth > this.limits.queryDepth) {
       const message = `Query depth ${depth} exceeds the limit of ${this.limits.queryDepth}.`;
-      return { failed: this.fail(message, 'QueryDepthLimitReached') };
+      return this.fail(message, 'QueryDepthLimitReached');
     }
-    return { document, operation, fragments };
+    const roots = rootFields(operation.selectionSet, fragments);
+    if (operation.operation === 'mutation' && roots.size > this.limits.maxMutationFields) {
+      const message = `The request has ${roots.size} mutation fields; at most ${this.limits.maxMutationFields} are allowed.`;
+      return this.fail(message, 'BadRequestException');
+    }
+    const rootType = this.schema.getRootType(operation.operation);
+    const withResolver = [...roots.values()].filter(
+      (name) => rootType && this.options.resolvers.get(rootType.name, name),
+    ).length;
+    if (withResolver > this.limits.maxResolverCount) {
+      const message = `The request invokes at least ${withResolver} resolvers; the limit is ${this.limits.maxResolverCount}.`;
+      return this.fail(message, 'ResolverInvocationLimitReached');
+    }
+    return undefined;
   }
 
   private fail(message: string, errorType: string): ApiResult {
@@ -467,23 +509,50 @@ function requestLevelError(message: string, errorType: string | null): AppSyncEr
   return { path: null, data: null, errorType, errorInfo: null, locations: null, message };
 }
 
+/** The deepest field nesting; each fragment's depth is worked out once (spreads can repeat). */
 function selectionDepth(
   selectionSet: SelectionSetNode | undefined,
   fragments: Record<string, FragmentDefinitionNode>,
-  visiting: Set<string>,
+  fragmentDepths: Map<string, number>,
 ): number {
   let deepest = 0;
   for (const selection of selectionSet?.selections ?? []) {
     if (selection.kind === Kind.FIELD) {
-      deepest = Math.max(deepest, 1 + selectionDepth(selection.selectionSet, fragments, visiting));
+      deepest = Math.max(deepest, 1 + selectionDepth(selection.selectionSet, fragments, fragmentDepths));
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, selectionDepth(selection.selectionSet, fragments, visiting));
-    } else if (!visiting.has(selection.name.value)) {
-      const fragment = fragments[selection.name.value];
-      visiting.add(selection.name.value);
-      deepest = Math.max(deepest, selectionDepth(fragment?.selectionSet, fragments, visiting));
-      visiting.delete(selection.name.value);
+      deepest = Math.max(deepest, selectionDepth(selection.selectionSet, fragments, fragmentDepths));
+    } else {
+      const name = selection.name.value;
+      let depth = fragmentDepths.get(name);
+      if (depth === undefined) {
+        // Validation has refused fragment cycles; 0 first keeps a cycle from recursing anyway.
+        fragmentDepths.set(name, 0);
+        depth = selectionDepth(fragments[name]?.selectionSet, fragments, fragmentDepths);
+        fragmentDepths.set(name, depth);
+      }
+      deepest = Math.max(deepest, depth);
     }
   }
   return deepest;
+}
+
+/** Root response key → field name: fields sharing a response key run once, as graphql-js merges them. */
+function rootFields(
+  selectionSet: SelectionSetNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  into = new Map<string, string>(),
+  visited = new Set<string>(),
+): Map<string, string> {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      into.set(selection.alias?.value ?? selection.name.value, selection.name.value);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      rootFields(selection.selectionSet, fragments, into, visited);
+    } else if (!visited.has(selection.name.value)) {
+      visited.add(selection.name.value);
+      const fragment = fragments[selection.name.value];
+      if (fragment) rootFields(fragment.selectionSet, fragments, into, visited);
+    }
+  }
+  return into;
 }

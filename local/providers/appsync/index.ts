@@ -18,6 +18,7 @@ import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { listDataSources } from '../../../contracts/data-sources.ts';
+import { queryLimits } from '../../../contracts/query-limits.ts';
 import { bundleResolverCode, listResolvers } from '../../../resolvers/catalog.ts';
 import { applyLatency } from '../../faults.ts';
 import type { Authorizer } from '../../iam/local-iam.ts';
@@ -73,7 +74,7 @@ export interface AppSyncProviderOptions extends ProviderContext {
   limits?: Partial<Limits>;
   /** How often real-time connections get `ka` (AppSync: about a minute). */
   keepAliveMs?: number;
-  /** Largest request body accepted. AppSync does not document one; 1 MiB is generous for this API. */
+  /** Largest request body accepted; contracts/query-limits.ts `maxRequestBytes` unless given. */
   maxRequestBytes?: number;
   /** Who may do what: IAM signers' secrets and their `appsync:GraphQL` policy; the root's only unless given. */
   authorizer?: Authorizer;
@@ -196,6 +197,7 @@ export class AppSyncProvider implements Provider {
       {
         faults: this.options.faults,
         ...(this.options.keepAliveMs ? { keepAliveMs: this.options.keepAliveMs } : {}),
+        ...(this.options.log ? { log: this.options.log } : {}),
       },
     );
   }
@@ -283,7 +285,7 @@ export class AppSyncProvider implements Provider {
       send(405, requestError('BadRequestException', 'Only POST is supported on /graphql'));
       return;
     }
-    const maxBytes = this.options.maxRequestBytes ?? 1024 * 1024;
+    const maxBytes = this.options.maxRequestBytes ?? queryLimits.maxRequestBytes;
     if (body.length > maxBytes) {
       send(413, requestError('PayloadTooLargeException', `The request body exceeds ${maxBytes} bytes.`));
       return;

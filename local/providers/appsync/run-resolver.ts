@@ -52,10 +52,7 @@ export async function runResolver(
   dataSources: DataSourceRegistry,
   scope: RequestScope,
 ): Promise<ResolverRun> {
-  scope.resolverCount += 1;
-  if (scope.resolverCount > scope.maxResolverCount) {
-    throw new AppSyncFieldError('Resolver invocation limit reached.', 'ResolverInvocationLimitReached');
-  }
+  countInvocation(scope);
   const run: ResolverRun = { value: null };
   const ctx = createContext({ stash: {}, ...init });
 
@@ -104,6 +101,8 @@ export async function runResolver(
   let previous = before.value;
   if (before.kind !== 'early') {
     for (const fn of resolver.functions) {
+      // AppSync counts every pipeline function run against resolverCountLimit.
+      countInvocation(scope);
       ctx.prev = { result: previous };
       setResult(ctx, null, undefined);
       const request = step(fn.code, 'request');
@@ -120,6 +119,16 @@ export async function runResolver(
   setResult(ctx, previous, undefined);
   run.value = step(resolver.code, 'response').value;
   return run;
+}
+
+function countInvocation(scope: RequestScope): void {
+  scope.resolverCount += 1;
+  if (scope.resolverCount > scope.maxResolverCount) {
+    throw new AppSyncFieldError(
+      `Resolver invocation limit of ${scope.maxResolverCount} reached.`,
+      'ResolverInvocationLimitReached',
+    );
+  }
 }
 
 function setResult(

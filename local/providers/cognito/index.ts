@@ -20,6 +20,7 @@ import { CognitoError, UnsupportedError } from 'cognito-local/lib/errors.js';
 import { createLocalJWKSet, decodeJwt, type JSONWebKeySet, errors as joseErrors, jwtVerify } from 'jose';
 import { names } from '../../../contracts/names.ts';
 import { applyLatency } from '../../faults.ts';
+import { readJsonObject } from '../../json-body.ts';
 import { type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 import { jsonSigV4Error, verifySigV4 } from '../../sigv4.ts';
@@ -140,13 +141,12 @@ export class CognitoProvider implements Provider {
       send(400, { __type: 'UnknownOperationException', message: `Unknown target "${target}"` });
       return;
     }
-    let input: Record<string, unknown>;
-    try {
-      input = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as Record<string, unknown>);
-    } catch {
-      send(400, { __type: 'SerializationException', message: 'The request body is not valid JSON' });
+    const read = readJsonObject(body);
+    if (!read.ok) {
+      send(400, { __type: read.code, message: read.message });
       return;
     }
+    const input = read.value;
     const operation = target.slice(targetPrefix.length);
     const denied = isPublicOperation(operation)
       ? undefined
@@ -217,13 +217,14 @@ export class CognitoProvider implements Provider {
         return { status: 400, error: cognitoError(operation, error.code, error.message) };
       }
       if (error instanceof UnsupportedError) {
-        return {
-          status: 400,
-          error: {
-            __type: 'UnknownOperationException',
-            message: `The local Cognito does not implement ${operation}`,
-          },
-        };
+        const message = `The local user pool does not support ${operation}: ${error.message}`;
+        return { status: 400, error: { __type: 'UnknownOperationException', message } };
+      }
+      // cognito-local reads inputs without checking their types: a TypeError there is a field of
+      // the wrong type or shape, which Cognito refuses as a bad parameter.
+      if (error instanceof TypeError) {
+        const message = `${operation}: a parameter has the wrong type or shape (${error.message})`;
+        return { status: 400, error: { __type: 'InvalidParameterException', message } };
       }
       const message = error instanceof Error ? error.message : String(error);
       return { status: 500, error: { __type: 'InternalErrorException', message } };

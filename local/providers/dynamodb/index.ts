@@ -23,11 +23,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalConfig } from '../../config.ts';
 import { applyLatency } from '../../faults.ts';
 import { type Authorizer, rootOnly } from '../../iam/local-iam.ts';
+import { answersHttp, waitUntilReady } from '../../probe.ts';
 import { type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 import { dynamodbAccess } from './access.ts';
 import { requestSubjects, sendDynamoDbError } from './faults.ts';
 import { freePort } from './free-port.ts';
+import { refuseMalformed } from './request-shape.ts';
 import { createTables, deleteTables, warmUp } from './tables.ts';
 import { expireDue, expiriesInRequest, TtlIndex, ttlAttribute } from './ttl-index.ts';
 
@@ -48,6 +50,18 @@ export interface DynamoDbProviderOptions extends ProviderContext {
  * C1 only and the serial collector: the JVM starts in about half the time on 2 cores, and a local
  * table never needs C2's peak throughput.
  */
+/** One readiness probe; the JVM answers ListTables in milliseconds once up. */
+const probeTimeoutMs = 2_000;
+/** The JVM's whole start, on a busy 2-core machine. */
+const answerDeadlineMs = 60_000;
+/** Fresh ports tried when DynamoDB Local exits at start (its port was taken meanwhile). */
+const portAttempts = 3;
+/**
+ * Bounds on every call of the stack's own client: a wedged DynamoDB Local fails a call (and the
+ * boot's table creation) instead of holding it forever.
+ */
+const clientTimeouts = { connectionTimeout: 5_000, requestTimeout: 30_000 };
+
 export const defaultJvmFlags = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto'] as const;
 
 /**
@@ -115,13 +129,26 @@ export class DynamoDbProvider implements Provider {
     this.state = 'starting';
     this.detail = 'starting DynamoDB Local';
     await mkdir(path.join(this.options.config.dataDir, 'dynamodb'), { recursive: true });
-    this.port = await freePort();
+    await this.stopOrphan();
+    // A free port can be taken between the check and the JVM's bind: then another, not a wait.
+    for (let attempt = 1; ; attempt += 1) {
+      this.port = await freePort();
+      try {
+        await this.spawnChild();
+        break;
+      } catch (error) {
+        // A spawn failure (no java) has a negative code: another port would not help.
+        const exitedAtStart = (this.child?.exitCode ?? 0) > 0;
+        if (!exitedAtStart || attempt >= portAttempts) throw error;
+        this.log(`[dynamodb] DynamoDB Local exited at start on port ${this.port}; trying another port`);
+      }
+    }
     const { config } = this.options;
     this.clientInstance = new DynamoDBClient({
       endpoint: this.endpoint,
       region: config.region,
       credentials: localCredentials(config.credentials),
-      requestHandler: { httpAgent: this.agent },
+      requestHandler: { httpAgent: this.agent, ...clientTimeouts },
     });
     // The stack's own writes (AppSync's resolvers, recovery) feed the expiry index as proxied ones do.
     this.clientInstance.middlewareStack.add(
@@ -143,8 +170,6 @@ export class DynamoDbProvider implements Provider {
       },
       { step: 'build', name: 'darkroomTtlIndex' },
     );
-    await this.stopOrphan();
-    await this.spawnChild();
     await createTables(this.client);
     if (!(await this.ttl.load())) {
       const migrated = await this.ttl.migrate(this.client);
@@ -229,39 +254,26 @@ export class DynamoDbProvider implements Provider {
     await this.waitUntilAnswering(child);
   }
 
-  /** Polls until DynamoDB Local answers a request (about 1–2 s for the JVM to start). */
+  /**
+   * Polls until DynamoDB Local answers a request (about 1–2 s for the JVM to start). Each probe
+   * has its own timeout: one request that is never answered must not hold the boot forever.
+   */
   private async waitUntilAnswering(child: ChildProcess): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null)
-        throw new Error(`DynamoDB Local exited with code ${child.exitCode} at start`);
-      if (await this.answers()) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('DynamoDB Local did not answer within 30 s');
-  }
-
-  private answers(): Promise<boolean> {
-    return new Promise((resolve) => {
-      const request = http.request(
-        {
-          host: '127.0.0.1',
+    await waitUntilReady({
+      what: 'DynamoDB Local',
+      probe: () =>
+        answersHttp({
           port: this.port,
           method: 'POST',
-          path: '/',
-          agent: this.agent,
           headers: {
             'content-type': 'application/x-amz-json-1.0',
             'x-amz-target': 'DynamoDB_20120810.ListTables',
           },
-        },
-        (response) => {
-          response.resume();
-          resolve(response.statusCode !== undefined);
-        },
-      );
-      request.on('error', () => resolve(false));
-      request.end('{}');
+          body: '{}',
+          timeoutMs: probeTimeoutMs,
+        }),
+      failed: () => (child.exitCode === null ? undefined : `it exited with code ${child.exitCode} at start`),
+      deadlineMs: answerDeadlineMs,
     });
   }
 
@@ -357,10 +369,21 @@ export class DynamoDbProvider implements Provider {
   }
 
   /**
-   * Proxies the request, as received, to DynamoDB Local, after the caller's IAM check and unless
-   * an injected fault answers it.
+   * Proxies the request, as received, to DynamoDB Local (unless an injected fault answers it),
+   * once its body has a DynamoDB request's shape.
    */
   async handle(request: EdgeRequest): Promise<void> {
+    const refusal = refuseMalformed(request.body);
+    if (refusal) {
+      request.res.writeHead(400, {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amzn-errortype': 'SerializationException',
+      });
+      request.res.end(
+        JSON.stringify({ __type: 'com.amazon.coral.service#SerializationException', message: refusal }),
+      );
+      return;
+    }
     const denied = this.refusal(request);
     if (denied !== undefined) {
       sendJson(

@@ -15,9 +15,12 @@
  *   numeric (no `$or`, wildcard or cidr); signatures are not verified.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { names } from '../../../contracts/names.ts';
 import { type EventPattern, matchesPattern, uploadCreatedPattern } from '../../../contracts/upload-rule.ts';
+import type { LocalConfig } from '../../config.ts';
 import { applyLatency } from '../../faults.ts';
+import { readJsonObject } from '../../json-body.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 
@@ -59,6 +62,23 @@ export interface PutEventsRequestEntry {
   Resources?: string[];
   Time?: string | number;
 }
+
+/** PutEvents takes 1–10 entries; field types are checked here, required fields per entry. */
+const putEventsRequest = z.object({
+  Entries: z
+    .array(
+      z.object({
+        Source: z.string().optional(),
+        DetailType: z.string().optional(),
+        Detail: z.string().optional(),
+        EventBusName: z.string().optional(),
+        Resources: z.array(z.string()).optional(),
+        Time: z.union([z.string(), z.number()]).optional(),
+      }),
+    )
+    .min(1)
+    .max(10),
+});
 
 export class EventsProvider implements Provider {
   readonly name = 'events';
@@ -199,15 +219,22 @@ export class EventsProvider implements Provider {
       });
       return;
     }
-    let request: { Entries?: PutEventsRequestEntry[] };
-    try {
-      request = JSON.parse(body.toString('utf8')) as { Entries?: PutEventsRequestEntry[] };
-    } catch {
-      send(400, { __type: 'SerializationException', message: 'Request body is not JSON' });
+    const read = readJsonObject(body);
+    if (!read.ok) {
+      send(400, { __type: read.code, message: read.message });
+      return;
+    }
+    const request = putEventsRequest.safeParse(read.value);
+    if (!request.success) {
+      const issue = request.error.issues[0];
+      send(400, {
+        __type: 'ValidationException',
+        message: `${issue?.path.join('.') || 'Entries'}: ${issue?.message ?? 'invalid'}`,
+      });
       return;
     }
     const results = [];
-    for (const entry of request.Entries ?? []) {
+    for (const entry of request.data.Entries) {
       try {
         const event = this.eventFrom(entry);
         await this.putEvent(event);

@@ -10,6 +10,9 @@
  * - The init phase is not timed; the timeout counts from dispatch to the worker.
  * - Each function signs with its own access key (`credentialsFor`, local/iam/local-iam.ts), so the
  *   providers check its calls against its IAM policy; the keys do not expire or rotate.
+ * - No CloudFront: the CDN_* variables are not set, so signUrls answers `Thumbnail.url` with
+ *   presigned S3 GETs (15 minutes, a new URL per read) instead of windowed CloudFront signed URLs;
+ *   no canary deployments (no CodeDeploy, no pre-traffic hook).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -339,7 +342,17 @@ export class LambdaProvider implements Provider {
       );
       return;
     }
-    const functionName = decodeURIComponent(match[1] ?? '');
+    let functionName: string;
+    try {
+      functionName = decodeURIComponent(match[1] ?? '');
+    } catch {
+      send(
+        400,
+        { Type: 'User', message: 'The function name is not a valid percent-encoded string.' },
+        { 'x-amzn-errortype': 'InvalidParameterValueException' },
+      );
+      return;
+    }
     const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
     let event: unknown;
     try {

@@ -13,6 +13,7 @@
  */
 import { applyLatency } from '../../faults.ts';
 import type { Authorizer } from '../../iam/local-iam.ts';
+import { readJsonObject } from '../../json-body.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 import type { VisionEngine } from './engine.ts';
@@ -139,9 +140,13 @@ export class RekognitionProvider implements Provider {
     const operation = target.startsWith(targetPrefix) ? target.slice(targetPrefix.length) : target;
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
       sendJson(res, status, payload, { 'content-type': 'application/x-amz-json-1.1', ...headers });
+    const read = readJsonObject(body);
+    if (!read.ok) {
+      send(400, { __type: read.code, message: read.message }, { 'x-amzn-errortype': read.code });
+      return;
+    }
     try {
-      const request = (body.length > 0 ? JSON.parse(body.toString('utf8')) : {}) as DetectRequest;
-      send(200, await this.detect(operation, request, caller));
+      send(200, await this.detect(operation, read.value as DetectRequest, caller));
     } catch (error) {
       if (error instanceof SyntaxError) {
         send(400, { __type: 'SerializationException', message: 'Malformed JSON body' });

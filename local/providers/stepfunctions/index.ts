@@ -33,6 +33,7 @@ import { names } from '../../../contracts/names.ts';
 import { loadPipelineDefinition, type PipelineSubstitution } from '../../../contracts/pipeline-definition.ts';
 import type { LocalConfig } from '../../config.ts';
 import { applyLatency } from '../../faults.ts';
+import { readJsonObject } from '../../json-body.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 import { type ExecutionRecord, type ExecutionStatus, ExecutionStore } from './execution-store.ts';
@@ -275,6 +276,11 @@ export class StepFunctionsProvider implements Provider {
   async handle({ req, res, body }: EdgeRequest): Promise<void> {
     const send = (status: number, payload: unknown) =>
       sendJson(res, status, payload, { 'content-type': 'application/x-amz-json-1.0' });
+    const read = readJsonObject(body);
+    if (!read.ok) {
+      send(400, { __type: read.code, message: read.message });
+      return;
+    }
     const operation = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
     try {
       // StartExecution asks for its faults itself (the EventBridge target calls it directly too).
@@ -288,8 +294,7 @@ export class StepFunctionsProvider implements Provider {
             fault.status ?? 400,
           );
       }
-      const request = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
-      send(200, await this.answer(operation, request));
+      send(200, await this.answer(operation, read.value));
     } catch (error) {
       const aws = error instanceof AwsError ? error : new AwsError('InvalidRequest', String(error));
       send(aws.status, { __type: aws.code, message: aws.message });

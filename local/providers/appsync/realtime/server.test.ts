@@ -333,3 +333,66 @@ describe('AppSync real-time protocol', () => {
     }
   });
 });
+
+describe('connection isolation', () => {
+  it('closes only the connection whose handler throws (1011); the server and other connections carry on', async () => {
+    let explode = false;
+    const logged: string[] = [];
+    const isolated = new RealtimeServer(
+      {
+        schema: () => {
+          if (explode) throw new Error('schema unavailable');
+          return schema;
+        },
+        projectionSchema: () => schema,
+        authenticate: async () => ({ mode: 'API_KEY', identity: null }),
+        graphqlUrl: () => 'http://127.0.0.1/graphql',
+        onPublish: () => () => {},
+        startSubscription: async () => null,
+      },
+      { log: (line) => logged.push(line) },
+    );
+    const host = createServer((_, res) => res.end());
+    host.on('upgrade', (req, socket, head) => isolated.upgrade(req, socket, head));
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    const target = `ws://127.0.0.1:${(host.address() as AddressInfo).port}/graphql/realtime`;
+    const header = `header-${Buffer.from(JSON.stringify({ 'x-api-key': 'k', host: 'h' })).toString('base64url')}`;
+    const connect = async () => {
+      const socket = new WebSocket(target, ['graphql-ws', header]);
+      const frames: Frame[] = [];
+      socket.on('message', (raw) => frames.push(JSON.parse(raw.toString()) as Frame));
+      await new Promise((resolve) => socket.once('open', resolve));
+      socket.send(JSON.stringify({ type: 'connection_init' }));
+      while (!frames.some((frame) => frame.type === 'connection_ack'))
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      return { socket, frames };
+    };
+    const startFrame = (id: string) =>
+      JSON.stringify({
+        type: 'start',
+        id,
+        payload: {
+          data: JSON.stringify({ query: subscriptionQuery, variables: {} }),
+          extensions: { authorization: { 'x-api-key': 'k', host: 'h' } },
+        },
+      });
+    const victim = await connect();
+    const bystander = await connect();
+
+    explode = true;
+    const closed = new Promise<number>((resolve) => victim.socket.once('close', resolve));
+    victim.socket.send(startFrame('a'));
+    const code = await closed;
+    explode = false;
+    bystander.socket.send(startFrame('b'));
+    while (!bystander.frames.some((frame) => frame.id === 'b'))
+      await new Promise((resolve) => setTimeout(resolve, 10));
+
+    expect(code).toBe(1011);
+    expect(bystander.frames.find((frame) => frame.id === 'b')?.type).toBe('start_ack');
+    expect(logged.join('\n')).toContain('schema unavailable');
+    bystander.socket.close();
+    isolated.close();
+    await new Promise((resolve) => host.close(resolve));
+  });
+});

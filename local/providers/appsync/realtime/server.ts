@@ -6,32 +6,31 @@
  * event (argument filters apply only where none is set). Subscribers receive the mutation's
  * selection intersected with their own, built once per distinct subscription per event.
  *
+ * Frames are checked at the boundary (./frames.ts) and each connection is isolated: a frame over
+ * 240 KB closes that socket (1009), and anything a handler throws closes that socket (1011) and
+ * is logged; the server and every other connection carry on.
+ *
  * LIMITATIONS: no invalidation frames; connections are not closed after 24 h; payloads over
  * 240 KB are refused per event with an `error` frame rather than dropped silently.
  */
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import {
-  type DocumentNode,
-  execute,
-  type GraphQLSchema,
-  getOperationAST,
-  parse,
-  Source,
-  validate,
-} from 'graphql';
+import { type DocumentNode, execute, type GraphQLSchema, getOperationAST, validate } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { queryLimits, realtimeLimits } from '../../../../contracts/query-limits.ts';
 import type { FaultRegistry } from '../../../faults.ts';
 import type { Headers, RequestParts } from '../authenticate.ts';
 import type { Caller } from '../identity.ts';
+import { parseBounded } from '../parse-bounded.ts';
 import type { SubscriptionFilterJson } from '../runtime/expressions.ts';
 import { matchesArguments, matchesSubscriptionFilter } from './filter.ts';
+import { readClientFrame, readSubscriptionRequest, type StartFrame } from './frames.ts';
 import { connectionAuthHeaders, offeredProtocols } from './handshake.ts';
 
-export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
-const MAX_PAYLOAD_BYTES = 240 * 1024;
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = realtimeLimits.maxSubscriptionsPerConnection;
+const MAX_PAYLOAD_BYTES = realtimeLimits.maxPayloadBytes;
 const CONNECTION_TIMEOUT_MS = 300_000;
 
 /** An error the backend raises at start, in AppSync's words. */
@@ -95,6 +94,8 @@ interface Connection {
 export interface RealtimeOptions {
   /** How often `ka` is sent (AppSync: about a minute; tests shorten it). */
   keepAliveMs?: number;
+  /** Where a connection's unexpected failure is reported (console.error unless given). */
+  log?: (line: string) => void;
   /**
    * Injected faults on outgoing frames (`appsync`, operation `Realtime`, `match` = the frame type):
    * `drop` loses the frame, `disconnect` cuts the connection instead, `latencyMs` delays it.
@@ -102,20 +103,17 @@ export interface RealtimeOptions {
   faults?: FaultRegistry;
 }
 
-type ClientMessage = {
-  type?: string;
-  id?: string;
-  payload?: { data?: unknown; extensions?: { authorization?: unknown } };
-};
-
 export class RealtimeServer {
   private readonly wss = new WebSocketServer({
     noServer: true,
     handleProtocols: (protocols) => (protocols.has('graphql-ws') ? 'graphql-ws' : false),
+    // Larger frames close the socket with 1009 before they are buffered whole.
+    maxPayload: realtimeLimits.maxFrameBytes,
   });
   private readonly connections = new Set<Connection>();
   private readonly stopListening: () => void;
   private readonly keepAliveMs: number;
+  private readonly log: (line: string) => void;
   private readonly faults: FaultRegistry | undefined;
 
   constructor(
@@ -123,13 +121,18 @@ export class RealtimeServer {
     options: RealtimeOptions = {},
   ) {
     this.keepAliveMs = options.keepAliveMs ?? 60_000;
+    this.log = options.log ?? ((line) => console.error(line));
     this.faults = options.faults;
     this.stopListening = backend.onPublish((event) => this.publish(event));
   }
 
   /** Hands an HTTP upgrade on the realtime path to the protocol. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = URL.parse(req.url ?? '/', 'http://localhost');
+    if (!url) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      return;
+    }
     const protocols = offeredProtocols(req.headers['sec-websocket-protocol']);
     if (!protocols.includes('graphql-ws')) {
       socket.end('HTTP/1.1 400 Bad Request\r\n\r\nthe graphql-ws subprotocol is required\r\n');
@@ -141,7 +144,9 @@ export class RealtimeServer {
       this.connections.add(connection);
       const authenticated = this.authenticateConnection(connection, headers, req.socket.remoteAddress);
       ws.on('message', (raw) => {
-        void authenticated.then(() => this.receive(connection, raw.toString()));
+        authenticated
+          .then(() => this.receive(connection, raw.toString()))
+          .catch((error: unknown) => this.fail(connection, error));
       });
       ws.on('close', () => this.drop(connection));
       ws.on('error', () => this.drop(connection));
@@ -197,34 +202,37 @@ export class RealtimeServer {
   }
 
   private async receive(connection: Connection, raw: string): Promise<void> {
-    let message: ClientMessage;
-    try {
-      message = JSON.parse(raw) as ClientMessage;
-    } catch {
+    const read = readClientFrame(raw);
+    if (!read.ok) {
       this.send(connection, {
         type: 'error',
-        payload: { errors: [{ errorType: 'BadRequestException', message: 'Invalid JSON' }] },
+        ...(read.id ? { id: read.id } : {}),
+        payload: { errors: [{ errorType: read.errorType, message: read.message }] },
       });
       return;
     }
-    switch (message.type) {
+    const { frame } = read;
+    switch (frame.type) {
       case 'connection_init':
         return this.init(connection);
       case 'start':
-        return this.start(connection, message);
+        return this.start(connection, frame);
       case 'stop':
-        return this.stop(connection, message.id);
-      default:
-        this.send(connection, {
-          type: 'error',
-          ...(message.id ? { id: message.id } : {}),
-          payload: {
-            errors: [
-              { errorType: 'UnsupportedOperation', message: `Unknown message type ${String(message.type)}` },
-            ],
-          },
-        });
+        return this.stop(connection, frame.id);
     }
+  }
+
+  /** A handler threw: that connection alone is told and closed; the server carries on. */
+  private fail(connection: Connection, error: unknown): void {
+    this.log(
+      `[realtime] connection failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    this.send(connection, {
+      type: 'error',
+      payload: { errors: [{ errorType: 'InternalFailure', message: 'The connection failed.' }] },
+    });
+    connection.socket.close(1011);
+    this.drop(connection);
   }
 
   private init(connection: Connection): void {
@@ -255,15 +263,10 @@ export class RealtimeServer {
     connection.keepAlive.unref();
   }
 
-  private async start(connection: Connection, message: ClientMessage): Promise<void> {
+  private async start(connection: Connection, message: StartFrame): Promise<void> {
     const id = message.id;
     const refuse = (errorType: string, text: string) =>
-      this.send(connection, {
-        type: 'error',
-        ...(id ? { id } : {}),
-        payload: { errors: [{ errorType, message: text }] },
-      });
-    if (!id) return refuse('BadRequestException', 'start needs an id');
+      this.send(connection, { type: 'error', id, payload: { errors: [{ errorType, message: text }] } });
     if (!connection.acknowledged) return refuse('BadRequestException', 'connection_init must come first');
     if (connection.subscriptions.has(id))
       return refuse('BadRequestException', `subscription ${id} already started`);
@@ -273,19 +276,14 @@ export class RealtimeServer {
         `Max number of ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions reached`,
       );
     }
-    const data = message.payload?.data;
-    if (typeof data !== 'string') return refuse('BadRequestException', 'payload.data must be a JSON string');
-    let request: { query?: unknown; variables?: unknown };
-    try {
-      request = JSON.parse(data) as typeof request;
-    } catch {
-      return refuse('BadRequestException', 'payload.data is not valid JSON');
-    }
-    const authorization = message.payload?.extensions?.authorization;
+    const { data } = message.payload;
+    const read = readSubscriptionRequest(data);
+    if (!read.ok) return refuse('BadRequestException', read.message);
+    const { request } = read;
+    const authorization = message.payload.extensions?.authorization;
     let caller: Caller;
     try {
-      if (!authorization || typeof authorization !== 'object')
-        throw new Error('Valid authorization header not provided.');
+      if (!authorization) throw new Error('Valid authorization header not provided.');
       caller = await this.backend.authenticate(authorization as Headers, {
         method: 'POST',
         url: new URL(this.backend.graphqlUrl()),
@@ -294,18 +292,17 @@ export class RealtimeServer {
     } catch (error) {
       return refuse('UnauthorizedException', error instanceof Error ? error.message : String(error));
     }
-    if (typeof request.query !== 'string') return refuse('BadRequestException', 'query is required');
-    const variables = (request.variables ?? {}) as Record<string, unknown>;
+    const variables = request.variables ?? {};
     const schema = this.backend.schema();
     let document: DocumentNode;
     try {
-      document = parse(new Source(request.query));
+      document = parseBounded(request.query, queryLimits);
     } catch (error) {
       return refuse('GraphQLError', error instanceof Error ? error.message : String(error));
     }
     const invalid = validate(schema, document);
     if (invalid.length > 0) return refuse('GraphQLError', invalid.map((error) => error.message).join('; '));
-    const operation = getOperationAST(document);
+    const operation = getOperationAST(document, request.operationName ?? undefined);
     if (operation?.operation !== 'subscription') {
       return refuse(
         'UnsupportedOperation',
@@ -350,8 +347,7 @@ export class RealtimeServer {
     this.send(connection, { type: 'start_ack', id });
   }
 
-  private stop(connection: Connection, id: string | undefined): void {
-    if (!id) return;
+  private stop(connection: Connection, id: string): void {
     connection.subscriptions.delete(id);
     this.send(connection, { type: 'complete', id });
   }
@@ -374,7 +370,13 @@ export class RealtimeServer {
         if (!matches) continue;
         let built = payloads.get(subscription.shapeKey);
         if (!built) {
-          built = this.project(subscription, event.value);
+          try {
+            built = this.project(subscription, event.value);
+          } catch (error) {
+            // One subscriber's document failing to project must not stop the others' events.
+            this.fail(connection, error);
+            break;
+          }
           payloads.set(subscription.shapeKey, built);
         }
         if (built.size > MAX_PAYLOAD_BYTES) {
