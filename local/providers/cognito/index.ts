@@ -17,6 +17,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CognitoError, UnsupportedError } from 'cognito-local/lib/errors.js';
+import { isSupportedTarget } from 'cognito-local/lib/targets/Target.js';
 import { createLocalJWKSet, decodeJwt, type JSONWebKeySet, errors as joseErrors, jwtVerify } from 'jose';
 import { names } from '../../../contracts/names.ts';
 import { applyLatency } from '../../faults.ts';
@@ -148,9 +149,11 @@ export class CognitoProvider implements Provider {
     }
     const input = read.value;
     const operation = target.slice(targetPrefix.length);
-    const denied = isPublicOperation(operation)
-      ? undefined
-      : this.refuseUnauthorised(operation, { req, url, body });
+    // An operation the pool does not serve answers UnknownOperationException, signed or not.
+    const denied =
+      isPublicOperation(operation) || !isSupportedTarget(operation)
+        ? undefined
+        : this.refuseUnauthorised(operation, { req, url, body });
     if (denied && 'error' in denied) {
       res.setHeader('x-amzn-errortype', denied.error.__type);
       send(denied.status, denied.error);
