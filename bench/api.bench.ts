@@ -69,7 +69,14 @@ function seededImage(owner: string, index: number) {
       width: 150,
       height: 100,
       contentType: format === 'JPEG' ? 'image/jpeg' : 'image/webp',
-      key: keys.thumbnail(owner, id, size.toLowerCase() as 'small', format === 'JPEG' ? 'jpg' : 'webp'),
+      // A fixed revision: seeded items are never rendered, only listed and signed.
+      key: keys.thumbnail(
+        owner,
+        id,
+        size.toLowerCase() as 'small',
+        format === 'JPEG' ? 'jpg' : 'webp',
+        '0123456789abcdef',
+      ),
     })),
   );
   return {

@@ -28,6 +28,7 @@ import {
 import { type Image, ImageEventRouter } from './image-events.ts';
 import { installLoopbackWebSocket } from './loopback-websocket.ts';
 import { postUpload, type UploadBody, type UploadProgress } from './post-upload.ts';
+import { repeatFilter } from './repeat-filter.ts';
 
 export type { Image } from './image-events.ts';
 
@@ -221,16 +222,21 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
       return (await call(DeleteImageDocument, { id })).deleteImage;
     },
 
-    /** Live events for the caller's images (one image when `id` is given). */
+    /**
+     * Live events for the caller's images (one image when `id` is given). Each announcement is
+     * delivered once: repeats (the pipeline announces at least once) are dropped by their dedupe key.
+     */
     onImageProcessed(
       handlers: { next(image: Image): void; error?(error: unknown): void },
       id?: string,
     ): Subscription {
+      const isFirst = repeatFilter();
       return subscribe(
         OnImageProcessedDocument,
         { id },
         {
-          next: (data) => data.onImageProcessed && handlers.next(data.onImageProcessed),
+          next: (data) =>
+            data.onImageProcessed && isFirst(data.onImageProcessed) && handlers.next(data.onImageProcessed),
           error: (error) => handlers.error?.(error),
         },
       );

@@ -52,11 +52,40 @@ export const names = {
 export const keys = {
   uploadPrefix: 'uploads/',
   original: (owner: string, id: string) => `uploads/${owner}/${id}/original`,
-  thumbnail: (owner: string, id: string, size: 'small' | 'medium' | 'large', ext: 'jpg' | 'webp') =>
-    `thumbnails/${owner}/${id}/${size}.${ext}`,
+  /**
+   * A thumbnail's key names exactly one rendition: `revision` is a hash of its bytes
+   * (`thumbnailRevision`), so a new rendition (a blurred one) never reuses a key, and a URL or a
+   * CDN copy of one can be cached for good.
+   */
+  thumbnail: (
+    owner: string,
+    id: string,
+    size: 'small' | 'medium' | 'large',
+    ext: 'jpg' | 'webp',
+    revision: string,
+  ) => `thumbnails/${owner}/${id}/${size}-${revision}.${ext}`,
   thumbnailPrefix: (owner: string, id: string) => `thumbnails/${owner}/${id}/`,
   uploadPrefixOf: (owner: string, id: string) => `uploads/${owner}/${id}/`,
+  /** Originals of FLAGGED images: readable only by the pipeline and moderators, with their own lifecycle. */
+  quarantinePrefix: 'quarantine/',
+  quarantinedOriginal: (owner: string, id: string) => `quarantine/${owner}/${id}/original`,
+  quarantinePrefixOf: (owner: string, id: string) => `quarantine/${owner}/${id}/`,
 } as const;
+
+/** Hex digits of a thumbnail's revision: 64 bits of SHA-256 tell one image's renditions apart. */
+export const thumbnailRevisionLength = 16;
+
+const thumbnailKeyPattern = new RegExp(
+  `^thumbnails/[^/]+/[^/]+/(?:small|medium|large)(?:-[0-9a-f]{${thumbnailRevisionLength}})?\\.(?:jpg|webp)$`,
+);
+
+/**
+ * Whether `key` is a thumbnail key — revisioned, or the plain `{size}.{ext}` of images stored
+ * before revisions — the only keys `Thumbnail.url` is ever signed for.
+ */
+export function isThumbnailKey(key: string): boolean {
+  return thumbnailKeyPattern.test(key);
+}
 
 /** Limits of the API contract (docs/contracts.md). */
 export const limits = {
@@ -74,6 +103,8 @@ export const limits = {
   thumbnailCacheSeconds: 365 * 24 * 60 * 60,
   listDefaultLimit: 20,
   listMaxLimit: 100,
+  /** How long a FLAGGED image's quarantined original waits for a moderator before it expires. */
+  quarantineRetentionDays: 90,
   /** The pipeline's own timeout; the sweeper fails items PROCESSING longer than this. */
   pipelineTimeoutSeconds: 5 * 60,
 } as const;

@@ -26,13 +26,12 @@ describe('loadPipelineDefinition', () => {
     const machine = JSON.parse(loaded);
     expect(machine.States.Inspect.Parameters.FunctionName).toBe('value-of-InspectFunctionArn');
     expect(machine.States.MarkProcessing.Parameters.TableName).toBe('value-of-TableName');
-    expect(machine.States.Notify.Parameters.TopicArn).toBe('value-of-TopicArn');
   });
 
   it('throws naming the substitution that is missing', () => {
-    const { TopicArn: _omitted, ...partial } = values;
+    const { PublishFunctionArn: _omitted, ...partial } = values;
     expect(() => loadPipelineDefinition(partial as Record<PipelineSubstitution, string>)).toThrow(
-      /missing pipeline substitutions: TopicArn/,
+      /missing pipeline substitutions: PublishFunctionArn/,
     );
   });
 

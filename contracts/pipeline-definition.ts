@@ -11,7 +11,6 @@ export const pipelineDefinitionPath = fileURLToPath(new URL('./pipeline.asl.json
 export const pipelineSubstitutionNames = [
   'TableName',
   'BucketName',
-  'TopicArn',
   'InspectFunctionArn',
   'ThumbnailsFunctionArn',
   'AnalyseFunctionArn',

@@ -6,6 +6,7 @@ import {
   type PipelineSubstitution,
   pipelineSubstitutionNames,
 } from './pipeline-definition.ts';
+import { transientDynamoDbTaskErrors, transientFunctionErrors } from './transient-errors.ts';
 
 interface Retrier {
   ErrorEquals: string[];
@@ -51,7 +52,7 @@ const lambdaTransient = [
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
 ];
-const justifiedEarlySucceeds = ['DuplicateEvent', 'OrphanDeleted'];
+const justifiedEarlySucceeds = ['DuplicateEvent', 'SupersededVersionDeleted', 'OrphanDeleted'];
 /** Fail states: platform outcomes, after which the message returns to the queue. */
 const platformFails = ['PipelineFailed', 'LeaseHeld'];
 
@@ -151,13 +152,13 @@ describe('pipeline.asl.json', () => {
       ]);
     }
     // After SaveResult the item is settled: a failed announcement is a platform failure only.
-    for (const name of ['Publish', 'Notify']) {
+    for (const name of ['Publish']) {
       expect(state(name).Catch, name).toEqual([
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'PipelineFailed' },
       ]);
     }
     // A platform error never marks the item: no path from a States.ALL catch reaches MarkFailed.
-    for (const name of [...guarded, 'Publish', 'Notify', 'MarkProcessing']) {
+    for (const name of [...guarded, 'Publish', 'MarkProcessing']) {
       const catchAll = state(name).Catch?.find((c) => c.ErrorEquals.includes('States.ALL'));
       expect(reachableFrom(catchAll!.Next).has('MarkFailed'), name).toBe(false);
     }
@@ -177,7 +178,10 @@ describe('pipeline.asl.json', () => {
         'DoesImageExist',
         'IsImageSettled',
         'LeaseHeld',
+        'IsClaimedVersion',
         'DuplicateEvent',
+        'DeleteSupersededVersion',
+        'SupersededVersionDeleted',
         'DeleteOrphanUpload',
         'OrphanDeleted',
       ]),
@@ -191,15 +195,13 @@ describe('pipeline.asl.json', () => {
       'MarkFailed',
       'WasMarkedFailed',
       'PublishFailure',
-      'ComposeFailureNotification',
-      'NotifyFailure',
       'ImageFailed',
     ]);
     expect(state('ImageFailed').Type).toBe('Succeed');
     expect(state('MarkFailed').Catch).toEqual([
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReleaseLease' },
     ]);
-    for (const name of ['PublishFailure', 'NotifyFailure']) {
+    for (const name of ['PublishFailure']) {
       expect(state(name).Catch, name).toEqual([
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'PipelineFailed' },
       ]);
@@ -236,7 +238,7 @@ describe('pipeline.asl.json', () => {
       expect(settles || justified, path.join(' → ')).toBe(true);
       if (end.Type === 'Succeed' && path.includes('Inspect') && !path.includes('MarkFailed')) {
         expect(path, path.join(' → ')).toContain('SaveResult');
-        if (last === 'Processed') expect(path).toEqual(expect.arrayContaining(['Publish', 'Notify']));
+        if (last === 'Processed') expect(path).toContain('Publish');
         else expect(last).toBe('DeletedMeanwhile');
       }
     }
@@ -293,14 +295,25 @@ describe('pipeline.asl.json', () => {
 
   it('hands each function the event docs/contracts.md gives it, from the substituted ARN', () => {
     const expected: Record<string, { fn: PipelineSubstitution; payload: string[] }> = {
-      Inspect: { fn: 'InspectFunctionArn', payload: ['bucket', 'key', 'owner', 'id'] },
-      Thumbnails: { fn: 'ThumbnailsFunctionArn', payload: ['bucket', 'key', 'owner', 'id'] },
+      Inspect: { fn: 'InspectFunctionArn', payload: ['bucket', 'key', 'versionId', 'owner', 'id'] },
+      Thumbnails: { fn: 'ThumbnailsFunctionArn', payload: ['bucket', 'key', 'versionId', 'owner', 'id'] },
       Analyse: {
         fn: 'AnalyseFunctionArn',
         // orientation is beyond the contract's event: analyse uses it, when given, to skip reading EXIF.
-        payload: ['bucket', 'key', 'owner', 'id', 'width', 'height', 'format', 'bytes', 'orientation'],
+        payload: [
+          'bucket',
+          'key',
+          'versionId',
+          'owner',
+          'id',
+          'width',
+          'height',
+          'format',
+          'bytes',
+          'orientation',
+        ],
       },
-      Flag: { fn: 'FlagFunctionArn', payload: ['bucket', 'owner', 'id', 'thumbnails'] },
+      Flag: { fn: 'FlagFunctionArn', payload: ['bucket', 'versionId', 'owner', 'id', 'thumbnails'] },
       SaveResult: {
         fn: 'SaveResultFunctionArn',
         payload: ['owner', 'id', 'status', 'image', 'thumbnails', 'placeholder', 'analysis', 'leaseToken'],
@@ -328,7 +341,8 @@ describe('pipeline.asl.json', () => {
     expect(params).toMatchObject({
       TableName: 'sub:TableName',
       ConditionExpression:
-        '#status = :pending OR (#status = :processing AND (attribute_not_exists(leaseToken) OR leasedAt < :staleBefore)) OR (#status = :failed AND #error.#code IN (:serviceUnavailable, :processingTimeout))',
+        // A reclaim must carry the version that claimed the item first: a reused ticket's version never claims it.
+        '#status = :pending OR (((#status = :processing AND (attribute_not_exists(leaseToken) OR leasedAt < :staleBefore)) OR (#status = :failed AND #error.#code IN (:serviceUnavailable, :processingTimeout))) AND (attribute_not_exists(originalVersionId) OR originalVersionId = :versionId))',
       ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#code': 'code' },
       ExpressionAttributeValues: {
         ':pending': { S: 'PENDING_UPLOAD' },
@@ -338,14 +352,16 @@ describe('pipeline.asl.json', () => {
         ':now': { 'S.$': '$$.State.EnteredTime' },
         ':staleBefore': { 'S.$': '$.claim.staleBefore' },
         ':token': { 'S.$': '$$.Execution.Id' },
+        ':versionId': { 'S.$': '$.versionId' },
       },
     });
+    expect(state('SplitKey').Parameters).toMatchObject({ 'versionId.$': '$.detail.object.version-id' });
     const values = params.ExpressionAttributeValues as Record<string, { S?: string }>;
     expect([values[':serviceUnavailable']?.S, values[':processingTimeout']?.S]).toEqual(
       retryableFailureCodeList,
     );
     expect(params.UpdateExpression).toBe(
-      'SET #status = :processing, ownerStatus = :ownerStatus, statusKey = :processing, updatedAt = :now, leaseToken = :token, leasedAt = :now, leaseAttempt = :attempt REMOVE expiresAtEpoch, #error, processedAt',
+      'SET #status = :processing, ownerStatus = :ownerStatus, statusKey = :processing, updatedAt = :now, leaseToken = :token, leasedAt = :now, leaseAttempt = :attempt, originalVersionId = :versionId REMOVE expiresAtEpoch, #error, processedAt',
     );
   });
 
@@ -366,24 +382,23 @@ describe('pipeline.asl.json', () => {
     expect(flow.leaseSeconds).toBeGreaterThan(machine.TimeoutSeconds ?? Infinity);
   });
 
-  it('notifies the topic with {owner, id, status} and filterable attributes on both outcomes', () => {
-    for (const name of ['Notify', 'NotifyFailure']) {
-      expect(state(name)).toMatchObject({
-        Resource: 'arn:aws:states:::sns:publish',
-        Parameters: {
-          TopicArn: 'sub:TopicArn',
-          'Message.$': 'States.JsonToString($.notification)',
-          MessageAttributes: {
-            status: { DataType: 'String', 'StringValue.$': '$.notification.status' },
-            owner: { DataType: 'String', 'StringValue.$': '$.notification.owner' },
-          },
-        },
-      });
+  it('announces through the publish function only: no SNS state (it notifies, with the dedupe key, and records)', () => {
+    expect(tasks().filter((t) => t.task.Resource === 'arn:aws:states:::sns:publish')).toEqual([]);
+    expect(state('Publish').Next).toBe('Processed');
+    expect(state('PublishFailure').Next).toBe('ImageFailed');
+  });
+
+  it('retries every transient AWS error in every function and in the DynamoDB tasks', () => {
+    for (const { name, task } of tasks().filter(
+      (t) => t.task.Resource === 'arn:aws:states:::lambda:invoke',
+    )) {
+      // Any function may call S3, DynamoDB or Rekognition; a 5xx of theirs must not fail a valid image.
+      expect(retriedErrors(task), name).toEqual(expect.arrayContaining([...transientFunctionErrors]));
     }
-    expect(state('ComposeFailureNotification').Parameters).toEqual({
-      'owner.$': '$.owner',
-      'id.$': '$.id',
-      status: 'FAILED',
-    });
+    for (const name of ['MarkProcessing', 'LookUpImage']) {
+      expect(retriedErrors(state(name)), name).toEqual(
+        expect.arrayContaining([...transientDynamoDbTaskErrors]),
+      );
+    }
   });
 });

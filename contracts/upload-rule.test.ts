@@ -14,7 +14,10 @@ describe('uploadCreatedPattern', () => {
 
   it('ignores thumbnails the pipeline writes, other buckets and other event types', () => {
     expect(
-      matchesPattern(pattern, objectCreated(names.localBucket, keys.thumbnail('s', 'i', 'small', 'jpg'))),
+      matchesPattern(
+        pattern,
+        objectCreated(names.localBucket, keys.thumbnail('s', 'i', 'small', 'jpg', '0123456789abcdef')),
+      ),
     ).toBe(false);
     expect(matchesPattern(pattern, objectCreated('someone-else', keys.original('s', 'i')))).toBe(false);
     expect(
@@ -25,11 +28,25 @@ describe('uploadCreatedPattern', () => {
     ).toBe(false);
   });
 
+  it('ignores a server-side copy into uploads/, so an original moved back from quarantine is not processed again', () => {
+    const copied = objectCreated(names.localBucket, keys.original('s', 'i'));
+    expect(matchesPattern(pattern, { ...copied, detail: { ...copied.detail, reason: 'CopyObject' } })).toBe(
+      false,
+    );
+    expect(matchesPattern(pattern, { ...copied, detail: { ...copied.detail, reason: 'PutObject' } })).toBe(
+      true,
+    );
+  });
+
   it('is the raw EventBridge form that CDK passes through', () => {
     expect(pattern).toEqual({
       source: ['aws.s3'],
       'detail-type': ['Object Created'],
-      detail: { bucket: { name: [names.localBucket] }, object: { key: [{ prefix: 'uploads/' }] } },
+      detail: {
+        bucket: { name: [names.localBucket] },
+        object: { key: [{ prefix: 'uploads/' }] },
+        reason: [{ 'anything-but': 'CopyObject' }],
+      },
     });
   });
 });

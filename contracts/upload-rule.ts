@@ -21,8 +21,11 @@ export interface EventPattern {
 }
 
 /**
- * S3 "Object Created" events of this bucket under `uploads/`. CDK's Rule passes unknown keys such
- * as `detail-type` through unchanged, so the same object serves the cloud rule and the local bus.
+ * S3 "Object Created" events of this bucket under `uploads/`, except server-side copies: uploads
+ * arrive by POST (or PUT), while a copy is the platform moving an original (a moderator's approval
+ * moving it back from quarantine), which must not start the pipeline again. CDK's Rule passes
+ * unknown keys such as `detail-type` through unchanged, so the same object serves the cloud rule
+ * and the local bus.
  */
 export function uploadCreatedPattern(bucketName: string) {
   return {
@@ -31,6 +34,7 @@ export function uploadCreatedPattern(bucketName: string) {
     detail: {
       bucket: { name: [bucketName] },
       object: { key: [{ prefix: 'uploads/' }] },
+      reason: [{ 'anything-but': 'CopyObject' }],
     },
   } satisfies EventPattern;
 }

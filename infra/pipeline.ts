@@ -22,7 +22,14 @@ import { flow } from '../contracts/flow.ts';
 import { limits, names } from '../contracts/names.ts';
 import { loadPipelineDefinition } from '../contracts/pipeline-definition.ts';
 import { uploadCreatedPattern } from '../contracts/upload-rule.ts';
-import { itemStatement, objectStatement, publishStatement, uploadsPattern } from './grants.ts';
+import { itemStatement, objectStatement, uploadsPattern } from './grants.ts';
+
+/** Versions of an original deleted because another version's event claimed the image. */
+export const supersededVersionsMetric = {
+  namespace: 'darkroom',
+  metricName: 'SupersededVersionsDeleted',
+  state: 'SupersededVersionDeleted',
+} as const;
 
 /** The functions the state machine invokes, by their substitution name in the definition. */
 export interface PipelineFunctions {
@@ -58,12 +65,11 @@ export class Pipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
-    const { table, bucket, topic, functions: fn } = props;
+    const { table, bucket, functions: fn } = props;
 
     const definition = loadPipelineDefinition({
       TableName: table.tableName,
       BucketName: bucket.bucketName,
-      TopicArn: topic.topicArn,
       InspectFunctionArn: fn.inspect.functionArn,
       ThumbnailsFunctionArn: fn.thumbnails.functionArn,
       AnalyseFunctionArn: fn.analyse.functionArn,
@@ -89,6 +95,19 @@ export class Pipeline extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    // A reused upload ticket's extra version ends in this Succeed state: count them from the log
+    // (Step Functions has no per-state metric, and a Lambda only to count would add a hop).
+    new logs.MetricFilter(this, 'SupersededVersions', {
+      logGroup,
+      metricNamespace: supersededVersionsMetric.namespace,
+      metricName: supersededVersionsMetric.metricName,
+      filterPattern: logs.FilterPattern.all(
+        logs.FilterPattern.stringValue('$.type', '=', 'SucceedStateEntered'),
+        logs.FilterPattern.stringValue('$.details.name', '=', supersededVersionsMetric.state),
+      ),
+      metricValue: '1',
+    });
+
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: names.stateMachine,
       stateMachineType: sfn.StateMachineType.EXPRESS,
@@ -105,7 +124,7 @@ export class Pipeline extends Construct {
       }),
     );
     this.stateMachine.addToRolePolicy(itemStatement(table, 'UpdateItem', 'GetItem'));
-    this.stateMachine.addToRolePolicy(publishStatement(topic));
+    // No sns:Publish: the publish function announces (AppSync and SNS) and records it.
     // An upload with no PENDING item is an orphan: the pipeline deletes it.
     this.stateMachine.addToRolePolicy(objectStatement(bucket, uploadsPattern, 's3:DeleteObject'));
 

@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { uploadBucketCors } from '../contracts/bucket-cors.ts';
 import { imagesTable } from '../contracts/images-table.ts';
-import { keys } from '../contracts/names.ts';
+import { keys, limits } from '../contracts/names.ts';
 import { tableFromSpec } from './table-from-spec.ts';
 
 export interface StorageProps {
@@ -64,6 +64,13 @@ export class Storage extends Construct {
           transitions: [
             { storageClass: s3.StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(0) },
           ],
+        },
+        {
+          // Unsafe originals are kept for moderators only so long, and no older copy lingers.
+          id: 'expire-quarantine',
+          prefix: keys.quarantinePrefix,
+          expiration: Duration.days(limits.quarantineRetentionDays),
+          noncurrentVersionExpiration: Duration.days(1),
         },
       ],
       removalPolicy: RemovalPolicy.RETAIN,

@@ -9,6 +9,7 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unannouncedStatusKey } from '../contracts/announcement.ts';
 import { attributesDroppedIn, imageAttributes, statusAttributes } from '../contracts/image-item.ts';
 import { keys, names } from '../contracts/names.ts';
 import type { ImageStatus } from '../generated/schema.ts';
@@ -113,3 +114,29 @@ export async function releaseLease(client: DynamoDBClient, image: ImageKey): Pro
 
 /** The key of the original an orphan's pipeline must be started for. */
 export const originalKeyOf = (image: ImageKey) => keys.original(image.owner, image.id);
+
+/**
+ * Every terminal item whose announcement was never recorded (byStatus = UNANNOUNCED, a Query). At
+ * boot no execution is alive, so none will be announced by its own run: recovery announces them
+ * without the sweeper's grace.
+ */
+export async function unannouncedImages(client: DynamoDBClient): Promise<ImageKey[]> {
+  const documents = DynamoDBDocumentClient.from(client);
+  const found: ImageKey[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new QueryCommand({
+        TableName: names.table,
+        IndexName: names.indexes.byStatus,
+        KeyConditionExpression: '#statusKey = :unannounced',
+        ExpressionAttributeNames: { '#statusKey': imageAttributes.statusKey },
+        ExpressionAttributeValues: { ':unannounced': unannouncedStatusKey },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) found.push({ owner: String(item.owner), id: String(item.id) });
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return found;
+}

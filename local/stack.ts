@@ -36,7 +36,13 @@ import { SnsProvider } from './providers/sns/index.ts';
 import { EventSourceMapping } from './providers/sqs/event-source-mapping.ts';
 import { SqsProvider } from './providers/sqs/index.ts';
 import { StepFunctionsProvider } from './providers/stepfunctions/index.ts';
-import { originalKeyOf, processingImages, releaseLease, returnToPending } from './recovery.ts';
+import {
+  originalKeyOf,
+  processingImages,
+  releaseLease,
+  returnToPending,
+  unannouncedImages,
+} from './recovery.ts';
 import { WebAppProvider, webBasePath } from './web-app.ts';
 
 const repositoryRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -317,6 +323,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       };
     };
     await recoverImages(providers, config, headOriginal, log);
+    await announceUnannounced(providers, log);
 
     // The bounded consumer: at most flow.localMaximumConcurrency executions at a time, whatever the burst.
     const sqsClient = new SQSClient({
@@ -413,6 +420,21 @@ async function shutDown(edge: Edge, booted: Provider[]): Promise<void> {
       .catch((error: unknown) => console.error(`[stack] stopping ${provider.name} failed`, error));
   }
   await closing;
+}
+
+/** See local/recovery.ts: a terminal item the previous run never announced is announced now, by the publish function. */
+async function announceUnannounced(providers: StackProviders, log: (line: string) => void) {
+  const unannounced = await unannouncedImages(providers.dynamodb.client);
+  if (unannounced.length === 0) return;
+  log(`[stack] announcing ${unannounced.length} image(s) the previous run finished but never announced`);
+  for (const image of unannounced) {
+    try {
+      await providers.lambda.invoke(functionSpecs.publish.functionName, image);
+    } catch (error) {
+      // It stays UNANNOUNCED: the sweeper tries again.
+      log(`[stack] announcing ${image.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
 }
 
 /** The upload queue and its DLQ, as contracts/flow.ts defines them (idempotent, like CreateQueue). */

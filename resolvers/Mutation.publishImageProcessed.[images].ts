@@ -7,7 +7,9 @@ import { raiseDataSourceError } from './shared/errors.ts';
 import type { ImageItem } from './shared/image.ts';
 
 export function request(ctx: Context<MutationPublishImageProcessedArgs>) {
-  return get<ImageItem>({ key: { owner: ctx.args.owner, id: ctx.args.id } });
+  // Strongly consistent: save-result or mark-failed wrote the item just before the pipeline publishes,
+  // and an eventually consistent read could hand subscribers the image still PROCESSING.
+  return get<ImageItem>({ key: { owner: ctx.args.owner, id: ctx.args.id }, consistentRead: true });
 }
 
 export function response(ctx: Context): ImageItem | null {

@@ -64,7 +64,7 @@ describe('Mutation.deleteImage', () => {
 });
 
 describe('Mutation.publishImageProcessed', () => {
-  it('reads the stored item by the owner and id the pipeline names', async () => {
+  it('reads the stored item by the owner and id the pipeline names, strongly consistent', async () => {
     const { calls, outcome } = await runField(
       'Mutation',
       'publishImageProcessed',
@@ -74,6 +74,7 @@ describe('Mutation.publishImageProcessed', () => {
     expect(calls[0]?.request).toEqual({
       operation: 'GetItem',
       key: { owner: { S: 'alice' }, id: { S: stored.id } },
+      consistentRead: true,
     });
     expect(outcome).toMatchObject({ kind: 'value', value: stored });
   });

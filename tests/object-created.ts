@@ -3,7 +3,15 @@ import { type ObjectCreatedEvent, objectCreatedEvent } from '../contracts/object
 
 export function objectCreated(bucket: string, key: string): ObjectCreatedEvent {
   return objectCreatedEvent(
-    { bucket, key, size: 5, etag: 'b1946ac92492d2347c6235b4d2611184', sequencer: '00617F08299329D189' },
+    {
+      bucket,
+      key,
+      size: 5,
+      etag: 'b1946ac92492d2347c6235b4d2611184',
+      // The image bucket is versioned, so its events always carry the version.
+      versionId: '3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY',
+      sequencer: '00617F08299329D189',
+    },
     'POST Object',
     {
       account: '000000000000',

@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import sharp from 'sharp';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { jpeg, orientedJpeg, pngWithAlpha, webp } from '../test-support/images.ts';
-import { s3Stub } from '../test-support/s3-stub.ts';
+import { s3Stub, stubVersionId } from '../test-support/s3-stub.ts';
 import { analyseImage } from './analyse-image.ts';
 
 const key = 'uploads/owner-1/img-1/original';
@@ -55,11 +55,20 @@ describe('analyseImage', () => {
     // Act
     const analysis = await analyseImage(
       { rekognition: rekognitionClient, s3: s3.client },
-      { bucket: 'bucket', key, width: 800, height: 600, format: 'jpeg', bytes: bytes.length, orientation: 1 },
+      {
+        bucket: 'bucket',
+        key,
+        versionId: stubVersionId,
+        width: 800,
+        height: 600,
+        format: 'jpeg',
+        bytes: bytes.length,
+        orientation: 1,
+      },
     );
 
     // Assess
-    expect(imageSent()).toEqual({ S3Object: { Bucket: 'bucket', Name: key } });
+    expect(imageSent()).toEqual({ S3Object: { Bucket: 'bucket', Name: key, Version: stubVersionId } });
     expect(s3.mock.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(rekognition.commandCalls(DetectLabelsCommand)[0]?.args[0].input).toMatchObject({
       MaxLabels: 10,
@@ -97,7 +106,16 @@ describe('analyseImage', () => {
     // Act
     const analysis = await analyseImage(
       { rekognition: rekognitionClient, s3: s3.client },
-      { bucket: 'bucket', key, width: 400, height: 300, format: 'jpeg', bytes: bytes.length, orientation: 1 },
+      {
+        bucket: 'bucket',
+        key,
+        versionId: stubVersionId,
+        width: 400,
+        height: 300,
+        format: 'jpeg',
+        bytes: bytes.length,
+        orientation: 1,
+      },
     );
 
     // Assess
@@ -116,7 +134,16 @@ describe('analyseImage', () => {
     // Act
     await analyseImage(
       { rekognition: rekognitionClient, s3: s3.client },
-      { bucket: 'bucket', key, width: 400, height: 800, format: 'jpeg', bytes: bytes.length, orientation: 6 },
+      {
+        bucket: 'bucket',
+        key,
+        versionId: stubVersionId,
+        width: 400,
+        height: 800,
+        format: 'jpeg',
+        bytes: bytes.length,
+        orientation: 6,
+      },
     );
 
     // Assess
@@ -139,7 +166,15 @@ describe('analyseImage', () => {
     // Act
     await analyseImage(
       { rekognition: rekognitionClient, s3: s3.client },
-      { bucket: 'bucket', key, width: 400, height: 800, format: 'jpeg', bytes: bytes.length },
+      {
+        bucket: 'bucket',
+        key,
+        versionId: stubVersionId,
+        width: 400,
+        height: 800,
+        format: 'jpeg',
+        bytes: bytes.length,
+      },
     );
 
     // Assess
@@ -155,7 +190,16 @@ describe('analyseImage', () => {
 
     await analyseImage(
       { rekognition: rekognitionClient, s3: s3.client },
-      { bucket: 'bucket', key, width: 640, height: 480, format: 'webp', bytes: bytes.length, orientation: 1 },
+      {
+        bucket: 'bucket',
+        key,
+        versionId: stubVersionId,
+        width: 640,
+        height: 480,
+        format: 'webp',
+        bytes: bytes.length,
+        orientation: 1,
+      },
     );
 
     const metadata = await sharp(imageSent()?.Bytes).metadata();
@@ -173,6 +217,7 @@ describe('analyseImage', () => {
       {
         bucket: 'bucket',
         key,
+        versionId: stubVersionId,
         width: 640,
         height: 480,
         format: 'png',
@@ -186,13 +231,50 @@ describe('analyseImage', () => {
     expect([metadata.format, metadata.hasAlpha]).toEqual(['jpeg', false]);
   });
 
+  it('reads the version the event names, not the latest one, when it sends bytes', async () => {
+    // Prepare: a second upload replaced the original after the first one claimed the item
+    const claimed = await webp(640, 480);
+    const s3 = s3Stub({ [key]: await webp(240, 480) }, { [key]: { 'v-claimed': claimed } });
+
+    // Act
+    await analyseImage(
+      { rekognition: rekognitionClient, s3: s3.client },
+      {
+        bucket: 'bucket',
+        key,
+        versionId: 'v-claimed',
+        width: 640,
+        height: 480,
+        format: 'webp',
+        bytes: claimed.length,
+        orientation: 1,
+      },
+    );
+
+    // Assess
+    const metadata = await sharp(imageSent()?.Bytes).metadata();
+    expect([metadata.width, metadata.height]).toEqual([640, 480]);
+    expect(s3.mock.commandCalls(GetObjectCommand).map((call) => call.args[0].input.VersionId)).toEqual([
+      'v-claimed',
+    ]);
+  });
+
   it('enlarges an image under Rekognition’s 80 px minimum side', async () => {
     const bytes = await jpeg(120, 40);
     const s3 = s3Stub({ [key]: bytes });
 
     await analyseImage(
       { rekognition: rekognitionClient, s3: s3.client },
-      { bucket: 'bucket', key, width: 120, height: 40, format: 'jpeg', bytes: bytes.length, orientation: 1 },
+      {
+        bucket: 'bucket',
+        key,
+        versionId: stubVersionId,
+        width: 120,
+        height: 40,
+        format: 'jpeg',
+        bytes: bytes.length,
+        orientation: 1,
+      },
     );
 
     const metadata = await sharp(imageSent()?.Bytes).metadata();
@@ -210,7 +292,16 @@ describe('analyseImage', () => {
     // Act
     const attempt = analyseImage(
       { rekognition: rekognitionClient, s3: s3.client },
-      { bucket: 'bucket', key, width: 400, height: 300, format: 'jpeg', bytes: bytes.length, orientation: 1 },
+      {
+        bucket: 'bucket',
+        key,
+        versionId: stubVersionId,
+        width: 400,
+        height: 300,
+        format: 'jpeg',
+        bytes: bytes.length,
+        orientation: 1,
+      },
     );
 
     // Assess

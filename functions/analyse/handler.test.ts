@@ -15,6 +15,7 @@ const { handler } = await loadHandler(() => import('./handler.ts'));
 const event = {
   bucket: 'darkroom-images-test',
   key: 'uploads/o/i/original',
+  versionId: 'v-1',
   owner: 'o',
   id: 'i',
   width: 800,

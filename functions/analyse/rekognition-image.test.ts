@@ -41,4 +41,28 @@ describe('uprightJpeg', () => {
     const metadata = await sharp(rendition).metadata();
     expect([metadata.format, metadata.width, metadata.height]).toEqual(['jpeg', 1280, 854]);
   });
+  it.each([
+    [12_000, 8],
+    [1000, 1],
+    [1, 1000],
+  ])(
+    'keeps an extreme aspect ratio (%i×%i) within JPEG’s and Rekognition’s sides by padding, not stretching',
+    async (width, height) => {
+      // Prepare: inside every documented upload limit, but enlarging the short side to 80 px would
+      // make the long side wider than a JPEG can be.
+      const strip = await sharp({ create: { width, height, channels: 3, background: '#246' } })
+        .png()
+        .toBuffer();
+
+      // Act
+      const rendition = await uprightJpeg(strip, { width, height });
+
+      // Assess
+      const metadata = await sharp(rendition).metadata();
+      const sides = [metadata.width ?? 0, metadata.height ?? 0];
+      expect(Math.min(...sides)).toBe(rekognitionLimits.minSide);
+      expect(Math.max(...sides)).toBeLessThanOrEqual(renditionMaxSide);
+      expect(metadata.width! > metadata.height!).toBe(width > height);
+    },
+  );
 });

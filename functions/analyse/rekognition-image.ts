@@ -33,6 +33,8 @@ const headerBytes = 256 * 1024;
 export interface AnalyseSource {
   bucket: string;
   key: string;
+  /** The original's version that claimed the item: Rekognition and S3 reads are pinned to it. */
+  versionId: string;
   /** As displayed (after EXIF orientation). */
   width: number;
   height: number;
@@ -46,11 +48,13 @@ export interface AnalyseSource {
 export async function rekognitionImage(s3: S3Client, source: AnalyseSource): Promise<Image> {
   if (readableFromS3(source)) {
     const orientation = source.orientation ?? (await readOrientation(s3, source));
-    if (orientation === 1) return { S3Object: { Bucket: source.bucket, Name: source.key } };
+    if (orientation === 1)
+      return { S3Object: { Bucket: source.bucket, Name: source.key, Version: source.versionId } };
   }
   const original = await readObject(s3, {
     bucket: source.bucket,
     key: source.key,
+    versionId: source.versionId,
     maxBytes: imageLimits.maxBytes,
   });
   return { Bytes: await uprightJpeg(original.bytes, source) };
@@ -70,6 +74,7 @@ async function readOrientation(s3: S3Client, source: AnalyseSource): Promise<num
   const head = await readObject(s3, {
     bucket: source.bucket,
     key: source.key,
+    versionId: source.versionId,
     range: `bytes=0-${headerBytes - 1}`,
   });
   try {
@@ -80,16 +85,24 @@ async function readOrientation(s3: S3Client, source: AnalyseSource): Promise<num
   }
 }
 
-/** An upright sRGB JPEG of at most `renditionMaxSide`, enlarged to Rekognition's minimum side, shrunk until under 5 MB. */
+/**
+ * An upright sRGB JPEG of at most `renditionMaxSide`, enlarged towards Rekognition's minimum side,
+ * shrunk until under 5 MB. A strip too thin to enlarge that far without its long side outgrowing
+ * `renditionMaxSide` (12000×8, 1000×1) is padded with white to the minimum instead: stretching it
+ * would pass JPEG's 65,535 px limit and fail a valid image.
+ */
 export async function uprightJpeg(
   original: Buffer,
   source: Pick<AnalyseSource, 'width' | 'height'>,
 ): Promise<Buffer> {
   const longSide = Math.max(source.width, source.height);
   const shortSide = Math.min(source.width, source.height);
-  // Scale of the first attempt: down to the rendition's size, or up to Rekognition's minimum side.
+  // Scale of the first attempt: down to the rendition's size, or up to Rekognition's minimum side
+  // as far as the long side allows.
   let scale = Math.min(1, renditionMaxSide / longSide);
-  if (shortSide * scale < rekognitionLimits.minSide) scale = rekognitionLimits.minSide / shortSide;
+  if (shortSide * scale < rekognitionLimits.minSide) {
+    scale = Math.min(rekognitionLimits.minSide / shortSide, renditionMaxSide / longSide);
+  }
   // HEIC is decoded here once (libheif); every other format is decoded by sharp per attempt.
   const image = await openImage(original);
   for (;;) {
@@ -101,6 +114,7 @@ export async function uprightJpeg(
         .clone()
         .autoOrient()
         .resize(width, height, { fit: 'fill' })
+        .extend(paddingToMinimum(width, height))
         .flatten({ background: '#ffffff' })
         .toColourspace('srgb')
         .jpeg({ quality: 90 })
@@ -112,4 +126,17 @@ export async function uprightJpeg(
     // Bytes grow roughly with the pixel count: aim 10% under the limit.
     scale *= Math.sqrt((0.9 * rekognitionLimits.maxBytes) / jpeg.length);
   }
+}
+
+/** White borders, split evenly, that bring each side of `width`×`height` up to Rekognition's minimum. */
+function paddingToMinimum(width: number, height: number) {
+  const extraWidth = Math.max(0, rekognitionLimits.minSide - width);
+  const extraHeight = Math.max(0, rekognitionLimits.minSide - height);
+  return {
+    left: Math.floor(extraWidth / 2),
+    right: Math.ceil(extraWidth / 2),
+    top: Math.floor(extraHeight / 2),
+    bottom: Math.ceil(extraHeight / 2),
+    background: '#ffffff',
+  };
 }

@@ -24,7 +24,7 @@ beforeEach(() => {
 });
 
 describe('deleteImage', () => {
-  it('deletes every version and delete marker under both prefixes, then the item', async () => {
+  it('deletes every version and delete marker under the uploads, quarantine and thumbnail prefixes, then the item', async () => {
     // Prepare
     const item = aStoredImage('COMPLETED', { owner, id });
     const neighbour = { key: `uploads/${owner}/01JDARKROOM0000000000000002/original`, versionId: 'v-other' };
@@ -47,7 +47,9 @@ describe('deleteImage', () => {
     expect(versions).toEqual([neighbour]);
     expect(log.indexOf('dynamodb:DeleteItem')).toBeGreaterThan(log.indexOf('s3:DeleteObjects'));
     const prefixes = s3Mock.commandCalls(ListObjectVersionsCommand).map((call) => call.args[0].input.Prefix);
-    expect(new Set(prefixes)).toEqual(new Set([`uploads/${owner}/${id}/`, `thumbnails/${owner}/${id}/`]));
+    expect(new Set(prefixes)).toEqual(
+      new Set([`uploads/${owner}/${id}/`, `quarantine/${owner}/${id}/`, `thumbnails/${owner}/${id}/`]),
+    );
     expect(dynamoMock.commandCalls(DeleteCommand)[0]?.args[0].input).toMatchObject({
       TableName: tableName,
       Key: { owner, id },
@@ -117,6 +119,9 @@ describe('deleteImage', () => {
       status: 'PENDING_UPLOAD',
       thumbnails: [],
       analysis: null,
+      placeholder: null,
+      metadata: null,
+      duplicateOf: null,
       error: null,
       createdAt: '2026-11-24T09:00:00.000Z',
       updatedAt: '2026-11-24T09:00:01.000Z',

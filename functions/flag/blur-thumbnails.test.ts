@@ -1,8 +1,9 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { photoPath } from '../test-support/images.ts';
-import { s3Stub } from '../test-support/s3-stub.ts';
+import { s3Stub, stubVersionId } from '../test-support/s3-stub.ts';
+import { type StoredVersion, stubVersionedBucket } from '../test-support/stored-images.ts';
 import { makeThumbnails } from '../thumbnails/make-thumbnails.ts';
 import { blurThumbnails } from './blur-thumbnails.ts';
 
@@ -19,33 +20,84 @@ async function detail(image: Buffer): Promise<number> {
 }
 
 describe('blurThumbnails', () => {
-  it('writes blurred renditions over the same six keys, from one read of the original', async () => {
-    // Prepare: the thumbnails step has run on a real photo
+  const key = 'uploads/owner-1/img-1/original';
+  const location = { bucket: 'bucket', owner: 'owner-1', id: 'img-1', versionId: stubVersionId };
+
+  /** The thumbnails step has run on a real photo; the bucket lists what it holds, newest first. */
+  async function afterThumbnails() {
     const original = await sharp(photoPath('astronaut.png')).jpeg().toBuffer();
-    const s3 = s3Stub({ 'uploads/owner-1/img-1/original': original });
-    const location = { bucket: 'bucket', owner: 'owner-1', id: 'img-1' };
-    const made = await makeThumbnails(s3.client, { ...location, key: 'uploads/owner-1/img-1/original' });
+    const s3 = s3Stub({ [key]: original });
+    const made = await makeThumbnails(s3.client, { ...location, key });
     const clear = new Map(s3.puts.map((put) => [put.key, put.body]));
+    const versions: StoredVersion[] = [
+      { key, versionId: stubVersionId },
+      { key, versionId: 'v-reused-ticket' },
+      ...made.thumbnails.map((t) => ({ key: t.key, versionId: `v-${t.key}` })),
+    ];
+    const bucket = stubVersionedBucket(s3.mock, versions);
+    s3.mock.on(CopyObjectCommand).resolves({});
     s3.puts.length = 0;
     s3.mock.resetHistory();
+    return { s3, made, clear, versions, bucket, original };
+  }
+
+  it('writes blurred renditions under keys of their own, from one read of the original', async () => {
+    // Prepare
+    const { s3, made, clear } = await afterThumbnails();
 
     // Act
     const flagged = await blurThumbnails(s3.client, { ...location, thumbnails: made.thumbnails });
 
     // Assess
-    expect(flagged.thumbnails).toEqual(made.thumbnails);
+    expect(flagged.thumbnails.map(({ key: _key, ...rest }) => rest)).toEqual(
+      made.thumbnails.map(({ key: _key, ...rest }) => rest),
+    );
     // The placeholder is the blurred rendition's, not the clear one the thumbnails step gave.
     expect(flagged.placeholder.hash).not.toBe(made.placeholder.hash);
     expect(s3.mock.commandCalls(GetObjectCommand)).toHaveLength(1);
-    expect(s3.puts.map((put) => put.key).sort()).toEqual([...clear.keys()].sort());
-    for (const put of s3.puts) {
-      const before = await detail(clear.get(put.key) ?? Buffer.alloc(0));
-      const after = await detail(put.body);
-      expect(after).toBeLessThan(before / 4);
+    expect(s3.puts.map((put) => put.key).sort()).toEqual(flagged.thumbnails.map((t) => t.key).sort());
+    for (const [index, put] of s3.puts.entries()) {
+      expect(clear.has(put.key), put.key).toBe(false);
+      const unblurred = made.thumbnails.find((t) => t.size === flagged.thumbnails[index]?.size);
+      const before = await detail(clear.get(unblurred?.key ?? '') ?? Buffer.alloc(0));
+      expect(await detail(put.body)).toBeLessThan(before / 4);
     }
   });
 
-  it('refuses, writing nothing, when a given thumbnail key is not one it would overwrite', async () => {
+  it('leaves no unblurred rendition and no version under uploads/, and quarantines exactly the claimed version', async () => {
+    // Prepare
+    const { s3, made, versions } = await afterThumbnails();
+
+    // Act
+    const flagged = await blurThumbnails(s3.client, { ...location, thumbnails: made.thumbnails });
+
+    // Assess: every version listed before is gone (the blurred ones were written after the listing's stub)
+    expect(versions).toEqual([]);
+    expect(flagged.deletedVersions).toBe(2 + made.thumbnails.length);
+    expect(s3.mock.commandCalls(CopyObjectCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        Bucket: 'bucket',
+        Key: 'quarantine/owner-1/img-1/original',
+        CopySource: `bucket/${key}?versionId=${stubVersionId}`,
+      },
+    ]);
+  });
+
+  it('reads the quarantined copy on a retry after the original was moved', async () => {
+    // Prepare: the first attempt moved the original, then died
+    const original = await sharp(photoPath('coffee.png')).jpeg().toBuffer();
+    const s3 = s3Stub({ 'quarantine/owner-1/img-1/original': original });
+    stubVersionedBucket(s3.mock, []);
+
+    // Act
+    const flagged = await blurThumbnails(s3.client, { ...location, thumbnails: [] });
+
+    // Assess
+    expect(flagged.thumbnails).toHaveLength(6);
+    expect(s3.mock.commandCalls(CopyObjectCommand)).toHaveLength(0);
+  });
+
+  it('refuses, writing nothing, when a given thumbnail key is not this image’s', async () => {
     const s3 = s3Stub({ 'uploads/o/i/original': await sharp(photoPath('coffee.png')).jpeg().toBuffer() });
     const stray = {
       size: 'SMALL',
@@ -53,10 +105,16 @@ describe('blurThumbnails', () => {
       width: 150,
       height: 100,
       contentType: 'image/jpeg',
-      key: 'thumbnails/o/other/small.jpg',
+      key: 'thumbnails/o/other/small-0123456789abcdef.jpg',
     } as const;
 
-    const attempt = blurThumbnails(s3.client, { bucket: 'b', owner: 'o', id: 'i', thumbnails: [stray] });
+    const attempt = blurThumbnails(s3.client, {
+      bucket: 'b',
+      owner: 'o',
+      id: 'i',
+      versionId: stubVersionId,
+      thumbnails: [stray],
+    });
 
     await expect(attempt).rejects.toMatchObject({ name: 'ValidationError' });
     expect(s3.puts).toHaveLength(0);

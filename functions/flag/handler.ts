@@ -18,6 +18,9 @@ export const handler = pipelineStep({
   run: (request) => blurThumbnails(s3Client(), request),
   succeeded: (result) => {
     metrics.addMetric('ImagesFlagged', MetricUnit.Count, 1);
-    return { message: 'thumbnails blurred', fields: { count: result.thumbnails.length } };
+    return {
+      message: 'thumbnails blurred, original quarantined',
+      fields: { count: result.thumbnails.length, deletedVersions: result.deletedVersions },
+    };
   },
 });

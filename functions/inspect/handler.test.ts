@@ -14,14 +14,17 @@ describe('inspect handler', () => {
   it('returns the contract’s record for the original', async () => {
     // Prepare
     const bytes = await jpeg(320, 240);
-    s3.on(GetObjectCommand, { Bucket: 'darkroom-images-test', Key: 'uploads/o/i/original' }).resolves(
-      getObjectOutput(bytes, '"abc123"'),
-    );
+    s3.on(GetObjectCommand, {
+      Bucket: 'darkroom-images-test',
+      Key: 'uploads/o/i/original',
+      VersionId: 'v-1',
+    }).resolves(getObjectOutput(bytes, '"abc123"'));
 
     // Act
     const result = await handler({
       bucket: 'darkroom-images-test',
       key: 'uploads/o/i/original',
+      versionId: 'v-1',
       owner: 'o',
       id: 'i',
     });
@@ -39,8 +42,25 @@ describe('inspect handler', () => {
     });
   });
 
+  it('refuses an event without the original’s version: an unpinned read could see other bytes', async () => {
+    const attempt = handler({
+      bucket: 'darkroom-images-test',
+      key: 'uploads/o/i/original',
+      owner: 'o',
+      id: 'i',
+    });
+
+    await expect(attempt).rejects.toMatchObject({ name: 'ValidationError', message: /versionId/ });
+  });
+
   it('refuses an event for another bucket with a ValidationError naming the field', async () => {
-    const attempt = handler({ bucket: 'someone-else', key: 'uploads/o/i/original', owner: 'o', id: 'i' });
+    const attempt = handler({
+      bucket: 'someone-else',
+      key: 'uploads/o/i/original',
+      versionId: 'v-1',
+      owner: 'o',
+      id: 'i',
+    });
 
     await expect(attempt).rejects.toMatchObject({ name: 'ValidationError', message: /bucket/ });
   });

@@ -19,9 +19,14 @@ export interface Inspection extends ImageFacts {
 
 export async function inspectObject(
   s3: S3Client,
-  location: { bucket: string; key: string },
+  location: { bucket: string; key: string; versionId: string },
 ): Promise<Inspection> {
-  const original = await readObject(s3, { ...location, maxBytes: imageLimits.maxBytes });
+  const original = await readObject(s3, {
+    bucket: location.bucket,
+    key: location.key,
+    versionId: location.versionId,
+    maxBytes: imageLimits.maxBytes,
+  });
   const facts = await inspectImage(original.bytes);
   const metadata = await readMetadata(original.bytes);
   const sha256 = createHash('sha256').update(original.bytes).digest('hex');

@@ -1,13 +1,19 @@
+import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadHandler } from '../test-support/load-handler.ts';
 
 const dynamoMock = mockClient(DynamoDBDocumentClient);
+const s3Mock = mockClient(S3Client);
 
 const { handler } = await loadHandler(() => import('./handler.ts'));
 
-beforeEach(() => dynamoMock.reset());
+beforeEach(() => {
+  dynamoMock.reset();
+  s3Mock.reset();
+  s3Mock.on(ListObjectVersionsCommand).resolves({ Versions: [], IsTruncated: false });
+});
 
 describe('mark-failed handler', () => {
   it('takes the Catch output of a Lambda task as Step Functions passes it', async () => {

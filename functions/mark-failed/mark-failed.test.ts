@@ -1,14 +1,24 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { stubVersionedBucket } from '../test-support/stored-images.ts';
 import { markFailed } from './mark-failed.ts';
 
 const owner = '5f2c8a1e-0000-4000-8000-000000000001';
 const id = '01JDARKROOM0000000000000001';
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const dynamoMock = mockClient(documents);
-const deps = { documents, tableName: 'Images', now: () => new Date('2026-11-24T09:00:07.000Z') };
+const s3 = new S3Client({ region: 'us-east-1' });
+const s3Mock = mockClient(s3);
+const deps = {
+  documents,
+  s3,
+  tableName: 'Images',
+  bucket: 'darkroom-images-test',
+  now: () => new Date('2026-11-24T09:00:07.000Z'),
+};
 
 const leaseToken = 'arn:aws:states:us-east-1:000000000000:express:darkroom-pipeline:a:b';
 const corruptImage = {
@@ -16,7 +26,11 @@ const corruptImage = {
   Cause: JSON.stringify({ errorType: 'CorruptImage', errorMessage: 'premature end of JPEG', trace: [] }),
 };
 
-beforeEach(() => dynamoMock.reset());
+beforeEach(() => {
+  dynamoMock.reset();
+  s3Mock.reset();
+  stubVersionedBucket(s3Mock, []);
+});
 
 describe('markFailed', () => {
   it('marks a PROCESSING image FAILED with the code and message, only under its own lease', async () => {
@@ -41,7 +55,9 @@ describe('markFailed', () => {
       ':error': { code: 'CorruptImage', message: 'premature end of JPEG' },
       ':at': '2026-11-24T09:00:07.000Z',
     });
-    expect(input?.UpdateExpression).toMatch(/ REMOVE statusKey, expiresAtEpoch$/);
+    // Terminal but unannounced: the sweeper finds it by statusKey until publish records the announcement.
+    expect(input?.UpdateExpression).toMatch(/statusKey = :unannounced REMOVE expiresAtEpoch$/);
+    expect(input?.ExpressionAttributeValues?.[':unannounced']).toBe('UNANNOUNCED');
     expect(input?.UpdateExpression).toMatch(/processedAt = :at/);
   });
 

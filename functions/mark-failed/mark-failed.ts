@@ -1,6 +1,13 @@
-/** The pipeline's Catch path: record the failure on the image unless it is gone or already finished. */
+/**
+ * The pipeline's Catch path: record the failure on the image unless it is gone or already
+ * finished, then delete its thumbnails (every version): a FAILED image owns none, though a step
+ * may have written some before the failure.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../contracts/names.ts';
 import { failImage } from '../shared/fail-image.ts';
+import { purgePrefixes } from '../shared/purge-objects.ts';
 import { type CaughtError, describeFailure, type ImageFailure } from './describe-failure.ts';
 
 export interface MarkFailedInput {
@@ -13,7 +20,9 @@ export interface MarkFailedInput {
 
 export interface MarkFailedDeps {
   documents: DynamoDBDocumentClient;
+  s3: S3Client;
   tableName: string;
+  bucket: string;
   now: () => Date;
 }
 
@@ -31,5 +40,8 @@ export async function markFailed(
     fromStatuses: ['PROCESSING'],
     leaseToken: input.leaseToken,
   });
+  if (marked) {
+    await purgePrefixes(deps.s3, deps.bucket, [keys.thumbnailPrefix(input.owner, input.id)]);
+  }
   return { marked, ...failure };
 }

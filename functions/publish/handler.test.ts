@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import {
   buildSchema,
   type GraphQLObjectType,
@@ -9,7 +12,7 @@ import {
   type SelectionSetNode,
   validate,
 } from 'graphql';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadHandler } from '../test-support/load-handler.ts';
 
 const graphqlUrl = 'https://example1234.appsync-api.us-east-1.amazonaws.com/graphql';
@@ -19,9 +22,21 @@ const schema = buildSchema(
     .join('\n'),
 );
 
+const topicArn = 'arn:aws:sns:us-east-1:000000000000:image-processed';
+const sns = mockClient(SNSClient);
+const documents = mockClient(DynamoDBDocumentClient);
+
 const { handler } = await loadHandler(() => import('./handler.ts'), {
   GRAPHQL_URL: graphqlUrl,
+  TOPIC_ARN: topicArn,
   AWS_ACCESS_KEY_ID: 'AKIDPIPELINE',
+});
+
+beforeEach(() => {
+  sns.reset();
+  documents.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  documents.on(UpdateCommand).resolves({});
 });
 
 afterEach(() => {
@@ -47,8 +62,10 @@ function missingFields(
   });
 }
 
+const processedAt = '2026-11-30T12:00:00.000Z';
+
 function aPublishedImage(status: string) {
-  return { data: { publishImageProcessed: { id: 'image-1', owner: 'owner-1', status } } };
+  return { data: { publishImageProcessed: { id: 'image-1', owner: 'owner-1', status, processedAt } } };
 }
 
 describe('publish handler', () => {
@@ -63,7 +80,11 @@ describe('publish handler', () => {
     const result = await handler({ owner: 'owner-1', id: 'image-1' });
 
     // Assess
-    expect(result).toEqual({ published: true, status: 'FLAGGED' });
+    expect(result).toEqual({
+      announced: true,
+      status: 'FLAGGED',
+      dedupeKey: `image-1#FLAGGED#${processedAt}`,
+    });
     expect(fetch).toHaveBeenCalledTimes(1);
     const [url, init] = fetch.mock.calls[0] ?? [];
     expect(String(url)).toBe(graphqlUrl);
@@ -85,6 +106,58 @@ describe('publish handler', () => {
     const selection =
       spread?.kind === Kind.FRAGMENT_SPREAD ? fragments[spread.name.value]?.selectionSet : undefined;
     expect(missingFields(schema.getType('Image') as GraphQLObjectType, selection, 'Image')).toEqual([]);
+  });
+
+  it('then notifies the topic with the dedupe key and records the announcement of exactly that revision', async () => {
+    // Prepare
+    vi.stubGlobal('fetch', async () => Response.json(aPublishedImage('COMPLETED')));
+
+    // Act
+    await handler({ owner: 'owner-1', id: 'image-1' });
+
+    // Assess
+    const dedupeKey = `image-1#COMPLETED#${processedAt}`;
+    const published = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(published?.TopicArn).toBe(topicArn);
+    expect(JSON.parse(published?.Message ?? '{}')).toEqual({
+      owner: 'owner-1',
+      id: 'image-1',
+      status: 'COMPLETED',
+      dedupeKey,
+    });
+    expect(published?.MessageAttributes?.dedupeKey).toEqual({ DataType: 'String', StringValue: dedupeKey });
+    const update = documents.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(update).toMatchObject({
+      TableName: 'Images',
+      Key: { owner: 'owner-1', id: 'image-1' },
+      ConditionExpression: '#status = :status AND statusKey = :unannounced AND processedAt = :processedAt',
+      UpdateExpression: 'SET publishedAt = :now REMOVE statusKey',
+      ExpressionAttributeValues: expect.objectContaining({
+        ':status': 'COMPLETED',
+        ':unannounced': 'UNANNOUNCED',
+        ':processedAt': processedAt,
+      }),
+    });
+  });
+
+  it('keeps a FLAGGED image in the byStatus index (moderation’s view) once announced', async () => {
+    vi.stubGlobal('fetch', async () => Response.json(aPublishedImage('FLAGGED')));
+
+    await handler({ owner: 'owner-1', id: 'image-1' });
+
+    const update = documents.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(update?.UpdateExpression).toBe('SET publishedAt = :now, statusKey = :lasting');
+    expect(update?.ExpressionAttributeValues?.[':lasting']).toBe('FLAGGED');
+  });
+
+  it('announces nothing for an image that is not finished', async () => {
+    vi.stubGlobal('fetch', async () => Response.json(aPublishedImage('PROCESSING')));
+
+    const result = await handler({ owner: 'owner-1', id: 'image-1' });
+
+    expect(result).toEqual({ announced: false, status: 'PROCESSING' });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
   it('fails with PublishFailed when AppSync answers 200 with errors', async () => {
@@ -111,6 +184,7 @@ describe('publish handler', () => {
     const result = await handler({ owner: 'owner-1', id: 'deleted-image' });
 
     // Assess
-    expect(result).toEqual({ published: false, status: null });
+    expect(result).toEqual({ announced: false, status: null });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 });

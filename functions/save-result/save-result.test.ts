@@ -118,6 +118,9 @@ describe('saveResult', () => {
       orientation: 1,
       etag: '"9b2c"',
       bytes: 482_113,
+      size: 482_113,
+      // Terminal but unannounced until the publish step records the announcement.
+      statusKey: 'UNANNOUNCED',
       thumbnails: sixThumbnails(owner, id),
       placeholder: { hash: '1QcSHQRnh493V4dIh4eXh1h4kJUI', dominantColor: '#384858' },
       analysis: anAnalysis(),
@@ -126,7 +129,7 @@ describe('saveResult', () => {
       usageBytes: 482_113,
     });
     // TTL only while PENDING_UPLOAD; byStatus only while PROCESSING or FLAGGED.
-    expect(removed).toEqual(['statusKey', 'expiresAtEpoch']);
+    expect(removed).toEqual(['expiresAtEpoch']);
     expect(s3Mock.calls()).toHaveLength(0);
   });
 
@@ -221,7 +224,11 @@ describe('saveResult', () => {
 
     // Assess
     const { set, removed } = writtenAttributes(imageUpdate() ?? {});
-    expect(set).toMatchObject({ status: 'FLAGGED', statusKey: 'FLAGGED', ownerStatus: `${owner}#FLAGGED` });
+    expect(set).toMatchObject({
+      status: 'FLAGGED',
+      statusKey: 'UNANNOUNCED',
+      ownerStatus: `${owner}#FLAGGED`,
+    });
     expect(removed).toEqual(['expiresAtEpoch']);
   });
 

@@ -12,6 +12,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
+import { unannouncedStatusKey } from '../../contracts/announcement.ts';
 import { attributesDroppedIn, statusAttributes } from '../../contracts/image-item.ts';
 import { usageAttributes } from '../../contracts/usage.ts';
 import {
@@ -65,17 +66,22 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
   // The location is written only by the second, conditional update below.
   const { gps, ...withoutLocation } = metadata ?? {};
   const attributes: Record<string, unknown> = {
-    // FLAGGED stays in the sparse byStatus index (moderation's view); COMPLETED leaves it.
     ...statusAttributes(input.owner, input.status, Math.floor(now.getTime() / 1000)),
     ...image,
     ...(metadata ? { metadata: withoutLocation } : {}),
+    // Image.size is what is stored, not what requestUpload declared (the POST policy only caps it).
+    size: image.bytes,
     thumbnails: input.thumbnails,
     placeholder: input.placeholder,
     analysis: input.analysis,
     updatedAt: at,
     processedAt: at,
+    // Terminal but not yet announced: the sweeper finds it by this key until the publish step
+    // records the announcement (and FLAGGED then returns to moderation's view).
+    statusKey: unannouncedStatusKey,
   };
-  const dropped = attributesDroppedIn(input.status);
+  // statusKey is set (UNANNOUNCED), so it is never among the attributes dropped.
+  const dropped = attributesDroppedIn(input.status).filter((name) => name !== 'statusKey');
   // The label index (contracts/label-index.ts) is written with it, so search finds what is saved.
   // The original's real size counts against bytesLimit in the same transaction as the result: the
   // PROCESSING condition makes a retried or duplicate run count nothing twice.

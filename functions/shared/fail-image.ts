@@ -1,5 +1,6 @@
 /** Marks an image FAILED with `{code, message}`, conditionally, so a finished or deleted image is left alone. */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unannouncedStatusKey } from '../../contracts/announcement.ts';
 import { attributesDroppedIn, ownerStatusKey } from '../../contracts/image-item.ts';
 import type { ImageStatus } from '../../generated/schema.ts';
 import { isConditionalCheckFailed } from './image-item.ts';
@@ -47,8 +48,11 @@ export async function failImage(documents: DynamoDBDocumentClient, input: FailIm
         Key: { owner: input.owner, id: input.id },
         ConditionExpression: conditions.join(' AND '),
         UpdateExpression:
-          'SET #status = :failed, ownerStatus = :ownerStatus, #error = :error, #updatedAt = :at, processedAt = :at ' +
-          `REMOVE ${attributesDroppedIn('FAILED').join(', ')}`,
+          'SET #status = :failed, ownerStatus = :ownerStatus, #error = :error, #updatedAt = :at, processedAt = :at, ' +
+          // Terminal but not yet announced, until the announcement is recorded (contracts/announcement.ts).
+          `statusKey = :unannounced REMOVE ${attributesDroppedIn('FAILED')
+            .filter((name) => name !== 'statusKey')
+            .join(', ')}`,
         ExpressionAttributeNames: {
           '#id': 'id',
           '#status': 'status',
@@ -58,6 +62,7 @@ export async function failImage(documents: DynamoDBDocumentClient, input: FailIm
         ExpressionAttributeValues: {
           ...statusValues,
           ':failed': 'FAILED',
+          ':unannounced': unannouncedStatusKey,
           ':ownerStatus': ownerStatusKey(input.owner, 'FAILED'),
           ':error': { code: input.error.code, message: input.error.message },
           ':at': at,

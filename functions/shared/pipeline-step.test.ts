@@ -5,7 +5,7 @@ import { classifyFailure, imageReference, pipelineStep } from './pipeline-step.t
 import { logger, metrics } from './powertools.ts';
 
 const schema = imageReference('bucket-1');
-const event = { bucket: 'bucket-1', key: 'uploads/o/i/original', owner: 'o', id: 'i' };
+const event = { bucket: 'bucket-1', key: 'uploads/o/i/original', versionId: 'v-1', owner: 'o', id: 'i' };
 
 afterEach(() => vi.restoreAllMocks());
 

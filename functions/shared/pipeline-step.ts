@@ -17,6 +17,8 @@ export function imageReference(bucketName: string) {
   return z.object({
     bucket: z.literal(bucketName, { error: 'must be the image bucket' }),
     key: z.string().min(1),
+    /** The version the upload event carries: every step reads exactly the bytes that claimed the item. */
+    versionId: z.string().min(1),
     owner: z.string().min(1),
     id: z.string().min(1),
   });

@@ -17,6 +17,8 @@ export interface PublishResult {
   /** False only when the image no longer exists (deleted meanwhile): nothing reached subscribers. */
   published: boolean;
   status: ImageStatus | null;
+  /** The image as subscribers received it (status and processedAt make the announcement's dedupe key). */
+  image?: { status: ImageStatus; processedAt?: string | null };
 }
 
 export async function publishImageProcessed(
@@ -28,5 +30,11 @@ export async function publishImageProcessed(
     id: key.id,
   });
   const image = data.publishImageProcessed;
-  return image ? { published: true, status: image.status } : { published: false, status: null };
+  return image
+    ? {
+        published: true,
+        status: image.status,
+        image: { status: image.status, processedAt: image.processedAt },
+      }
+    : { published: false, status: null };
 }

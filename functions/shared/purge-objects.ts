@@ -27,7 +27,7 @@ export async function purgePrefixes(
   return deleted;
 }
 
-/** Deletes every object of one image: its original's uploads and its thumbnails, all versions. */
+/** Deletes every object of one image: its original's uploads, its quarantined original and its thumbnails, all versions. */
 export async function purgeImageObjects(
   s3: S3Client,
   bucket: string,
@@ -35,11 +35,30 @@ export async function purgeImageObjects(
 ): Promise<number> {
   return purgePrefixes(s3, bucket, [
     keys.uploadPrefixOf(image.owner, image.id),
+    keys.quarantinePrefixOf(image.owner, image.id),
     keys.thumbnailPrefix(image.owner, image.id),
   ]);
 }
 
-async function purgePrefix(s3: S3Client, bucket: string, prefix: string): Promise<number> {
+/**
+ * Deletes every version and delete marker under `prefix` except the current versions of `keep`'s
+ * keys, whose older versions go too: afterwards only those exact objects are left.
+ */
+export async function purgePrefixExcept(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  keep: ReadonlySet<string>,
+): Promise<number> {
+  return purgePrefix(s3, bucket, prefix, keep);
+}
+
+async function purgePrefix(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  keep: ReadonlySet<string> = new Set(),
+): Promise<number> {
   // Collect first, delete after: deleting while paginating would shift the listing under us.
   const identifiers: ObjectIdentifier[] = [];
   // The SDK has no paginator for ListObjectVersions: it pages on two markers, key and version.
@@ -54,8 +73,13 @@ async function purgePrefix(s3: S3Client, bucket: string, prefix: string): Promis
         VersionIdMarker: versionIdMarker,
       }),
     );
-    for (const entry of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
-      if (entry.Key) identifiers.push({ Key: entry.Key, VersionId: entry.VersionId });
+    for (const version of page.Versions ?? []) {
+      if (version.Key && !(version.IsLatest && keep.has(version.Key))) {
+        identifiers.push({ Key: version.Key, VersionId: version.VersionId });
+      }
+    }
+    for (const marker of page.DeleteMarkers ?? []) {
+      if (marker.Key) identifiers.push({ Key: marker.Key, VersionId: marker.VersionId });
     }
     keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
     versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;

@@ -20,18 +20,32 @@ export interface ReadObjectInput {
   maxBytes?: number;
   /** Only these bytes, as an HTTP Range (`bytes=0-1023`). */
   range?: string;
+  /**
+   * Exactly this version. The pipeline always passes the one its event carries: an upload ticket
+   * stays valid for minutes, so the latest version may be bytes that were never inspected.
+   */
+  versionId?: string;
 }
+
+/** S3's names for a missing key or version (HEAD answers a bare NotFound). */
+const missingObjectErrors = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound']);
 
 /** The object's bytes and ETag; NotFound when there is no such key. */
 export async function readObject(s3: S3Client, input: ReadObjectInput): Promise<StoredObject> {
   let output: GetObjectCommandOutput;
   try {
     output = await s3.send(
-      new GetObjectCommand({ Bucket: input.bucket, Key: input.key, Range: input.range }),
+      new GetObjectCommand({
+        Bucket: input.bucket,
+        Key: input.key,
+        Range: input.range,
+        VersionId: input.versionId,
+      }),
     );
   } catch (error) {
-    if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound')) {
-      throw new NotFoundError(`no object s3://${input.bucket}/${input.key}`, { cause: error });
+    if (error instanceof Error && missingObjectErrors.has(error.name)) {
+      const version = input.versionId === undefined ? '' : ` version ${input.versionId}`;
+      throw new NotFoundError(`no object s3://${input.bucket}/${input.key}${version}`, { cause: error });
     }
     throw error;
   }

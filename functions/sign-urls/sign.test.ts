@@ -26,14 +26,26 @@ describe('signThumbnailUrls', () => {
       aThumbnail('COMPLETED', 'uploads/owner-1/image-1/original'),
       aThumbnail('FAILED'),
       aThumbnail('PENDING_UPLOAD'),
+      aThumbnail('FLAGGED', 'thumbnails/owner-1/image-2/large-0123456789abcdef.webp'),
+      aThumbnail('FLAGGED', 'quarantine/owner-1/image-2/original'),
+      aThumbnail('COMPLETED', 'thumbnails/owner-1/image-1/../../../uploads/owner-1/image-1/original'),
     ];
 
     // Act
     const urls = await signThumbnailUrls(s3, { bucket }, requests);
 
     // Assess
-    expect(urls).toHaveLength(6);
-    expect(urls.slice(1)).toEqual([null, expect.any(String), null, null, null]);
+    expect(urls).toHaveLength(9);
+    expect(urls.slice(1)).toEqual([
+      null,
+      expect.any(String),
+      null,
+      null,
+      null,
+      expect.any(String),
+      null,
+      null,
+    ]);
     const first = new URL(urls[0] ?? '');
     expect(first.pathname).toBe(`/${bucket}/thumbnails/owner-1/image-1/small.jpg`);
     expect(first.searchParams.get('X-Amz-Expires')).toBe('900');

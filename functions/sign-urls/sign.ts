@@ -5,7 +5,7 @@
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { limits } from '../../contracts/names.ts';
+import { isThumbnailKey, limits } from '../../contracts/names.ts';
 import type { ImageStatus } from '../../generated/schema.ts';
 import { type CdnSigning, cdnThumbnailUrl } from './cdn-url.ts';
 
@@ -15,7 +15,6 @@ export interface SignRequest {
 }
 
 const signableStatuses: ReadonlySet<ImageStatus> = new Set(['COMPLETED', 'FLAGGED']);
-const thumbnailPrefix = 'thumbnails/';
 
 export interface SignOptions {
   bucket: string;
@@ -40,10 +39,9 @@ export async function signThumbnailUrls(
         getSignedUrl(s3, new GetObjectCommand({ Bucket: options.bucket, Key: key }), { expiresIn });
   return Promise.all(
     requests.map((request) =>
-      // Only thumbnails: a field resolver fed a wrong key must not hand out the original.
-      signableStatuses.has(request.imageStatus) && request.key.startsWith(thumbnailPrefix)
-        ? sign(request.key)
-        : null,
+      // Only rendition keys: a field resolver fed a wrong key must not hand out an original,
+      // quarantined or not, or anything else under thumbnails/.
+      signableStatuses.has(request.imageStatus) && isThumbnailKey(request.key) ? sign(request.key) : null,
     ),
   );
 }

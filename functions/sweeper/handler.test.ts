@@ -27,7 +27,11 @@ describe('sweeper handler', () => {
       id: 'stuck',
       updatedAt: new Date(Date.now() - 3_600_000).toISOString(),
     });
-    dynamoMock.on(QueryCommand).resolves({ Items: [stuck] });
+    dynamoMock
+      .on(QueryCommand)
+      .resolves({ Items: [] })
+      .on(QueryCommand, { ExpressionAttributeValues: { ':processing': 'PROCESSING' } }, false)
+      .resolves({ Items: [stuck] });
     dynamoMock.on(UpdateCommand).resolves({});
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const fetch = vi.fn(async () =>
@@ -41,7 +45,7 @@ describe('sweeper handler', () => {
     const result = await handler({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} });
 
     // Assess
-    expect(result).toEqual({ swept: 1 });
+    expect(result).toEqual({ swept: 1, announced: 0 });
     expect(fetch).toHaveBeenCalledTimes(1);
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
     const emf = stdout.mock.calls
@@ -55,7 +59,15 @@ describe('sweeper handler', () => {
     expect(emf).toMatchObject({
       ItemsSwept: 1,
       _aws: {
-        CloudWatchMetrics: [{ Namespace: 'darkroom', Metrics: [{ Name: 'ItemsSwept', Unit: 'Count' }] }],
+        CloudWatchMetrics: [
+          {
+            Namespace: 'darkroom',
+            Metrics: [
+              { Name: 'ItemsSwept', Unit: 'Count' },
+              { Name: 'UnannouncedAnnounced', Unit: 'Count' },
+            ],
+          },
+        ],
       },
     });
   });

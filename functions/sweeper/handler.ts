@@ -11,7 +11,10 @@ const env = readEnv(['TABLE_NAME', 'GRAPHQL_URL', 'TOPIC_ARN']);
 const appsync = appSyncClientFromEnvironment(env.GRAPHQL_URL);
 
 /** The event (an EventBridge schedule, or the local stack's timer) carries nothing the sweep needs. */
-export async function handler(_event: unknown, context?: Context): Promise<{ swept: number }> {
+export async function handler(
+  _event: unknown,
+  context?: Context,
+): Promise<{ swept: number; announced: number }> {
   if (context) logger.addContext(context);
   try {
     return await sweep({

@@ -38,7 +38,12 @@ function stubByStatusIndex(items: Array<Record<string, unknown>>) {
   dynamoMock.on(QueryCommand).callsFake((input: QueryCommandInput) => {
     const cutoff = String(input.ExpressionAttributeValues?.[':cutoff']);
     const matching = items
-      .filter((item) => item.statusKey === input.ExpressionAttributeValues?.[':processing'])
+      .filter(
+        (item) =>
+          item.statusKey ===
+          (input.ExpressionAttributeValues?.[':statusKey'] ??
+            input.ExpressionAttributeValues?.[':processing']),
+      )
       .filter((item) => String(item.updatedAt) < cutoff)
       .sort((a, b) => String(a.updatedAt).localeCompare(String(b.updatedAt)));
     const start = input.ExclusiveStartKey
@@ -49,19 +54,29 @@ function stubByStatusIndex(items: Array<Record<string, unknown>>) {
     return {
       Items: page,
       ...(last && start + 1 < matching.length
-        ? { LastEvaluatedKey: { owner, id: last.id, statusKey: 'PROCESSING', updatedAt: last.updatedAt } }
+        ? { LastEvaluatedKey: { owner, id: last.id, statusKey: last.statusKey, updatedAt: last.updatedAt } }
         : {}),
     };
   });
 }
 
-function aRecordingAppSync(failFor: string[] = []) {
+/** A terminal item whose announcement was never recorded, `secondsAgo` since it was saved. */
+function anUnannouncedImage(id: string, secondsAgo: number) {
+  const at = new Date(now.getTime() - secondsAgo * 1000).toISOString();
+  return {
+    ...aStoredImage('COMPLETED', { owner, id, updatedAt: at }),
+    statusKey: 'UNANNOUNCED',
+    processedAt: at,
+  };
+}
+
+function aRecordingAppSync(failFor: string[] = [], status = 'FAILED') {
   const published: Array<Record<string, unknown>> = [];
   const appsync: AppSyncClient = {
     async request<T>(_query: string, variables: Record<string, unknown>): Promise<T> {
       if (failFor.includes(String(variables.id))) throw new PublishFailedError('HTTP 503 three times');
       published.push(variables);
-      return { publishImageProcessed: { ...variables, status: 'FAILED' } } as T;
+      return { publishImageProcessed: { ...variables, status, processedAt: now.toISOString() } } as T;
     },
   };
   return { appsync, published };
@@ -86,7 +101,12 @@ function itemsSwept(metrics: Metrics): unknown {
   return (metrics.serializeMetrics() as unknown as Record<string, unknown>).ItemsSwept;
 }
 
-const updatedIds = () => dynamoMock.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key?.id);
+/** Ids the sweep marked FAILED (the announcement records are updates too, of publishedAt). */
+const updatedIds = () =>
+  dynamoMock
+    .commandCalls(UpdateCommand)
+    .filter((call) => call.args[0].input.UpdateExpression?.startsWith('SET #status'))
+    .map((call) => call.args[0].input.Key?.id);
 
 beforeEach(() => {
   dynamoMock.reset();
@@ -111,7 +131,7 @@ describe('sweep', () => {
     const result = await sweep(aSweep(appsync, metrics));
 
     // Assess
-    expect(result).toEqual({ swept: 2 });
+    expect(result).toEqual({ swept: 2, announced: 0 });
     expect(updatedIds()).toEqual(['stuck-1', 'stuck-2']);
     const query = dynamoMock.commandCalls(QueryCommand)[0]?.args[0].input;
     expect(query).toMatchObject({ IndexName: 'byStatus', TableName: 'Images' });
@@ -139,7 +159,12 @@ describe('sweep', () => {
         owner: { DataType: 'String', StringValue: owner },
       },
     });
-    expect(JSON.parse(notes[0]?.Message ?? '{}')).toEqual({ owner, id: 'stuck-1', status: 'FAILED' });
+    expect(JSON.parse(notes[0]?.Message ?? '{}')).toEqual({
+      owner,
+      id: 'stuck-1',
+      status: 'FAILED',
+      dedupeKey: `stuck-1#FAILED#${now.toISOString()}`,
+    });
     expect(itemsSwept(metrics)).toBe(2);
     expect(metrics.serializeMetrics()._aws.CloudWatchMetrics[0]?.Namespace).toBe('darkroom');
   });
@@ -164,11 +189,11 @@ describe('sweep', () => {
     const result = await sweep(aSweep(appsync, metrics));
 
     // Assess
-    expect(result).toEqual({ swept: 2 });
+    expect(result).toEqual({ swept: 2, announced: 0 });
     expect(updatedIds()).toEqual(['throttled', 'unpublishable', 'fine']);
     expect(published).toEqual([{ owner, id: 'fine' }]);
-    // The unpublishable image is FAILED all the same, so the topic still hears of it.
-    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(2);
+    // The unpublishable image is FAILED but stays UNANNOUNCED: the next sweep announces it.
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
     expect(itemsSwept(metrics)).toBe(2);
     expect((metrics.serializeMetrics() as unknown as Record<string, unknown>).SweepErrors).toBe(2);
   });
@@ -188,10 +213,35 @@ describe('sweep', () => {
     const result = await sweep(aSweep(appsync, metrics));
 
     // Assess
-    expect(result).toEqual({ swept: 0 });
+    expect(result).toEqual({ swept: 0, announced: 0 });
     expect(published).toEqual([]);
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
     expect(itemsSwept(metrics)).toBe(0);
+  });
+
+  it('announces terminal images left unannounced past the grace period, through the byStatus index', async () => {
+    // Prepare: an execution died after SaveResult; another image was saved a moment ago
+    stubByStatusIndex([anUnannouncedImage('orphaned', 600), anUnannouncedImage('just-saved', 5)]);
+    dynamoMock.on(UpdateCommand).resolves({});
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const { appsync, published } = aRecordingAppSync([], 'COMPLETED');
+    const metrics = new Metrics({ namespace: 'darkroom', serviceName: 'darkroom-sweeper' });
+
+    // Act
+    const result = await sweep(aSweep(appsync, metrics));
+
+    // Assess
+    expect(result).toEqual({ swept: 0, announced: 1 });
+    expect(published).toEqual([{ owner, id: 'orphaned' }]);
+    const queries = dynamoMock.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(queries.map((q) => [q.IndexName, q.ExpressionAttributeValues?.[':statusKey']])).toContainEqual([
+      'byStatus',
+      'UNANNOUNCED',
+    ]);
+    const note = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(JSON.parse(note?.Message ?? '{}')).toMatchObject({ id: 'orphaned', status: 'COMPLETED' });
+    const record = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(record?.UpdateExpression).toBe('SET publishedAt = :now REMOVE statusKey');
   });
 });
 
@@ -223,7 +273,7 @@ describe('the sweeper and the lease', () => {
 
     const result = await sweep(aSweep(appsync, metrics));
 
-    expect(result).toEqual({ swept: 1 });
+    expect(result).toEqual({ swept: 1, announced: 0 });
     expect(updatedIds()).toEqual(['last-receive']);
     expect(published).toEqual([{ owner, id: 'last-receive' }]);
   });

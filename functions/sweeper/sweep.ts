@@ -4,18 +4,20 @@
  * the expired lease was taken on the last receive (its message went to the DLQ with nobody to
  * mark it), or no message claimed it again within the whole retry horizon, or it was claimed
  * outside the queue (no lease, so no message). Each is marked FAILED with the retryable code
- * `ProcessingTimeout` (a DLQ redrive can still finish it), published to subscribers and announced
- * on the topic; one image's trouble does not stop the others.
+ * `ProcessingTimeout` (a DLQ redrive can still finish it) and announced. Images terminal but
+ * unannounced past a grace period (their execution died after the result was saved) are announced
+ * too: every terminal state is announced at least once. One image's trouble does not stop the others.
  */
 
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { announcementGraceSeconds, unannouncedStatusKey } from '../../contracts/announcement.ts';
 import { flow, retryableFailureCodes, retryHorizonSeconds } from '../../contracts/flow.ts';
 import { imageAttributes } from '../../contracts/image-item.ts';
 import { names } from '../../contracts/names.ts';
-import { announceFailure, type ImageKey } from '../shared/announce-failure.ts';
+import { announceImage } from '../shared/announce.ts';
 import type { AppSyncClient } from '../shared/appsync-client.ts';
 import { failImage } from '../shared/fail-image.ts';
 
@@ -30,6 +32,11 @@ export interface SweepDeps {
   now: () => Date;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   metrics: Pick<Metrics, 'addMetric'>;
+}
+
+interface ImageKey {
+  owner: string;
+  id: string;
 }
 
 /** A PROCESSING item past its lease, as the byStatus index holds it (projection ALL). */
@@ -49,7 +56,7 @@ export function hasNoRetryLeft(image: StuckImage, now: Date): boolean {
   return image.leasedAt < horizon;
 }
 
-export async function sweep(deps: SweepDeps): Promise<{ swept: number }> {
+export async function sweep(deps: SweepDeps): Promise<{ swept: number; announced: number }> {
   const now = deps.now();
   const cutoff = new Date(now.getTime() - deps.timeoutSeconds * 1000).toISOString();
   const error = {
@@ -85,16 +92,57 @@ export async function sweep(deps: SweepDeps): Promise<{ swept: number }> {
       deps.logger.error('could not mark a stuck image FAILED', { ...key, error: cause as Error });
       continue;
     }
-    // Announcing is best effort per channel: the item is already FAILED and will not be swept again.
-    for (const cause of await announceFailure(deps, key)) {
-      failures += 1;
-      deps.logger.error('could not announce a swept image', { ...key, error: cause });
-    }
+    // If announcing fails, the item stays UNANNOUNCED and the next sweep announces it.
+    if (!(await announce(deps, key))) failures += 1;
+  }
+  const announceBefore = new Date(now.getTime() - announcementGraceSeconds * 1000).toISOString();
+  let announced = 0;
+  for await (const key of unannouncedImages(deps.documents, deps.tableName, announceBefore)) {
+    if (await announce(deps, key)) announced += 1;
+    else failures += 1;
   }
   deps.metrics.addMetric('ItemsSwept', MetricUnit.Count, swept);
+  deps.metrics.addMetric('UnannouncedAnnounced', MetricUnit.Count, announced);
   if (failures > 0) deps.metrics.addMetric('SweepErrors', MetricUnit.Count, failures);
-  deps.logger.info('sweep finished', { swept, failures, waiting, cutoff });
-  return { swept };
+  deps.logger.info('sweep finished', { swept, announced, failures, waiting, cutoff });
+  return { swept, announced };
+}
+
+async function announce(deps: SweepDeps, key: ImageKey): Promise<boolean> {
+  try {
+    await announceImage(deps, key);
+    return true;
+  } catch (cause) {
+    deps.logger.error('could not announce an image', { ...key, error: cause as Error });
+    return false;
+  }
+}
+
+/** Keys of terminal images never announced, saved before `cutoff`: a Query on byStatus, never a Scan. */
+async function* unannouncedImages(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  cutoff: string,
+): AsyncGenerator<ImageKey> {
+  const pages = paginateQuery(
+    { client: documents },
+    {
+      TableName: tableName,
+      IndexName: names.indexes.byStatus,
+      KeyConditionExpression: '#statusKey = :statusKey AND #updatedAt < :cutoff',
+      ExpressionAttributeNames: {
+        '#statusKey': imageAttributes.statusKey,
+        '#updatedAt': imageAttributes.updatedAt,
+      },
+      ExpressionAttributeValues: { ':statusKey': unannouncedStatusKey, ':cutoff': cutoff },
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      if (typeof item.owner === 'string' && typeof item.id === 'string')
+        yield { owner: item.owner, id: item.id };
+    }
+  }
 }
 
 /** Keys of PROCESSING images last updated before `cutoff`, from the sparse byStatus index. */

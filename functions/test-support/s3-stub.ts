@@ -21,15 +21,34 @@ export function getObjectOutput(bytes: Buffer, etag: string): Partial<GetObjectC
   return { Body: body as unknown as GetObjectCommandOutput['Body'], ContentLength: bytes.length, ETag: etag };
 }
 
-export function s3Stub(objects: Record<string, Buffer>) {
+/** The version id the stub gives each object of `objects`: the latest version of its key. */
+export const stubVersionId = 'v-latest';
+
+/**
+ * `objects` are the latest versions (id `stubVersionId`); `versions` adds older ones by key and
+ * version id, so a test can tell a pinned read from a read of the latest.
+ */
+export function s3Stub(
+  objects: Record<string, Buffer>,
+  versions: Record<string, Record<string, Buffer>> = {},
+) {
   const client = new S3Client({
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   const mock = mockClient(client);
   const puts: PutObject[] = [];
-  mock.on(GetObjectCommand).callsFake((input: { Key?: string }) => {
-    const bytes = objects[input.Key ?? ''];
+  mock.on(GetObjectCommand).callsFake((input: { Key?: string; VersionId?: string }) => {
+    const key = input.Key ?? '';
+    const latest = objects[key];
+    if (input.VersionId !== undefined) {
+      const version = input.VersionId === stubVersionId ? latest : versions[key]?.[input.VersionId];
+      if (!version) {
+        throw Object.assign(new Error('The specified version does not exist.'), { name: 'NoSuchVersion' });
+      }
+      return getObjectOutput(version, '"etag-of-original"');
+    }
+    const bytes = latest;
     if (!bytes) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
     return getObjectOutput(bytes, '"etag-of-original"');
   });

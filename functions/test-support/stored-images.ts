@@ -24,6 +24,9 @@ const renditions = [
   ['LARGE', 'large', 600, 450],
 ] as const;
 
+/** A thumbnail revision (the real one is a hash of the rendition's bytes). */
+export const aRevision = '0123456789abcdef';
+
 /** The six thumbnails of a 4:3 image, as the thumbnails function reports them. */
 export function sixThumbnails(owner: string, id: string): StoredThumbnail[] {
   return renditions.flatMap(([size, name, width, height]) => [
@@ -33,7 +36,7 @@ export function sixThumbnails(owner: string, id: string): StoredThumbnail[] {
       width,
       height,
       contentType: 'image/jpeg',
-      key: keys.thumbnail(owner, id, name, 'jpg'),
+      key: keys.thumbnail(owner, id, name, 'jpg', aRevision),
     },
     {
       size,
@@ -41,7 +44,7 @@ export function sixThumbnails(owner: string, id: string): StoredThumbnail[] {
       width,
       height,
       contentType: 'image/webp',
-      key: keys.thumbnail(owner, id, name, 'webp'),
+      key: keys.thumbnail(owner, id, name, 'webp', aRevision),
     },
   ]);
 }
@@ -120,7 +123,14 @@ export function stubVersionedBucket(
     const last = page.at(-1);
     const truncated = start + pageSize < matching.length;
     const output: Partial<ListObjectVersionsCommandOutput> = {
-      Versions: page.filter((v) => !v.deleteMarker).map((v) => ({ Key: v.key, VersionId: v.versionId })),
+      // `versions` lists each key newest first, as S3 does: the first entry of a key is its latest.
+      Versions: page
+        .filter((v) => !v.deleteMarker)
+        .map((v) => ({
+          Key: v.key,
+          VersionId: v.versionId,
+          IsLatest: versions.find((other) => other.key === v.key) === v,
+        })),
       DeleteMarkers: page.filter((v) => v.deleteMarker).map((v) => ({ Key: v.key, VersionId: v.versionId })),
       IsTruncated: truncated,
       ...(truncated && last ? { NextKeyMarker: last.key, NextVersionIdMarker: last.versionId } : {}),
@@ -145,7 +155,8 @@ export function imageObjectVersions(owner: string, id: string): StoredVersion[] 
     { key: keys.original(owner, id), versionId: 'v-original-2' },
     { key: keys.original(owner, id), versionId: 'v-original-1' },
     { key: keys.original(owner, id), versionId: 'dm-original', deleteMarker: true },
+    { key: keys.quarantinedOriginal(owner, id), versionId: 'v-quarantined' },
     ...sixThumbnails(owner, id).map((t) => ({ key: t.key, versionId: `v-${t.size}-${t.format}` })),
-    { key: keys.thumbnail(owner, id, 'small', 'jpg'), versionId: 'v-small-old' },
+    { key: keys.thumbnail(owner, id, 'small', 'jpg', 'fedcba9876543210'), versionId: 'v-small-old' },
   ];
 }

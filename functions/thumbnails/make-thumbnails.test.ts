@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { jpeg } from '../test-support/images.ts';
-import { s3Stub } from '../test-support/s3-stub.ts';
+import { s3Stub, stubVersionId } from '../test-support/s3-stub.ts';
 import { makeThumbnails } from './make-thumbnails.ts';
 
 describe('makeThumbnails', () => {
@@ -14,6 +15,7 @@ describe('makeThumbnails', () => {
     const result = await makeThumbnails(s3.client, {
       bucket: 'bucket',
       key: 'uploads/owner-1/img-1/original',
+      versionId: stubVersionId,
       owner: 'owner-1',
       id: 'img-1',
     });
@@ -30,17 +32,12 @@ describe('makeThumbnails', () => {
       width: 300,
       height: 200,
       contentType: 'image/webp',
-      key: 'thumbnails/owner-1/img-1/medium.webp',
+      key: expect.stringMatching(/^thumbnails\/owner-1\/img-1\/medium-[0-9a-f]{16}\.webp$/),
     });
-    expect(s3.puts.map((put) => put.key).sort()).toEqual([
-      'thumbnails/owner-1/img-1/large.jpg',
-      'thumbnails/owner-1/img-1/large.webp',
-      'thumbnails/owner-1/img-1/medium.jpg',
-      'thumbnails/owner-1/img-1/medium.webp',
-      'thumbnails/owner-1/img-1/small.jpg',
-      'thumbnails/owner-1/img-1/small.webp',
-    ]);
+    expect(s3.puts.map((put) => put.key).sort()).toEqual(result.thumbnails.map((t) => t.key).sort());
     for (const put of s3.puts) {
+      // The revision in the key is the hash of exactly these bytes: a key names one rendition.
+      expect(put.key).toContain(`-${createHash('sha256').update(put.body).digest('hex').slice(0, 16)}.`);
       const thumbnail = result.thumbnails.find((t) => t.key === put.key);
       expect(put.contentType).toBe(thumbnail?.contentType);
       expect(put.cacheControl).toMatch(/max-age=\d+/);
@@ -49,10 +46,35 @@ describe('makeThumbnails', () => {
     }
   });
 
+  it('renders the version the event names, not the latest one', async () => {
+    // Prepare: a second POST with the same ticket stored other bytes after the first claimed the item
+    const key = 'uploads/o/i/original';
+    const s3 = s3Stub({ [key]: await jpeg(240, 480) }, { [key]: { 'v-1': await jpeg(640, 480) } });
+
+    // Act
+    const result = await makeThumbnails(s3.client, {
+      bucket: 'b',
+      key,
+      versionId: 'v-1',
+      owner: 'o',
+      id: 'i',
+    });
+
+    // Assess
+    const large = result.thumbnails.find((t) => t.size === 'LARGE' && t.format === 'JPEG');
+    expect([large?.width, large?.height]).toEqual([600, 450]);
+  });
+
   it('reads the original once', async () => {
     const s3 = s3Stub({ 'uploads/o/i/original': await jpeg(640, 480) });
 
-    await makeThumbnails(s3.client, { bucket: 'b', key: 'uploads/o/i/original', owner: 'o', id: 'i' });
+    await makeThumbnails(s3.client, {
+      bucket: 'b',
+      key: 'uploads/o/i/original',
+      versionId: stubVersionId,
+      owner: 'o',
+      id: 'i',
+    });
 
     expect(s3.mock.commandCalls(GetObjectCommand)).toHaveLength(1);
   });

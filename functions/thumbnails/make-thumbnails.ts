@@ -10,6 +10,8 @@ import { type ImageLocation, storeThumbnails } from './store-thumbnails.ts';
 export interface ThumbnailsRequest extends ImageLocation {
   /** The original's key. */
   key: string;
+  /** The original's version that claimed the item (never "the latest"). */
+  versionId: string;
 }
 
 export async function makeThumbnails(
@@ -19,6 +21,7 @@ export async function makeThumbnails(
   const original = await readObject(s3, {
     bucket: request.bucket,
     key: request.key,
+    versionId: request.versionId,
     maxBytes: imageLimits.maxBytes,
   });
   const { renditions, placeholder } = await renderImage(original.bytes);

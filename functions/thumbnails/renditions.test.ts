@@ -242,4 +242,22 @@ describe('renderThumbnails', () => {
 
     await expect(attempt).rejects.toMatchObject({ name: 'CorruptImage' });
   });
+
+  it.each([
+    [12_000, 8],
+    [1000, 1],
+  ])('renders a %i×%i strip, every side at least one pixel', async (width, height) => {
+    const strip = await sharp({ create: { width, height, channels: 3, background: '#246' } })
+      .png()
+      .toBuffer();
+
+    const renditions = await renderThumbnails(strip);
+
+    expect(renditions).toHaveLength(6);
+    for (const rendition of renditions) {
+      const metadata = await sharp(rendition.body).metadata();
+      expect([metadata.width, metadata.height]).toEqual([rendition.width, rendition.height]);
+      expect(rendition.height).toBeGreaterThanOrEqual(1);
+    }
+  });
 });

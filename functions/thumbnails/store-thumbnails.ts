@@ -1,15 +1,16 @@
 /** Writes renditions to their thumbnail keys and describes them as the pipeline records them. */
+import { createHash } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { keys } from '../../contracts/names.ts';
+import { keys, thumbnailRevisionLength } from '../../contracts/names.ts';
 import type { StoredThumbnail } from '../shared/image-item.ts';
 import { writeObject } from '../shared/s3-objects.ts';
 import type { Rendition } from './renditions.ts';
 
 /**
- * Private: the bytes are one user's, fetched through presigned URLs. Not immutable: flag rewrites
- * the same keys with blurred renditions, so caches may keep a copy for a day at most.
+ * Private: the bytes are one user's, fetched through presigned URLs. Immutable: a key names one
+ * rendition's bytes (its revision is their hash), so a blurred rendition gets a key of its own.
  */
-export const thumbnailCacheControl = 'private, max-age=86400';
+export const thumbnailCacheControl = 'private, max-age=31536000, immutable';
 
 export interface ImageLocation {
   bucket: string;
@@ -17,11 +18,22 @@ export interface ImageLocation {
   id: string;
 }
 
+/** The rendition's revision: the start of its bytes' SHA-256, hex. */
+export function thumbnailRevision(body: Buffer): string {
+  return createHash('sha256').update(body).digest('hex').slice(0, thumbnailRevisionLength);
+}
+
 export function thumbnailKey(
   location: ImageLocation,
-  rendition: Pick<Rendition, 'sizeName' | 'extension'>,
+  rendition: Pick<Rendition, 'sizeName' | 'extension' | 'body'>,
 ): string {
-  return keys.thumbnail(location.owner, location.id, rendition.sizeName, rendition.extension);
+  return keys.thumbnail(
+    location.owner,
+    location.id,
+    rendition.sizeName,
+    rendition.extension,
+    thumbnailRevision(rendition.body),
+  );
 }
 
 export async function storeThumbnails(

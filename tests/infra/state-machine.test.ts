@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { flow } from '../../contracts/flow.ts';
 import { limits, names } from '../../contracts/names.ts';
 import { uploadCreatedPattern } from '../../contracts/upload-rule.ts';
+import { supersededVersionsMetric } from '../../infra/pipeline.ts';
 import { liveAliasOf, pipelineFunctionIds, resourceNamed, resourcesOfType, template } from './synthesized.ts';
 
 const [, stateMachine] = resourceNamed(
@@ -42,7 +43,7 @@ describe('state machine', () => {
     expect(text).not.toContain('${');
   });
 
-  it("calls the pipeline functions' live aliases, and names the table and the topic by reference", () => {
+  it("calls the pipeline functions' live aliases, and names the table by reference", () => {
     const rendered = JSON.stringify(stateMachine.Properties?.DefinitionString);
     for (const fn of pipelineFunctionIds) {
       const [fnId] = resourceNamed('AWS::Lambda::Function', 'FunctionName', names.functions[fn]);
@@ -52,8 +53,19 @@ describe('state machine', () => {
     }
     const [tableId] = resourceNamed('AWS::DynamoDB::Table', 'TableName', names.table);
     expect(rendered).toContain(`{"Ref":"${tableId}"}`);
-    const [topicId] = resourceNamed('AWS::SNS::Topic', 'TopicName', names.topic);
-    expect(rendered).toContain(`{"Ref":"${topicId}"}`);
+  });
+});
+
+describe('superseded versions metric', () => {
+  it('counts executions ending in the state that deleted a reused ticket’s extra version', () => {
+    const definition = JSON.parse(definitionText()) as { States: Record<string, { Type: string }> };
+    expect(definition.States[supersededVersionsMetric.state]?.Type).toBe('Succeed');
+    const filters = resourcesOfType('AWS::Logs::MetricFilter').map(([, r]) => r.Properties ?? {});
+    const filter = filters.find((f) =>
+      JSON.stringify(f.MetricTransformations).includes(supersededVersionsMetric.metricName),
+    );
+    expect(filter?.FilterPattern).toContain(`$.details.name = "${supersededVersionsMetric.state}"`);
+    expect(filter?.FilterPattern).toContain('$.type = "SucceedStateEntered"');
   });
 });
 

@@ -141,4 +141,16 @@ describe('images bucket', () => {
       ]),
     );
   });
+
+  it('expires quarantined originals under their own rule', () => {
+    const rules = (props.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Prefix: 'quarantine/',
+        ExpirationInDays: 90,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        Status: 'Enabled',
+      }),
+    );
+  });
 });

@@ -35,7 +35,11 @@ describe('a second identical Object Created event', () => {
     await waitForStatus(clients, image.owner, image.id, ['COMPLETED']);
     const [first] = await finished(key, 1);
     const before = await getImageItem(clients, image.owner, image.id);
-    const thumbnailKey = keys.thumbnail(image.owner, image.id, 'large', 'webp');
+    const thumbnailKey = String(
+      ((before?.thumbnails ?? []) as Array<{ key: string; size: string; format: string }>).find(
+        (t) => t.size === 'LARGE' && t.format === 'WEBP',
+      )?.key,
+    );
     const thumbnailBefore = await clients.s3.send(
       new HeadObjectCommand({ Bucket: names.localBucket, Key: thumbnailKey }),
     );

@@ -2,7 +2,7 @@
  * The moderation branch, driven by a canned Rekognition answer (PUT /_darkroom/faults) so no
  * unsafe image ships with the tests: the image ends FLAGGED, with only blurred thumbnails.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, names } from '../../contracts/names.ts';
@@ -77,10 +77,11 @@ describe('an image Rekognition calls unsafe', () => {
         { name: 'Explicit Nudity', parentName: 'Explicit', confidence: 97.5 },
       ]),
     });
+    const thumbnails = item.thumbnails as Array<{ key: string; size: string; format: string }>;
     const large = await clients.s3.send(
       new GetObjectCommand({
         Bucket: names.localBucket,
-        Key: keys.thumbnail(owner, image.id, 'large', 'jpg'),
+        Key: thumbnails.find((t) => t.size === 'LARGE' && t.format === 'JPEG')?.key,
       }),
     );
     const stored = Buffer.from(
@@ -96,5 +97,29 @@ describe('an image Rekognition calls unsafe', () => {
     });
     expect(messages).toHaveLength(1);
     expect(JSON.parse(messages[0]?.Message ?? '{}')).toMatchObject({ id: image.id, status: 'FLAGGED' });
+  });
+
+  it('keeps no unblurred rendition in any version, and moves the original to quarantine', async () => {
+    const { image } = await uploadJpeg(user, jpeg);
+    const item = await waitForStatus(clients, owner, image.id, ['COMPLETED', 'FLAGGED', 'FAILED']);
+    expect(item.status).toBe('FLAGGED');
+
+    const versionsUnder = async (prefix: string) => {
+      const listing = await clients.s3.send(
+        new ListObjectVersionsCommand({ Bucket: names.localBucket, Prefix: prefix }),
+      );
+      return { versions: listing.Versions ?? [], markers: listing.DeleteMarkers ?? [] };
+    };
+    // Exactly the six blurred renditions the record names, one version each: nothing else, ever.
+    const thumbnailVersions = await versionsUnder(keys.thumbnailPrefix(owner, image.id));
+    const recorded = (item.thumbnails as Array<{ key: string }>).map((t) => t.key).sort();
+    expect(thumbnailVersions.versions.map((v) => v.Key).sort()).toEqual(recorded);
+    expect(thumbnailVersions.markers).toEqual([]);
+    // Every version under uploads/ is gone; the original is in quarantine, byte for byte.
+    expect(await versionsUnder(keys.uploadPrefixOf(owner, image.id))).toEqual({ versions: [], markers: [] });
+    const quarantined = await clients.s3.send(
+      new GetObjectCommand({ Bucket: names.localBucket, Key: keys.quarantinedOriginal(owner, image.id) }),
+    );
+    expect(Buffer.from(await (quarantined.Body?.transformToByteArray() ?? new Uint8Array()))).toEqual(jpeg);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -63,8 +64,13 @@ describe('an upload through a presigned POST', () => {
     ]);
     for (const thumbnail of thumbnails) {
       const ext = thumbnail.format === 'JPEG' ? 'jpg' : 'webp';
+      // The revision is the hash of the rendition's bytes: a key names exactly one rendition.
+      const revision = createHash('sha256')
+        .update(await objectBytes(thumbnail.key))
+        .digest('hex')
+        .slice(0, 16);
       expect(thumbnail.key).toBe(
-        keys.thumbnail(image.owner, image.id, thumbnail.size.toLowerCase() as 'small', ext),
+        keys.thumbnail(image.owner, image.id, thumbnail.size.toLowerCase() as 'small', ext, revision),
       );
       const metadata = await sharp(await objectBytes(thumbnail.key)).metadata();
       expect([metadata.width, metadata.height]).toEqual(expected[thumbnail.size]);

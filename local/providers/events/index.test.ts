@@ -48,7 +48,9 @@ describe('EventsProvider', () => {
   it('ignores thumbnails and other buckets but still logs them as unmatched', async () => {
     const { events, started } = eventsWithRecorder();
 
-    await events.putEvent(objectCreated(names.localBucket, keys.thumbnail('s', 'i', 'small', 'jpg')));
+    await events.putEvent(
+      objectCreated(names.localBucket, keys.thumbnail('s', 'i', 'small', 'jpg', '0123456789abcdef')),
+    );
     await events.putEvent(objectCreated('another-bucket', keys.original('s', 'i')));
 
     expect(started).toEqual([]);
@@ -72,7 +74,11 @@ describe('EventsProvider', () => {
   it('answers PutEvents, delivering each entry as an EventBridge event', async () => {
     const { events, started } = eventsWithRecorder();
     server = await serveProvider((request) => events.handle(request));
-    const detail = { bucket: { name: names.localBucket }, object: { key: keys.original('sub-9', '01JE') } };
+    const detail = {
+      bucket: { name: names.localBucket },
+      object: { key: keys.original('sub-9', '01JE') },
+      reason: 'PutObject',
+    };
 
     const response = await fetch(`${server.endpoint}/`, {
       method: 'POST',

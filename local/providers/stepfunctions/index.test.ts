@@ -45,7 +45,17 @@ const safeAnalysis = {
   moderationLabels: [],
   isSafe: true,
 };
-const image = { width: 2000, height: 1500, format: 'jpeg', orientation: 1, bytes: 1024, etag: 'e1' };
+const image = {
+  width: 2000,
+  height: 1500,
+  format: 'jpeg',
+  orientation: 1,
+  bytes: 1024,
+  etag: 'e1',
+  metadata: null,
+  sha256: 'a'.repeat(64),
+};
+const placeholder = { hash: 'YJqGPQw7sFlslqhFafSE+Q6oJ1h2iHB2Rw', dominantColor: '#336699' };
 
 type Behaviour = (payload: Record<string, unknown>) => unknown;
 
@@ -54,10 +64,11 @@ function fakeLambda(overrides: Partial<Record<string, Behaviour>> = {}) {
   const calls: Array<{ name: string; payload: Record<string, unknown> }> = [];
   const defaults: Record<string, Behaviour> = {
     [f.inspect]: () => image,
-    [f.thumbnails]: () => ({ thumbnails }),
+    [f.thumbnails]: () => ({ thumbnails, placeholder }),
     [f.analyse]: () => safeAnalysis,
     [f.flag]: (p) => ({
       thumbnails: (p.thumbnails as typeof thumbnails).map((t) => ({ ...t, width: t.width })),
+      placeholder,
     }),
     [f.saveResult]: () => ({ saved: true }),
     [f.markFailed]: (p) => ({
@@ -162,7 +173,7 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     const record = await run(p, key);
 
     expect(record.status).toBe('SUCCEEDED');
-    expect(JSON.parse(record.output ?? '')).toEqual({ owner, id, status: 'COMPLETED' });
+    expect(JSON.parse(record.output ?? '')).toMatchObject({ owner, id, outcome: { status: 'COMPLETED' } });
     const topLevel = record.states.filter((s) => s !== 'Thumbnails' && s !== 'Analyse');
     expect(topLevel).toEqual([
       'HasClaim',
@@ -180,8 +191,6 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
       'SaveResult',
       'WasResultSaved',
       'Publish',
-      'ComposeNotification',
-      'Notify',
       'Processed',
     ]);
     expect(lambda.names()).toEqual([
@@ -198,17 +207,13 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
       status: 'COMPLETED',
       image,
       thumbnails,
+      placeholder,
       analysis: safeAnalysis,
       leaseToken: record.executionArn,
     });
 
-    const published = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
-    expect(published?.TopicArn).toBe(`arn:aws:sns:us-east-1:000000000000:${names.topic}`);
-    expect(JSON.parse(published?.Message ?? '')).toEqual({ owner, id, status: 'COMPLETED' });
-    expect(published?.MessageAttributes).toEqual({
-      status: { DataType: 'String', StringValue: 'COMPLETED' },
-      owner: { DataType: 'String', StringValue: owner },
-    });
+    // The publish function announces (AppSync, SNS) and records it: the state machine publishes nothing itself.
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
 
     // The fake save-result writes nothing, so the item shows exactly what MarkProcessing did.
     const { Item } = await dynamo.client.send(
@@ -233,7 +238,7 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
         isSafe: false,
         moderationLabels: [{ name: 'Violence', parentName: '', confidence: 88 }],
       }),
-      [f.flag]: () => ({ thumbnails: blurred }),
+      [f.flag]: () => ({ thumbnails: blurred, placeholder }),
     });
     const p = await provider(lambda);
     const { key } = await image_('PENDING_UPLOAD');
@@ -269,9 +274,9 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
 
     expect(record.status).toBe('SUCCEEDED');
     expect(record.states.slice(-4)).toEqual([
-      'LookUpImage',
       'DoesImageExist',
       'IsImageSettled',
+      'IsClaimedVersion',
       'DuplicateEvent',
     ]);
     expect(lambda.calls).toEqual([]);
@@ -332,15 +337,7 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
       leaseToken: record.executionArn,
     });
     expect(JSON.parse(markFailed.error.Cause)).toMatchObject({ errorType: 'ImageTooLarge' });
-    expect(record.states.slice(-5)).toEqual([
-      'WasMarkedFailed',
-      'PublishFailure',
-      'ComposeFailureNotification',
-      'NotifyFailure',
-      'ImageFailed',
-    ]);
-    const published = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
-    expect(JSON.parse(published?.Message ?? '')).toEqual({ owner, id, status: 'FAILED' });
+    expect(record.states.slice(-3)).toEqual(['WasMarkedFailed', 'PublishFailure', 'ImageFailed']);
   });
 
   it('retries a throttled Lambda invocation as Lambda.TooManyRequestsException and carries on', async () => {

@@ -69,7 +69,6 @@ export function localPipelineSubstitutions(config: LocalConfig): Record<Pipeline
   return {
     TableName: names.table,
     BucketName: names.localBucket,
-    TopicArn: `arn:aws:sns:${config.region}:${config.accountId}:${names.topic}`,
     InspectFunctionArn: functionArn(names.functions.inspect),
     ThumbnailsFunctionArn: functionArn(names.functions.thumbnails),
     AnalyseFunctionArn: functionArn(names.functions.analyse),

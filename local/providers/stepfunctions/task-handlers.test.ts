@@ -36,7 +36,7 @@ describe('taskHandlersFor', () => {
       .filter(([, s]) => s.Type === 'Task')
       .map(([name]) => name);
     expect(Object.keys(handlers).sort()).toEqual(taskNames.sort());
-    expect(taskNames).toEqual(expect.arrayContaining(['Thumbnails', 'Analyse', 'MarkProcessing', 'Notify']));
+    expect(taskNames).toEqual(expect.arrayContaining(['Thumbnails', 'Analyse', 'MarkProcessing', 'Publish']));
   });
 
   it('refuses a Resource it has no stand-in for, naming the state', () => {
@@ -77,7 +77,7 @@ describe('taskHandlersFor', () => {
 
   it('pauses every retrying state for the override', () => {
     const overrides = retryIntervalOverridesFor(pipeline, 5);
-    expect(overrides).toMatchObject({ Inspect: 5, Thumbnails: 5, MarkProcessing: 5, Notify: 5 });
+    expect(overrides).toMatchObject({ Inspect: 5, Thumbnails: 5, MarkProcessing: 5, Publish: 5 });
     expect(overrides).not.toHaveProperty('SplitKey');
   });
 
