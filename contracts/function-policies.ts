@@ -38,6 +38,7 @@ export interface PolicyStatementSpec {
 
 export const uploadsPattern = 'uploads/*';
 export const thumbnailsPattern = 'thumbnails/*';
+export const quarantinePattern = 'quarantine/*';
 export const publishField = 'publishImageProcessed';
 
 /** Object actions on the keys matching one pattern (`uploads/*`). */
@@ -102,7 +103,13 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
       resources: [{ kind: 'any' }],
     },
   ],
-  flag: [objects(uploadsPattern, 's3:GetObject'), objects(thumbnailsPattern, 's3:PutObject')],
+  // Blurs the renditions, copies the pinned original version into quarantine and purges the rest.
+  flag: [
+    objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
+    objects(thumbnailsPattern, 's3:PutObject'),
+    objects(quarantinePattern, 's3:PutObject'),
+    ...purgeVersions(uploadsPattern, thumbnailsPattern),
+  ],
   // When the image was deleted meanwhile it removes what the pipeline wrote, every version.
   // PutItem: the label index items, written in the result's transaction.
   saveResult: [
@@ -110,8 +117,9 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
     ...purgeVersions(uploadsPattern, thumbnailsPattern),
   ],
   // A conditional UpdateItem alone: no read first, so no GetItem.
-  markFailed: [items('UpdateItem')],
-  publish: [mutation(publishField)],
+  markFailed: [items('UpdateItem'), ...purgeVersions(uploadsPattern, thumbnailsPattern)],
+  // Records the announcement on the item and notifies the topic.
+  publish: [mutation(publishField), items('UpdateItem'), publishToTopic],
   // The sweeper reads the sparse byStatus index, fails stuck items, publishes and notifies.
   sweeper: [
     { actions: ['dynamodb:Query'], resources: [{ kind: 'index', name: names.indexes.byStatus }] },

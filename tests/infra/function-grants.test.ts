@@ -19,6 +19,8 @@ import { getAttTarget, propsOf, resourceNamed, resourcesOfType } from './synthes
 const callActions: Record<string, readonly string[]> = {
   GetObjectCommand: ['s3:GetObject'],
   PutObjectCommand: ['s3:PutObject'],
+  // Copying reads the source version and writes the destination.
+  CopyObjectCommand: ['s3:GetObjectVersion', 's3:PutObject'],
   ListObjectVersionsCommand: ['s3:ListBucketVersions'],
   DeleteObjectsCommand: ['s3:DeleteObjectVersion'],
   createPresignedPost: ['s3:PutObject'],
