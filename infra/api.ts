@@ -10,12 +10,18 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { apiAuth } from '../contracts/api-auth.ts';
 import { type DataSourceSpec, listDataSources } from '../contracts/data-sources.ts';
 import type { FunctionId } from '../contracts/function-specs.ts';
 import { names } from '../contracts/names.ts';
 import { queryLimits } from '../contracts/query-limits.ts';
 import { bundleResolverCode, listResolvers, type ResolverEntry } from '../resolvers/catalog.ts';
 import { assertFieldsExist, readSchema } from './schema-fields.ts';
+
+/** contracts/api-auth.ts's additional modes as CDK names them (no user pool config needed). */
+const additionalModeTypes: Record<(typeof apiAuth.additionalModes)[number], appsync.AuthorizationType> = {
+  AWS_IAM: appsync.AuthorizationType.IAM,
+};
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const schemaPath = path.join(root, 'schema.graphql');
@@ -46,7 +52,9 @@ export class Api extends Construct {
           authorizationType: appsync.AuthorizationType.USER_POOL,
           userPoolConfig: { userPool: props.userPool },
         },
-        additionalAuthorizationModes: [{ authorizationType: appsync.AuthorizationType.IAM }],
+        additionalAuthorizationModes: apiAuth.additionalModes.map((mode) => ({
+          authorizationType: additionalModeTypes[mode],
+        })),
       },
       // Verbose content (headers, context) is what makes the logs useful when debugging a resolver.
       logConfig: {

@@ -127,6 +127,12 @@ export class Cdn extends Construct {
     fn.addEnvironment(cdnEnv.domain, this.distribution.distributionDomainName);
     fn.addEnvironment(cdnEnv.keyPairId, this.publicKey.publicKeyId);
     fn.addEnvironment(cdnEnv.privateKeySecretArn, this.privateKey.secretArn);
-    this.privateKey.grantRead(fn);
+    // GetSecretValue only: grantRead would add DescribeSecret, which the function never calls.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [this.privateKey.secretArn],
+      }),
+    );
   }
 }

@@ -1,20 +1,28 @@
 /**
- * Least privilege, function by function: each gets exactly the object actions on the key prefixes,
- * the item operations on the table and the API field it uses. Explicit statements rather than
- * `grantRead`/`grantReadWriteData`, whose action wildcards (`s3:GetObject*`, `s3:List*`, …) grant more.
+ * Least privilege, function by function: each role gets exactly the statements of
+ * contracts/function-policies.ts (the local stack enforces the same ones), built here as CDK
+ * statements. Explicit statements rather than `grantRead`/`grantReadWriteData`, whose action
+ * wildcards (`s3:GetObject*`, `s3:List*`, …) grant more.
  */
+
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type * as appsync from 'aws-cdk-lib/aws-appsync';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import { flow } from '../contracts/flow.ts';
+import {
+  functionPolicies,
+  type PolicyArns,
+  type PolicyStatementSpec,
+  resourceArns,
+} from '../contracts/function-policies.ts';
 import type { FunctionId } from '../contracts/function-specs.ts';
 import { names } from '../contracts/names.ts';
 
-export const uploadsPattern = 'uploads/*';
-export const thumbnailsPattern = 'thumbnails/*';
-export const publishField = 'publishImageProcessed';
+export { thumbnailsPattern, uploadsPattern } from '../contracts/function-policies.ts';
 
 export interface GrantTargets {
   functions: Record<FunctionId, lambda.IFunction>;
@@ -22,6 +30,15 @@ export interface GrantTargets {
   bucket: s3.IBucket;
   topic: sns.ITopic;
   api: appsync.IGraphqlApi;
+}
+
+/** One policy statement of the contract, its resources resolved to this stack's ARNs. */
+export function policyStatement(spec: PolicyStatementSpec, arns: PolicyArns): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: [...spec.actions],
+    resources: spec.resources.flatMap((resource) => resourceArns(resource, arns)),
+    ...(spec.conditions ? { conditions: spec.conditions } : {}),
+  });
 }
 
 /** Object actions on the keys under one prefix pattern (`uploads/*`). */
@@ -47,74 +64,24 @@ export function publishStatement(topic: sns.ITopic): iam.PolicyStatement {
   return new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] });
 }
 
-export function grantFunctionAccess({ functions: fn, table, bucket, topic, api }: GrantTargets): void {
-  const allow = (target: lambda.IFunction, ...statements: iam.PolicyStatement[]) => {
-    for (const statement of statements) target.addToRolePolicy(statement);
+export function grantFunctionAccess({ functions, table, bucket, topic, api }: GrantTargets): void {
+  const stack = Stack.of(table);
+  const arns: PolicyArns = {
+    bucketArn: bucket.bucketArn,
+    tableArn: table.tableArn,
+    topicArn: topic.topicArn,
+    graphqlApiArn: api.arn,
+    // From the names, not the resources: the queue and the state machine are created after the
+    // functions (the state machine invokes them), so a reference would be a cycle.
+    stateMachineArn: stack.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: names.stateMachine,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+    queueArn: stack.formatArn({ service: 'sqs', resource: flow.queueName }),
   };
-
-  // Presigned POSTs and GETs are signed with the function's own credentials.
-  allow(fn.createUpload, objectStatement(bucket, uploadsPattern, 's3:PutObject'));
-  allow(fn.signUrls, objectStatement(bucket, thumbnailsPattern, 's3:GetObject'));
-
-  allow(
-    fn.deleteImage,
-    // UpdateItem gives the stored bytes back; BatchWriteItem removes the label index items.
-    itemStatement(table, 'GetItem', 'DeleteItem', 'UpdateItem', 'BatchWriteItem'),
-    objectStatement(bucket, uploadsPattern, 's3:DeleteObject'),
-    objectStatement(bucket, thumbnailsPattern, 's3:DeleteObject'),
-    new iam.PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [uploadsPattern, thumbnailsPattern] } },
-    }),
-  );
-
-  allow(fn.inspect, objectStatement(bucket, uploadsPattern, 's3:GetObject'));
-  allow(
-    fn.thumbnails,
-    objectStatement(bucket, uploadsPattern, 's3:GetObject'),
-    objectStatement(bucket, thumbnailsPattern, 's3:PutObject'),
-  );
-  allow(
-    fn.analyse,
-    // Rekognition reads the S3 object with the caller's permissions.
-    objectStatement(bucket, uploadsPattern, 's3:GetObject'),
-    new iam.PolicyStatement({
-      actions: ['rekognition:DetectLabels', 'rekognition:DetectFaces', 'rekognition:DetectModerationLabels'],
-      // The Detect* operations have no resource type: IAM accepts only '*' for them.
-      resources: ['*'],
-    }),
-  );
-  allow(
-    fn.flag,
-    objectStatement(bucket, uploadsPattern, 's3:GetObject'),
-    objectStatement(bucket, thumbnailsPattern, 's3:PutObject'),
-  );
-  allow(
-    fn.saveResult,
-    // PutItem: the label index items, written in the result's transaction.
-    itemStatement(table, 'GetItem', 'UpdateItem', 'PutItem'),
-    // When the image was deleted meanwhile it removes the thumbnails it wrote.
-    objectStatement(bucket, thumbnailsPattern, 's3:DeleteObject'),
-  );
-  allow(fn.markFailed, itemStatement(table, 'GetItem', 'UpdateItem'));
-
-  api.grantMutation(fn.publish, publishField);
-
-  // The sweeper reads the sparse byStatus index, fails stuck items, publishes and notifies.
-  allow(
-    fn.sweeper,
-    new iam.PolicyStatement({
-      actions: ['dynamodb:Query'],
-      resources: [`${table.tableArn}/index/${names.indexes.byStatus}`],
-    }),
-    itemStatement(table, 'GetItem', 'UpdateItem'),
-    publishStatement(topic),
-  );
-  api.grantMutation(fn.sweeper, publishField);
-
-  // dispatch marks an image FAILED at the retry limit and announces it. Its StartSyncExecution and
-  // ChangeMessageVisibility grants name the state machine and the queue (infra/pipeline.ts).
-  allow(fn.dispatch, itemStatement(table, 'UpdateItem'), publishStatement(topic));
-  api.grantMutation(fn.dispatch, publishField);
+  for (const [id, statements] of Object.entries(functionPolicies) as [FunctionId, PolicyStatementSpec[]][]) {
+    for (const spec of statements) functions[id].addToRolePolicy(policyStatement(spec, arns));
+  }
 }

@@ -41,7 +41,7 @@ export function suppressReviewedFindings(stack: DarkroomStack): void {
   );
 
   // Function roles: object access is scoped to one key prefix, the only way to scope S3 objects.
-  for (const prefix of ['uploads/*', 'thumbnails/*']) {
+  for (const prefix of ['uploads/*', 'thumbnails/*', 'quarantine/*']) {
     acknowledge(
       functions,
       `IAM5[Resource::${bucketArn}/${prefix}]`,

@@ -174,14 +174,8 @@ export class Pipeline extends Construct {
         reportBatchItemFailures: flow.reportBatchItemFailures,
       }),
     );
-    // dispatch runs this state machine only. (The event source grants it the queue's consume
-    // actions, ChangeMessageVisibility included, which sets its own message's backoff.)
-    props.dispatch.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['states:StartSyncExecution'],
-        resources: [this.stateMachine.stateMachineArn],
-      }),
-    );
+    // dispatch's own grants (StartSyncExecution on this state machine only, …) are in
+    // contracts/function-policies.ts; the event source grants the queue's consume actions.
 
     // Every message here is an image that outlasted all retries (FAILED ServiceUnavailable).
     this.uploadDeadLetterAlarm = new cloudwatch.Alarm(this, 'UploadDlqDepth', {

@@ -15,6 +15,15 @@ export interface LocalConfig {
   visionMode: 'vision' | 'off';
   /** How often the sweeper runs locally. */
   sweepIntervalMs: number;
+  /**
+   * Let the admin API answer requests whose Host is not a loopback name (DARKROOM_ADMIN_ANY_HOST=1).
+   * Off by default: a web page could otherwise reach it through a DNS name rebound to 127.0.0.1.
+   */
+  adminAnyHost: boolean;
+}
+
+function flagFromEnv(env: NodeJS.ProcessEnv, name: string): boolean {
+  return env[name] === '1' || env[name] === 'true';
 }
 
 function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -42,7 +51,8 @@ export function loadConfig(
     region: 'us-east-1',
     accountId: '000000000000',
     credentials: { accessKeyId: 'darkroom-local', secretAccessKey: 'darkroom-local-secret' },
-    autoConfirm: env.DARKROOM_AUTO_CONFIRM === '1' || env.DARKROOM_AUTO_CONFIRM === 'true',
+    autoConfirm: flagFromEnv(env, 'DARKROOM_AUTO_CONFIRM'),
+    adminAnyHost: flagFromEnv(env, 'DARKROOM_ADMIN_ANY_HOST'),
     visionMode,
     sweepIntervalMs: 60_000,
     ...overrides,

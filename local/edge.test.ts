@@ -1,8 +1,9 @@
+import http from 'node:http';
 import net from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
-import { type Edge, isLoopback, serviceBodyLimits, startEdge } from './edge.ts';
+import { type Edge, isLoopback, isLoopbackHost, serviceBodyLimits, startEdge } from './edge.ts';
 import type { EdgeRequest, Provider } from './provider.ts';
 
 const config = loadConfig({}, { port: 0, dataDir: '/tmp/unused' });
@@ -106,6 +107,16 @@ describe('the edge', () => {
     expect(cognito.seen).toEqual(['POST / 2']);
   });
 
+  it('sends a user pool’s JWKS to cognito-idp and a bucket’s .well-known object to s3', async () => {
+    const cognito = recorder('cognito-idp');
+    const s3 = recorder('s3');
+    const { url } = await edgeWith([cognito.provider, s3.provider]);
+    await fetch(`${url}/us-east-1_abc123/.well-known/jwks.json`);
+    await fetch(`${url}/bucket/.well-known/jwks.json`);
+    expect(cognito.seen).toEqual(['GET /us-east-1_abc123/.well-known/jwks.json 0']);
+    expect(s3.seen).toEqual(['GET /bucket/.well-known/jwks.json 0']);
+  });
+
   it('sends path-style requests and multipart POST forms to s3', async () => {
     const s3 = recorder('s3');
     const { url } = await edgeWith([s3.provider]);
@@ -193,5 +204,55 @@ describe('the edge', () => {
     expect(isLoopback('10.0.0.2')).toBe(false);
     expect(isLoopback('::ffff:192.168.1.4')).toBe(false);
     expect(isLoopback(undefined)).toBe(false);
+  });
+
+  it('refuses an admin request addressed to a non-loopback Host (DNS rebinding) unless allowed', async () => {
+    const { port } = await edgeWith([]);
+    const askAs = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(
+          { host: '127.0.0.1', port, path: '/_darkroom/health', headers: { host } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await askAs(`127.0.0.1:${port}`)).toBe(200);
+    expect(await askAs(`localhost:${port}`)).toBe(200);
+    expect(await askAs('rebound.attacker.example')).toBe(403);
+    expect(await askAs(`192.168.1.4:${port}`)).toBe(403);
+    await edge?.close();
+    edge = await startEdge({
+      config: { ...config, adminAnyHost: true },
+      provider: () => undefined,
+      admin: async ({ res }) => void res.end('admin'),
+      log: () => {},
+    });
+    const allowed = edge.port;
+    const status = await new Promise<number>((resolve) =>
+      http
+        .request(
+          { host: '127.0.0.1', port: allowed, path: '/_darkroom/health', headers: { host: 'box.lan' } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        )
+        .end(),
+    );
+    expect(status).toBe(200);
+  });
+
+  it('tells loopback Host names from others', () => {
+    expect(isLoopbackHost('localhost:4566')).toBe(true);
+    expect(isLoopbackHost('app.localhost')).toBe(true);
+    expect(isLoopbackHost('127.0.0.1:80')).toBe(true);
+    expect(isLoopbackHost('[::1]:4566')).toBe(true);
+    expect(isLoopbackHost('127.0.0.1.attacker.example')).toBe(false);
+    expect(isLoopbackHost('localhost.attacker.example')).toBe(false);
+    expect(isLoopbackHost(undefined)).toBe(false);
   });
 });

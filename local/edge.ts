@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { queryLimits } from '../contracts/query-limits.ts';
 import type { LocalConfig } from './config.ts';
 import { type EdgeRequest, type Provider, sendJson } from './provider.ts';
-import { credentialScopeOf, sigV4ErrorStatus, verifySigV4 } from './sigv4.ts';
+import { credentialScopeOf, jsonSigV4Error, verifySigV4 } from './sigv4.ts';
 
 /** Where a request goes: a provider's service name, or the admin API. */
 export type Route =
@@ -80,6 +80,9 @@ export function routeOf(req: IncomingMessage, url: URL): Route {
   }
   if (header(req, 'x-amz-target')?.startsWith(cognitoTargetPrefix))
     return { kind: 'provider', service: 'cognito-idp' };
+  // A user pool's JWKS (`/<region>_<id>/.well-known/jwks.json`): bucket names never hold '_'.
+  if (req.method === 'GET' && /^\/[^/]*_[^/]*\/\.well-known\/jwks\.json$/.test(url.pathname))
+    return { kind: 'provider', service: 'cognito-idp' };
   if (
     req.method === 'OPTIONS' &&
     url.pathname === '/' &&
@@ -96,6 +99,20 @@ export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
   const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
   return v4.startsWith('127.') || address === '::1';
+}
+
+/**
+ * Whether a Host header names this machine's loopback: `localhost` (and `*.localhost`, which
+ * resolves there by RFC 6761), 127.0.0.0/8 or [::1], with any port. Anything else reached the
+ * loopback port under a foreign name, the mark of DNS rebinding.
+ */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = (
+    host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '')
+  ).toLowerCase();
+  if (name === 'localhost' || name.endsWith('.localhost') || name === '::1') return true;
+  return /^127(\.\d{1,3}){3}$/.test(name);
 }
 
 /** An AWS-style JSON error (`__type` + message, and the header the SDKs read the code from). */
@@ -149,6 +166,8 @@ export interface EdgeOptions {
   provider: (service: string) => Provider | undefined;
   /** The admin API (loopback only). */
   admin: (request: EdgeRequest) => Promise<void>;
+  /** The secret of an access key id (the stack's and its functions'); the root's only unless given. */
+  secretFor?: (accessKeyId: string) => string | undefined;
   /** WebSocket upgrades on /graphql/realtime. */
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   log?: (line: string) => void;
@@ -165,8 +184,10 @@ export interface Edge {
 export async function startEdge(options: EdgeOptions): Promise<Edge> {
   const { config } = options;
   const log = options.log ?? ((line: string) => console.error(line));
-  const secretFor = (accessKeyId: string) =>
-    accessKeyId === config.credentials.accessKeyId ? config.credentials.secretAccessKey : undefined;
+  const secretFor =
+    options.secretFor ??
+    ((accessKeyId: string) =>
+      accessKeyId === config.credentials.accessKeyId ? config.credentials.secretAccessKey : undefined);
 
   const dispatch = async (req: IncomingMessage, res: ServerResponse) => {
     const url = requestUrl(req, `${config.host}:${config.port}`);
@@ -196,6 +217,15 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
         sendAwsError(res, 403, 'AccessDenied', 'The admin API answers loopback clients only');
         return;
       }
+      if (!config.adminAnyHost && !isLoopbackHost(header(req, 'host'))) {
+        sendAwsError(
+          res,
+          403,
+          'AccessDenied',
+          `The admin API answers requests addressed to a loopback host only, not "${header(req, 'host') ?? ''}" (DARKROOM_ADMIN_ANY_HOST=1 allows others)`,
+        );
+        return;
+      }
       await options.admin(request);
       return;
     }
@@ -212,9 +242,11 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
         secretFor,
       );
       if (!verdict.ok) {
-        sendAwsError(res, sigV4ErrorStatus(verdict.code), verdict.code, verdict.message);
+        const { code, message, status } = jsonSigV4Error(verdict.code, verdict.message);
+        sendAwsError(res, status, code, message);
         return;
       }
+      request.caller = verdict.accessKeyId;
     }
     await provider.handle(request);
   };

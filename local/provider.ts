@@ -12,6 +12,8 @@ export interface EdgeRequest {
   res: ServerResponse;
   url: URL;
   body: Buffer;
+  /** The access key id whose SigV4 signature the edge verified, for the provider's IAM check. */
+  caller?: string;
 }
 
 export interface Provider {

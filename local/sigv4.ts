@@ -47,6 +47,40 @@ export function sigV4ErrorStatus(code: string): number {
   return badRequest.includes(code) ? 400 : 403;
 }
 
+/**
+ * The same failures as the JSON-protocol services (Cognito, DynamoDB, Step Functions, …) name
+ * them: they never use S3's codes. Statuses as AWS's common-errors table (services differ: DynamoDB
+ * answers 400; the SDKs read the code, not the status).
+ */
+export function jsonSigV4Error(
+  code: string,
+  message: string,
+): { code: string; message: string; status: number } {
+  switch (code) {
+    case 'MissingAuthenticationToken':
+      return {
+        code: 'MissingAuthenticationTokenException',
+        message: 'Missing Authentication Token',
+        status: 403,
+      };
+    case 'InvalidAccessKeyId':
+      return {
+        code: 'UnrecognizedClientException',
+        message: 'The security token included in the request is invalid.',
+        status: 403,
+      };
+    case 'RequestTimeTooSkewed':
+      return { code: 'InvalidSignatureException', message: `Signature expired: ${message}`, status: 403 };
+    case 'AuthorizationHeaderMalformed':
+    case 'AuthorizationQueryParametersError':
+      return { code: 'IncompleteSignatureException', message, status: 400 };
+    case 'AccessDenied':
+      return { code: 'AccessDeniedException', message, status: 403 };
+    default:
+      return { code: 'InvalidSignatureException', message, status: 403 };
+  }
+}
+
 function headerValue(headers: SignedRequest['headers'], name: string): string | undefined {
   const value = headers[name] ?? headers[name.toLowerCase()];
   if (value === undefined) return undefined;

@@ -19,6 +19,7 @@ import { createAdmin, healthReport } from './admin.ts';
 import type { LocalConfig } from './config.ts';
 import { type Edge, startEdge } from './edge.ts';
 import { FaultRegistry } from './faults.ts';
+import { LocalIam } from './iam/local-iam.ts';
 import { withinDeadline } from './probe.ts';
 import type { Provider } from './provider.ts';
 import type { ProviderContext } from './provider-context.ts';
@@ -45,6 +46,8 @@ import {
 import { WebAppProvider, webBasePath } from './web-app.ts';
 
 const repositoryRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+/** The local GraphQL API's id, as in its ARN (`…:apis/<id>`). */
+const localApiId = 'darkroom-local';
 /** Longest any one provider may take to start (DynamoDB Local's JVM on a busy machine is the slowest). */
 const providerStartDeadlineMs = 180_000;
 
@@ -117,6 +120,18 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
   const faults = new FaultRegistry();
   // Every provider gets the same context: none can be built without the stack's faults.
   const context: ProviderContext = { config, faults, log, clock: () => new Date() };
+  const topicArn = `arn:aws:sns:${config.region}:${config.accountId}:${names.topic}`;
+  const stateMachineArn = `arn:aws:states:${config.region}:${config.accountId}:stateMachine:${names.stateMachine}`;
+  const apiArn = `arn:aws:appsync:${config.region}:${config.accountId}:apis/${localApiId}`;
+  // Each function signs with its own key, bound to its policy in contracts/function-policies.ts.
+  const iam = new LocalIam(config, {
+    bucketArn: `arn:aws:s3:::${names.localBucket}`,
+    tableArn: `arn:aws:dynamodb:${config.region}:${config.accountId}:table/${names.table}`,
+    topicArn,
+    graphqlApiArn: apiArn,
+    queueArn: `arn:aws:sqs:${config.region}:${config.accountId}:${flow.queueName}`,
+    stateMachineArn,
+  });
   const registry = new Map<string, Provider>();
   const booted: Provider[] = [];
   let providers: StackProviders | undefined;
@@ -137,6 +152,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
   const edge: Edge = await startEdge({
     config,
     admin,
+    secretFor: (accessKeyId) => iam.secretFor(accessKeyId),
     provider: (service) => registry.get(service),
     // Real-time WebSocket upgrades on /graphql/realtime go to the AppSync provider.
     upgrade: (req, socket, head) => {
@@ -147,8 +163,6 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
   });
   const url = edge.url;
   const graphqlUrl = `${url}/graphql`;
-  const topicArn = `arn:aws:sns:${config.region}:${config.accountId}:${names.topic}`;
-  const stateMachineArn = `arn:aws:states:${config.region}:${config.accountId}:stateMachine:${names.stateMachine}`;
   // SqsProvider's QueueUrl format: the SDK sends each request to the host of the QueueUrl.
   const queueUrl = `${url}/${config.accountId}/${flow.queueName}`;
 
@@ -170,6 +184,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       ...context,
       warmUpCalls: options.dynamoDbWarmUpCalls,
       serviceLog: options.serviceLog,
+      authorizer: iam,
     });
     register('dynamodb', dynamodb);
     const lambda = new LambdaProvider({
@@ -185,6 +200,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
         RETRY_BACKOFF_SCALE: String(options.retryBackoffScale ?? 1),
       },
       functionLog: options.serviceLog,
+      credentialsFor: (functionName) => iam.credentialsFor(functionName),
     });
     register('lambda', lambda);
     const stepfunctions = new StepFunctionsProvider({
@@ -194,7 +210,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       ...(options.pipelineRetryDelayMs === undefined ? {} : { retryDelayMs: options.pipelineRetryDelayMs }),
     });
     register('states', stepfunctions);
-    const sqs = new SqsProvider({ ...context, endpoint: () => url });
+    const sqs = new SqsProvider({ ...context, endpoint: () => url, authorizer: iam });
     register('sqs', sqs);
     const events = new EventsProvider({
       ...context,
@@ -206,11 +222,16 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       const entry = await events.putEvent(event as unknown as Record<string, unknown>);
       if (entry.error) throw new Error(`event delivery failed: ${entry.error}`);
     };
-    const s3 = new S3Provider({ ...context, onObjectCreated });
+    const s3 = new S3Provider({ ...context, onObjectCreated, authorizer: iam });
     register('s3', s3);
-    const sns = new SnsProvider(context);
+    const sns = new SnsProvider({ ...context, authorizer: iam });
     register('sns', sns);
-    const cognito = new CognitoProvider({ ...context, issuerDomain: url });
+    const cognito = new CognitoProvider({
+      ...context,
+      issuerDomain: url,
+      secretFor: (accessKeyId) => iam.secretFor(accessKeyId),
+      authorize: (accessKeyId, action, resource) => iam.authorize(accessKeyId, { action, resource }),
+    });
     register('cognito-idp', cognito);
     const s3Client = new S3Client({
       endpoint: url,
@@ -225,6 +246,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
     const rekognition = new RekognitionProvider({
       ...context,
       engine,
+      authorizer: iam,
       readS3Object: async (Bucket, Key, VersionId) => {
         try {
           const object = await s3Client.send(new GetObjectCommand({ Bucket, Key, VersionId }));
@@ -243,6 +265,8 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       dynamodbClient: () => dynamodb.client,
       invokeLambda: (functionName, payload) => lambda.invoke(functionName, payload),
       cognito,
+      authorizer: iam,
+      apiArn,
     });
     register('appsync', appsync);
     let outputsForWeb: AmplifyOutputs | undefined;

@@ -1,9 +1,12 @@
 /**
  * AppSync's per-field authorization from the schema's auth directives (docs/appsync-reference.md §5.1): a field's
  * own directives replace its type's; with none on either, only the default mode (Cognito) may read
- * it; `cognito_groups` narrows Cognito callers to members of one of the groups.
+ * it; `cognito_groups` narrows Cognito callers to members of one of the groups. `@aws_auth` is the
+ * legacy Cognito-only directive: AppSync honours it only when Cognito is the API's sole mode and
+ * otherwise ignores it, as if absent.
  */
 import type { ConstDirectiveNode, GraphQLField, GraphQLObjectType } from 'graphql';
+import { apiAuthModes } from '../../../contracts/api-auth.ts';
 import type { AuthMode, Caller } from './identity.ts';
 
 interface ModeGrant {
@@ -21,11 +24,16 @@ const directiveModes: Record<string, AuthMode> = {
 // Modes this stand-in does not authenticate, but whose directives still count as "present".
 const otherAuthDirectives = new Set(['aws_oidc', 'aws_lambda']);
 
-function grantsOf(directives: readonly ConstDirectiveNode[] | undefined): ModeGrant[] | undefined {
+function grantsOf(
+  directives: readonly ConstDirectiveNode[] | undefined,
+  modes: readonly AuthMode[],
+): ModeGrant[] | undefined {
   const grants: ModeGrant[] = [];
   let present = false;
+  const honoursAwsAuth = modes.length === 1 && modes[0] === 'AMAZON_COGNITO_USER_POOLS';
   for (const directive of directives ?? []) {
     const name = directive.name.value;
+    if (name === 'aws_auth' && !honoursAwsAuth) continue;
     if (otherAuthDirectives.has(name)) present = true;
     const mode = directiveModes[name];
     if (!mode) continue;
@@ -44,13 +52,21 @@ function directivesOf(node: { astNode?: { directives?: readonly ConstDirectiveNo
   return node.astNode?.directives;
 }
 
-/** The grants that apply to one field: its own, else its type's, else the default mode's. */
-export function fieldGrants(parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>): ModeGrant[] {
+/**
+ * The grants that apply to one field: its own, else its type's, else the default mode's. `modes`
+ * are the API's authorization modes, the default first (contracts/api-auth.ts unless given).
+ */
+export function fieldGrants(
+  parent: GraphQLObjectType,
+  field: GraphQLField<unknown, unknown>,
+  modes: readonly AuthMode[] = apiAuthModes,
+): ModeGrant[] {
   const typeDirectives = [
     ...(directivesOf(parent) ?? []),
     ...parent.extensionASTNodes.flatMap((node) => node.directives ?? []),
   ];
-  return grantsOf(directivesOf(field)) ?? grantsOf(typeDirectives) ?? [{ mode: 'AMAZON_COGNITO_USER_POOLS' }];
+  const defaultMode = modes[0] ?? 'AMAZON_COGNITO_USER_POOLS';
+  return grantsOf(directivesOf(field), modes) ?? grantsOf(typeDirectives, modes) ?? [{ mode: defaultMode }];
 }
 
 /** Whether the caller may read `parent.field`. */
@@ -58,8 +74,9 @@ export function mayAccess(
   parent: GraphQLObjectType,
   field: GraphQLField<unknown, unknown>,
   caller: Caller,
+  modes: readonly AuthMode[] = apiAuthModes,
 ): boolean {
-  return fieldGrants(parent, field).some((grant) => {
+  return fieldGrants(parent, field, modes).some((grant) => {
     if (grant.mode !== caller.mode) return false;
     if (caller.mode !== 'AMAZON_COGNITO_USER_POOLS' || !grant.groups) return true;
     const groups = caller.identity.groups ?? [];

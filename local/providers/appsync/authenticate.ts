@@ -22,8 +22,8 @@ export interface CognitoTrust {
 
 export interface AuthSettings {
   cognito?: CognitoTrust;
-  /** Access key id → secret, for IAM callers. */
-  credentials: Record<string, string>;
+  /** Access key id → secret, for IAM callers (a table, or a lookup). */
+  credentials: Record<string, string> | ((accessKeyId: string) => string | undefined);
   accountId: string;
   /** API keys accepted in `x-api-key`; none = the mode is off. */
   apiKeys?: readonly string[];
@@ -107,7 +107,9 @@ export class Authenticator {
         'The request signature we calculated does not match the signature you provided.',
       );
     }
-    const result = verifySigV4(signed, (id) => this.settings.credentials[id]);
+    const { credentials } = this.settings;
+    const secretFor = typeof credentials === 'function' ? credentials : (id: string) => credentials[id];
+    const result = verifySigV4(signed, secretFor);
     if (!result.ok) throw new UnauthorizedRequest(result.message);
     if (result.service !== 'appsync')
       throw new UnauthorizedRequest(`Credential should be scoped to correct service: 'appsync'.`);
@@ -123,7 +125,7 @@ export class Authenticator {
       cognitoIdentityAuthType: null,
       cognitoIdentityAuthProvider: null,
     };
-    return { mode: 'AWS_IAM', identity };
+    return { mode: 'AWS_IAM', identity, accessKeyId: result.accessKeyId };
   }
 
   private keys(jwks: JSONWebKeySet): ReturnType<typeof createLocalJWKSet> {

@@ -133,6 +133,11 @@ export interface GraphqlApiOptions {
   dataSources: DataSourceRegistry;
   limits?: Partial<Limits>;
   env?: Record<string, string>;
+  /**
+   * Whether an IAM signer's policy allows `appsync:GraphQL` on an operation field
+   * (`types/Mutation/fields/x`); IAM callers pass on directives alone unless given.
+   */
+  authorizeIamField?: (accessKeyId: string, typeName: string, fieldName: string) => boolean;
 }
 
 export class GraphqlApi {
@@ -361,13 +366,34 @@ export class GraphqlApi {
     };
   }
 
+  /**
+   * AppSync checks an IAM caller's policy (`appsync:GraphQL`) on the operation's top-level fields
+   * only; nested types answer to the directives alone.
+   */
+  private iamMayCall(
+    type: GraphQLObjectType,
+    field: GraphQLField<unknown, unknown>,
+    caller: Caller,
+  ): boolean {
+    const check = this.options.authorizeIamField;
+    if (caller.mode !== 'AWS_IAM' || !check || caller.accessKeyId === undefined) return true;
+    const roots = [
+      this.schema.getQueryType(),
+      this.schema.getMutationType(),
+      this.schema.getSubscriptionType(),
+    ];
+    if (!roots.includes(type)) return true;
+    return check(caller.accessKeyId, type.name, field.name);
+  }
+
   /** Every field's resolver: auth first (never data for a denied field), then resolver or property. */
   private guarded(
     type: GraphQLObjectType,
     field: GraphQLField<unknown, unknown>,
   ): GraphQLFieldResolver<unknown, FieldContext> {
     return (source, args, context, info) => {
-      if (!mayAccess(type, field, context.caller)) throw unauthorizedField(field.name, type.name);
+      if (!mayAccess(type, field, context.caller) || !this.iamMayCall(type, field, context.caller))
+        throw unauthorizedField(field.name, type.name);
       const resolver = this.options.resolvers.get(type.name, field.name);
       if (!resolver) {
         const failure = this.options.resolvers.failure(type.name, field.name);
@@ -454,7 +480,8 @@ export class GraphqlApi {
     if (node.name.value.startsWith('__')) return undefined;
     const field = type.getFields()[node.name.value];
     if (!field) return undefined;
-    if (!mayAccess(type, field, caller)) return unauthorizedField(field.name, type.name);
+    if (!mayAccess(type, field, caller) || !this.iamMayCall(type, field, caller))
+      return unauthorizedField(field.name, type.name);
     const named = getNamedType(field.type);
     if (!(named instanceof GraphQLObjectType)) return undefined;
     for (const child of collectFields(node.selectionSet, fragments)) {

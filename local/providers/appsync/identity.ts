@@ -1,6 +1,9 @@
 /** Who is calling, per AppSync auth mode, in the shape resolvers see as `ctx.identity`. */
 
-export type AuthMode = 'AMAZON_COGNITO_USER_POOLS' | 'AWS_IAM' | 'API_KEY';
+/** The API's modes are declared once, in contracts/api-auth.ts. */
+export type { ApiAuthMode as AuthMode } from '../../../contracts/api-auth.ts';
+
+import type { ApiAuthMode as AuthMode } from '../../../contracts/api-auth.ts';
 
 export interface CognitoIdentity {
   sub: string;
@@ -26,7 +29,12 @@ export interface IamIdentity {
 /** A caller authenticated by one mode; `identity` is null for API keys, as on AppSync. */
 export type Caller =
   | { mode: 'AMAZON_COGNITO_USER_POOLS'; identity: CognitoIdentity }
-  | { mode: 'AWS_IAM'; identity: IamIdentity }
+  | {
+      mode: 'AWS_IAM';
+      identity: IamIdentity;
+      /** The signing key, whose IAM policy decides which operation fields it may call. */
+      accessKeyId?: string;
+    }
   | { mode: 'API_KEY'; identity: null };
 
 /** What `util.authType()` answers for each mode. */

@@ -13,6 +13,7 @@ import type { ImageStatus } from '../../../generated/schema.ts';
 import { loadConfig } from '../../config.ts';
 import { providerContext } from '../../provider-context.ts';
 import { CognitoProvider } from '../cognito/index.ts';
+import { loadSigningKey } from '../cognito/signing-key.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/testing.ts';
 import { AppSyncProvider, type PublishEvent } from './index.ts';
 import { realtimeBackend } from './realtime-backend.ts';
@@ -293,7 +294,7 @@ describe('the local AppSync over HTTP', () => {
     expect(response.body.data).toBeNull();
   });
 
-  it('answers 401 without credentials, with an expired or forged token, and with a tampered signature', async () => {
+  it('answers 401 without credentials, with an expired or forged token (cognito-local’s published key included), and with a tampered signature', async () => {
     const query = JSON.stringify({ query: '{ listImages { items { id } } }' });
     const unauthorized = { errors: [{ errorType: 'UnauthorizedException', message: expect.any(String) }] };
     expect(await post(query, {})).toEqual({ status: 401, body: unauthorized });
@@ -315,13 +316,21 @@ describe('the local AppSync over HTTP', () => {
       .sign(otherKey.privateKey);
     expect(await post(query, { authorization: forged })).toEqual({ status: 401, body: unauthorized });
 
-    const privateJwk = await import('cognito-local/lib/keys/cognitoLocal.private.json', {
+    // cognito-local ships its private key: a token it signs must not pass for the pool's.
+    const publishedJwk = await import('cognito-local/lib/keys/cognitoLocal.private.json', {
       with: { type: 'json' },
     });
-    const cognitoKey = await importJWK(privateJwk.default.jwk, 'RS256');
-    const expired = await new SignJWT({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 })
+    const publishedKey = await importJWK(publishedJwk.default.jwk, 'RS256');
+    const withPublishedKey = await new SignJWT({ ...claims })
       .setProtectedHeader({ alg: 'RS256', kid: 'CognitoLocal' })
-      .sign(cognitoKey);
+      .sign(publishedKey);
+    expect(await post(query, { authorization: withPublishedKey })).toEqual({
+      status: 401,
+      body: unauthorized,
+    });
+
+    const poolKey = await loadSigningKey(path.join(dataDir, 'cognito'));
+    const expired = await poolKey.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 });
     expect(await post(query, { authorization: expired })).toEqual({
       status: 401,
       body: { errors: [{ errorType: 'UnauthorizedException', message: 'Token has expired.' }] },

@@ -20,8 +20,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { listDataSources } from '../../../contracts/data-sources.ts';
 import { queryLimits } from '../../../contracts/query-limits.ts';
 import { bundleResolverCode, listResolvers } from '../../../resolvers/catalog.ts';
-import type { LocalConfig } from '../../config.ts';
 import { applyLatency } from '../../faults.ts';
+import type { Authorizer } from '../../iam/local-iam.ts';
 import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 import { localCredentials } from '../dynamodb/index.ts';
@@ -76,6 +76,10 @@ export interface AppSyncProviderOptions extends ProviderContext {
   keepAliveMs?: number;
   /** Largest request body accepted; contracts/query-limits.ts `maxRequestBytes` unless given. */
   maxRequestBytes?: number;
+  /** Who may do what: IAM signers' secrets and their `appsync:GraphQL` policy; the root's only unless given. */
+  authorizer?: Authorizer;
+  /** The API's ARN, the prefix of the field ARNs an IAM policy names. */
+  apiArn?: string;
 }
 
 export type Authentication = { ok: true; caller: Caller } | { ok: false; errorType: string; message: string };
@@ -104,7 +108,9 @@ export class AppSyncProvider implements Provider {
     const { config } = options;
     this.authenticator = new Authenticator({
       cognito: options.cognito,
-      credentials: { [config.credentials.accessKeyId]: config.credentials.secretAccessKey },
+      credentials: options.authorizer
+        ? (id) => options.authorizer?.secretFor(id)
+        : { [config.credentials.accessKeyId]: config.credentials.secretAccessKey },
       accountId: config.accountId,
       ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}),
     });
@@ -131,6 +137,12 @@ export class AppSyncProvider implements Provider {
       resolvers: this.table,
       dataSources: this.dataSources,
       ...(this.options.limits ? { limits: this.options.limits } : {}),
+      authorizeIamField: (accessKeyId, typeName, fieldName) => {
+        const { authorizer, apiArn } = this.options;
+        if (!authorizer || !apiArn) return true;
+        const resource = `${apiArn}/types/${typeName}/fields/${fieldName}`;
+        return authorizer.authorize(accessKeyId, { action: 'appsync:GraphQL', resource }).allowed;
+      },
     });
     api.events.on('publish', (event) => this.bus.emit('publish', event));
     api.events.on('invalidate', (event) => this.bus.emit('invalidate', event));

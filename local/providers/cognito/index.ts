@@ -4,32 +4,51 @@
  * LIMITATIONS
  * - No USER_SRP_AUTH: clients sign in with `authFlowType: 'USER_PASSWORD_AUTH'`.
  * - GetTokensFromRefreshToken is mapped onto InitiateAuth REFRESH_TOKEN_AUTH (no rotation).
- * - No GlobalSignOut, no hosted UI, no triggers; one fixed RS256 signing key (cognito-local's).
+ * - No GlobalSignOut, no hosted UI, no triggers. One RS256 signing key per data folder (never
+ *   rotated); cognito-local's published key signs nothing.
  * - Confirmation codes are never e-mailed: they are printed and readable through `codes()`.
+ * - IAM-authorised operations (Admin*, ListUsers, …) need a valid SigV4 signature (checked here, as
+ *   only Cognito knows which operations are public); the caller's IAM policy is checked by
+ *   `authorize` against `cognito-idp:<Operation>` on the pool's ARN. Public operations that take an
+ *   AccessToken verify it (signature, issuer, expiry, token_use) before cognito-local, which only
+ *   decodes it. Only the operations cognito-local implements are served; the rest answer
+ *   UnknownOperationException.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CognitoError, UnsupportedError } from 'cognito-local/lib/errors.js';
-import cognitoPublicKey from 'cognito-local/lib/keys/cognitoLocal.public.json' with { type: 'json' };
-import { decodeJwt, type JSONWebKeySet } from 'jose';
+import { isSupportedTarget } from 'cognito-local/lib/targets/Target.js';
+import { createLocalJWKSet, decodeJwt, type JSONWebKeySet, errors as joseErrors, jwtVerify } from 'jose';
 import { names } from '../../../contracts/names.ts';
-import type { LocalConfig } from '../../config.ts';
 import { applyLatency } from '../../faults.ts';
 import { readJsonObject } from '../../json-body.ts';
 import { type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
+import { jsonSigV4Error, verifySigV4 } from '../../sigv4.ts';
+import { isPublicOperation } from './public-operations.ts';
 import { type CognitoServices, createCognitoServices, type DeliveredCode } from './services.ts';
+import { loadSigningKey, type SigningKey } from './signing-key.ts';
+import { toWireTimestamps } from './wire-format.ts';
 
 const targetPrefix = 'AWSCognitoIdentityProviderService.';
 
 export interface CognitoProviderOptions extends ProviderContext {
   /** `http://host:port` the tokens' `iss` starts with; defaults to the edge's address from config. */
   issuerDomain?: string;
+  /** The secret of a SigV4 access key id; only the stack's own credentials unless given. */
+  secretFor?: (accessKeyId: string) => string | undefined;
+  /** Whether a verified caller may run an IAM action on a resource; the stack's root always may. */
+  authorize?: (accessKeyId: string, action: string, resource: string) => AuthorizeVerdict;
 }
+
+export type AuthorizeVerdict = { allowed: true } | { allowed: false; message: string };
+
+type CallResult = { output: unknown } | { status: number; error: { __type: string; message: string } };
 
 export class CognitoProvider implements Provider {
   readonly name = 'cognito-idp';
-  readonly jwks: JSONWebKeySet = { keys: [cognitoPublicKey.jwk] };
+  private signingKey: SigningKey | undefined;
+  private keySet: { jwks: JSONWebKeySet; verify: ReturnType<typeof createLocalJWKSet> } | undefined;
   private services: CognitoServices | undefined;
   private readonly tokenConfig: { IssuerDomain: string };
   private readonly delivered: DeliveredCode[] = [];
@@ -64,6 +83,12 @@ export class CognitoProvider implements Provider {
     return `${this.issuer}/.well-known/jwks.json`;
   }
 
+  /** The pool's public signing key, as `/.well-known/jwks.json` serves it. */
+  get jwks(): JSONWebKeySet {
+    if (!this.keySet) throw new Error('the Cognito provider is not started');
+    return this.keySet.jwks;
+  }
+
   /** Every confirmation code delivered since start, oldest first. */
   codes(): DeliveredCode[] {
     return [...this.delivered];
@@ -72,9 +97,13 @@ export class CognitoProvider implements Provider {
   async start(): Promise<void> {
     const dataDir = path.join(this.options.config.dataDir, 'cognito');
     await mkdir(dataDir, { recursive: true });
+    this.signingKey = await loadSigningKey(dataDir);
+    const jwks = { keys: [this.signingKey.publicJwk] };
+    this.keySet = { jwks, verify: createLocalJWKSet(jwks) };
     this.services = await createCognitoServices({
       dataDir,
       tokenConfig: this.tokenConfig,
+      signingKey: this.signingKey,
       onCode: (code) => {
         this.delivered.push(code);
         this.log(`[cognito] confirmation code for ${code.destination}: ${code.code}`);
@@ -120,6 +149,16 @@ export class CognitoProvider implements Provider {
     }
     const input = read.value;
     const operation = target.slice(targetPrefix.length);
+    // An operation the pool does not serve answers UnknownOperationException, signed or not.
+    const denied =
+      isPublicOperation(operation) || !isSupportedTarget(operation)
+        ? undefined
+        : this.refuseUnauthorised(operation, { req, url, body });
+    if (denied && 'error' in denied) {
+      res.setHeader('x-amzn-errortype', denied.error.__type);
+      send(denied.status, denied.error);
+      return;
+    }
     const fault = this.options.faults.find('cognito-idp', operation);
     await applyLatency(fault);
     if (fault?.error) {
@@ -130,17 +169,52 @@ export class CognitoProvider implements Provider {
       return;
     }
     const result = await this.call(operation, input);
-    if ('error' in result) send(result.status, result.error);
-    else send(200, result.output);
+    if ('error' in result) {
+      res.setHeader('x-amzn-errortype', result.error.__type);
+      send(result.status, result.error);
+    } else send(200, result.output);
+  }
+
+  /**
+   * IAM-authorised operations need the stack's SigV4 signature (any service scope but this one is
+   * refused, as AWS does) and a policy allowing the action; undefined when the call may go on.
+   */
+  private refuseUnauthorised(
+    operation: string,
+    { req, url, body }: Pick<EdgeRequest, 'req' | 'url' | 'body'>,
+  ): CallResult | undefined {
+    const { credentials } = this.options.config;
+    const secretFor =
+      this.options.secretFor ??
+      ((id: string) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined));
+    const verdict = verifySigV4({ method: req.method ?? 'POST', url, headers: req.headers, body }, secretFor);
+    if (!verdict.ok) {
+      const { code, message, status } = jsonSigV4Error(verdict.code, verdict.message);
+      return { status, error: { __type: code, message } };
+    }
+    if (verdict.service !== this.name) {
+      return {
+        status: 400,
+        error: {
+          __type: 'InvalidSignatureException',
+          message: `Credential should be scoped to correct service: '${this.name}'.`,
+        },
+      };
+    }
+    if (verdict.accessKeyId === credentials.accessKeyId || !this.options.authorize) return undefined;
+    const { region, accountId } = this.options.config;
+    const resource = `arn:aws:cognito-idp:${region}:${accountId}:userpool/${this.ids?.userPoolId ?? '*'}`;
+    const access = this.options.authorize(verdict.accessKeyId, `cognito-idp:${operation}`, resource);
+    return access.allowed
+      ? undefined
+      : { status: 403, error: { __type: 'AccessDeniedException', message: access.message } };
   }
 
   /** Runs one operation as the wire does: AWS error shape on failure, never a throw. */
-  async call(
-    operation: string,
-    input: Record<string, unknown>,
-  ): Promise<{ output: unknown } | { status: number; error: { __type: string; message: string } }> {
+  async call(operation: string, input: Record<string, unknown>): Promise<CallResult> {
     try {
-      return { output: await this.run(operation, input) };
+      await this.verifyAccessToken(input);
+      return { output: toWireTimestamps(await this.run(operation, input)) };
     } catch (error) {
       if (error instanceof CognitoError) {
         return { status: 400, error: cognitoError(operation, error.code, error.message) };
@@ -160,10 +234,34 @@ export class CognitoProvider implements Provider {
     }
   }
 
-  private async run(operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+  /**
+   * Token-authorised operations (GetUser, ChangePassword, …): cognito-local only decodes the
+   * AccessToken, so a forged one would pass; Cognito verifies it.
+   */
+  private async verifyAccessToken(input: Record<string, unknown>): Promise<void> {
+    if (!('AccessToken' in input)) return;
+    const token = input.AccessToken;
+    const keys = this.keySet;
+    if (typeof token !== 'string' || !keys)
+      throw new CognitoError('NotAuthorizedException', 'Invalid Access Token');
+    try {
+      const { payload } = await jwtVerify(token, keys.verify, { issuer: this.issuer, algorithms: ['RS256'] });
+      if (payload.token_use !== 'access') throw new Error('not an access token');
+    } catch (error) {
+      const expired = error instanceof joseErrors.JWTExpired;
+      throw new CognitoError(
+        'NotAuthorizedException',
+        expired ? 'Access Token has expired' : 'Invalid Access Token',
+      );
+    }
+  }
+
+  private async run(operation: string, given: Record<string, unknown>): Promise<Record<string, unknown>> {
     const services = this.services;
     if (!services) throw new Error('the Cognito provider is not started');
+    let input = given;
     if (operation === 'GetTokensFromRefreshToken') return this.tokensFromRefreshToken(services, input);
+    if (operation === 'AdminListGroupsForUser') input = await this.withPoolUsername(services, input);
     const output = await services.operation(operation)(input);
     if (operation === 'SignUp' && this.options.config.autoConfirm && output.UserConfirmed !== true) {
       const UserPoolId = this.started().userPoolId;
@@ -173,6 +271,21 @@ export class CognitoProvider implements Provider {
     }
     if (operation === 'ConfirmSignUp') await this.markEmailVerified(services, input.Username);
     return output;
+  }
+
+  /**
+   * Cognito accepts an alias (the e-mail) wherever a Username goes; cognito-local matches group
+   * members by the pool's own username only, so it would list no groups for an alias.
+   */
+  private async withPoolUsername(
+    services: CognitoServices,
+    input: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    const user = await services.operation('AdminGetUser')({
+      UserPoolId: input.UserPoolId,
+      Username: input.Username,
+    });
+    return { ...input, Username: user.Username };
   }
 
   /**

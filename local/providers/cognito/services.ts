@@ -19,8 +19,9 @@ import type { LogService } from 'cognito-local/lib/services/LogService.js';
 import { MessageDeliveryService } from 'cognito-local/lib/services/messageDelivery/messageDelivery.js';
 import type { MessageSender } from 'cognito-local/lib/services/messageDelivery/messageSender.js';
 import { otp } from 'cognito-local/lib/services/otp.js';
-import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js';
+import { JwtTokenGenerator, type TokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js';
+import { resign, type SigningKey } from './signing-key.ts';
 
 /** A confirmation code cognito-local would have e-mailed. */
 export interface DeliveredCode {
@@ -51,6 +52,8 @@ export async function createCognitoServices(options: {
   /** Read at every token issue, so the edge may learn its port after the services exist. */
   tokenConfig: { IssuerDomain: string };
   onCode: (code: DeliveredCode) => void;
+  /** The data folder's own key; cognito-local would sign with the private key it publishes. */
+  signingKey: SigningKey;
 }): Promise<CognitoServices> {
   const ctx = { logger: silent };
   const config: Config = { ...DefaultConfig, TriggerFunctions: {}, TokenConfig: options.tokenConfig };
@@ -81,13 +84,32 @@ export async function createCognitoServices(options: {
     config,
     messages: new MessagesService(triggers, new MessageDeliveryService(sender)),
     otp,
-    tokenGenerator: new JwtTokenGenerator(clock, triggers, options.tokenConfig),
+    tokenGenerator: signedWith(
+      options.signingKey,
+      new JwtTokenGenerator(clock, triggers, options.tokenConfig),
+    ),
     triggers,
   });
   return {
     operation: (target) => {
       const route = router(target);
       return (body) => route(ctx, body);
+    },
+  };
+}
+
+/**
+ * cognito-local's generator builds the claims; its tokens are signed again with our key before
+ * anything (its refresh-token store included) sees them.
+ */
+function signedWith(key: SigningKey, generator: TokenGenerator): TokenGenerator {
+  return {
+    generate: async (...args) => {
+      const tokens = await generator.generate(...args);
+      const [AccessToken, IdToken, RefreshToken] = await Promise.all(
+        [tokens.AccessToken, tokens.IdToken, tokens.RefreshToken].map((token) => resign(key, token)),
+      );
+      return { AccessToken: AccessToken ?? '', IdToken: IdToken ?? '', RefreshToken: RefreshToken ?? '' };
     },
   };
 }

@@ -8,6 +8,8 @@
  *   (ttl-index.ts), never by a Scan. Writes made to DynamoDB Local behind its back are not seen.
  * - DynamoDB Local checks no signature (the edge does) and accepts only alphanumeric access key
  *   ids: the proxy forwards `darkroom-local` as `darkroomlocal` (one shared database either way).
+ * - IAM: a function's calls are authorised against its policy (access.ts maps each call to its
+ *   actions and table/index ARNs); a refusal answers AccessDeniedException as DynamoDB does.
  * - The JVM runs C1-only with the serial GC: half the start time, lower peak throughput.
  * - Needs a Java runtime (`scripts/setup-system.sh` installs one).
  */
@@ -20,9 +22,11 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalConfig } from '../../config.ts';
 import { applyLatency } from '../../faults.ts';
+import { type Authorizer, rootOnly } from '../../iam/local-iam.ts';
 import { answersHttp, waitUntilReady } from '../../probe.ts';
-import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
+import { type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
+import { dynamodbAccess } from './access.ts';
 import { requestSubjects, sendDynamoDbError } from './faults.ts';
 import { freePort } from './free-port.ts';
 import { refuseMalformed } from './request-shape.ts';
@@ -34,6 +38,8 @@ export interface DynamoDbProviderOptions extends ProviderContext {
   serviceLog?: (line: string) => void;
   /** GetItem/Query calls made at start to warm the JVM (0 = none). */
   warmUpCalls?: number;
+  /** Who may do what; only the stack's own credentials unless given. */
+  authorizer?: Authorizer;
   /** The `java` command (tests point it elsewhere to check the error). */
   javaCommand?: string;
   /** JVM flags; `defaultJvmFlags` unless given. */
@@ -338,6 +344,30 @@ export class DynamoDbProvider implements Provider {
     return this.ttl.size;
   }
 
+  /** The AccessDeniedException a caller's policy earns for this call, if any. */
+  private refusal({ req, body, caller }: EdgeRequest): string | undefined {
+    if (caller === undefined) return undefined;
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation = target.slice(target.indexOf('.') + 1);
+    let input: Record<string, unknown> = {};
+    try {
+      input = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
+    } catch {
+      return undefined; // DynamoDB Local answers the SerializationException itself.
+    }
+    const { region, accountId } = this.options.config;
+    const authorizer = this.options.authorizer ?? rootOnly(this.options.config);
+    for (const request of dynamodbAccess(
+      operation,
+      input,
+      (table) => `arn:aws:dynamodb:${region}:${accountId}:table/${table}`,
+    )) {
+      const verdict = authorizer.authorize(caller, request);
+      if (!verdict.allowed) return verdict.message;
+    }
+    return undefined;
+  }
+
   /**
    * Proxies the request, as received, to DynamoDB Local (unless an injected fault answers it),
    * once its body has a DynamoDB request's shape.
@@ -351,6 +381,16 @@ export class DynamoDbProvider implements Provider {
       });
       request.res.end(
         JSON.stringify({ __type: 'com.amazon.coral.service#SerializationException', message: refusal }),
+      );
+      return;
+    }
+    const denied = this.refusal(request);
+    if (denied !== undefined) {
+      sendJson(
+        request.res,
+        400,
+        { __type: 'com.amazon.coral.service#AccessDeniedException', message: denied },
+        { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'AccessDeniedException' },
       );
       return;
     }

@@ -29,7 +29,11 @@ let provider: LambdaProvider | undefined;
 
 async function startProvider(
   specs: FunctionSpec[],
-  options: { maxQueue?: number; faults?: FaultRegistry } = {},
+  options: {
+    maxQueue?: number;
+    faults?: FaultRegistry;
+    credentialsFor?: (functionName: string) => { accessKeyId: string; secretAccessKey: string };
+  } = {},
 ) {
   provider = new LambdaProvider({
     ...providerContext(loadConfig({}, { dataDir: os.tmpdir() })),
@@ -59,6 +63,14 @@ afterEach(async () => {
 });
 
 describe('LambdaProvider', () => {
+  it('runs each function with its own credentials (its role), not the stack’s', async () => {
+    const lambda = await startProvider([spec(), spec({ folder: 'other', functionName: 'other' })], {
+      credentialsFor: (functionName) => ({ accessKeyId: `KEY-${functionName}`, secretAccessKey: 's' }),
+    });
+    expect(await lambda.invoke('probe', {})).toMatchObject({ accessKeyId: 'KEY-probe' });
+    expect(await lambda.invoke('other', {})).toMatchObject({ accessKeyId: 'KEY-other' });
+  });
+
   it('runs the handler with the env keys the spec lists and a Lambda context', async () => {
     const lambda = await startProvider([spec()]);
     const result = (await lambda.invoke('probe', { hello: 'world' })) as Record<string, unknown>;

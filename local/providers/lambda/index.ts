@@ -8,6 +8,8 @@
  * - No versions, aliases, layers, async retries or destinations; `InvocationType: Event` runs the
  *   function in the background and forgets the result.
  * - The init phase is not timed; the timeout counts from dispatch to the worker.
+ * - Each function signs with its own access key (`credentialsFor`, local/iam/local-iam.ts), so the
+ *   providers check its calls against its IAM policy; the keys do not expire or rotate.
  * - No CloudFront: the CDN_* variables are not set, so signUrls answers `Thumbnail.url` with
  *   presigned S3 GETs (15 minutes, a new URL per read) instead of windowed CloudFront signed URLs;
  *   no canary deployments (no CodeDeploy, no pre-traffic hook).
@@ -25,8 +27,7 @@ import {
   functionSpecs,
   handlerEntry,
 } from '../../../contracts/function-specs.ts';
-import type { LocalConfig } from '../../config.ts';
-import { applyLatency, type FaultRegistry } from '../../faults.ts';
+import { applyLatency } from '../../faults.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 import type { InvokeMessage, ResultMessage, WorkerInit, WorkerMessage } from './protocol.ts';
@@ -46,6 +47,8 @@ export interface LambdaProviderOptions extends ProviderContext {
   maxQueue?: number;
   /** Start one worker per function at start so the first invocation is warm (default true). */
   prewarm?: boolean;
+  /** The credentials a function signs its AWS calls with (its role's); the stack's own unless given. */
+  credentialsFor?: (functionName: string) => { accessKeyId: string; secretAccessKey: string };
 }
 
 /** A function error as Step Functions and AppSync see it: `name` is the errorType. */
@@ -184,13 +187,14 @@ class FunctionPool {
 
   private spawn(): Slot {
     const { config, endpoint, environment, functionLog: log } = this.options;
+    const credentials = this.options.credentialsFor?.(this.spec.functionName) ?? config.credentials;
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       TZ: 'UTC',
       AWS_REGION: config.region,
       AWS_DEFAULT_REGION: config.region,
-      AWS_ACCESS_KEY_ID: config.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: config.credentials.secretAccessKey,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_ENDPOINT_URL: endpoint,
       AWS_LAMBDA_FUNCTION_NAME: this.spec.functionName,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.spec.memoryMb),

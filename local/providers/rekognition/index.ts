@@ -7,8 +7,12 @@
  * - Only the three Detect* operations; no collections, videos, custom labels.
  * - With vision off every answer is empty (no labels, no faces, nothing unsafe).
  * - Image.S3Object reads the local S3 provider; the size and format checks are the engine's.
+ * - IAM: a function's call needs `rekognition:<Operation>` (AccessDeniedException otherwise) and,
+ *   as Rekognition reads S3 with the caller's permissions, s3:GetObject (s3:GetObjectVersion with
+ *   a Version) on the object (InvalidS3ObjectException otherwise).
  */
 import { applyLatency } from '../../faults.ts';
+import type { Authorizer } from '../../iam/local-iam.ts';
 import { readJsonObject } from '../../json-body.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
@@ -20,6 +24,8 @@ export interface RekognitionProviderOptions extends ProviderContext {
   engine: VisionEngine;
   /** The object's bytes from the local S3, or undefined when there is no such object. */
   readS3Object: (bucket: string, key: string, version?: string) => Promise<Buffer | undefined>;
+  /** Who may do what; callers are not checked unless given (the edge verified their signature). */
+  authorizer?: Authorizer;
 }
 
 interface DetectRequest {
@@ -53,7 +59,7 @@ export class RekognitionProvider implements Provider {
     return { ready: this.started && engine.ready, detail: engine.detail };
   }
 
-  private async bytesOf(image: DetectRequest['Image']): Promise<Buffer> {
+  private async bytesOf(image: DetectRequest['Image'], caller?: string): Promise<Buffer> {
     if (image?.Bytes !== undefined) {
       if (typeof image.Bytes !== 'string')
         throw new AwsError('InvalidParameterException', 'Image.Bytes must be base64');
@@ -66,22 +72,40 @@ export class RekognitionProvider implements Provider {
         'Exactly one of Image.Bytes and Image.S3Object must be given',
       );
     }
+    const unreadable = new AwsError(
+      'InvalidS3ObjectException',
+      'Unable to get object metadata from S3. Check object key, region and/or access permissions.',
+    );
+    const { authorizer } = this.options;
+    if (caller !== undefined && authorizer) {
+      const verdict = authorizer.authorize(caller, {
+        action: typeof Version === 'string' ? 's3:GetObjectVersion' : 's3:GetObject',
+        resource: `arn:aws:s3:::${Bucket}/${Name}`,
+      });
+      if (!verdict.allowed) throw unreadable;
+    }
     const bytes = await this.options.readS3Object(
       Bucket,
       Name,
       typeof Version === 'string' ? Version : undefined,
     );
-    if (!bytes) {
-      throw new AwsError(
-        'InvalidS3ObjectException',
-        'Unable to get object metadata from S3. Check object key, region and/or access permissions.',
-      );
-    }
+    if (!bytes) throw unreadable;
     return bytes;
   }
 
-  /** Answers one operation; the shape every caller (HTTP or in-process) gets. */
-  async detect(operation: string, request: DetectRequest): Promise<object> {
+  /**
+   * Answers one operation; the shape every caller (HTTP or in-process) gets. `caller` is the
+   * verified access key id of an HTTP caller, whose policy is checked.
+   */
+  async detect(operation: string, request: DetectRequest, caller?: string): Promise<object> {
+    const { authorizer } = this.options;
+    if (caller !== undefined && authorizer) {
+      const verdict = authorizer.authorize(caller, {
+        action: `rekognition:${operation}`,
+        resource: '*',
+      });
+      if (!verdict.allowed) throw new AwsError('AccessDeniedException', verdict.message);
+    }
     const s3Key = request.Image?.S3Object?.Name;
     const fault = this.options.faults.find(
       'rekognition',
@@ -98,11 +122,11 @@ export class RekognitionProvider implements Provider {
     };
     switch (operation) {
       case 'DetectLabels':
-        return engine.detectLabels(await this.bytesOf(request.Image), options);
+        return engine.detectLabels(await this.bytesOf(request.Image, caller), options);
       case 'DetectFaces':
-        return engine.detectFaces(await this.bytesOf(request.Image));
+        return engine.detectFaces(await this.bytesOf(request.Image, caller));
       case 'DetectModerationLabels':
-        return engine.detectModerationLabels(await this.bytesOf(request.Image), options);
+        return engine.detectModerationLabels(await this.bytesOf(request.Image, caller), options);
       default:
         throw new AwsError(
           'UnknownOperationException',
@@ -111,7 +135,7 @@ export class RekognitionProvider implements Provider {
     }
   }
 
-  async handle({ req, res, body }: EdgeRequest): Promise<void> {
+  async handle({ req, res, body, caller }: EdgeRequest): Promise<void> {
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith(targetPrefix) ? target.slice(targetPrefix.length) : target;
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
@@ -122,7 +146,7 @@ export class RekognitionProvider implements Provider {
       return;
     }
     try {
-      send(200, await this.detect(operation, read.value as DetectRequest));
+      send(200, await this.detect(operation, read.value as DetectRequest, caller));
     } catch (error) {
       if (error instanceof SyntaxError) {
         send(400, { __type: 'SerializationException', message: 'Malformed JSON body' });

@@ -18,6 +18,8 @@
  *   only after its event is durable (S3 itself delivers events asynchronously, at least once).
  * - ListObjects (v1) is answered from the same lister as V2; `fetch-owner` is ignored.
  * - Injected faults (`faults`) answer errors or add latency; canned `response` bodies are ignored.
+ * - IAM: a function's requests (and the presigned URLs and POST policies it signed) are authorised
+ *   against its policy (access.ts maps operations to actions); no bucket policies or ACLs.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -30,9 +32,11 @@ import {
   objectCreatedEvent,
 } from '../../../contracts/object-created-event.ts';
 import { applyLatency } from '../../faults.ts';
+import { type AccessRequest, type Authorizer, rootOnly } from '../../iam/local-iam.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 import { sigV4ErrorStatus, verifySigV4 } from '../../sigv4.ts';
+import { deleteObjectAccess, s3Access } from './access.ts';
 import { type CorsRule, corsHeaders, localBucketCors, matchRule, requestedHeaders } from './cors.ts';
 import { errorDocument, S3Error, s3Errors } from './errors.ts';
 import { listObjects, listVersions } from './listing.ts';
@@ -72,6 +76,8 @@ export interface S3ProviderOptions extends ProviderContext {
    * durable), and fails with 503 ServiceUnavailable (which SDKs retry) if it rejects.
    */
   onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>;
+  /** Who may do what; only the stack's own credentials unless given. */
+  authorizer?: Authorizer;
 }
 
 export interface BucketOptions {
@@ -90,6 +96,8 @@ interface Exchange {
   requestId: string;
   bucket?: string;
   key?: string;
+  /** The verified signer's access key id (set once the signature checks out). */
+  caller?: string;
 }
 
 /** The `s3` provider; the edge sends it every request no other provider claims. */
@@ -178,7 +186,7 @@ export class S3Provider implements Provider {
     if (method === 'POST' && bucket && key === undefined && boundaryOf(headerOf(x.req, 'content-type'))) {
       return this.postObject(x, bucket);
     }
-    this.authenticate(x);
+    x.caller = this.authenticate(x);
     const operation = operationName(
       method,
       bucket,
@@ -186,6 +194,7 @@ export class S3Provider implements Provider {
       x.url.searchParams,
       headerOf(x.req, 'x-amz-copy-source') !== undefined,
     );
+    this.authorize(x.caller, s3Access(operation, bucket, key, x.url.searchParams));
     await this.injectFault(operation, key ?? bucket ?? '');
     if (bucket === undefined) {
       if (method === 'GET') return this.listBuckets(x);
@@ -208,11 +217,22 @@ export class S3Provider implements Provider {
     }
   }
 
-  private authenticate(x: Exchange): void {
-    const { accessKeyId, secretAccessKey } = this.options.config.credentials;
+  private get authorizer(): Authorizer {
+    return this.options.authorizer ?? rootOnly(this.options.config);
+  }
+
+  /** Refuses with S3's AccessDenied when the caller's policy does not allow the request. */
+  private authorize(caller: string, request: AccessRequest | undefined): void {
+    if (!request) return;
+    const verdict = this.authorizer.authorize(caller, request);
+    if (!verdict.allowed) throw s3Errors.accessDenied(verdict.message);
+  }
+
+  /** Verifies the request's SigV4 signature; returns the signer's access key id. */
+  private authenticate(x: Exchange): string {
     const result = verifySigV4(
       { method: x.method, url: x.url, headers: x.req.headers, body: x.body },
-      (id) => (id === accessKeyId ? secretAccessKey : undefined),
+      (id) => this.authorizer.secretFor(id),
       this.now(),
     );
     if (!result.ok) throw new S3Error(result.code, result.message, sigV4ErrorStatus(result.code));
@@ -224,6 +244,7 @@ export class S3Provider implements Provider {
         { Region: this.options.config.region },
       );
     }
+    return result.accessKeyId;
   }
 
   private bucketConfig(bucket: string): BucketConfig {
@@ -745,6 +766,7 @@ export class S3Provider implements Provider {
       const versionId = childText(object, 'VersionId');
       if (key === undefined || key === '') throw s3Errors.malformedXml();
       try {
+        this.authorize(x.caller ?? '', deleteObjectAccess(bucket, key, versionId));
         const result = await this.deleteObject(bucket, key, versionId);
         if (quiet) continue;
         const markerCreated = versionId === undefined && result.deleteMarker;
@@ -799,17 +821,16 @@ export class S3Provider implements Provider {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: S3's own placeholder, not a template
     if (rawKey !== undefined) fields.set('key', rawKey.replaceAll('${filename}', file.filename));
 
-    checkPostPolicy({
+    const { accessKeyId } = checkPostPolicy({
       bucket,
       fields,
       fileSize: file.data.length,
       now: this.now(),
-      secretFor: (id) =>
-        id === this.options.config.credentials.accessKeyId
-          ? this.options.config.credentials.secretAccessKey
-          : undefined,
+      secretFor: (id) => this.authorizer.secretFor(id),
     });
     const key = fields.get('key') ?? '';
+    // The policy's signer must itself be allowed to write the key, as with any presigned request.
+    this.authorize(accessKeyId, s3Access('PostObject', bucket, key, new URLSearchParams()));
     await this.injectFault('PostObject', key);
     if (key === '') throw s3Errors.invalidArgument('User key must have a length greater than 0.', 'key', key);
 

@@ -4,13 +4,14 @@
  *
  * LIMITATIONS
  * - No subscriptions or deliveries: messages are only recorded (`messages()`, the admin API).
- * - No FIFO topics, PublishBatch, topic attributes or policies; signatures are not verified.
+ * - No FIFO topics, PublishBatch, topic attributes or topic policies. The edge verifies signatures;
+ *   a function's Publish is authorised against its IAM policy (AuthorizationError otherwise).
  */
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { LocalConfig } from '../../config.ts';
 import { applyLatency } from '../../faults.ts';
+import { type Authorizer, rootOnly } from '../../iam/local-iam.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 
@@ -36,7 +37,10 @@ export interface PublishInput {
   MessageAttributes?: Record<string, SnsMessageAttribute>;
 }
 
-export type SnsProviderOptions = ProviderContext;
+export interface SnsProviderOptions extends ProviderContext {
+  /** Who may do what; only the stack's own credentials unless given. */
+  authorizer?: Authorizer;
+}
 
 const xmlns = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
@@ -142,7 +146,7 @@ export class SnsProvider implements Provider {
     return message.MessageId;
   }
 
-  async handle({ res, body }: EdgeRequest): Promise<void> {
+  async handle({ res, body, caller }: EdgeRequest): Promise<void> {
     const form = new URLSearchParams(body.toString('utf8'));
     const action = form.get('Action') ?? '';
     const requestId = randomUUID();
@@ -167,8 +171,14 @@ export class SnsProvider implements Provider {
           return;
         case 'Publish': {
           const subject = form.get('Subject');
+          const topicArn = form.get('TopicArn') ?? form.get('TargetArn') ?? '';
+          if (caller !== undefined) {
+            const authorizer = this.options.authorizer ?? rootOnly(this.options.config);
+            const verdict = authorizer.authorize(caller, { action: 'sns:Publish', resource: topicArn });
+            if (!verdict.allowed) throw new AwsError('AuthorizationError', verdict.message, 403);
+          }
           const messageId = await this.publish({
-            TopicArn: form.get('TopicArn') ?? form.get('TargetArn') ?? '',
+            TopicArn: topicArn,
             Message: form.get('Message') ?? '',
             ...(subject === null ? {} : { Subject: subject }),
             MessageAttributes: messageAttributesFrom(form),

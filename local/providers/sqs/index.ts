@@ -11,6 +11,8 @@
  * - Message move tasks are kept in memory: a restart forgets them (messages moved so far stay moved).
  * - No queue tags, no AWS Query (form) protocol, no StringListValues/BinaryListValues (refused);
  *   Policy, KMS and SSE attributes are stored, not enforced; SenderId is the caller's access key id.
+ * - IAM: with an `authorizer`, a verified caller needs `sqs:<Operation>` on the queue's ARN
+ *   (AccessDeniedException otherwise); queue policies are not evaluated.
  * - QueueDeletedRecently and PurgeQueueInProgress (60 s) are remembered in memory only.
  * - MaximumMessageSize defaults to 256 KiB (AWS raised its default to 1 MiB in 2025).
  * - Faults (`{service: 'sqs', operation, match: <queue name>}`) answer errors or add latency;
@@ -18,6 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { applyLatency } from '../../faults.ts';
+import type { Authorizer } from '../../iam/local-iam.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 import { invalidParameter, missingParameter, queueDoesNotExist, sendSqsError, sqsError } from './errors.ts';
@@ -43,6 +46,8 @@ import { decodeReceipt, type Message, type NewMessage, type Queue, QueueStore } 
 export interface SqsProviderOptions extends ProviderContext {
   /** the edge URL, for QueueUrl */
   endpoint: () => string;
+  /** Who may do what; callers are not checked unless given (the edge verified their signature). */
+  authorizer?: Authorizer;
 }
 
 type Input = Record<string, unknown>;
@@ -298,7 +303,19 @@ export class SqsProvider implements Provider {
     return this.queueNamed(queueName).waiters.size;
   }
 
-  async handle({ req, res, body }: EdgeRequest): Promise<void> {
+  /** Refuses a verified caller whose IAM policy does not allow `sqs:<operation>` on the queue. */
+  private authorize(caller: string | undefined, operation: string, queue: unknown): void {
+    const { authorizer, config } = this.options;
+    if (caller === undefined || !authorizer) return;
+    const resource =
+      operation === 'ListQueues' || typeof queue !== 'string'
+        ? '*'
+        : `arn:aws:sqs:${config.region}:${config.accountId}:${queue}`;
+    const verdict = authorizer.authorize(caller, { action: `sqs:${operation}`, resource });
+    if (!verdict.allowed) throw sqsError('AccessDeniedException', verdict.message, 403);
+  }
+
+  async handle({ req, res, body, caller }: EdgeRequest): Promise<void> {
     const requestId = randomUUID();
     try {
       // A stopped provider answers like an unavailable service, so pollers back off, not spin.
@@ -321,6 +338,7 @@ export class SqsProvider implements Provider {
         throw sqsError('SerializationException', 'The request body is not a JSON object.');
       }
       const subject = typeof input.QueueUrl === 'string' ? input.QueueUrl.split('/').pop() : input.QueueName;
+      this.authorize(caller, operation, subject);
       await this.fault(operation, typeof subject === 'string' ? subject : '');
       const senderId = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
       const abort = new AbortController();

@@ -11,6 +11,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { type LocalConfig, loadConfig } from '../../config.ts';
 import { type Edge, startEdge } from '../../edge.ts';
 import type { FaultRegistry } from '../../faults.ts';
+import type { Authorizer } from '../../iam/local-iam.ts';
 import { providerContext } from '../../provider-context.ts';
 import { SqsProvider } from './index.ts';
 
@@ -26,7 +27,9 @@ export interface SqsHarness {
   close(): Promise<void>;
 }
 
-export async function startSqsHarness(options: { faults?: FaultRegistry } = {}): Promise<SqsHarness> {
+export async function startSqsHarness(
+  options: { faults?: FaultRegistry; authorizer?: Authorizer } = {},
+): Promise<SqsHarness> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'darkroom-sqs-'));
   const config = loadConfig({}, { port: 0, dataDir });
   let url = '';
@@ -34,6 +37,7 @@ export async function startSqsHarness(options: { faults?: FaultRegistry } = {}):
     new SqsProvider({
       ...providerContext(config, options.faults ? { faults: options.faults } : {}),
       endpoint: () => url,
+      ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     });
   const harness = { config } as SqsHarness;
   harness.sqs = make();
@@ -43,6 +47,7 @@ export async function startSqsHarness(options: { faults?: FaultRegistry } = {}):
     provider: (name) => (name === 'sqs' ? harness.sqs : undefined),
     admin: async () => {},
     log: () => {},
+    ...(options.authorizer ? { secretFor: (id: string) => options.authorizer?.secretFor(id) } : {}),
   });
   url = harness.edge.url;
   harness.client = new SQSClient({

@@ -25,6 +25,7 @@ export async function handler(
     tableName: process.env.TABLE_NAME ?? null,
     topicArn: process.env.TOPIC_ARN ?? null,
     endpoint: process.env.AWS_ENDPOINT_URL ?? null,
+    accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? null,
     threadStartedAt: startedAt,
   };
 }
