@@ -91,13 +91,16 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
   deleteImage: [
     // UpdateItem gives the stored bytes back (usage); BatchWriteItem removes the label index items.
     items('GetItem', 'DeleteItem', 'UpdateItem', 'BatchWriteItem'),
-    ...purgeVersions(uploadsPattern, thumbnailsPattern),
+    ...purgeVersions(uploadsPattern, quarantinePattern, thumbnailsPattern),
   ],
-  inspect: [objects(uploadsPattern, 's3:GetObject')],
-  thumbnails: [objects(uploadsPattern, 's3:GetObject'), objects(thumbnailsPattern, 's3:PutObject')],
+  inspect: [objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion')],
+  thumbnails: [
+    objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
+    objects(thumbnailsPattern, 's3:PutObject'),
+  ],
   analyse: [
     // Rekognition reads the S3 object with the caller's permissions.
-    objects(uploadsPattern, 's3:GetObject'),
+    objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
     {
       actions: ['rekognition:DetectLabels', 'rekognition:DetectFaces', 'rekognition:DetectModerationLabels'],
       resources: [{ kind: 'any' }],
@@ -107,14 +110,15 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
   flag: [
     objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
     objects(thumbnailsPattern, 's3:PutObject'),
-    objects(quarantinePattern, 's3:PutObject'),
+    // A retry after the move reads the quarantined copy.
+    objects(quarantinePattern, 's3:GetObject', 's3:PutObject'),
     ...purgeVersions(uploadsPattern, thumbnailsPattern),
   ],
   // When the image was deleted meanwhile it removes what the pipeline wrote, every version.
   // PutItem: the label index items, written in the result's transaction.
   saveResult: [
     items('GetItem', 'UpdateItem', 'PutItem'),
-    ...purgeVersions(uploadsPattern, thumbnailsPattern),
+    ...purgeVersions(uploadsPattern, quarantinePattern, thumbnailsPattern),
   ],
   // A conditional UpdateItem alone: no read first, so no GetItem.
   markFailed: [items('UpdateItem'), ...purgeVersions(uploadsPattern, thumbnailsPattern)],

@@ -18,6 +18,8 @@ import { getAttTarget, propsOf, resourceNamed, resourcesOfType } from './synthes
  */
 const callActions: Record<string, readonly string[]> = {
   GetObjectCommand: ['s3:GetObject'],
+  // A read that may name a version is authorised as GetObjectVersion when it does.
+  GetObjectCommandWithVersion: ['s3:GetObject', 's3:GetObjectVersion'],
   PutObjectCommand: ['s3:PutObject'],
   // Copying reads the source version and writes the destination.
   CopyObjectCommand: ['s3:GetObjectVersion', 's3:PutObject'],
@@ -102,7 +104,15 @@ function callsFrom(file: string, name: string, seen = new Set<string>()): string
   const visit = (node: ts.Node) => {
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) {
       const callee = node.expression.text;
-      if (callee.endsWith('Command') && callee !== 'TransactWriteCommand') calls.push(callee);
+      const namesVersion =
+        callee === 'GetObjectCommand' &&
+        node.arguments?.some(
+          (argument) =>
+            ts.isObjectLiteralExpression(argument) &&
+            argument.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'VersionId'),
+        );
+      if (namesVersion) calls.push('GetObjectCommandWithVersion');
+      else if (callee.endsWith('Command') && callee !== 'TransactWriteCommand') calls.push(callee);
       if (callee === 'SignatureV4') calls.push('signedGraphqlRequest');
     }
     // A transaction is authorised item by item: each `{Put|Update|Delete|ConditionCheck: {TableName…}}`
