@@ -18,6 +18,16 @@ import {
 import { inspectImage } from './inspect-image.ts';
 
 describe('inspectImage', () => {
+  it('names a TIFF cut short as CorruptImage, not UnsupportedImage', async () => {
+    const tiff = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#246' } })
+      .tiff()
+      .toBuffer();
+
+    const inspecting = inspectImage(tiff.subarray(0, Math.floor(tiff.length / 2)));
+
+    await expect(inspecting).rejects.toMatchObject({ name: 'CorruptImage' });
+  });
+
   it('reads a JPEG’s dimensions, format and orientation', async () => {
     // Prepare
     const bytes = await jpeg(640, 480);

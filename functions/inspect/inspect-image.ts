@@ -5,7 +5,7 @@
  */
 import sharp, { type Metadata } from 'sharp';
 import { decodeHeic } from '../shared/decode-heic.ts';
-import { ImageTooLargeError, UnsupportedImageError } from '../shared/errors.ts';
+import { CorruptImageError, ImageTooLargeError, UnsupportedImageError } from '../shared/errors.ts';
 import { toImageError } from '../shared/image-errors.ts';
 import {
   type DecodableFormat,
@@ -51,8 +51,25 @@ async function readHeader(bytes: Buffer): Promise<Metadata> {
     // No pixel limit here: our own limits below give the better message, and a header read is cheap.
     return await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
-    throw toImageError(error);
+    const refused = toImageError(error);
+    // A TIFF's directory may sit at its end: cut short, libvips no longer recognises the format,
+    // though the signature says TIFF. That file is a damaged TIFF, not an unsupported one.
+    if (refused instanceof UnsupportedImageError && hasTiffSignature(bytes)) {
+      throw new CorruptImageError(
+        'the TIFF could not be decoded: its image directory is missing or cut short',
+        {
+          cause: error,
+        },
+      );
+    }
+    throw refused;
   }
+}
+
+/** `II*\0` (little-endian) or `MM\0*` (big-endian): the first four bytes of every TIFF. */
+function hasTiffSignature(bytes: Buffer): boolean {
+  const head = bytes.subarray(0, 4).toString('latin1');
+  return head === 'II*\0' || head === 'MM\0*';
 }
 
 function decodableFormat(metadata: Metadata): DecodableFormat {

@@ -200,10 +200,11 @@ export async function buildCorpus(): Promise<CorpusFile[]> {
     { kind: 'all zero bytes', contentType: 'image/png', bytes: Buffer.alloc(2048), expected: unsupported },
     { kind: 'one byte', contentType: 'image/jpeg', bytes: Buffer.from([0xff]), expected: unsupported },
     {
-      kind: 'HEIC',
+      // HEIC is decoded now: a HEIC brand with no image in it is a damaged HEIC.
+      kind: 'HEIC brand, no image',
       contentType: 'image/jpeg',
       bytes: Buffer.concat([Buffer.from([0, 0, 0, 0x18]), text('ftypheic'), Buffer.alloc(16)]),
-      expected: unsupported,
+      expected: corrupt,
     },
     {
       kind: 'SVG',
