@@ -7,8 +7,11 @@
 
 /** Default quotas of every user. */
 export const quotas = {
-  /** Upload tickets per UTC day (counted by requestUpload, atomically with the item). */
-  imagesPerDay: 200,
+  /**
+   * Upload tickets per UTC day (counted by requestUpload, atomically with the item). Dropping a
+   * folder of a few thousand photos is an ordinary day for a library; the cap stops abuse, not that.
+   */
+  imagesPerDay: 10_000,
   /** Bytes of stored originals (counted when the pipeline saves the result; deleteImage gives them back). */
   bytesLimit: 5 * 1024 * 1024 * 1024,
 } as const;
