@@ -18,10 +18,10 @@
  *
  * Sizes (env): BENCH_BURSTS=4,32 (concurrencies)  BENCH_BURST_IMAGES (per burst; 4 × concurrency)
  *   BENCH_STEADY_RATES=600,1000 (images/min)  BENCH_STEADY_SECONDS=30  BENCH_CEILING_IMAGES=40
- *   BENCH_WIDTH=1732 BENCH_HEIGHT=1155  BENCH_EVENT_TIMEOUT_SECONDS=180
+ *   BENCH_WARMUP_IMAGES=12  BENCH_WIDTH=1732 BENCH_HEIGHT=1155  BENCH_EVENT_TIMEOUT_SECONDS=180
  *   BENCH_CPU_PROF=<dir>: a CPU profile of the stack's main thread per phase, in <dir>
  *   (<phase>.cpuprofile: open in Chrome DevTools, or summarise with bench/cpu-profile-summary.ts).
- * Tiny check: BENCH_BURSTS=2 BENCH_BURST_IMAGES=4 BENCH_STEADY_RATES=60 BENCH_STEADY_SECONDS=5 BENCH_CEILING_IMAGES=4
+ * Tiny check: BENCH_BURSTS=2 BENCH_BURST_IMAGES=4 BENCH_STEADY_RATES=60 BENCH_STEADY_SECONDS=5 BENCH_CEILING_IMAGES=4 BENCH_WARMUP_IMAGES=4
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -51,6 +51,7 @@ const burstImages = (concurrency: number) => Number(process.env.BENCH_BURST_IMAG
 const steadyRates = list(process.env.BENCH_STEADY_RATES, '600,1000');
 const steadySeconds = Number(process.env.BENCH_STEADY_SECONDS ?? 30);
 const ceilingImages = Number(process.env.BENCH_CEILING_IMAGES ?? 40);
+const warmupImages = Number(process.env.BENCH_WARMUP_IMAGES ?? 12);
 const width = Number(process.env.BENCH_WIDTH ?? 1732);
 const height = Number(process.env.BENCH_HEIGHT ?? 1155);
 const eventTimeoutMs = Number(process.env.BENCH_EVENT_TIMEOUT_SECONDS ?? 180) * 1000;
@@ -110,6 +111,9 @@ async function startStackProcess(dataDir: string) {
       DARKROOM_PORT: '0',
       DARKROOM_VISION: 'off',
       DARKROOM_AUTO_CONFIRM: 'true',
+      // As `npm start` runs the stack (package.json): glibc's per-thread malloc arenas, with
+      // libvips' threads in one process, fragment into hundreds of MB of RSS.
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
       AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
     },
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -442,8 +446,13 @@ async function measure(
 }
 
 /** Closed loop: `concurrency` clients, each uploading its next image once its last one finished. */
-async function burst(stack: StackInfo, users: () => User, originals: readonly Buffer[], concurrency: number) {
-  const total = burstImages(concurrency);
+async function burst(
+  stack: StackInfo,
+  users: () => User,
+  originals: readonly Buffer[],
+  concurrency: number,
+  total = burstImages(concurrency),
+) {
   let next = 0;
   const results: UploadResult[] = [];
   await Promise.all(
@@ -616,13 +625,16 @@ async function main() {
     const planned =
       bursts.reduce((sum, c) => sum + burstImages(c), 0) +
       steadyRates.reduce((sum, rate) => sum + Math.round((rate * steadySeconds) / 60), 0) +
-      4;
+      warmupImages;
     for (let i = 0; i < Math.ceil(planned / uploadsPerUser); i += 1)
       users.push(await createUser(stack.info, i));
     let turn = 0;
     const nextUser = () => users[turn++ % users.length] as User;
-    // Warm-up: every function's worker has run once (first calls load modules).
-    for (let i = 0; i < 4; i += 1) await uploadOne(stack.info, nextUser(), originals[i] as Buffer);
+    // Warm-up, 4 at a time: every worker a burst uses exists and has run (a worker's first calls
+    // load modules and compile: that is start-up, not the per-image cost).
+    console.log(`warm-up: ${warmupImages} images, 4 concurrent …`);
+    const warmup = await burst(stack.info, nextUser, originals, 4, warmupImages);
+    console.log(`  ${warmup.filter((r) => r.status === 'COMPLETED').length}/${warmupImages} COMPLETED`);
 
     const phases: PhaseResult[] = [];
     for (const concurrency of bursts) {

@@ -33,6 +33,7 @@ async function startProvider(
     maxQueue?: number;
     faults?: FaultRegistry;
     credentialsFor?: (functionName: string) => { accessKeyId: string; secretAccessKey: string };
+    prewarm?: boolean;
   } = {},
 ) {
   provider = new LambdaProvider({
@@ -63,6 +64,15 @@ afterEach(async () => {
 });
 
 describe('LambdaProvider', () => {
+  it('runs an invocation that arrives while the prewarmed worker starts on that worker, not a second one', async () => {
+    const lambda = await startProvider([spec({ localConcurrency: 1 })], { prewarm: true });
+
+    await lambda.invoke('probe', {});
+    await lambda.invoke('probe', {});
+
+    expect(lambda.workerCounts()).toEqual({ probe: 1 });
+  });
+
   it('runs each function with its own credentials (its role), not the stack’s', async () => {
     const lambda = await startProvider([spec(), spec({ folder: 'other', functionName: 'other' })], {
       credentialsFor: (functionName) => ({ accessKeyId: `KEY-${functionName}`, secretAccessKey: 's' }),

@@ -87,12 +87,16 @@ interface Waiter {
 // createRequire, not import.meta.resolve: vitest's module runner (global setup) lacks the latter.
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
 const workerUrl = new URL('./worker.ts', import.meta.url);
+/** Young-generation cap per worker isolate (docs/pipeline-cpu.md: memory). */
+export const workerYoungGenerationMb = 8;
 
 /** One function's warm workers, its in-flight count and its queue. */
 class FunctionPool {
   private readonly idle: Slot[] = [];
   /** Every live worker, idle or busy (stop terminates them all). */
   private readonly live = new Set<Slot>();
+  /** The prewarmed worker while it starts (not yet idle). */
+  private warming: Slot | undefined;
   private active = 0;
   private readonly queue: Waiter[] = [];
   invocations = 0;
@@ -111,11 +115,35 @@ class FunctionPool {
   prewarm(): void {
     if (this.idle.length === 0 && this.active === 0 && this.exists) {
       const slot = this.spawn();
+      this.warming = slot;
       slot.ready.then(
-        () => this.idle.push(slot),
-        () => {},
+        () => {
+          // An invocation that arrived while it started has taken it already.
+          if (this.warming === slot) this.idle.push(slot);
+          this.warming = undefined;
+        },
+        () => {
+          this.warming = undefined;
+        },
       );
     }
+  }
+
+  /**
+   * The worker for the next invocation: an idle one, else the one still warming up (an invocation
+   * during boot used to start a second worker beside it: ~55 MB of RSS each), else a new one.
+   */
+  private takeSlot(): Slot {
+    const idle = this.idle.pop();
+    if (idle) return idle;
+    const warming = this.warming;
+    this.warming = undefined;
+    return warming ?? this.spawn();
+  }
+
+  /** Live workers (idle, busy or warming), for tests. */
+  get workers(): number {
+    return this.live.size;
   }
 
   async invoke(event: unknown, injected: InjectedTrouble = {}): Promise<unknown> {
@@ -154,7 +182,7 @@ class FunctionPool {
       await sleep(Math.min(latencyMs, this.spec.timeoutSeconds * 1000));
       if (latencyMs >= this.spec.timeoutSeconds * 1000) throw timedOut();
     }
-    const slot = this.idle.pop() ?? this.spawn();
+    const slot = this.takeSlot();
     await slot.ready;
     const awsRequestId = randomUUID();
     const timeoutMs = this.spec.timeoutSeconds * 1000 - latencyMs;
@@ -215,7 +243,12 @@ class FunctionPool {
       workerData,
       env,
       execArgv: ['--import', tsxLoader],
-      resourceLimits: { maxOldGenerationSizeMb: this.spec.memoryMb },
+      resourceLimits: {
+        maxOldGenerationSizeMb: this.spec.memoryMb,
+        // V8 sizes each isolate's young generation for a whole machine (up to 3 × 16 MB semi-spaces
+        // once busy); a dozen and more workers share this process, so each gets a small one.
+        maxYoungGenerationSizeMb: workerYoungGenerationMb,
+      },
       stdout: log !== undefined,
       stderr: log !== undefined,
     });
@@ -298,6 +331,11 @@ export class LambdaProvider implements Provider {
     const detail =
       missing.length > 0 ? `no handler yet for: ${missing.join(', ')}` : `${this.pools.size} functions`;
     return { ready: this.started, detail };
+  }
+
+  /** Live workers per function (memory: each is an isolate of its own). */
+  workerCounts(): Record<string, number> {
+    return Object.fromEntries([...this.pools].map(([name, pool]) => [name, pool.workers]));
   }
 
   /** How many times each function ran (tests check that a duplicate event did no work). */
