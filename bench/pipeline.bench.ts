@@ -634,7 +634,9 @@ async function main() {
     // load modules and compile: that is start-up, not the per-image cost).
     console.log(`warm-up: ${warmupImages} images, 4 concurrent …`);
     const warmup = await burst(stack.info, nextUser, originals, 4, warmupImages);
-    console.log(`  ${warmup.filter((r) => r.status === 'COMPLETED').length}/${warmupImages} COMPLETED`);
+    const warmupStatuses: Record<string, number> = {};
+    for (const { status } of warmup) warmupStatuses[status] = (warmupStatuses[status] ?? 0) + 1;
+    console.log(`  ${JSON.stringify(warmupStatuses)}`);
 
     const phases: PhaseResult[] = [];
     for (const concurrency of bursts) {
