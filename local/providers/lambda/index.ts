@@ -47,6 +47,8 @@ export interface LambdaProviderOptions extends ProviderContext {
   maxQueue?: number;
   /** Start one worker per function at start so the first invocation is warm (default true). */
   prewarm?: boolean;
+  /** How long a spare worker (beyond one per function) stays idle before it ends (default 60 s). */
+  spareWorkerIdleMs?: number;
   /** The credentials a function signs its AWS calls with (its role's); the stack's own unless given. */
   credentialsFor?: (functionName: string) => { accessKeyId: string; secretAccessKey: string };
 }
@@ -68,6 +70,8 @@ interface Slot {
   ready: Promise<void>;
   /** Settles the invocation in flight when the worker dies or answers. */
   settle?: (message: ResultMessage | Error) => void;
+  /** Ends a spare worker after its quiet spell (see FunctionPool.release). */
+  idleTimer?: NodeJS.Timeout;
 }
 
 /** What an injected fault does to one invocation that still runs. */
@@ -135,10 +139,29 @@ class FunctionPool {
    */
   private takeSlot(): Slot {
     const idle = this.idle.pop();
-    if (idle) return idle;
+    if (idle) {
+      clearTimeout(idle.idleTimer);
+      return idle;
+    }
     const warming = this.warming;
     this.warming = undefined;
     return warming ?? this.spawn();
+  }
+
+  /**
+   * Back to idle. A spare worker (a burst started it beside the first) ends after a quiet spell, as
+   * Lambda's idle execution environments do: each is an isolate of ~55 MB in this one process.
+   */
+  private release(slot: Slot): void {
+    this.idle.push(slot);
+    if (this.live.size <= 1) return;
+    slot.idleTimer = setTimeout(() => {
+      const index = this.idle.indexOf(slot);
+      if (index < 0 || this.live.size <= 1) return;
+      this.idle.splice(index, 1);
+      this.live.delete(slot);
+      void slot.worker.terminate();
+    }, this.options.spareWorkerIdleMs ?? 60_000).unref();
   }
 
   /** Live workers (idle, busy or warming), for tests. */
@@ -208,7 +231,7 @@ class FunctionPool {
       if (injected.crash) void slot.worker.terminate();
     });
     if (outcome instanceof Error) throw outcome; // the worker is gone; the next run spawns a fresh one
-    this.idle.push(slot);
+    this.release(slot);
     if (!outcome.ok) throw new LambdaFunctionError(outcome.errorType, outcome.errorMessage, outcome.trace);
     return JSON.parse(outcome.payload) as unknown;
   }
