@@ -40,6 +40,7 @@ import { loadConfig } from '../local/config.ts';
 import { signedGraphqlRequest } from '../local/providers/appsync/testing/sign-iam.ts';
 import { startStack } from '../local/stack.ts';
 import { percentile } from './closed-loop.ts';
+import { median } from './median.ts';
 import type { FromClients, ToClients } from './realtime-clients.ts';
 
 const sizes = (process.env.BENCH_SUBSCRIBERS ?? '2000,5000').split(',').map(Number);
@@ -128,6 +129,8 @@ type Clients = ReturnType<typeof clients>;
 interface Side {
   latencies: number[];
   missing: number;
+  /** CPU ms of this thread (the stack and the raw server) per event: far steadier than wall time under load. */
+  cpuMs: number[];
   sample?: string;
 }
 
@@ -137,18 +140,25 @@ const epochNow = () => performance.timeOrigin + performance.now();
 async function measure(
   { ask, next }: Clients,
   expected: number,
-  publish: () => Promise<void>,
+  /** Sends the event; calls `start` the moment it goes (request signing is the publisher's, not the fan-out's). */
+  publish: (start: () => void) => Promise<void>,
 ): Promise<Side> {
-  const side: Side = { latencies: [], missing: 0 };
+  const side: Side = { latencies: [], missing: 0, cpuMs: [] };
   for (let round = 0; round <= rounds; round += 1) {
     await ask({ kind: 'arm', timeoutMs: roundTimeoutMs }, 'armed');
     const arrived = next('arrived');
-    const startedAt = epochNow();
-    await publish();
+    let startedAt = Number.NaN;
+    let cpu = process.threadCpuUsage();
+    await publish(() => {
+      startedAt = epochNow();
+      cpu = process.threadCpuUsage();
+    });
     const { times, sample } = await arrived;
+    const used = process.threadCpuUsage(cpu);
     side.sample ??= sample;
     if (round === 0) continue;
     side.missing += expected - times.length;
+    side.cpuMs.push((used.user + used.system) / 1000);
     for (const time of times) side.latencies.push(time - startedAt);
   }
   side.latencies.sort((a, b) => a - b);
@@ -158,7 +168,8 @@ async function measure(
 function cell(side: Side): string {
   const p50 = percentile(side.latencies, 0.5).toFixed(1).padStart(7);
   const p99 = percentile(side.latencies, 0.99).toFixed(1).padStart(7);
-  return `${p50} ${p99}${side.missing ? ` (${side.missing} missing)` : ''}`;
+  const cpu = median(side.cpuMs).toFixed(1).padStart(6);
+  return `${p50} ${p99} ${cpu}${side.missing ? ` (${side.missing} missing)` : ''}`;
 }
 
 async function main() {
@@ -221,8 +232,9 @@ async function main() {
       query: publishImageProcessedQuery,
       variables: { owner, id: imageId },
     });
-    const publishThroughAppSync = async () => {
+    const publishThroughAppSync = async (start: () => void) => {
       const signed = await signedGraphqlRequest(stack.graphqlUrl, publishBody, config.credentials);
+      start();
       const response = await fetch(stack.graphqlUrl, {
         method: 'POST',
         headers: signed.headers,
@@ -239,8 +251,11 @@ async function main() {
     console.log(
       `subscribers of one owner, ${rounds} publishes each (after one warm-up); latency publish → frame, ms`,
     );
-    console.log('subscribers | AppSync   p50     p99 | raw ws    p50     p99 | p99 ratio | ≤ 1.5×');
+    console.log('(cpu: median CPU ms per event of the thread running the stack and the raw server)');
+    console.log('            | AppSync                | raw ws broadcast       |');
+    console.log('subscribers |     p50     p99    cpu |     p50     p99    cpu | p99 ratio | ≤ 1.5×');
     let holds = true;
+    let frameBytes = 0;
     for (const size of sizes) {
       await ask(
         {
@@ -258,11 +273,13 @@ async function main() {
       const appsync = await measure(subscribers, size, publishThroughAppSync);
       await ask({ kind: 'close' }, 'closed');
       if (!appsync.sample) throw new Error('no subscriber received the event');
+      frameBytes = Buffer.byteLength(appsync.sample);
       const frame = Buffer.from(appsync.sample);
 
       const url = `ws://127.0.0.1:${(raw.address() as AddressInfo).port}`;
       await ask({ kind: 'open', url, count: size, concurrency }, 'opened');
-      const direct = await measure(subscribers, size, async () => {
+      const direct = await measure(subscribers, size, async (start) => {
+        start();
         for (const socket of broadcast.clients) socket.send(frame, { binary: false });
       });
       await ask({ kind: 'close' }, 'closed');
@@ -271,10 +288,11 @@ async function main() {
       const ok = ratio <= goal && appsync.missing === 0;
       holds &&= ok;
       console.log(
-        `${String(size).padStart(11)} | ${cell(appsync)}        | ${cell(direct)}       | ${ratio.toFixed(2).padStart(8)}× | ${ok ? 'yes' : 'NO'}`,
+        `${String(size).padStart(11)} | ${cell(appsync)} | ${cell(direct)} | ${ratio.toFixed(2).padStart(8)}× | ${ok ? 'yes' : 'NO'}`,
       );
     }
-    console.log(`\nAppSync p99 within ${goal}× of a raw broadcast at every size: ${holds ? 'yes' : 'NO'}`);
+    console.log(`\nframe: ${frameBytes} bytes (the client SDK's whole Image)`);
+    console.log(`AppSync p99 within ${goal}× of a raw broadcast at every size: ${holds ? 'yes' : 'NO'}`);
   } finally {
     await worker.terminate();
     broadcast.close();

@@ -344,13 +344,16 @@ describe('fan-out', () => {
     for (const client of clients) client.socket.close();
   });
 
-  it('frames a payload serialized once exactly as the whole message serialized', () => {
-    const payload = { data: { onImageProcessed: { id: 'é"\\', n: 1 } } };
-    const id = 'id "with" quotes\u2028';
+  it('frames a payload serialized once exactly as each whole message serialized', () => {
+    const payload = { data: { onImageProcessed: { id: 'é"\\\\', n: 1 } } };
+    const ids = ['id "with" quotes\\u2028', 'ü', 'plain'];
 
-    const frame = dataFrame(id, Buffer.from(JSON.stringify(payload)));
+    const serialized = Buffer.from(JSON.stringify(payload));
+    const frames = ids.map((id) => dataFrame(id, serialized));
 
-    expect(frame.toString('utf8')).toBe(JSON.stringify({ type: 'data', id, payload }));
+    expect(frames.map((frame) => frame.toString('utf8'))).toEqual(
+      ids.map((id) => JSON.stringify({ type: 'data', id, payload })),
+    );
   });
 });
 

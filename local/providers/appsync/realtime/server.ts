@@ -344,41 +344,52 @@ export class RealtimeServer {
    */
   private publish(event: PublishEvent): void {
     if (event.value === null || event.value === undefined) return;
-    const recipients = this.subscribers.matching([event.subscriptionField], event.value);
-    const payloads = new Map<string, Buffer>();
-    for (const subscription of recipients) {
-      const { connection, started } = subscription;
-      // Dropped meanwhile (a projection failure closes its connection).
-      if (connection.subscriptions.get(subscription.id) !== subscription) continue;
-      let payload = payloads.get(started.shapeKey);
-      if (!payload) {
-        try {
-          payload = Buffer.from(JSON.stringify(started.project(event.value)));
-        } catch (error) {
-          // One subscriber's document failing to project must not stop the others' events.
-          this.fail(connection, error);
-          continue;
-        }
-        payloads.set(started.shapeKey, payload);
-      }
-      if (payload.length > MAX_PAYLOAD_BYTES) {
-        this.send(connection, {
-          type: 'error',
-          id: subscription.id,
-          payload: {
-            errors: [{ errorType: 'LimitExceededError', message: 'Subscription payload exceeds 240 KB' }],
-          },
-        });
+    const shapes = new Map<string, Subscription[]>();
+    for (const subscription of this.subscribers.matching([event.subscriptionField], event.value)) {
+      const same = shapes.get(subscription.started.shapeKey);
+      if (same) same.push(subscription);
+      else shapes.set(subscription.started.shapeKey, [subscription]);
+    }
+    for (const [first, ...others] of shapes.values()) {
+      if (!first) continue;
+      let payload: Buffer;
+      try {
+        payload = Buffer.from(JSON.stringify(first.started.project(event.value)));
+      } catch (error) {
+        // One document failing to project must not stop other subscribers' events.
+        this.fail(first.connection, error);
         continue;
       }
-      this.deliver(connection, 'data', dataFrame(subscription.id, payload));
+      const recipients = [first, ...others];
+      if (payload.length > MAX_PAYLOAD_BYTES) {
+        for (const { connection, id } of recipients)
+          this.send(connection, {
+            type: 'error',
+            id,
+            payload: {
+              errors: [{ errorType: 'LimitExceededError', message: 'Subscription payload exceeds 240 KB' }],
+            },
+          });
+        continue;
+      }
+      // Faults are looked up per frame only while some are set: the common path is a bare write.
+      const faulty = this.faults?.has('appsync') ?? false;
+      for (const { connection, id } of recipients) {
+        const frame = dataFrame(id, payload);
+        if (faulty) this.deliver(connection, 'data', frame);
+        else this.write(connection, frame);
+      }
     }
   }
 }
 
 const frameEnd = Buffer.from('}');
 
-/** `{"type":"data","id":…,"payload":…}` around a payload serialized once for every recipient. */
+/**
+ * `{"type":"data","id":…,"payload":…}` around a payload serialized once for every recipient: only
+ * the id is encoded per subscriber. Each frame is its own buffer, so a slow socket holding one
+ * keeps no other subscriber's bytes alive.
+ */
 export function dataFrame(id: string, payload: Buffer): Buffer {
   const head = Buffer.from(`{"type":"data","id":${JSON.stringify(id)},"payload":`);
   return Buffer.concat([head, payload, frameEnd], head.length + payload.length + 1);
