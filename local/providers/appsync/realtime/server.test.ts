@@ -257,6 +257,26 @@ describe('AppSync real-time protocol', () => {
     carol.socket.close();
   });
 
+  it('holds the 100-subscription limit when 101 starts arrive at once, and refuses a repeated id', async () => {
+    const token = await sign('gail');
+    const gail = await open(auth(token));
+    gail.send({ type: 'connection_init' });
+    await gail.next('connection_ack');
+
+    // Sent together: every start is still being checked when the next arrives.
+    for (let index = 0; index <= 100; index += 1) gail.send(start(`s${index}`, token));
+    gail.send(start('s0', token));
+    const acks = await Promise.all(Array.from({ length: 100 }, () => gail.next('start_ack')));
+    const refusals = [await gail.next('error'), await gail.next('error')];
+
+    expect(new Set(acks.map((ack) => ack.id)).size).toBe(100);
+    expect(refusals.map((error) => error.payload?.errors?.[0]?.errorType).sort()).toEqual([
+      'BadRequestException',
+      'MaxSubscriptionsReachedError',
+    ]);
+    gail.socket.close();
+  });
+
   it('refuses a start whose own authorization is bad, with the start id', async () => {
     const token = await sign('dave');
     const dave = await open(auth(token));
