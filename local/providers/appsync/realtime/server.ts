@@ -15,8 +15,8 @@
  * is logged; the server and every other connection carry on.
  *
  * LIMITATIONS: no invalidation (`extensions.invalidateSubscriptions` is recorded, never acted on);
- * connections are not closed after 24 h; payloads over
- * 240 KB are refused per event with an `error` frame rather than dropped silently.
+ * connections are not closed after 24 h; payloads over 240 KB are refused per event with an
+ * `error` frame rather than dropped silently.
  */
 
 import type { IncomingMessage } from 'node:http';
