@@ -5,7 +5,7 @@ import { imageLimits } from '../shared/image-limits.ts';
 import { readObject } from '../shared/s3-objects.ts';
 import type { Placeholder } from './placeholder.ts';
 import { renderImage } from './renditions.ts';
-import { type ImageLocation, storeThumbnails } from './store-thumbnails.ts';
+import { type ImageLocation, storeThumbnailVersions, type WrittenVersion } from './store-thumbnails.ts';
 
 export interface ThumbnailsRequest extends ImageLocation {
   /** The original's key. */
@@ -14,10 +14,14 @@ export interface ThumbnailsRequest extends ImageLocation {
   versionId: string;
 }
 
-export async function makeThumbnails(
-  s3: S3Client,
-  request: ThumbnailsRequest,
-): Promise<{ thumbnails: StoredThumbnail[]; placeholder: Placeholder }> {
+export interface MadeThumbnails {
+  thumbnails: StoredThumbnail[];
+  placeholder: Placeholder;
+  /** The object versions written, for the lease check (not part of the step's output). */
+  written: WrittenVersion[];
+}
+
+export async function makeThumbnails(s3: S3Client, request: ThumbnailsRequest): Promise<MadeThumbnails> {
   const original = await readObject(s3, {
     bucket: request.bucket,
     key: request.key,
@@ -25,5 +29,10 @@ export async function makeThumbnails(
     maxBytes: imageLimits.maxBytes,
   });
   const { renditions, placeholder } = await renderImage(original.bytes);
-  return { thumbnails: await storeThumbnails(s3, request, renditions), placeholder };
+  const stored = await storeThumbnailVersions(s3, request, renditions);
+  return {
+    thumbnails: stored.map(({ thumbnail }) => thumbnail),
+    placeholder,
+    written: stored.map(({ written }) => written),
+  };
 }
