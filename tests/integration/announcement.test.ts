@@ -145,3 +145,40 @@ describe('a Publish that times out after the image was COMPLETED', () => {
     expect(announced?.statusKey).toBeUndefined();
   }, 300_000);
 });
+
+describe('an image dispatch fails at the retry limit', () => {
+  it('is announced as the publish step announces, recorded, and not announced again by the sweeper', async () => {
+    const clients = clientsFor();
+    const user = await createUser('dispatch-announce');
+    const jpeg = await sharp(photo('coffee.png')).resize(320, 240).jpeg().toBuffer();
+    // Every attempt fails for platform reasons until dispatch gives up at the last receive.
+    await admin('faults', {
+      method: 'PUT',
+      body: JSON.stringify([
+        { service: 'rekognition', error: 'InternalServerError', status: 500, match: `uploads/${user.sub}/*` },
+      ]),
+    });
+    const { image } = await uploadJpeg(user, jpeg);
+
+    const failed = await waitForStatus(clients, image.owner, image.id, ['FAILED'], 150_000);
+    await admin('faults', { method: 'PUT', body: '[]' });
+    expect(failed.error).toMatchObject({ code: 'ServiceUnavailable' });
+    const recorded = await eventually(
+      async () => {
+        const item = await getImageItem(clients, image.owner, image.id);
+        return item?.publishedAt ? item : undefined;
+      },
+      { what: 'the failure announcement to be recorded' },
+    );
+    expect(recorded.statusKey).toBeUndefined();
+    const dedupeKey = `${image.id}#FAILED#${failed.processedAt}`;
+    const bodies = async () => (await snsMessagesAbout(image.id)).map((m) => JSON.parse(m.Message));
+    expect(await bodies()).toEqual([{ owner: image.owner, id: image.id, status: 'FAILED', dedupeKey }]);
+
+    const result = await clients.lambda.send(
+      new InvokeCommand({ FunctionName: names.functions.sweeper, Payload: JSON.stringify({}) }),
+    );
+    expect(result.FunctionError).toBeUndefined();
+    expect(await bodies()).toHaveLength(1);
+  }, 200_000);
+});
