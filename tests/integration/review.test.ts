@@ -347,7 +347,7 @@ describe('APPROVE', () => {
     // Sharp again: the LARGE rendition's edges are back.
     expect(await largeJpegSharpness(item ?? {})).toBeGreaterThan(blurred * 2);
     // Only the new renditions, the original back under uploads/, nothing in quarantine.
-    const recorded = (item?.thumbnails as Array<{ key: string }>).map((t) => t.key).sort();
+    const recorded = ((item?.thumbnails ?? []) as Array<{ key: string }>).map((t) => t.key).sort();
     expect((await versionsUnder(keys.thumbnailPrefix(owner.sub, image.id))).sort()).toEqual(recorded);
     expect(await versionsUnder(keys.quarantinePrefixOf(owner.sub, image.id))).toEqual([]);
     expect(await objectBytes(uploadKey)).toEqual(jpeg);
@@ -355,9 +355,9 @@ describe('APPROVE', () => {
     expect(await executionsFor(uploadKey)).toHaveLength(1);
     // Decided once: the queue no longer lists it and a second decision is refused.
     const listed = await asUser(moderator.accessToken, listFlagged, { limit: 100 });
-    const ids = (listed.body.data?.listFlaggedImages as { items: Array<{ id: string }> }).items.map(
-      (i) => i.id,
-    );
+    const ids = (
+      (listed.body.data?.listFlaggedImages ?? { items: [] }) as { items: Array<{ id: string }> }
+    ).items.map((i) => i.id);
     expect(ids).not.toContain(image.id);
     const again = await asUser(secondModerator.accessToken, reviewImage, {
       owner: owner.sub,
