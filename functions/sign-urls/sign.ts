@@ -5,13 +5,15 @@
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { isThumbnailKey, limits } from '../../contracts/names.ts';
+import { isQuarantinedOriginalKey, isThumbnailKey, limits } from '../../contracts/names.ts';
 import type { ImageStatus } from '../../generated/schema.ts';
 import { type CdnSigning, cdnThumbnailUrl } from './cdn-url.ts';
 
 export interface SignRequest {
   key: string;
   imageStatus: ImageStatus;
+  /** Image.originalUrl: sign the quarantined original of a FLAGGED image instead of a rendition. */
+  quarantined?: boolean;
 }
 
 const signableStatuses: ReadonlySet<ImageStatus> = new Set(['COMPLETED', 'FLAGGED']);
@@ -37,11 +39,24 @@ export async function signThumbnailUrls(
     ? async (key: string) => cdnThumbnailUrl(cdn, key, now)
     : (key: string) =>
         getSignedUrl(s3, new GetObjectCommand({ Bucket: options.bucket, Key: key }), { expiresIn });
+  const signOriginal = (key: string) =>
+    getSignedUrl(s3, new GetObjectCommand({ Bucket: options.bucket, Key: key }), {
+      expiresIn: limits.originalUrlSeconds,
+    });
   return Promise.all(
-    requests.map((request) =>
+    requests.map((request) => {
+      if (request.quarantined) {
+        // A moderator's look at what they judge: only a FLAGGED image's quarantined original, an
+        // S3 GET of minutes (the CDN serves renditions only).
+        return request.imageStatus === 'FLAGGED' && isQuarantinedOriginalKey(request.key)
+          ? signOriginal(request.key)
+          : null;
+      }
       // Only rendition keys: a field resolver fed a wrong key must not hand out an original,
       // quarantined or not, or anything else under thumbnails/.
-      signableStatuses.has(request.imageStatus) && isThumbnailKey(request.key) ? sign(request.key) : null,
-    ),
+      return signableStatuses.has(request.imageStatus) && isThumbnailKey(request.key)
+        ? sign(request.key)
+        : null;
+    }),
   );
 }
