@@ -3,11 +3,11 @@
  * signed URL in the cloud (`cdn` given) or a short-lived presigned S3 GET (the local stack); null
  * for anything else (a thumbnail key is never signed while processing).
  */
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { isThumbnailKey, limits } from '../../contracts/names.ts';
 import type { ImageStatus } from '../../generated/schema.ts';
 import { type CdnSigning, cdnThumbnailUrl } from './cdn-url.ts';
+import { presignGets } from './presign-batch.ts';
 
 export interface SignRequest {
   key: string;
@@ -33,15 +33,15 @@ export async function signThumbnailUrls(
   const expiresIn = options.expiresInSeconds ?? limits.thumbnailUrlSeconds;
   const { cdn } = options;
   const now = (options.now ?? (() => new Date()))();
-  const sign = cdn
-    ? async (key: string) => cdnThumbnailUrl(cdn, key, now)
-    : (key: string) =>
-        getSignedUrl(s3, new GetObjectCommand({ Bucket: options.bucket, Key: key }), { expiresIn });
-  return Promise.all(
-    requests.map((request) =>
-      // Only rendition keys: a field resolver fed a wrong key must not hand out an original,
-      // quarantined or not, or anything else under thumbnails/.
-      signableStatuses.has(request.imageStatus) && isThumbnailKey(request.key) ? sign(request.key) : null,
-    ),
+  // Only rendition keys: a field resolver fed a wrong key must not hand out an original,
+  // quarantined or not, or anything else under thumbnails/.
+  const signable = requests.map(
+    (request) => signableStatuses.has(request.imageStatus) && isThumbnailKey(request.key),
   );
+  const keys = requests.filter((_, i) => signable[i]).map((request) => request.key);
+  const urls = cdn
+    ? keys.map((key) => cdnThumbnailUrl(cdn, key, now))
+    : await presignGets(s3, options.bucket, keys, { expiresIn, signingDate: now });
+  let next = 0;
+  return signable.map((yes) => (yes ? (urls[next++] ?? null) : null));
 }
