@@ -93,14 +93,23 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
     items('GetItem', 'DeleteItem', 'UpdateItem', 'BatchWriteItem'),
     ...purgeVersions(uploadsPattern, quarantinePattern, thumbnailsPattern),
   ],
-  inspect: [objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion')],
+  // Query on byOwnerContent finds an earlier image with the same bytes; GetItem confirms it is settled.
+  inspect: [
+    objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
+    { actions: ['dynamodb:Query'], resources: [{ kind: 'index', name: names.indexes.byOwnerContent }] },
+    items('GetItem'),
+  ],
+  // A duplicate's renditions are copied (CopyObject reads the source with GetObject) from the image it duplicates.
   thumbnails: [
     objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
-    objects(thumbnailsPattern, 's3:PutObject'),
+    objects(thumbnailsPattern, 's3:GetObject', 's3:PutObject'),
+    items('GetItem'),
   ],
   analyse: [
     // Rekognition reads the S3 object with the caller's permissions.
     objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
+    // A duplicate reuses the analysis stored on the image it duplicates.
+    items('GetItem'),
     {
       actions: ['rekognition:DetectLabels', 'rekognition:DetectFaces', 'rekognition:DetectModerationLabels'],
       resources: [{ kind: 'any' }],

@@ -296,7 +296,11 @@ describe('pipeline.asl.json', () => {
   it('hands each function the event docs/contracts.md gives it, from the substituted ARN', () => {
     const expected: Record<string, { fn: PipelineSubstitution; payload: string[] }> = {
       Inspect: { fn: 'InspectFunctionArn', payload: ['bucket', 'key', 'versionId', 'owner', 'id'] },
-      Thumbnails: { fn: 'ThumbnailsFunctionArn', payload: ['bucket', 'key', 'versionId', 'owner', 'id'] },
+      // duplicateOf: inspect's finding, so a duplicate's renditions and analysis are reused.
+      Thumbnails: {
+        fn: 'ThumbnailsFunctionArn',
+        payload: ['bucket', 'key', 'versionId', 'owner', 'id', 'duplicateOf'],
+      },
       Analyse: {
         fn: 'AnalyseFunctionArn',
         // orientation is beyond the contract's event: analyse uses it, when given, to skip reading EXIF.
@@ -311,9 +315,14 @@ describe('pipeline.asl.json', () => {
           'format',
           'bytes',
           'orientation',
+          'duplicateOf',
         ],
       },
-      Flag: { fn: 'FlagFunctionArn', payload: ['bucket', 'versionId', 'owner', 'id', 'thumbnails'] },
+      // blurred and placeholder: a FLAGGED duplicate's copied renditions are kept, not blurred twice.
+      Flag: {
+        fn: 'FlagFunctionArn',
+        payload: ['bucket', 'versionId', 'owner', 'id', 'thumbnails', 'blurred', 'placeholder'],
+      },
       SaveResult: {
         fn: 'SaveResultFunctionArn',
         payload: ['owner', 'id', 'status', 'image', 'thumbnails', 'placeholder', 'analysis', 'leaseToken'],
@@ -367,7 +376,7 @@ describe('pipeline.asl.json', () => {
 
   it('fences every later write of the item with the execution id', () => {
     for (const name of ['SaveResult', 'MarkFailed']) {
-      const payload = (state(name).Parameters ?? {}).Payload as Record<string, unknown>;
+      const payload = state(name).Parameters?.Payload as Record<string, unknown>;
       expect(payload['leaseToken.$'], name).toBe('$$.Execution.Id');
     }
   });

@@ -1,8 +1,13 @@
-/** thumbnails' work: read the original once, render the six thumbnails and the placeholder, write them. */
+/**
+ * thumbnails' work: read the original once, render the six thumbnails and the placeholder, write
+ * them — or, for a duplicate, copy the renditions and placeholder of the image it duplicates.
+ */
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { ReusableImage } from '../shared/duplicates.ts';
 import type { StoredThumbnail } from '../shared/image-item.ts';
 import { imageLimits } from '../shared/image-limits.ts';
 import { readObject } from '../shared/s3-objects.ts';
+import { copyThumbnails } from './copy-thumbnails.ts';
 import type { Placeholder } from './placeholder.ts';
 import { renderImage } from './renditions.ts';
 import { type ImageLocation, storeThumbnails } from './store-thumbnails.ts';
@@ -14,10 +19,16 @@ export interface ThumbnailsRequest extends ImageLocation {
   versionId: string;
 }
 
-export async function makeThumbnails(
-  s3: S3Client,
-  request: ThumbnailsRequest,
-): Promise<{ thumbnails: StoredThumbnail[]; placeholder: Placeholder }> {
+export interface ThumbnailsResult {
+  thumbnails: StoredThumbnail[];
+  placeholder: Placeholder;
+  /** True when these are a FLAGGED image's (blurred) renditions: flag need not blur them again. */
+  blurred: boolean;
+  /** The image whose renditions were copied, when they were. */
+  reusedFrom?: string;
+}
+
+export async function makeThumbnails(s3: S3Client, request: ThumbnailsRequest): Promise<ThumbnailsResult> {
   const original = await readObject(s3, {
     bucket: request.bucket,
     key: request.key,
@@ -25,5 +36,30 @@ export async function makeThumbnails(
     maxBytes: imageLimits.maxBytes,
   });
   const { renditions, placeholder } = await renderImage(original.bytes);
-  return { thumbnails: await storeThumbnails(s3, request, renditions), placeholder };
+  return { thumbnails: await storeThumbnails(s3, request, renditions), placeholder, blurred: false };
+}
+
+/**
+ * The duplicate's renditions copied from `source`; when `source` is gone or a copy finds no object
+ * (the first image was deleted meanwhile), the original is rendered as for any image.
+ */
+export async function reuseOrMakeThumbnails(
+  s3: S3Client,
+  request: ThumbnailsRequest,
+  source: ReusableImage | null,
+): Promise<ThumbnailsResult> {
+  if (!source) return makeThumbnails(s3, request);
+  try {
+    const thumbnails = await copyThumbnails(s3, request, source);
+    return {
+      thumbnails,
+      placeholder: source.placeholder,
+      blurred: source.status === 'FLAGGED',
+      reusedFrom: source.id,
+    };
+  } catch (error) {
+    // S3 answers a CopyObject whose source is gone with NoSuchKey.
+    if (!(error instanceof Error && error.name === 'NoSuchKey')) throw error;
+    return makeThumbnails(s3, request);
+  }
 }

@@ -1,0 +1,44 @@
+/**
+ * A duplicate's renditions: server-side copies of the renditions of the image it duplicates, under
+ * its own thumbnail prefix. Copies, not shared keys: every image owns every object under its prefix
+ * (delete, flag and mark-failed purge by prefix), so deleting the first image leaves them valid.
+ */
+import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { isThumbnailKey, keys } from '../../contracts/names.ts';
+import { ValidationError } from '../shared/errors.ts';
+import type { StoredThumbnail } from '../shared/image-item.ts';
+import { type ImageLocation, thumbnailCacheControl } from './store-thumbnails.ts';
+
+/** `source`'s renditions copied under `location`'s prefix, the same file names (revision = same bytes). */
+export async function copyThumbnails(
+  s3: S3Client,
+  location: ImageLocation,
+  source: { owner: string; id: string; thumbnails: readonly StoredThumbnail[] },
+): Promise<StoredThumbnail[]> {
+  const sourcePrefix = keys.thumbnailPrefix(source.owner, source.id);
+  // Never copy anything but the same owner's renditions: the prefix names owner and image.
+  if (source.owner !== location.owner) {
+    throw new ValidationError('a duplicate reuses only its own owner’s renditions');
+  }
+  const targetPrefix = keys.thumbnailPrefix(location.owner, location.id);
+  return Promise.all(
+    source.thumbnails.map(async (thumbnail) => {
+      if (!thumbnail.key.startsWith(sourcePrefix) || !isThumbnailKey(thumbnail.key)) {
+        throw new ValidationError(`${thumbnail.key} is not a thumbnail key of image ${source.id}`);
+      }
+      const key = targetPrefix + thumbnail.key.slice(sourcePrefix.length);
+      await s3.send(
+        new CopyObjectCommand({
+          Bucket: location.bucket,
+          Key: key,
+          CopySource: `${location.bucket}/${thumbnail.key}`,
+          // The copy keeps the source's Content-Type; the cache policy is set again, not inherited.
+          MetadataDirective: 'REPLACE',
+          ContentType: thumbnail.contentType,
+          CacheControl: thumbnailCacheControl,
+        }),
+      );
+      return { ...thumbnail, key };
+    }),
+  );
+}
