@@ -297,9 +297,10 @@ describe('pipeline.asl.json', () => {
     const expected: Record<string, { fn: PipelineSubstitution; payload: string[] }> = {
       Inspect: { fn: 'InspectFunctionArn', payload: ['bucket', 'key', 'versionId', 'owner', 'id'] },
       // duplicateOf: inspect's finding, so a duplicate's renditions and analysis are reused.
+      // leaseToken: a call that finishes after its execution lost the lease removes what it wrote.
       Thumbnails: {
         fn: 'ThumbnailsFunctionArn',
-        payload: ['bucket', 'key', 'versionId', 'owner', 'id', 'duplicateOf'],
+        payload: ['bucket', 'key', 'versionId', 'owner', 'id', 'duplicateOf', 'leaseToken'],
       },
       Analyse: {
         fn: 'AnalyseFunctionArn',

@@ -29,7 +29,7 @@ describe('copyThumbnails', () => {
 
     // Assess
     expect(copied).toHaveLength(6);
-    expect(copied.map((t) => t.key)).toContain(`thumbnails/${owner}/second/small-${aRevision}.jpg`);
+    expect(copied.map((c) => c.thumbnail.key)).toContain(`thumbnails/${owner}/second/small-${aRevision}.jpg`);
     const inputs = s3.mock.commandCalls(CopyObjectCommand).map((call) => call.args[0].input);
     expect(inputs).toContainEqual(
       expect.objectContaining({

@@ -7,14 +7,17 @@ import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isThumbnailKey, keys } from '../../contracts/names.ts';
 import { ValidationError } from '../shared/errors.ts';
 import type { StoredThumbnail } from '../shared/image-item.ts';
-import { type ImageLocation, thumbnailCacheControl } from './store-thumbnails.ts';
+import { type ImageLocation, thumbnailCacheControl, type WrittenVersion } from './store-thumbnails.ts';
 
-/** `source`'s renditions copied under `location`'s prefix, the same file names (revision = same bytes). */
+/**
+ * `source`'s renditions copied under `location`'s prefix, the same file names (revision = same bytes),
+ * each with the version the copy wrote (for the lease check, as for rendered ones).
+ */
 export async function copyThumbnails(
   s3: S3Client,
   location: ImageLocation,
   source: { owner: string; id: string; thumbnails: readonly StoredThumbnail[] },
-): Promise<StoredThumbnail[]> {
+): Promise<Array<{ thumbnail: StoredThumbnail; written: WrittenVersion }>> {
   const sourcePrefix = keys.thumbnailPrefix(source.owner, source.id);
   // Never copy anything but the same owner's renditions: the prefix names owner and image.
   if (source.owner !== location.owner) {
@@ -27,7 +30,7 @@ export async function copyThumbnails(
         throw new ValidationError(`${thumbnail.key} is not a thumbnail key of image ${source.id}`);
       }
       const key = targetPrefix + thumbnail.key.slice(sourcePrefix.length);
-      await s3.send(
+      const { VersionId } = await s3.send(
         new CopyObjectCommand({
           Bucket: location.bucket,
           Key: key,
@@ -38,7 +41,7 @@ export async function copyThumbnails(
           CacheControl: thumbnailCacheControl,
         }),
       );
-      return { ...thumbnail, key };
+      return { thumbnail: { ...thumbnail, key }, written: { key, versionId: VersionId } };
     }),
   );
 }

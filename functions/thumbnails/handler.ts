@@ -9,6 +9,7 @@ import { readReusableImage } from '../shared/duplicates.ts';
 import { readEnv } from '../shared/env.ts';
 import { imageReference, pipelineStep } from '../shared/pipeline-step.ts';
 import { metrics } from '../shared/powertools.ts';
+import { discardIfLeaseLost } from './discard-if-lease-lost.ts';
 import { reuseOrMakeThumbnails } from './make-thumbnails.ts';
 
 const env = readEnv(['TABLE_NAME', 'BUCKET_NAME']);
@@ -16,19 +17,33 @@ const env = readEnv(['TABLE_NAME', 'BUCKET_NAME']);
 export const thumbnailsEvent = imageReference(env.BUCKET_NAME).extend({
   /** inspect's finding: the owner's earlier image with the same bytes. */
   duplicateOf: z.string().min(1).nullish(),
+  /**
+   * The execution's fencing token ($$.Execution.Id). The pipeline always passes it; a caller that
+   * holds no lease (a tool re-rendering a finished image) omits it and cleans up after itself.
+   */
+  leaseToken: z.string().min(1).optional(),
 });
 
 export const handler = pipelineStep({
   name: 'thumbnails',
   schema: thumbnailsEvent,
-  run: async ({ duplicateOf, ...request }) => {
+  run: async ({ duplicateOf, leaseToken, ...request }) => {
+    const s3 = s3Client();
     const source = duplicateOf
       ? await readReusableImage(
           { documents: documentClient(), tableName: env.TABLE_NAME },
           { owner: request.owner, id: duplicateOf },
         )
       : null;
-    return reuseOrMakeThumbnails(s3Client(), request, source);
+    const { written, ...result } = await reuseOrMakeThumbnails(s3, request, source);
+    if (leaseToken !== undefined) {
+      await discardIfLeaseLost(
+        { documents: documentClient(), s3, tableName: env.TABLE_NAME, bucket: env.BUCKET_NAME },
+        { owner: request.owner, id: request.id, leaseToken },
+        written,
+      );
+    }
+    return result;
   },
   succeeded: (result, elapsedMs) => {
     if (result.reusedFrom) metrics.addMetric('ThumbnailsReused', MetricUnit.Count, 1);

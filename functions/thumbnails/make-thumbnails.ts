@@ -10,7 +10,7 @@ import { readObject } from '../shared/s3-objects.ts';
 import { copyThumbnails } from './copy-thumbnails.ts';
 import type { Placeholder } from './placeholder.ts';
 import { renderImage } from './renditions.ts';
-import { type ImageLocation, storeThumbnails } from './store-thumbnails.ts';
+import { type ImageLocation, storeThumbnailVersions, type WrittenVersion } from './store-thumbnails.ts';
 
 export interface ThumbnailsRequest extends ImageLocation {
   /** The original's key. */
@@ -26,6 +26,8 @@ export interface ThumbnailsResult {
   blurred: boolean;
   /** The image whose renditions were copied, when they were. */
   reusedFrom?: string;
+  /** The object versions written, for the lease check (not part of the step's output). */
+  written: WrittenVersion[];
 }
 
 export async function makeThumbnails(s3: S3Client, request: ThumbnailsRequest): Promise<ThumbnailsResult> {
@@ -36,7 +38,13 @@ export async function makeThumbnails(s3: S3Client, request: ThumbnailsRequest): 
     maxBytes: imageLimits.maxBytes,
   });
   const { renditions, placeholder } = await renderImage(original.bytes);
-  return { thumbnails: await storeThumbnails(s3, request, renditions), placeholder, blurred: false };
+  const stored = await storeThumbnailVersions(s3, request, renditions);
+  return {
+    thumbnails: stored.map(({ thumbnail }) => thumbnail),
+    placeholder,
+    blurred: false,
+    written: stored.map(({ written }) => written),
+  };
 }
 
 /**
@@ -50,12 +58,13 @@ export async function reuseOrMakeThumbnails(
 ): Promise<ThumbnailsResult> {
   if (!source) return makeThumbnails(s3, request);
   try {
-    const thumbnails = await copyThumbnails(s3, request, source);
+    const copied = await copyThumbnails(s3, request, source);
     return {
-      thumbnails,
+      thumbnails: copied.map(({ thumbnail }) => thumbnail),
       placeholder: source.placeholder,
       blurred: source.status === 'FLAGGED',
       reusedFrom: source.id,
+      written: copied.map(({ written }) => written),
     };
   } catch (error) {
     // S3 answers a CopyObject whose source is gone with NoSuchKey.
