@@ -19,7 +19,7 @@ export interface ImageEventSource {
   getImage(id: string): Promise<Image | null>;
 }
 
-const TERMINAL = new Set(['COMPLETED', 'FLAGGED', 'FAILED']);
+const TERMINAL = new Set(['COMPLETED', 'FLAGGED', 'FAILED', 'REJECTED']);
 
 interface Waiter {
   resolve(image: Image): void;

@@ -4,8 +4,10 @@ export {
   createDarkroomClient,
   type DarkroomClient,
   type DarkroomClientOptions,
+  type FlaggedImage,
   type Image,
   type ImagePage,
+  type ReviewDecision,
   type SearchFilter,
   type Usage,
 } from './client.ts';

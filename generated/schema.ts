@@ -63,10 +63,14 @@ export type Image = {
   id: Scalars['ID']['output'];
   /** Null until processed, and for images processed before metadata was read. */
   metadata: Maybe<PhotoMetadata>;
+  /** Moderators only: a short-lived GET of the quarantined original while the image is FLAGGED, else null. */
+  originalUrl: Maybe<Scalars['AWSURL']['output']>;
   owner: Scalars['ID']['output'];
   /** Null until processed, and for images processed before placeholders existed. */
   placeholder: Maybe<Placeholder>;
   processedAt: Maybe<Scalars['AWSDateTime']['output']>;
+  /** A moderator's decision; null until one is made. */
+  review: Maybe<Review>;
   size: Scalars['Int']['output'];
   status: ImageStatus;
   thumbnails: Array<Thumbnail>;
@@ -103,7 +107,9 @@ export type ImageStatus =
   | 'FAILED'
   | 'FLAGGED'
   | 'PENDING_UPLOAD'
-  | 'PROCESSING';
+  | 'PROCESSING'
+  /** A moderator rejected the FLAGGED image: its original and every rendition are deleted. */
+  | 'REJECTED';
 
 export type Label = {
   __typename?: 'Label';
@@ -126,6 +132,8 @@ export type Mutation = {
   /** Called by the pipeline only; returns the stored image so subscribers receive it. */
   publishImageProcessed: Maybe<Image>;
   requestUpload: UploadTicket;
+  /** Moderators only: decides a FLAGGED image once; the owner hears the outcome through onImageProcessed. */
+  reviewImage: Image;
 };
 
 
@@ -142,6 +150,14 @@ export type MutationPublishImageProcessedArgs = {
 
 export type MutationRequestUploadArgs = {
   input: RequestUploadInput;
+};
+
+
+export type MutationReviewImageArgs = {
+  decision: ReviewDecision;
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  owner: Scalars['ID']['input'];
 };
 
 /** From the original's EXIF; a field is null when the camera did not record it. */
@@ -175,6 +191,8 @@ export type Query = {
   __typename?: 'Query';
   /** The caller's own image, or null when there is none. */
   getImage: Maybe<Image>;
+  /** Moderators only: every owner's FLAGGED images awaiting a decision, oldest first. */
+  listFlaggedImages: ImageConnection;
   /** The caller's images, newest first. */
   listImages: ImageConnection;
   /** The caller's quotas and usage. */
@@ -186,6 +204,12 @@ export type Query = {
 
 export type QueryGetImageArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryListFlaggedImagesArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -210,6 +234,23 @@ export type RequestUploadInput = {
   /** Bytes, 1..25 MB. */
   size: Scalars['Int']['input'];
 };
+
+/** Who decided a FLAGGED image, and how. */
+export type Review = {
+  __typename?: 'Review';
+  decision: ReviewDecision;
+  note: Maybe<Scalars['String']['output']>;
+  reviewedAt: Scalars['AWSDateTime']['output'];
+  /** The moderator's Cognito sub. */
+  reviewer: Scalars['ID']['output'];
+};
+
+/** A moderator's verdict on a FLAGGED image (issue 20). */
+export type ReviewDecision =
+  /** The flag was wrong: unblurred renditions are made again and the image becomes COMPLETED. */
+  | 'APPROVE'
+  /** The flag was right: the original and every rendition are deleted; the image becomes REJECTED. */
+  | 'REJECT';
 
 export type Subscription = {
   __typename?: 'Subscription';

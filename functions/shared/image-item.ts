@@ -49,6 +49,15 @@ export const photoMetadataSchema = z.object({
 });
 export type StoredPhotoMetadata = z.output<typeof photoMetadataSchema>;
 
+/** A moderator's decision as stored (issue 20); `note` only when one was given. */
+export const reviewSchema = z.object({
+  decision: z.enum(['APPROVE', 'REJECT']),
+  reviewer: z.string().min(1),
+  note: z.string().nullish(),
+  reviewedAt: z.string(),
+});
+export type StoredReview = z.output<typeof reviewSchema>;
+
 /** The stored item; unknown attributes are ignored so the table can grow without breaking readers. */
 export const imageItemSchema = z.object({
   owner: z.string().min(1),
@@ -69,6 +78,7 @@ export const imageItemSchema = z.object({
   placeholder: placeholderSchema.nullish(),
   metadata: photoMetadataSchema.nullish(),
   duplicateOf: z.string().nullish(),
+  review: reviewSchema.nullish(),
 });
 
 export type ImageItem = z.output<typeof imageItemSchema>;
@@ -77,8 +87,9 @@ export type StoredThumbnail = z.output<typeof thumbnailSchema>;
 /** An Image as a Lambda resolver returns it: `Thumbnail.url` is left to its own field resolver. */
 export type ImageRecord = Omit<
   Image,
-  '__typename' | 'thumbnails' | 'analysis' | 'error' | 'placeholder' | 'metadata'
+  '__typename' | 'thumbnails' | 'analysis' | 'error' | 'placeholder' | 'metadata' | 'review' | 'originalUrl'
 > & {
+  review: (Omit<StoredReview, 'note'> & { note: string | null }) | null;
   thumbnails: Array<Omit<Thumbnail, '__typename' | 'url'>>;
   analysis: Omit<Analysis, '__typename'> | null;
   error: Omit<ImageError, '__typename'> | null;
@@ -116,6 +127,7 @@ export function toImage(item: Record<string, unknown>): ImageRecord {
     placeholder: parsed.placeholder ?? null,
     metadata: parsed.metadata ?? null,
     duplicateOf: parsed.duplicateOf ?? null,
+    review: parsed.review ? { ...parsed.review, note: parsed.review.note ?? null } : null,
   };
 }
 

@@ -1,13 +1,19 @@
 /**
  * The authorization matrix: every GraphQL query and mutation × owner, another user, a moderator
- * (an ordinary signed-in user to this API: the schema gives no role more rights over others'
- * images), anonymous, an expired token, a forged token, the pipeline's IAM principal and IAM with a
- * wrong secret. Each cell states its expected outcome; the table is printed at the end.
+ * (a member of the `moderators` group: it may list and decide FLAGGED images, issue 20, and has no
+ * other rights over others' images), anonymous, an expired token, a forged token, the pipeline's
+ * IAM principal and IAM with a wrong secret. Each cell states its expected outcome; the table is
+ * printed at the end.
  */
+import {
+  AdminAddUserToGroupCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { names } from '../../contracts/names.ts';
 import { stackInfo } from '../integration/support.ts';
-import { createUser, type TestUser } from '../integration/users.ts';
+import { createUser, signInUser, type TestUser } from '../integration/users.ts';
 import { type Caller, graphqlAs, outcomeOf } from './graphql.ts';
 import { printSummary, record } from './summary.ts';
 
@@ -18,6 +24,10 @@ const getImage = 'query ($id: ID!) { getImage(id: $id) { id owner } }';
 const listImages = 'query { listImages(limit: 50) { items { id owner } } }';
 const deleteImage = 'mutation ($id: ID!) { deleteImage(id: $id) { id status } }';
 const publish = 'mutation ($owner: ID!, $id: ID!) { publishImageProcessed(owner: $owner, id: $id) { id } }';
+const listFlaggedImages = 'query { listFlaggedImages(limit: 10) { items { id owner } } }';
+const reviewImage = `mutation ($owner: ID!, $id: ID!) {
+  reviewImage(owner: $owner, id: $id, decision: REJECT) { id status }
+}`;
 
 type Principal =
   | 'owner'
@@ -28,7 +38,14 @@ type Principal =
   | 'forged token'
   | 'IAM'
   | 'IAM wrong secret';
-type Operation = 'getImage' | 'listImages' | 'requestUpload' | 'deleteImage' | 'publishImageProcessed';
+type Operation =
+  | 'getImage'
+  | 'listImages'
+  | 'requestUpload'
+  | 'deleteImage'
+  | 'publishImageProcessed'
+  | 'listFlaggedImages'
+  | 'reviewImage';
 
 /** A request-level failure (missing, bad, expired or wrongly signed credential): AppSync's 401. */
 const refused = 'http 401:UnauthorizedException';
@@ -85,6 +102,28 @@ const expected: Record<Operation, Record<Principal, string>> = {
     IAM: 'ok',
     'IAM wrong secret': refused,
   },
+  // Moderators only (`@aws_cognito_user_pools(cognito_groups: ["moderators"])`); IAM is another mode.
+  listFlaggedImages: {
+    owner: notIam,
+    'other user': notIam,
+    moderator: 'ok',
+    anonymous: refused,
+    'expired token': refused,
+    'forged token': refused,
+    IAM: notIam,
+    'IAM wrong secret': refused,
+  },
+  // The image is not FLAGGED: the moderator passes authorization and is told it is not reviewable.
+  reviewImage: {
+    owner: notIam,
+    'other user': notIam,
+    moderator: 'denied:NotReviewable',
+    anonymous: refused,
+    'expired token': refused,
+    'forged token': refused,
+    IAM: notIam,
+    'IAM wrong secret': refused,
+  },
 };
 
 let owner: TestUser;
@@ -117,8 +156,28 @@ async function forgedTokens(user: TestUser): Promise<{ forged: string; expired: 
 }
 
 beforeAll(async () => {
-  const [a, b, m] = await Promise.all([createUser('owner'), createUser('other'), createUser('moderator')]);
+  const [a, b, created] = await Promise.all([
+    createUser('owner'),
+    createUser('other'),
+    createUser('moderator'),
+  ]);
   owner = a;
+  // Into the group with the stack's credentials (what `darkroom admin add-moderator` does); the
+  // group reaches the tokens at the next sign-in.
+  const { url, accessKeyId, secretAccessKey, userPoolId } = stackInfo();
+  const cognito = new CognitoIdentityProviderClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId, secretAccessKey },
+  });
+  await cognito.send(
+    new AdminAddUserToGroupCommand({
+      UserPoolId: userPoolId,
+      Username: created.username,
+      GroupName: names.moderatorsGroup,
+    }),
+  );
+  const m = { ...created, ...(await signInUser(created.username, created.password)) };
   const { forged, expired } = await forgedTokens(a);
   Object.assign(callers, {
     owner: { kind: 'token', token: a.idToken },
@@ -167,6 +226,10 @@ async function outcome(operation: Operation, principal: Principal, imageId: stri
       return outcomeOf(await graphqlAs(caller, deleteImage, { id: imageId }), operation);
     case 'publishImageProcessed':
       return outcomeOf(await graphqlAs(caller, publish, { owner: owner.sub, id: imageId }), operation);
+    case 'listFlaggedImages':
+      return outcomeOf(await graphqlAs(caller, listFlaggedImages), operation);
+    case 'reviewImage':
+      return outcomeOf(await graphqlAs(caller, reviewImage, { owner: owner.sub, id: imageId }), operation);
   }
 }
 
