@@ -40,6 +40,8 @@ export const uploadsPattern = 'uploads/*';
 export const thumbnailsPattern = 'thumbnails/*';
 export const quarantinePattern = 'quarantine/*';
 export const publishField = 'publishImageProcessed';
+/** The milestone publish (issue 19): each step that reaches a milestone calls it. */
+export const progressField = 'publishImageProgress';
 
 /** Object actions on the keys matching one pattern (`uploads/*`). */
 export function objects(pattern: string, ...actions: string[]): PolicyStatementSpec {
@@ -68,6 +70,11 @@ export function mutation(fieldName: string): PolicyStatementSpec {
   };
 }
 
+/** A step's milestone: one conditional UpdateItem (stage, sequence) and the progress publish. */
+function milestone(): PolicyStatementSpec[] {
+  return [items('UpdateItem'), mutation(progressField)];
+}
+
 export const publishToTopic: PolicyStatementSpec = {
   actions: ['sns:Publish'],
   resources: [{ kind: 'topic' }],
@@ -93,10 +100,11 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
     items('GetItem', 'DeleteItem', 'UpdateItem', 'BatchWriteItem'),
     ...purgeVersions(uploadsPattern, quarantinePattern, thumbnailsPattern),
   ],
-  inspect: [objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion')],
+  inspect: [objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'), ...milestone()],
   thumbnails: [
     objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
     objects(thumbnailsPattern, 's3:PutObject'),
+    ...milestone(),
   ],
   analyse: [
     // Rekognition reads the S3 object with the caller's permissions.
@@ -105,6 +113,7 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
       actions: ['rekognition:DetectLabels', 'rekognition:DetectFaces', 'rekognition:DetectModerationLabels'],
       resources: [{ kind: 'any' }],
     },
+    ...milestone(),
   ],
   // Blurs the renditions, copies the pinned original version into quarantine and purges the rest.
   flag: [

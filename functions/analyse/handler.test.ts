@@ -4,11 +4,14 @@ import {
   DetectModerationLabelsCommand,
   RekognitionClient,
 } from '@aws-sdk/client-rekognition';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { loadHandler } from '../test-support/load-handler.ts';
 
 const rekognition = mockClient(RekognitionClient);
+// The step's milestone write (functions/shared/milestones.ts): answered here, never sent.
+const documents = mockClient(DynamoDBDocumentClient);
 
 const { handler } = await loadHandler(() => import('./handler.ts'));
 
@@ -45,7 +48,13 @@ describe('analyse handler', () => {
       moderationLabels: [],
       isSafe: true,
     });
-  });
+    // Milestone ANALYSED carries no analysis: the verdict reaches the item only with the result.
+    const [milestone] = documents.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(milestone?.ExpressionAttributeValues).toEqual({
+      ':processing': 'PROCESSING',
+      ':stage': 'ANALYSED',
+      ':sequenceStep': 1,
+    });
 
   it('refuses a format the pipeline does not decode', async () => {
     const attempt = handler({ ...event, format: 'svg' });

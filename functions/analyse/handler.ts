@@ -4,11 +4,13 @@ import { z } from 'zod';
 import { rekognitionClient, s3Client } from '../shared/clients.ts';
 import { readEnv } from '../shared/env.ts';
 import { decodableFormats } from '../shared/image-limits.ts';
+import { milestonesFromEnvironment } from '../shared/milestones.ts';
 import { imageReference, pipelineStep } from '../shared/pipeline-step.ts';
 import { metrics } from '../shared/powertools.ts';
 import { analyseImage } from './analyse-image.ts';
 
 const env = readEnv(['BUCKET_NAME']);
+const milestones = milestonesFromEnvironment();
 
 export const analyseEvent = imageReference(env.BUCKET_NAME).extend({
   width: z.number().int().positive(),
@@ -23,7 +25,12 @@ export const analyseEvent = imageReference(env.BUCKET_NAME).extend({
 export const handler = pipelineStep({
   name: 'analyse',
   schema: analyseEvent,
-  run: (request) => analyseImage({ rekognition: rekognitionClient(), s3: s3Client() }, request),
+  run: async (request) => {
+    const analysis = await analyseImage({ rekognition: rekognitionClient(), s3: s3Client() }, request);
+    // The analysis itself is stored with the result: it holds the verdict, which comes last.
+    await milestones.reached(request, 'ANALYSED');
+    return analysis;
+  },
   succeeded: (analysis) => {
     metrics.addMetric(analysis.isSafe ? 'ImagesSafe' : 'ImagesUnsafe', MetricUnit.Count, 1);
     return {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { jpeg } from '../test-support/images.ts';
@@ -7,6 +8,8 @@ import { loadHandler } from '../test-support/load-handler.ts';
 import { getObjectOutput } from '../test-support/s3-stub.ts';
 
 const s3 = mockClient(S3Client);
+// The step's milestone write (functions/shared/milestones.ts): answered here, never sent.
+const documents = mockClient(DynamoDBDocumentClient);
 
 const { handler } = await loadHandler(() => import('./handler.ts'));
 
@@ -39,6 +42,14 @@ describe('inspect handler', () => {
       etag: 'abc123',
       metadata: null,
       sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
+    // Milestone INSPECTED with its facts (issue 19).
+    const [milestone] = documents.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(milestone?.ExpressionAttributeValues).toMatchObject({
+      ':stage': 'INSPECTED',
+      ':width': 320,
+      ':height': 240,
+      ':format': 'jpeg',
     });
   });
 

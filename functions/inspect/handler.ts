@@ -2,18 +2,27 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { s3Client } from '../shared/clients.ts';
 import { readEnv } from '../shared/env.ts';
+import { milestonesFromEnvironment } from '../shared/milestones.ts';
 import { imageReference, pipelineStep } from '../shared/pipeline-step.ts';
 import { metrics } from '../shared/powertools.ts';
 import { inspectObject } from './inspect-object.ts';
 
 const env = readEnv(['BUCKET_NAME']);
+const milestones = milestonesFromEnvironment();
 
 export const inspectEvent = imageReference(env.BUCKET_NAME);
 
 export const handler = pipelineStep({
   name: 'inspect',
   schema: inspectEvent,
-  run: (request) => inspectObject(s3Client(), request),
+  run: async (request) => {
+    // UPLOADED was recorded by the claim (MarkProcessing); the first step publishes it.
+    await milestones.announce(request);
+    const inspection = await inspectObject(s3Client(), request);
+    const { width, height, format } = inspection;
+    await milestones.reached(request, 'INSPECTED', { width, height, format });
+    return inspection;
+  },
   succeeded: (inspection) => {
     metrics.addMetric('ImagesInspected', MetricUnit.Count, 1);
     return { message: 'inspected', fields: { ...inspection } };
