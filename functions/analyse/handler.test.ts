@@ -55,6 +55,7 @@ describe('analyse handler', () => {
       ':stage': 'ANALYSED',
       ':sequenceStep': 1,
     });
+  });
 
   it('refuses a format the pipeline does not decode', async () => {
     const attempt = handler({ ...event, format: 'svg' });
