@@ -310,14 +310,15 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
       const imageId = ticket.image.id;
       let stage: ImageStage | null = null;
       let sequence: number | null = null;
-      let posted = false;
       const reportProcessing = () =>
         onProgress?.({ phase: 'processing', loaded: size, total: size, imageId, stage, sequence });
-      // Milestones can overtake the POST's own completion: each is reported once it is done.
+      // The pipeline starts only once S3 holds the whole file, so a milestone is reported as soon as
+      // it arrives, even when it overtakes the POST's own answer.
       const waiting = events.waitFor(imageId, (image) => {
-        if (image.stage) stage = image.stage;
+        if (isTerminal(image)) return;
+        stage = image.stage ?? stage;
         sequence = image.sequence ?? sequence;
-        if (posted && !isTerminal(image)) reportProcessing();
+        reportProcessing();
       });
       try {
         await postUpload(
@@ -328,8 +329,7 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
             onProgress: (progress) => onProgress?.({ ...progress, phase: 'uploading', imageId }),
           },
         );
-        posted = true;
-        reportProcessing();
+        if (stage === null) reportProcessing();
         const image = await withDeadline(waiting.done, processingTimeoutMs, signal, imageId);
         if (image.status === 'FAILED') {
           throw new ProcessingFailedError(

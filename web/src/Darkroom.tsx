@@ -121,7 +121,13 @@ export function Darkroom({ client, userName, onSignOut }: Props) {
                 upload.key === key
                   ? {
                       ...upload,
-                      phase: phase === 'requesting' ? 'waiting' : phase,
+                      // A late byte report never moves a row back once the pipeline has it.
+                      phase:
+                        phase === 'requesting'
+                          ? 'waiting'
+                          : phase === 'uploading' && upload.phase === 'processing'
+                            ? 'processing'
+                            : phase,
                       progress:
                         phase === 'uploading' ? loaded / Math.max(total, 1) : phase === 'processing' ? 1 : 0,
                       imageId,

@@ -26,10 +26,12 @@ const stageSteps: Array<{ stage: ImageStage; text: string }> = [
 
 function StageBar({ upload }: { upload: Upload }) {
   const last = upload.stages.at(-1);
+  // A finished image passed every milestone, also one whose event was superseded by a later one.
+  const finished = upload.phase === 'done' || upload.phase === 'flagged';
   return (
     <ol className="stages" aria-label={`${upload.name}: stages`} data-stage={last ?? ''}>
       {stageSteps.map(({ stage, text }) => (
-        <li key={stage} data-reached={upload.stages.includes(stage)}>
+        <li key={stage} data-reached={finished || upload.stages.includes(stage)}>
           {text}
         </li>
       ))}
