@@ -33,6 +33,7 @@ const caller: Caller = {
 const subscribe = (query = 'subscription { onImageProcessed(id: "img-1") { id } }') =>
   provider.startSubscription({ query, variables: {}, caller, headers: {} });
 const subscriptionFile = () => path.join(folder, 'resolvers', 'Subscription.onImageProcessed.[none].ts');
+const filterFile = () => path.join(folder, 'resolvers', 'shared', 'own-images-filter.ts');
 
 beforeAll(async () => {
   folder = await mkdtemp(path.join(tmpdir(), 'darkroom-reload-'));
@@ -71,9 +72,13 @@ describe('hot reload', () => {
     await writeFile(subscriptionFile(), `${original}\nexport function broken() { while (true) {} }\n`);
     const broken = await provider.reload();
     const during = await subscribe();
+    // The fix restores the resolver and changes the filter module it bundles (shared by both image
+    // subscriptions).
+    const filter = await readFile(filterFile(), 'utf8');
+    await writeFile(subscriptionFile(), original);
     await writeFile(
-      subscriptionFile(),
-      original.replace('filter.id = { eq: ctx.args.id }', 'filter.id = { ne: ctx.args.id }'),
+      filterFile(),
+      filter.replace('filter.id = { eq: ctx.args.id }', 'filter.id = { ne: ctx.args.id }'),
     );
     const fixed = await provider.reload();
     const after = await subscribe();
