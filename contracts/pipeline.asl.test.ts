@@ -373,7 +373,7 @@ describe('pipeline.asl.json', () => {
 
   it('fences every later write of the item with the execution id', () => {
     for (const name of ['SaveResult', 'MarkFailed']) {
-      const payload = (state(name).Parameters ?? {}).Payload as Record<string, unknown>;
+      const payload = state(name).Parameters?.Payload as Record<string, unknown>;
       expect(payload['leaseToken.$'], name).toBe('$$.Execution.Id');
     }
   });

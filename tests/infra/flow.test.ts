@@ -7,11 +7,7 @@ import { liveAliasOf, propsOf, resourceNamed, resourcesOfType } from './synthesi
 
 const [queueId, queue] = resourceNamed('AWS::SQS::Queue', 'QueueName', flow.queueName);
 const [dlqId, dlq] = resourceNamed('AWS::SQS::Queue', 'QueueName', flow.deadLetterQueueName);
-const [dispatchId, dispatch] = resourceNamed(
-  'AWS::Lambda::Function',
-  'FunctionName',
-  names.functions.dispatch,
-);
+const [, dispatch] = resourceNamed('AWS::Lambda::Function', 'FunctionName', names.functions.dispatch);
 
 /** Every statement of the policies attached to a function's role. */
 function statementsOf(functionResource: typeof dispatch): Array<Record<string, unknown>> {

@@ -18,7 +18,6 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { names } from '../../../contracts/names.ts';
 import { type EventPattern, matchesPattern, uploadCreatedPattern } from '../../../contracts/upload-rule.ts';
-import type { LocalConfig } from '../../config.ts';
 import { applyLatency } from '../../faults.ts';
 import { readJsonObject } from '../../json-body.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
