@@ -18,6 +18,8 @@ const getImage = 'query ($id: ID!) { getImage(id: $id) { id owner } }';
 const listImages = 'query { listImages(limit: 50) { items { id owner } } }';
 const deleteImage = 'mutation ($id: ID!) { deleteImage(id: $id) { id status } }';
 const publish = 'mutation ($owner: ID!, $id: ID!) { publishImageProcessed(owner: $owner, id: $id) { id } }';
+const publishProgress =
+  'mutation ($owner: ID!, $id: ID!) { publishImageProgress(owner: $owner, id: $id) { id } }';
 
 type Principal =
   | 'owner'
@@ -28,7 +30,13 @@ type Principal =
   | 'forged token'
   | 'IAM'
   | 'IAM wrong secret';
-type Operation = 'getImage' | 'listImages' | 'requestUpload' | 'deleteImage' | 'publishImageProcessed';
+type Operation =
+  | 'getImage'
+  | 'listImages'
+  | 'requestUpload'
+  | 'deleteImage'
+  | 'publishImageProcessed'
+  | 'publishImageProgress';
 
 /** A request-level failure (missing, bad, expired or wrongly signed credential): AppSync's 401. */
 const refused = 'http 401:UnauthorizedException';
@@ -76,6 +84,17 @@ const expected: Record<Operation, Record<Principal, string>> = {
     'IAM wrong secret': refused,
   },
   publishImageProcessed: {
+    owner: notIam,
+    'other user': notIam,
+    moderator: notIam,
+    anonymous: refused,
+    'expired token': refused,
+    'forged token': refused,
+    IAM: 'ok',
+    'IAM wrong secret': refused,
+  },
+  // The milestone publish (issue 19): the pipeline's alone, like the terminal one.
+  publishImageProgress: {
     owner: notIam,
     'other user': notIam,
     moderator: notIam,
@@ -167,6 +186,11 @@ async function outcome(operation: Operation, principal: Principal, imageId: stri
       return outcomeOf(await graphqlAs(caller, deleteImage, { id: imageId }), operation);
     case 'publishImageProcessed':
       return outcomeOf(await graphqlAs(caller, publish, { owner: owner.sub, id: imageId }), operation);
+    case 'publishImageProgress':
+      return outcomeOf(
+        await graphqlAs(caller, publishProgress, { owner: owner.sub, id: imageId }),
+        operation,
+      );
   }
 }
 
