@@ -32,7 +32,7 @@ const USAGE = `usage: darkroom [--outputs amplify_outputs.json] <command>
                                  your images with that label (or a parent of it), newest first
   usage                          your uploads today and bytes stored, against your quotas
   get <id> [--json]              one image
-  watch                          print images as the pipeline finishes them
+  watch                          print each milestone and outcome of your images as they happen
   delete <id>                    delete an image and its files`;
 
 class UsageError extends Error {}
@@ -133,9 +133,11 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'watch':
         return await new Promise<number>((resolve) => {
-          client.onImageProcessed({
+          client.onImageProgress({
             next: (image) =>
-              console.log(`${new Date().toISOString()}  ${image.id}  ${image.status}  ${image.fileName}`),
+              console.log(
+                `${new Date().toISOString()}  ${image.id}  ${image.status === 'PROCESSING' ? (image.stage ?? image.status) : image.status}  ${image.fileName}`,
+              ),
             error: (error) => {
               console.error(String(error));
               resolve(1);

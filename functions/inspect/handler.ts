@@ -16,9 +16,15 @@ export const handler = pipelineStep({
   name: 'inspect',
   schema: inspectEvent,
   run: async (request) => {
-    // UPLOADED was recorded by the claim (MarkProcessing); the first step publishes it.
-    await milestones.announce(request);
-    const inspection = await inspectObject(s3Client(), request);
+    // UPLOADED was recorded by the claim (MarkProcessing); the first step publishes it while it
+    // reads the original, and lets it finish before INSPECTED is written, so it still reads UPLOADED.
+    const uploaded = milestones.announce(request);
+    let inspection: Awaited<ReturnType<typeof inspectObject>>;
+    try {
+      inspection = await inspectObject(s3Client(), request);
+    } finally {
+      await uploaded;
+    }
     const { width, height, format } = inspection;
     await milestones.reached(request, 'INSPECTED', { width, height, format });
     return inspection;
