@@ -31,4 +31,4 @@ export const sequenceAddClause = 'ADD #sequence :sequenceStep';
  * The publish budget of one milestone: progress is best-effort, so one short attempt — a slow or
  * failing AppSync costs a step at most this, and never fails the image.
  */
-export const milestonePublishTimeoutMs = 2000;
+export const milestonePublishTimeoutMs = 3000;
