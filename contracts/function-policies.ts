@@ -100,15 +100,25 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
     items('GetItem', 'DeleteItem', 'UpdateItem', 'BatchWriteItem'),
     ...purgeVersions(uploadsPattern, quarantinePattern, thumbnailsPattern),
   ],
-  inspect: [objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'), ...milestone()],
+  // Query on byOwnerContent finds an earlier image with the same bytes; GetItem confirms it is settled.
+  inspect: [
+    objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
+    { actions: ['dynamodb:Query'], resources: [{ kind: 'index', name: names.indexes.byOwnerContent }] },
+    items('GetItem'),
+  ],
+  // A duplicate's renditions are copied (CopyObject reads the source with GetObject) from the image it
+  // duplicates. After writing it reads the item's lease, and deletes exactly the versions it wrote once
+  // the lease is lost (a late call under a FAILED image).
   thumbnails: [
     objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
-    objects(thumbnailsPattern, 's3:PutObject'),
-    ...milestone(),
+    objects(thumbnailsPattern, 's3:GetObject', 's3:PutObject', 's3:DeleteObjectVersion'),
+    items('GetItem'),
   ],
   analyse: [
     // Rekognition reads the S3 object with the caller's permissions.
     objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
+    // A duplicate reuses the analysis stored on the image it duplicates.
+    items('GetItem'),
     {
       actions: ['rekognition:DetectLabels', 'rekognition:DetectFaces', 'rekognition:DetectModerationLabels'],
       resources: [{ kind: 'any' }],
@@ -133,20 +143,23 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
   markFailed: [items('UpdateItem'), ...purgeVersions(uploadsPattern, thumbnailsPattern)],
   // Records the announcement on the item and notifies the topic.
   publish: [mutation(publishField), items('UpdateItem'), publishToTopic],
-  // The sweeper reads the sparse byStatus index, fails stuck items, publishes and notifies.
+  // The sweeper reads the sparse byStatus index, fails stuck items (purging their thumbnails),
+  // publishes and notifies.
   sweeper: [
     { actions: ['dynamodb:Query'], resources: [{ kind: 'index', name: names.indexes.byStatus }] },
     items('UpdateItem'),
+    ...purgeVersions(thumbnailsPattern),
     publishToTopic,
     mutation(publishField),
   ],
   // The queue consumer: runs this state machine only, sets its own message's backoff, and at the
-  // retry limit marks the image FAILED and announces it. (The event source mapping's receive and
-  // delete rights are the platform's, granted with the mapping.)
+  // retry limit marks the image FAILED, purges its thumbnails and announces it. (The event source
+  // mapping's receive and delete rights are the platform's, granted with the mapping.)
   dispatch: [
     { actions: ['states:StartSyncExecution'], resources: [{ kind: 'stateMachine' }] },
     { actions: ['sqs:ChangeMessageVisibility'], resources: [{ kind: 'queue' }] },
     items('UpdateItem'),
+    ...purgeVersions(thumbnailsPattern),
     publishToTopic,
     mutation(publishField),
   ],

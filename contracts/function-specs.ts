@@ -74,7 +74,7 @@ export const functionSpecs = {
     functionName: names.functions.inspect,
     description: 'Pipeline: validate the original and read its metadata',
     // TABLE_NAME, GRAPHQL_URL: the step records and publishes its milestone (functions/shared/milestones.ts).
-    env: ['BUCKET_NAME', 'TABLE_NAME', 'GRAPHQL_URL'],
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'GRAPHQL_URL'],
     timeoutSeconds: 30,
     memoryMb: 1024,
     localConcurrency: 2,
@@ -84,7 +84,7 @@ export const functionSpecs = {
     functionName: names.functions.thumbnails,
     description: 'Pipeline: small/medium/large renditions as JPEG and WebP',
     // TABLE_NAME, GRAPHQL_URL: the step records and publishes its milestone (functions/shared/milestones.ts).
-    env: ['BUCKET_NAME', 'TABLE_NAME', 'GRAPHQL_URL'],
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'GRAPHQL_URL'],
     timeoutSeconds: 60,
     memoryMb: 2048,
     localConcurrency: 2,
@@ -94,7 +94,7 @@ export const functionSpecs = {
     functionName: names.functions.analyse,
     description: 'Pipeline: labels, faces and moderation with Rekognition',
     // TABLE_NAME, GRAPHQL_URL: the step records and publishes its milestone (functions/shared/milestones.ts).
-    env: ['BUCKET_NAME', 'TABLE_NAME', 'GRAPHQL_URL'],
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'GRAPHQL_URL'],
     timeoutSeconds: 60,
     memoryMb: 1024,
     localConcurrency: 2,
@@ -139,7 +139,15 @@ export const functionSpecs = {
     folder: 'dispatch',
     functionName: names.functions.dispatch,
     description: 'Queue consumer: one synchronous Express execution per upload, backoff on platform errors',
-    env: ['TABLE_NAME', 'GRAPHQL_URL', 'TOPIC_ARN', 'STATE_MACHINE_ARN', 'QUEUE_URL', 'RETRY_BACKOFF_SCALE'],
+    env: [
+      'TABLE_NAME',
+      'BUCKET_NAME',
+      'GRAPHQL_URL',
+      'TOPIC_ARN',
+      'STATE_MACHINE_ARN',
+      'QUEUE_URL',
+      'RETRY_BACKOFF_SCALE',
+    ],
     timeoutSeconds: flow.dispatchTimeoutSeconds,
     memoryMb: 256,
     // The event source mapping's MaximumConcurrency is the bound; the pool only has to admit it.
@@ -149,7 +157,7 @@ export const functionSpecs = {
     folder: 'sweeper',
     functionName: names.functions.sweeper,
     description: 'Fails images stuck in PROCESSING past the pipeline timeout, and publishes them',
-    env: ['TABLE_NAME', 'GRAPHQL_URL', 'TOPIC_ARN'],
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'GRAPHQL_URL', 'TOPIC_ARN'],
     timeoutSeconds: 120,
     memoryMb: 256,
     localConcurrency: 1,

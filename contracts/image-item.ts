@@ -25,6 +25,13 @@ export const imageAttributes = {
   leasedAt: 'leasedAt',
   /** The message's receive count at the claim. */
   leaseAttempt: 'leaseAttempt',
+  /**
+   * `${owner}#${sha256}` of the original, set only with a COMPLETED or FLAGGED result: partition key
+   * of the sparse GSI byOwnerContent, where an identical re-upload finds the image it duplicates.
+   */
+  ownerContent: 'ownerContent',
+  /** The id of the caller's earlier image with the same bytes (Image.duplicateOf). */
+  duplicateOf: 'duplicateOf',
 } as const;
 
 export const imageStatuses = [
@@ -48,6 +55,17 @@ export const expiringStatus: ImageStatus = 'PENDING_UPLOAD';
 export function ownerStatusKey(owner: string, status: ImageStatus): string {
   return `${owner}#${status}`;
 }
+
+/**
+ * The `ownerContent` value of GSI byOwnerContent. The owner is part of the key, so one owner's
+ * lookup can never find, or learn of, another owner's image with the same bytes.
+ */
+export function ownerContentKey(owner: string, sha256: string): string {
+  return `${owner}#${sha256}`;
+}
+
+/** The statuses whose stored renditions and analysis a duplicate may reuse. */
+export const reusableStatuses: readonly ImageStatus[] = ['COMPLETED', 'FLAGGED'];
 
 /** Whether an item of this status carries `statusKey` (and so appears in GSI byStatus). */
 export function carriesStatusKey(status: ImageStatus): boolean {

@@ -35,7 +35,8 @@ const string = (name: string): KeySpec => ({ name, type: 'S' });
 
 /**
  * pk owner, sk id (a ULID: newest first is a reverse Query); GSI byOwnerStatus lists one owner's
- * images of one status; the sparse GSI byStatus lists PROCESSING and FLAGGED images across owners.
+ * images of one status; the sparse GSI byStatus lists PROCESSING and FLAGGED images across owners;
+ * the sparse GSI byOwnerContent finds an owner's processed images by the original's SHA-256.
  */
 export const imagesTable = {
   tableName: names.table,
@@ -55,6 +56,13 @@ export const imagesTable = {
       partitionKey: string(imageAttributes.statusKey),
       sortKey: string(imageAttributes.updatedAt),
       projection: 'ALL',
+    },
+    {
+      // Sparse and keys only: inspect needs just the id, then reads the item itself (consistently).
+      indexName: names.indexes.byOwnerContent,
+      partitionKey: string(imageAttributes.ownerContent),
+      sortKey: string(imageAttributes.id),
+      projection: 'KEYS_ONLY',
     },
   ],
 } as const satisfies TableSpec;

@@ -24,7 +24,7 @@ export const names = {
   /** Secrets Manager: the PEM private key of the CloudFront key pair that signs thumbnail URLs. */
   cdnPrivateKeySecret: 'darkroom/cdn-private-key',
   dashboard: 'darkroom',
-  indexes: { byOwnerStatus: 'byOwnerStatus', byStatus: 'byStatus' },
+  indexes: { byOwnerStatus: 'byOwnerStatus', byStatus: 'byStatus', byOwnerContent: 'byOwnerContent' },
   functions: {
     createUpload: 'darkroom-create-upload',
     deleteImage: 'darkroom-delete-image',

@@ -296,7 +296,12 @@ describe('pipeline.asl.json', () => {
   it('hands each function the event docs/contracts.md gives it, from the substituted ARN', () => {
     const expected: Record<string, { fn: PipelineSubstitution; payload: string[] }> = {
       Inspect: { fn: 'InspectFunctionArn', payload: ['bucket', 'key', 'versionId', 'owner', 'id'] },
-      Thumbnails: { fn: 'ThumbnailsFunctionArn', payload: ['bucket', 'key', 'versionId', 'owner', 'id'] },
+      // duplicateOf: inspect's finding, so a duplicate's renditions and analysis are reused.
+      // leaseToken: a call that finishes after its execution lost the lease removes what it wrote.
+      Thumbnails: {
+        fn: 'ThumbnailsFunctionArn',
+        payload: ['bucket', 'key', 'versionId', 'owner', 'id', 'duplicateOf', 'leaseToken'],
+      },
       Analyse: {
         fn: 'AnalyseFunctionArn',
         // orientation is beyond the contract's event: analyse uses it, when given, to skip reading EXIF.
@@ -311,9 +316,14 @@ describe('pipeline.asl.json', () => {
           'format',
           'bytes',
           'orientation',
+          'duplicateOf',
         ],
       },
-      Flag: { fn: 'FlagFunctionArn', payload: ['bucket', 'versionId', 'owner', 'id', 'thumbnails'] },
+      // blurred and placeholder: a FLAGGED duplicate's copied renditions are kept, not blurred twice.
+      Flag: {
+        fn: 'FlagFunctionArn',
+        payload: ['bucket', 'versionId', 'owner', 'id', 'thumbnails', 'blurred', 'placeholder'],
+      },
       SaveResult: {
         fn: 'SaveResultFunctionArn',
         payload: ['owner', 'id', 'status', 'image', 'thumbnails', 'placeholder', 'analysis', 'leaseToken'],

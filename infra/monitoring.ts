@@ -241,10 +241,12 @@ export class Monitoring extends Construct {
             width: 12,
           }),
           new cloudwatch.GraphWidget({
-            title: 'Throughput: images inspected and refused per minute',
+            title: 'Throughput: images inspected, refused and reused (duplicates) per minute',
             left: [
               powertools({ metricName: 'ImagesInspected', service: names.functions.inspect }, minute),
               powertools(imagesRefusedMetric, minute),
+              // A duplicate's analysis reused: three Rekognition calls not made.
+              powertools({ metricName: 'AnalysesReused', service: names.functions.analyse }, minute),
             ],
             right: [itemsSwept],
             width: 12,

@@ -1,6 +1,7 @@
 /**
  * The admin API under `/_darkroom/` (the edge lets loopback clients only): health, reset,
- * executions, EventBridge deliveries, SNS messages, Cognito codes and fault injection.
+ * executions, EventBridge deliveries, SNS messages, Cognito codes, Rekognition call counts and
+ * fault injection.
  */
 import { ZodError } from 'zod';
 import type { FaultRegistry } from './faults.ts';
@@ -15,6 +16,8 @@ export interface AdminOptions {
   events?: () => unknown;
   snsMessages?: () => unknown;
   cognitoCodes?: () => unknown;
+  /** How many Rekognition Detect* calls were answered, in all and per S3 object (tests count them). */
+  rekognitionCalls?: () => unknown;
   /** Runs after every provider has been reset (the stack recreates its resources). */
   afterReset?: () => Promise<void>;
 }
@@ -65,6 +68,10 @@ export function createAdmin(options: AdminOptions): (request: EdgeRequest) => Pr
         if (!options.cognitoCodes) return missing('cognito');
         send(200, options.cognitoCodes());
         return;
+      case 'GET /_darkroom/rekognition/calls':
+        if (!options.rekognitionCalls) return missing('rekognition');
+        send(200, options.rekognitionCalls());
+        return;
       case 'GET /_darkroom/faults':
         send(200, options.faults.all());
         return;
@@ -93,6 +100,7 @@ export function createAdmin(options: AdminOptions): (request: EdgeRequest) => Pr
             'GET /_darkroom/events',
             'GET /_darkroom/sns/messages',
             'GET /_darkroom/cognito/codes',
+            'GET /_darkroom/rekognition/calls',
             'GET|PUT|DELETE /_darkroom/faults',
           ],
         });

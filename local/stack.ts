@@ -143,6 +143,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
     events: () => providers?.events.log() ?? [],
     snsMessages: () => providers?.sns.messages() ?? [],
     cognitoCodes: () => providers?.cognito.codes() ?? [],
+    rekognitionCalls: () => providers?.rekognition.calls() ?? { total: 0, byObject: {} },
     afterReset: async () => {
       if (!providers) return;
       await providers.s3.createBucket(names.localBucket);

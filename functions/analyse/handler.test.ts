@@ -4,14 +4,15 @@ import {
   DetectModerationLabelsCommand,
   RekognitionClient,
 } from '@aws-sdk/client-rekognition';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { loadHandler } from '../test-support/load-handler.ts';
+import { anAnalysis, aStoredImage } from '../test-support/stored-images.ts';
 
 const rekognition = mockClient(RekognitionClient);
-// The step's milestone write (functions/shared/milestones.ts): answered here, never sent.
-const documents = mockClient(DynamoDBDocumentClient);
+// Duplicate lookups and the step's milestone write (functions/shared/milestones.ts): answered here.
+const dynamo = mockClient(DynamoDBDocumentClient);
 
 const { handler } = await loadHandler(() => import('./handler.ts'));
 
@@ -49,12 +50,44 @@ describe('analyse handler', () => {
       isSafe: true,
     });
     // Milestone ANALYSED carries no analysis: the verdict reaches the item only with the result.
-    const [milestone] = documents.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    const [milestone] = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
     expect(milestone?.ExpressionAttributeValues).toEqual({
       ':processing': 'PROCESSING',
       ':stage': 'ANALYSED',
       ':sequenceStep': 1,
     });
+  });
+
+  it('reuses the analysis of the owner’s image it duplicates, calling Rekognition not once', async () => {
+    // Prepare
+    rekognition.reset();
+    dynamo.on(GetCommand, { Key: { owner: 'o', id: 'first' } }).resolves({
+      Item: aStoredImage('COMPLETED', {
+        owner: 'o',
+        id: 'first',
+        placeholder: { hash: '1QcSHQRnh493V4dIh4eXh1h4kJUI', dominantColor: '#384858' },
+      }),
+    });
+
+    // Act
+    const analysis = await handler({ ...event, duplicateOf: 'first' });
+
+    // Assess
+    expect(analysis).toEqual(anAnalysis());
+    expect(rekognition.calls()).toHaveLength(0);
+  });
+
+  it('calls Rekognition when the image it duplicates is gone', async () => {
+    rekognition.reset();
+    rekognition.on(DetectLabelsCommand).resolves({ Labels: [] });
+    rekognition.on(DetectFacesCommand).resolves({ FaceDetails: [] });
+    rekognition.on(DetectModerationLabelsCommand).resolves({ ModerationLabels: [] });
+    dynamo.on(GetCommand).resolves({});
+
+    const analysis = await handler({ ...event, duplicateOf: 'deleted' });
+
+    expect(analysis.labels).toEqual([]);
+    expect(rekognition.calls()).toHaveLength(3);
   });
 
   it('refuses a format the pipeline does not decode', async () => {

@@ -1,7 +1,8 @@
 /** Pipeline step `analyse`: Rekognition labels, faces and moderation as the schema's Analysis (docs/contracts.md). */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { rekognitionClient, s3Client } from '../shared/clients.ts';
+import { documentClient, rekognitionClient, s3Client } from '../shared/clients.ts';
+import { readReusableImage } from '../shared/duplicates.ts';
 import { readEnv } from '../shared/env.ts';
 import { decodableFormats } from '../shared/image-limits.ts';
 import { milestonesFromEnvironment } from '../shared/milestones.ts';
@@ -9,7 +10,7 @@ import { imageReference, pipelineStep } from '../shared/pipeline-step.ts';
 import { metrics } from '../shared/powertools.ts';
 import { analyseImage } from './analyse-image.ts';
 
-const env = readEnv(['BUCKET_NAME']);
+const env = readEnv(['TABLE_NAME', 'BUCKET_NAME']);
 const milestones = milestonesFromEnvironment();
 
 export const analyseEvent = imageReference(env.BUCKET_NAME).extend({
@@ -19,14 +20,25 @@ export const analyseEvent = imageReference(env.BUCKET_NAME).extend({
   bytes: z.number().int().positive(),
   // Not in the contract's event yet: when the pipeline passes inspect's orientation, no header read is needed.
   orientation: z.number().int().min(1).max(8).optional(),
+  /** inspect's finding: the owner's earlier image with the same bytes, whose analysis is reused. */
+  duplicateOf: z.string().min(1).nullish(),
 });
 
 // Throttling and other Rekognition errors keep their names: the state machine retries on them.
 export const handler = pipelineStep({
   name: 'analyse',
   schema: analyseEvent,
-  run: async (request) => {
-    const analysis = await analyseImage({ rekognition: rekognitionClient(), s3: s3Client() }, request);
+  run: async ({ duplicateOf, ...request }) => {
+    const source = duplicateOf
+      ? await readReusableImage(
+          { documents: documentClient(), tableName: env.TABLE_NAME },
+          { owner: request.owner, id: duplicateOf },
+        )
+      : null;
+    // The same bytes were analysed already: no Rekognition call (three of them) is paid twice.
+    if (source) metrics.addMetric('AnalysesReused', MetricUnit.Count, 1);
+    const analysis =
+      source?.analysis ?? (await analyseImage({ rekognition: rekognitionClient(), s3: s3Client() }, request));
     // The analysis itself is stored with the result: it holds the verdict, which comes last.
     await milestones.reached(request, 'ANALYSED');
     return analysis;

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -16,16 +17,23 @@ const now = new Date('2026-11-24T09:00:00.000Z');
 const sfn = new SFNClient({ region: 'us-east-1' });
 const sqs = new SQSClient({ region: 'us-east-1' });
 const sns = new SNSClient({ region: 'us-east-1' });
+const s3 = new S3Client({ region: 'us-east-1' });
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const sfnMock = mockClient(sfn);
 const sqsMock = mockClient(sqs);
 const snsMock = mockClient(sns);
+const s3Mock = mockClient(s3);
 const dynamoMock = mockClient(documents);
-const appsyncRequest = vi.fn(async () => ({ publishImageProcessed: { status: 'FAILED' } }));
+const failedAt = '2026-11-24T09:00:00.000Z';
+const appsyncRequest = vi.fn(async () => ({
+  publishImageProcessed: { status: 'FAILED', processedAt: failedAt },
+}));
 const deps = {
   sfn,
   sqs,
   sns,
+  s3,
+  bucket: 'darkroom-images-test',
   documents,
   appsync: { request: appsyncRequest } as never,
   topicArn: 'arn:aws:sns:us-east-1:000000000000:image-processed',
@@ -50,7 +58,7 @@ function aRecord(
 }
 
 beforeEach(() => {
-  for (const mock of [sfnMock, sqsMock, snsMock, dynamoMock]) mock.reset();
+  for (const mock of [sfnMock, sqsMock, snsMock, s3Mock, dynamoMock]) mock.reset();
   appsyncRequest.mockClear();
 });
 
@@ -138,35 +146,67 @@ describe('dispatchRecord', () => {
     expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input.VisibilityTimeout).toBe(1);
   });
 
-  it('at the last receive marks the image FAILED ServiceUnavailable, announces it and lets the message go', async () => {
+  it('at the last receive marks the image FAILED ServiceUnavailable, purges its thumbnails, announces it as the pipeline does and lets the message go', async () => {
     sfnMock
       .on(StartSyncExecutionCommand)
       .resolves({ status: 'FAILED', error: 'InternalServerError', executionArn: 'e-10' });
     dynamoMock.on(UpdateCommand).resolves({});
     snsMock.on(PublishCommand).resolves({ MessageId: 'n-1' });
     sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
+    // A timed-out attempt left a rendition behind.
+    s3Mock.on(ListObjectVersionsCommand).resolves({
+      Versions: [{ Key: `thumbnails/${owner}/${id}/small-0123456789abcdef.jpg`, VersionId: 'tv-1' }],
+    });
+    s3Mock.on(DeleteObjectsCommand).resolves({});
 
     const settled = await dispatchRecord(deps, aRecord(flow.maxReceiveCount));
 
     expect(settled).toBe(false);
-    const update = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
-    expect(update?.Key).toEqual({ owner, id });
-    expect(update?.ExpressionAttributeValues).toMatchObject({
+    const [fail, record] = dynamoMock.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(fail?.Key).toEqual({ owner, id });
+    expect(fail?.ExpressionAttributeValues).toMatchObject({
       ':error': { code: 'ServiceUnavailable' },
       ':ownToken': 'e-10',
       ':from0': 'PENDING_UPLOAD',
       ':from1': 'PROCESSING',
     });
-    expect(update?.ConditionExpression).toContain(
+    expect(fail?.ConditionExpression).toContain(
       '(attribute_not_exists(leaseToken) OR leasedAt < :staleBefore OR leaseToken = :ownToken)',
     );
+    expect(s3Mock.commandCalls(ListObjectVersionsCommand)[0]?.args[0].input.Prefix).toBe(
+      `thumbnails/${owner}/${id}/`,
+    );
+    expect(s3Mock.commandCalls(DeleteObjectsCommand)[0]?.args[0].input.Delete?.Objects).toEqual([
+      { Key: `thumbnails/${owner}/${id}/small-0123456789abcdef.jpg`, VersionId: 'tv-1' },
+    ]);
     expect(appsyncRequest).toHaveBeenCalledTimes(1);
+    const dedupeKey = `${id}#FAILED#${failedAt}`;
     expect(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}')).toEqual({
       owner,
       id,
       status: 'FAILED',
+      dedupeKey,
+    });
+    // Recorded as the publish step records it: the sweeper does not announce it a second time.
+    expect(record?.UpdateExpression).toBe('SET publishedAt = :now REMOVE statusKey');
+    expect(record?.ExpressionAttributeValues).toMatchObject({
+      ':status': 'FAILED',
+      ':processedAt': failedAt,
     });
     expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input.VisibilityTimeout).toBe(0);
+  });
+
+  it('announces the FAILED image even when its thumbnails cannot be purged', async () => {
+    sfnMock.on(StartSyncExecutionCommand).resolves({ status: 'TIMED_OUT', executionArn: 'e-10' });
+    dynamoMock.on(UpdateCommand).resolves({});
+    snsMock.on(PublishCommand).resolves({ MessageId: 'n-1' });
+    sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
+    s3Mock.on(ListObjectVersionsCommand).rejects(Object.assign(new Error('slow down'), { name: 'SlowDown' }));
+
+    expect(await dispatchRecord(deps, aRecord(flow.maxReceiveCount))).toBe(false);
+
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(dynamoMock.commandCalls(UpdateCommand)).toHaveLength(2);
   });
 
   it('drops a body that is not an Object Created event: no retry can fix it', async () => {

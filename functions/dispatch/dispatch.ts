@@ -3,9 +3,11 @@
  * execution. SUCCEEDED settles the message. Anything else is a platform failure (image errors end
  * the execution in Succeed): the message is hidden for a backoff that grows with its receive count
  * (ReportBatchItemFailures alone would bring it back only after the visibility timeout), and at the
- * last receive the image is FAILED with a retryable code and announced before SQS moves the message
- * to the DLQ, where one redrive command can finish it later.
+ * last receive the image is FAILED with a retryable code, loses whatever thumbnails its attempts
+ * wrote, and is announced before SQS moves the message to the DLQ, where one redrive command can
+ * finish it later.
  */
+import type { S3Client } from '@aws-sdk/client-s3';
 import { type SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -17,8 +19,9 @@ import {
   retryableFailureCodes,
   type SyncExecutionStatus,
 } from '../../contracts/flow.ts';
-import { type AnnounceDeps, announceFailure } from '../shared/announce-failure.ts';
+import { type AnnounceDeps, announceImage } from '../shared/announce.ts';
 import { failImage } from '../shared/fail-image.ts';
+import { purgeThumbnails } from '../shared/purge-objects.ts';
 
 /** The part of the EventBridge event dispatch reads; the execution gets the whole event. */
 const objectCreatedBody = z.looseObject({
@@ -73,6 +76,8 @@ export function executionInput(event: Record<string, unknown>, receiveCount: num
 export interface DispatchDeps extends AnnounceDeps {
   sfn: SFNClient;
   sqs: SQSClient;
+  s3: S3Client;
+  bucket: string;
   documents: DynamoDBDocumentClient;
   stateMachineArn: string;
   queueUrl: string;
@@ -178,7 +183,18 @@ async function giveUp(
     },
   });
   if (!marked) return;
-  for (const error of await announceFailure(deps, key)) {
+  // A FAILED image owns no thumbnails: an attempt that ran out of time may have written some. A
+  // thumbnails call still running checks the lease after writing and removes its own.
+  try {
+    await purgeThumbnails(deps.s3, deps.bucket, key);
+  } catch (error) {
+    deps.log("could not delete the failed image's thumbnails", { ...key, error: String(error) });
+  }
+  // The same announcement as the pipeline's (dedupe key, publishedAt recorded); if it fails the
+  // item stays UNANNOUNCED and the sweeper announces it.
+  try {
+    await announceImage(deps, key);
+  } catch (error) {
     deps.log('could not announce the failed image', { ...key, error: String(error) });
   }
 }

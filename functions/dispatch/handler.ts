@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { z } from 'zod';
 import { appSyncClientFromEnvironment } from '../shared/appsync-client.ts';
-import { documentClient, snsClient } from '../shared/clients.ts';
+import { documentClient, s3Client, snsClient } from '../shared/clients.ts';
 import { isLocalEndpoint, readEnv } from '../shared/env.ts';
 import { parseEvent } from '../shared/parse-event.ts';
 import { logger, tracer } from '../shared/powertools.ts';
@@ -12,6 +12,7 @@ import { dispatchRecord } from './dispatch.ts';
 
 const env = readEnv([
   'TABLE_NAME',
+  'BUCKET_NAME',
   'GRAPHQL_URL',
   'TOPIC_ARN',
   'STATE_MACHINE_ARN',
@@ -45,6 +46,8 @@ export async function handler(event: unknown, context?: Context): Promise<SQSBat
         {
           sfn,
           sqs,
+          s3: s3Client(),
+          bucket: env.BUCKET_NAME,
           documents: documentClient(),
           appsync,
           sns: snsClient(),

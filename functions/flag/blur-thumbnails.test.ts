@@ -83,6 +83,29 @@ describe('blurThumbnails', () => {
     ]);
   });
 
+  it('keeps a FLAGGED duplicate’s copied renditions, blurred already: nothing rendered, the original still quarantined', async () => {
+    // Prepare: the thumbnails step copied the blurred renditions of the image this one duplicates
+    const { s3, made, versions } = await afterThumbnails();
+    const placeholder = { hash: 'blurred-placeholder-hash', dominantColor: '#202020' };
+
+    // Act
+    const flagged = await blurThumbnails(s3.client, {
+      ...location,
+      thumbnails: made.thumbnails,
+      blurred: { placeholder },
+    });
+
+    // Assess
+    expect(flagged).toMatchObject({ thumbnails: made.thumbnails, placeholder });
+    expect(s3.mock.commandCalls(GetObjectCommand)).toHaveLength(0);
+    expect(s3.puts).toHaveLength(0);
+    expect(s3.mock.commandCalls(CopyObjectCommand).map((call) => call.args[0].input.Key)).toEqual([
+      'quarantine/owner-1/img-1/original',
+    ]);
+    // Only the uploads are purged; the kept renditions stay.
+    expect(versions.map((v) => v.key).sort()).toEqual(made.thumbnails.map((t) => t.key).sort());
+  });
+
   it('reads the quarantined copy on a retry after the original was moved', async () => {
     // Prepare: the first attempt moved the original, then died
     const original = await sharp(photoPath('coffee.png')).jpeg().toBuffer();

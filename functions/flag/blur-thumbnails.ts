@@ -18,8 +18,13 @@ import { type ImageLocation, storeThumbnails } from '../thumbnails/store-thumbna
 export interface FlagRequest extends ImageLocation {
   /** The original's version that claimed the item. */
   versionId: string;
-  /** The thumbnails the thumbnails step wrote: none of them may survive. */
+  /** The thumbnails the thumbnails step wrote: none of them may survive (unless already blurred). */
   thumbnails: readonly StoredThumbnail[];
+  /**
+   * The thumbnails step copied a FLAGGED duplicate's renditions, blurred already, with their
+   * placeholder: they are kept as they are and nothing is rendered again.
+   */
+  blurred?: { placeholder: Placeholder } | undefined;
 }
 
 export interface FlagResult {
@@ -39,10 +44,9 @@ export async function blurThumbnails(s3: S3Client, request: FlagRequest): Promis
       `thumbnails: ${strays.map((t) => t.key).join(', ')} are not this image's thumbnail keys, so they would stay unblurred`,
     );
   }
-  const { original, quarantined } = await readPinnedOriginal(s3, request);
-  const { renditions, placeholder } = await renderImage(original.bytes, { blur: true });
-  const thumbnails = await storeThumbnails(s3, request, renditions);
-  if (!quarantined) await quarantineOriginal(s3, request);
+  const { thumbnails, placeholder } = request.blurred
+    ? await keepBlurred(s3, request, request.blurred.placeholder)
+    : await blurOriginal(s3, request);
   const deletedVersions = await purgePrefixes(s3, request.bucket, [
     keys.uploadPrefixOf(request.owner, request.id),
   ]);
@@ -53,6 +57,42 @@ export async function blurThumbnails(s3: S3Client, request: FlagRequest): Promis
     new Set(thumbnails.map((t) => t.key)),
   );
   return { thumbnails, placeholder, deletedVersions: deletedVersions + unblurred };
+}
+
+interface BlurredRenditions {
+  thumbnails: StoredThumbnail[];
+  placeholder: Placeholder;
+}
+
+/** Renders the blurred renditions from the pinned original, then quarantines it. */
+async function blurOriginal(s3: S3Client, request: FlagRequest): Promise<BlurredRenditions> {
+  const { original, quarantined } = await readPinnedOriginal(s3, request);
+  const { renditions, placeholder } = await renderImage(original.bytes, { blur: true });
+  const thumbnails = await storeThumbnails(s3, request, renditions);
+  if (!quarantined) await quarantineOriginal(s3, request);
+  return { thumbnails, placeholder };
+}
+
+/** A FLAGGED duplicate's copied renditions are blurred already: only the original is quarantined. */
+async function keepBlurred(
+  s3: S3Client,
+  request: FlagRequest,
+  placeholder: Placeholder,
+): Promise<BlurredRenditions> {
+  await quarantineUnlessMoved(s3, request);
+  return { thumbnails: [...request.thumbnails], placeholder };
+}
+
+/**
+ * Quarantines the claimed version unless a run before this retry did: the copy precedes the purge
+ * of uploads/, so a claimed version that is gone was copied already.
+ */
+async function quarantineUnlessMoved(s3: S3Client, request: FlagRequest): Promise<void> {
+  try {
+    await quarantineOriginal(s3, request);
+  } catch (error) {
+    if (!(error instanceof Error && ['NoSuchKey', 'NoSuchVersion'].includes(error.name))) throw error;
+  }
 }
 
 /** The claimed version under uploads/, or — on a retry after the move — the quarantined copy. */

@@ -3,19 +3,34 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { s3Client } from '../shared/clients.ts';
 import { readEnv } from '../shared/env.ts';
-import { thumbnailSchema } from '../shared/image-item.ts';
+import { ValidationError } from '../shared/errors.ts';
+import { placeholderSchema, thumbnailSchema } from '../shared/image-item.ts';
 import { imageKey, pipelineStep } from '../shared/pipeline-step.ts';
 import { metrics } from '../shared/powertools.ts';
 import { blurThumbnails } from './blur-thumbnails.ts';
 
 const env = readEnv(['BUCKET_NAME']);
 
-export const flagEvent = imageKey(env.BUCKET_NAME).extend({ thumbnails: z.array(thumbnailSchema) });
+export const flagEvent = imageKey(env.BUCKET_NAME).extend({
+  thumbnails: z.array(thumbnailSchema),
+  /** The thumbnails step copied a FLAGGED duplicate's renditions: blurred already. */
+  blurred: z.boolean().optional(),
+  /** The thumbnails step's placeholder: kept when the renditions are blurred already. */
+  placeholder: placeholderSchema.optional(),
+});
 
 export const handler = pipelineStep({
   name: 'flag',
   schema: flagEvent,
-  run: (request) => blurThumbnails(s3Client(), request),
+  run: ({ blurred, placeholder, ...request }) => {
+    if (blurred && !placeholder) {
+      throw new ValidationError('placeholder: required with blurred thumbnails (it is theirs)');
+    }
+    return blurThumbnails(s3Client(), {
+      ...request,
+      blurred: blurred && placeholder ? { placeholder } : undefined,
+    });
+  },
   succeeded: (result) => {
     metrics.addMetric('ImagesFlagged', MetricUnit.Count, 1);
     return {

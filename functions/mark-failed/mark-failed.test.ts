@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -66,6 +66,23 @@ describe('markFailed', () => {
     expect(input?.UpdateExpression).toMatch(/processedAt = :at/);
   });
 
+  it('deletes every version under the image’s thumbnail prefix once marked, and nothing else', async () => {
+    // Prepare: a step wrote renditions (two versions of one key) before the image error.
+    dynamoMock.on(UpdateCommand).resolves({});
+    const { deleted } = stubVersionedBucket(s3Mock, [
+      { key: `thumbnails/${owner}/${id}/small-0123456789abcdef.jpg`, versionId: 't2' },
+      { key: `thumbnails/${owner}/${id}/small-0123456789abcdef.jpg`, versionId: 't1' },
+      { key: `thumbnails/${owner}/${id}/large-fedcba9876543210.webp`, versionId: 't3' },
+      { key: `uploads/${owner}/${id}/original`, versionId: 'o1' },
+    ]);
+
+    // Act
+    await markFailed(deps, { owner, id, error: corruptImage, leaseToken });
+
+    // Assess
+    expect(deleted.map((d) => d.VersionId).sort()).toEqual(['t1', 't2', 't3']);
+  });
+
   it('is a no-op, not an error, when the image is gone, finished or leased by a newer execution', async () => {
     // Prepare
     dynamoMock
@@ -79,5 +96,7 @@ describe('markFailed', () => {
 
     // Assess
     expect(result).toEqual({ marked: false, code: 'States.Timeout', message: 'A pipeline step timed out.' });
+    // Not ours to clean: a newer execution's renditions stay.
+    expect(s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
   });
 });

@@ -5,9 +5,8 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../../contracts/names.ts';
 import { failImage } from '../shared/fail-image.ts';
-import { purgePrefixes } from '../shared/purge-objects.ts';
+import { purgeThumbnails } from '../shared/purge-objects.ts';
 import { type CaughtError, describeFailure, type ImageFailure } from './describe-failure.ts';
 
 export interface MarkFailedInput {
@@ -41,7 +40,7 @@ export async function markFailed(
     leaseToken: input.leaseToken,
   });
   if (marked) {
-    await purgePrefixes(deps.s3, deps.bucket, [keys.thumbnailPrefix(input.owner, input.id)]);
+    await purgeThumbnails(deps.s3, deps.bucket, input);
   }
   return { marked, ...failure };
 }

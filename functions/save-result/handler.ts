@@ -31,6 +31,7 @@ export const saveResultEvent = z.object({
       .string()
       .regex(/^[0-9a-f]{64}$/, { error: 'must be a hex SHA-256' })
       .optional(),
+    duplicateOf: z.string().min(1).nullish(),
   }),
   thumbnails: z.array(thumbnailSchema),
   placeholder: placeholderSchema,

@@ -144,6 +144,34 @@ describe('saveResult', () => {
     expect(s3Mock.calls()).toHaveLength(0);
   });
 
+  it('records duplicateOf and the owner#sha256 lookup key, so a later identical upload finds this image', async () => {
+    // Prepare
+    dynamoMock.on(TransactWriteCommand).resolves({});
+    const sha256 = 'ab'.repeat(32);
+    const input = aResult('COMPLETED');
+
+    // Act
+    await saveResult(deps, { ...input, image: { ...input.image, sha256, duplicateOf: '01FIRST' } });
+
+    // Assess
+    const { set } = writtenAttributes(imageUpdate() ?? {});
+    expect(set).toMatchObject({ sha256, duplicateOf: '01FIRST', ownerContent: `${owner}#${sha256}` });
+  });
+
+  it('writes no duplicateOf for an image that duplicates nothing', async () => {
+    dynamoMock.on(TransactWriteCommand).resolves({});
+    const input = aResult('FLAGGED');
+
+    await saveResult(deps, {
+      ...input,
+      image: { ...input.image, sha256: 'cd'.repeat(32), duplicateOf: null },
+    });
+
+    const { set } = writtenAttributes(imageUpdate() ?? {});
+    expect(set).not.toHaveProperty('duplicateOf');
+    expect(set).toHaveProperty('ownerContent', `${owner}#${'cd'.repeat(32)}`);
+  });
+
   it("adds the original's real size to the owner's bytesStored in the same transaction", async () => {
     // Prepare
     dynamoMock.on(TransactWriteCommand).resolves({});

@@ -13,7 +13,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import { unannouncedStatusKey } from '../../contracts/announcement.ts';
-import { attributesDroppedIn, statusAttributes } from '../../contracts/image-item.ts';
+import {
+  attributesDroppedIn,
+  imageAttributes,
+  ownerContentKey,
+  statusAttributes,
+} from '../../contracts/image-item.ts';
 import { progressAttributes, sequenceAddClause, sequenceStep } from '../../contracts/image-stage.ts';
 import { usageAttributes } from '../../contracts/usage.ts';
 import {
@@ -36,6 +41,8 @@ export interface InspectedImage {
   bytes: number;
   metadata?: StoredPhotoMetadata | null;
   sha256?: string;
+  /** inspect's finding: the owner's earlier image with the same bytes. */
+  duplicateOf?: string | null;
 }
 
 export interface SaveResultInput {
@@ -63,13 +70,16 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
   const now = deps.now();
   const at = now.toISOString();
   const key = { owner: input.owner, id: input.id };
-  const { metadata, ...image } = input.image;
+  const { metadata, duplicateOf, ...image } = input.image;
   // The location is written only by the second, conditional update below.
   const { gps, ...withoutLocation } = metadata ?? {};
   const attributes: Record<string, unknown> = {
     ...statusAttributes(input.owner, input.status, Math.floor(now.getTime() / 1000)),
     ...image,
     ...(metadata ? { metadata: withoutLocation } : {}),
+    ...(duplicateOf ? { [imageAttributes.duplicateOf]: duplicateOf } : {}),
+    // Settled with renditions and analysis: from now on an identical re-upload finds this image.
+    ...(image.sha256 ? { [imageAttributes.ownerContent]: ownerContentKey(input.owner, image.sha256) } : {}),
     // Image.size is what is stored, not what requestUpload declared (the POST policy only caps it).
     size: image.bytes,
     thumbnails: input.thumbnails,

@@ -48,3 +48,12 @@ export class ValidationError extends DarkroomError {
 export class PurgeFailedError extends DarkroomError {
   override readonly name = 'PurgeFailed';
 }
+
+/**
+ * A pipeline step finished after its execution lost the image's lease (timed out, cancelled, the
+ * image FAILED or claimed again); it removed what it wrote. A platform error: never retried in
+ * place, since a retry would lose the lease again.
+ */
+export class LeaseLostError extends DarkroomError {
+  override readonly name = 'LeaseLost';
+}

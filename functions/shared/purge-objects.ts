@@ -40,6 +40,15 @@ export async function purgeImageObjects(
   ]);
 }
 
+/** Deletes every version of one image's thumbnails: a FAILED image owns none. */
+export async function purgeThumbnails(
+  s3: S3Client,
+  bucket: string,
+  image: { owner: string; id: string },
+): Promise<number> {
+  return purgePrefixes(s3, bucket, [keys.thumbnailPrefix(image.owner, image.id)]);
+}
+
 /**
  * Deletes every version and delete marker under `prefix` except the current versions of `keep`'s
  * keys, whose older versions go too: afterwards only those exact objects are left.

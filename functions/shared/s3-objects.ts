@@ -71,8 +71,9 @@ export interface WriteObjectInput {
   cacheControl?: string;
 }
 
-export async function writeObject(s3: S3Client, input: WriteObjectInput): Promise<void> {
-  await s3.send(
+/** Resolves to the version S3 stored (the bucket is versioned), so a writer can remove exactly its own write. */
+export async function writeObject(s3: S3Client, input: WriteObjectInput): Promise<{ versionId?: string }> {
+  const output = await s3.send(
     new PutObjectCommand({
       Bucket: input.bucket,
       Key: input.key,
@@ -81,4 +82,5 @@ export async function writeObject(s3: S3Client, input: WriteObjectInput): Promis
       CacheControl: input.cacheControl,
     }),
   );
+  return output.VersionId === undefined ? {} : { versionId: output.VersionId };
 }

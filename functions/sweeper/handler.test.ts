@@ -1,3 +1,4 @@
+import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -7,6 +8,7 @@ import { aStoredImage } from '../test-support/stored-images.ts';
 
 const dynamoMock = mockClient(DynamoDBDocumentClient);
 const snsMock = mockClient(SNSClient);
+const s3Mock = mockClient(S3Client);
 
 const { handler } = await loadHandler(() => import('./handler.ts'), {
   GRAPHQL_URL: 'http://127.0.0.1:4566/graphql',
@@ -18,6 +20,7 @@ afterEach(() => {
   vi.restoreAllMocks();
   dynamoMock.reset();
   snsMock.reset();
+  s3Mock.reset();
 });
 
 describe('sweeper handler', () => {
@@ -34,6 +37,7 @@ describe('sweeper handler', () => {
       .resolves({ Items: [stuck] });
     dynamoMock.on(UpdateCommand).resolves({});
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    s3Mock.on(ListObjectVersionsCommand).resolves({});
     const fetch = vi.fn(async () =>
       Response.json({ data: { publishImageProcessed: { ...stuck, status: 'FAILED' } } }),
     );

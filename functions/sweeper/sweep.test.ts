@@ -1,5 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
   DynamoDBDocumentClient,
@@ -23,6 +24,8 @@ const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-e
 const sns = new SNSClient({ region: 'us-east-1' });
 const dynamoMock = mockClient(documents);
 const snsMock = mockClient(sns);
+const s3 = new S3Client({ region: 'us-east-1' });
+const s3Mock = mockClient(s3);
 
 /** PROCESSING items as the byStatus index holds them, `secondsAgo` since their last update. */
 function aProcessingImage(id: string, secondsAgo: number) {
@@ -87,6 +90,8 @@ function aSweep(appsync: AppSyncClient, metrics: Metrics): SweepDeps {
   return {
     documents,
     sns,
+    s3,
+    bucket: 'darkroom-images-test',
     appsync,
     tableName: 'Images',
     topicArn,
@@ -111,6 +116,8 @@ const updatedIds = () =>
 beforeEach(() => {
   dynamoMock.reset();
   snsMock.reset();
+  s3Mock.reset();
+  s3Mock.on(ListObjectVersionsCommand).resolves({});
 });
 
 describe('sweep', () => {
@@ -167,6 +174,37 @@ describe('sweep', () => {
     });
     expect(itemsSwept(metrics)).toBe(2);
     expect(metrics.serializeMetrics()._aws.CloudWatchMetrics[0]?.Namespace).toBe('darkroom');
+  });
+
+  it('deletes every thumbnail version a timed-out execution left under an image it fails, and only then announces it', async () => {
+    // Prepare
+    stubByStatusIndex([aProcessingImage('late', 900)]);
+    dynamoMock.on(UpdateCommand).resolves({});
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const left = [
+      { Key: `thumbnails/${owner}/late/small-0123456789abcdef.jpg`, VersionId: 'tv-1' },
+      { Key: `thumbnails/${owner}/late/large-0123456789abcdef.webp`, VersionId: 'tv-2' },
+    ];
+    s3Mock.on(ListObjectVersionsCommand).resolves({ Versions: left });
+    s3Mock.on(DeleteObjectsCommand).resolves({});
+    const { appsync } = aRecordingAppSync();
+
+    // Act
+    const result = await sweep(aSweep(appsync, new Metrics({ namespace: 'darkroom' })));
+
+    // Assess
+    expect(result.swept).toBe(1);
+    expect(s3Mock.commandCalls(ListObjectVersionsCommand)[0]?.args[0].input).toMatchObject({
+      Bucket: 'darkroom-images-test',
+      Prefix: `thumbnails/${owner}/late/`,
+    });
+    expect(s3Mock.commandCalls(DeleteObjectsCommand)[0]?.args[0].input.Delete?.Objects).toEqual(left);
+    const marked = dynamoMock.commandCalls(UpdateCommand)[0];
+    const purged = s3Mock.commandCalls(DeleteObjectsCommand)[0];
+    const announced = snsMock.commandCalls(PublishCommand)[0];
+    // Marked first: a thumbnails call finishing later sees FAILED and removes its own writes.
+    expect(marked && purged && marked.calledBefore(purged)).toBe(true);
+    expect(purged && announced && purged.calledBefore(announced)).toBe(true);
   });
 
   it('carries on past an image it cannot mark or publish', async () => {

@@ -4,13 +4,15 @@
  * the expired lease was taken on the last receive (its message went to the DLQ with nobody to
  * mark it), or no message claimed it again within the whole retry horizon, or it was claimed
  * outside the queue (no lease, so no message). Each is marked FAILED with the retryable code
- * `ProcessingTimeout` (a DLQ redrive can still finish it) and announced. Images terminal but
+ * `ProcessingTimeout` (a DLQ redrive can still finish it), loses whatever thumbnails a timed-out
+ * execution wrote (a FAILED image owns none), and is announced. Images terminal but
  * unannounced past a grace period (their execution died after the result was saved) are announced
  * too: every terminal state is announced at least once. One image's trouble does not stop the others.
  */
 
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { announcementGraceSeconds, unannouncedStatusKey } from '../../contracts/announcement.ts';
@@ -20,10 +22,13 @@ import { names } from '../../contracts/names.ts';
 import { announceImage } from '../shared/announce.ts';
 import type { AppSyncClient } from '../shared/appsync-client.ts';
 import { failImage } from '../shared/fail-image.ts';
+import { purgeThumbnails } from '../shared/purge-objects.ts';
 
 export interface SweepDeps {
   documents: DynamoDBDocumentClient;
   sns: SNSClient;
+  s3: S3Client;
+  bucket: string;
   appsync: AppSyncClient;
   tableName: string;
   topicArn: string;
@@ -91,6 +96,16 @@ export async function sweep(deps: SweepDeps): Promise<{ swept: number; announced
       failures += 1;
       deps.logger.error('could not mark a stuck image FAILED', { ...key, error: cause as Error });
       continue;
+    }
+    // A thumbnails call still running after this checks the lease after writing and removes its own.
+    try {
+      await purgeThumbnails(deps.s3, deps.bucket, key);
+    } catch (cause) {
+      failures += 1;
+      deps.logger.error('could not delete the thumbnails of a swept image', {
+        ...key,
+        error: cause as Error,
+      });
     }
     // If announcing fails, the item stays UNANNOUNCED and the next sweep announces it.
     if (!(await announce(deps, key))) failures += 1;

@@ -61,7 +61,8 @@ export function s3Stub(
         contentType: input.ContentType,
         cacheControl: input.CacheControl,
       });
-      return { ETag: '"put"' };
+      // A versioned bucket: each write gets a version of its own.
+      return { ETag: '"put"', VersionId: `v-put-${puts.length}` };
     });
   return { client, mock, puts };
 }

@@ -36,22 +36,37 @@ export function thumbnailKey(
   );
 }
 
+/** One object version this call wrote: exactly what it may remove again. */
+export interface WrittenVersion {
+  key: string;
+  versionId?: string;
+}
+
 export async function storeThumbnails(
   s3: S3Client,
   location: ImageLocation,
   renditions: readonly Rendition[],
 ): Promise<StoredThumbnail[]> {
+  return (await storeThumbnailVersions(s3, location, renditions)).map(({ thumbnail }) => thumbnail);
+}
+
+/** As storeThumbnails, with the version S3 stored for each. */
+export async function storeThumbnailVersions(
+  s3: S3Client,
+  location: ImageLocation,
+  renditions: readonly Rendition[],
+): Promise<Array<{ thumbnail: StoredThumbnail; written: WrittenVersion }>> {
   return Promise.all(
     renditions.map(async (rendition) => {
       const key = thumbnailKey(location, rendition);
-      await writeObject(s3, {
+      const { versionId } = await writeObject(s3, {
         bucket: location.bucket,
         key,
         body: rendition.body,
         contentType: rendition.contentType,
         cacheControl: thumbnailCacheControl,
       });
-      return {
+      const thumbnail: StoredThumbnail = {
         size: rendition.size,
         format: rendition.format,
         width: rendition.width,
@@ -59,6 +74,7 @@ export async function storeThumbnails(
         contentType: rendition.contentType,
         key,
       };
+      return { thumbnail, written: versionId === undefined ? { key } : { key, versionId } };
     }),
   );
 }

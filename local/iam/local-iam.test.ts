@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   functionPolicies,
@@ -151,6 +151,35 @@ describe('a function’s S3 calls against its policy', () => {
     await expect(
       s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'elsewhere/' })),
     ).rejects.toMatchObject({ name: 'AccessDenied' });
+    s3.destroy();
+    root.destroy();
+  });
+
+  it('authorises CopyObject’s source read too: thumbnails copies a rendition, but not out of quarantine/', async () => {
+    iam = withContract;
+    const root = clientFor(config.credentials);
+    const rendition = keys.thumbnail('u', 'first', 'small', 'jpg', '0123456789abcdef');
+    await root.send(new PutObjectCommand({ Bucket: bucket, Key: rendition, Body: 'jpeg' }));
+    await root.send(
+      new PutObjectCommand({ Bucket: bucket, Key: keys.quarantinedOriginal('u', 'q'), Body: 'x' }),
+    );
+    const s3 = clientFor(iam.credentialsFor(functionSpecs.thumbnails.functionName));
+    const target = keys.thumbnail('u', 'second', 'small', 'jpg', '0123456789abcdef');
+
+    await expect(
+      s3.send(new CopyObjectCommand({ Bucket: bucket, Key: target, CopySource: `${bucket}/${rendition}` })),
+    ).resolves.toMatchObject({ $metadata: { httpStatusCode: 200 } });
+    const refused = await s3
+      .send(
+        new CopyObjectCommand({
+          Bucket: bucket,
+          Key: target,
+          CopySource: `${bucket}/${keys.quarantinedOriginal('u', 'q')}`,
+        }),
+      )
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    expect((refused as Error).message).toMatch(/not authorized to perform: s3:GetObject/);
     s3.destroy();
     root.destroy();
   });

@@ -1,13 +1,15 @@
 /**
  * The web client as a person uses it, in headless Chromium against the shared local stack:
- * sign up with the emailed code, upload three photos, watch them finish live, open one, sign out,
- * and find a second user's gallery empty. Screenshots go to test-output/e2e/.
+ * sign up with the emailed code, upload three photos, watch them finish live, see their placeholders
+ * while thumbnails load, open one with its camera facts, sign out, and find a second user's gallery
+ * empty. Screenshots go to test-output/e2e/.
  */
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jpegCopies } from '../fixtures.ts';
 import { confirmationCode, stackUrl } from '../integration/support.ts';
@@ -24,6 +26,14 @@ beforeAll(async () => {
   await mkdir(output, { recursive: true });
   const folder = await mkdtemp(path.join(os.tmpdir(), 'darkroom-e2e-'));
   files = await jpegCopies(['astronaut', 'chelsea', 'coffee'], folder);
+  // As a camera writes them: the detail view shows these facts.
+  for (const file of files) {
+    const withCamera = await sharp(file)
+      .withExif({ IFD0: { Make: 'FUJIFILM', Model: 'X-T5' }, IFD2: { ISOSpeedRatings: '400' } })
+      .jpeg()
+      .toBuffer();
+    await writeFile(file, withCamera);
+  }
 }, 60_000);
 
 afterAll(async () => {
@@ -143,9 +153,45 @@ describe('web client', () => {
       .poll(() => large.evaluate((img) => (img as HTMLImageElement).naturalWidth))
       .toBeGreaterThan(300);
     await expect.poll(() => dialog.getByTestId('verdict').textContent()).toBe('Safe');
+    // The photo's metadata, read from its EXIF.
+    const facts = await dialog.getByTestId('photo-facts').textContent();
+    expect(facts).toContain('FUJIFILM X-T5');
+    expect(facts).toContain('ISO 400');
     await page.screenshot({ path: path.join(output, 'detail.png') });
     expect(await seriousViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // Until a thumbnail loads, the gallery paints the image's placeholder: a second tab whose
+    // thumbnail requests never complete shows the ThumbHash over the dominant colour in each card.
+    const held = await context.newPage();
+    await held.route(
+      (url) => url.pathname.includes('/thumbnails/'),
+      (route) => route.abort(),
+    );
+    await held.goto(`${stackUrl()}/app/`);
+    const pictures = held.locator('[data-testid="gallery-item"] picture');
+    await expect.poll(() => pictures.count(), { timeout: 30_000 }).toBe(3);
+    const painted = await pictures.evaluateAll((all) =>
+      all.map((picture) => {
+        const style = getComputedStyle(picture);
+        const img = picture.querySelector('img');
+        return {
+          placeholder: picture.getAttribute('data-placeholder'),
+          backgroundImage: style.backgroundImage.slice(0, 27),
+          backgroundColor: style.backgroundColor !== 'rgba(0, 0, 0, 0)',
+          thumbnailLoaded: (img?.naturalWidth ?? 0) > 0,
+        };
+      }),
+    );
+    const placeholder = {
+      placeholder: 'yes',
+      backgroundImage: 'url("data:image/png;base64,',
+      backgroundColor: true,
+      thumbnailLoaded: false,
+    };
+    expect(painted).toEqual([placeholder, placeholder, placeholder]);
+    await held.screenshot({ path: path.join(output, 'placeholders.png'), fullPage: true });
+    await held.close();
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signUpAndIn(page, `e2e-other-${Date.now()}@example.com`);

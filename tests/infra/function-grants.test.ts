@@ -21,8 +21,9 @@ const callActions: Record<string, readonly string[]> = {
   // A read that may name a version is authorised as GetObjectVersion when it does.
   GetObjectCommandWithVersion: ['s3:GetObject', 's3:GetObjectVersion'],
   PutObjectCommand: ['s3:PutObject'],
-  // Copying reads the source version and writes the destination.
-  CopyObjectCommand: ['s3:GetObjectVersion', 's3:PutObject'],
+  // Copying reads the source (its version when the copy source names one) and writes the destination.
+  CopyObjectCommand: ['s3:GetObject', 's3:PutObject'],
+  CopyObjectCommandWithVersion: ['s3:GetObjectVersion', 's3:PutObject'],
   ListObjectVersionsCommand: ['s3:ListBucketVersions'],
   DeleteObjectsCommand: ['s3:DeleteObjectVersion'],
   createPresignedPost: ['s3:PutObject'],
@@ -111,7 +112,11 @@ function callsFrom(file: string, name: string, seen = new Set<string>()): string
             ts.isObjectLiteralExpression(argument) &&
             argument.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'VersionId'),
         );
+      const copiesVersion =
+        callee === 'CopyObjectCommand' &&
+        node.arguments?.some((argument) => argument.getText().includes('versionId='));
       if (namesVersion) calls.push('GetObjectCommandWithVersion');
+      else if (copiesVersion) calls.push('CopyObjectCommandWithVersion');
       else if (callee.endsWith('Command') && callee !== 'TransactWriteCommand') calls.push(callee);
       if (callee === 'SignatureV4') calls.push('signedGraphqlRequest');
     }

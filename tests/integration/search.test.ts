@@ -75,7 +75,12 @@ const ids: Record<string, string> = {};
 
 /** Uploads one photo as `user` for which Rekognition "sees" `seen`; waits for COMPLETED. */
 async function upload(user: TestUser, name: string, seen: Seen) {
-  const { image, ticket } = await requestUpload(user, { contentType: 'image/jpeg', size: jpeg.length });
+  // Distinct bytes per upload: an identical re-upload would reuse the first one's analysis (duplicateOf).
+  const bytes = await sharp(jpeg)
+    .withExif({ IFD0: { ImageDescription: name } })
+    .jpeg()
+    .toBuffer();
+  const { image, ticket } = await requestUpload(user, { contentType: 'image/jpeg', size: bytes.length });
   const match = `uploads/${image.owner}/${image.id}/*`;
   faults.push(
     {
@@ -104,7 +109,7 @@ async function upload(user: TestUser, name: string, seen: Seen) {
     },
   );
   await admin('faults', { method: 'PUT', body: JSON.stringify(faults) });
-  expect((await postUpload(ticket, jpeg, 'image/jpeg')).status).toBe(204);
+  expect((await postUpload(ticket, bytes, 'image/jpeg')).status).toBe(204);
   const item = await waitForStatus(clients, image.owner, image.id, ['COMPLETED', 'FLAGGED', 'FAILED']);
   expect(item.status).toBe('COMPLETED');
   ids[name] = image.id;

@@ -2,6 +2,7 @@
 import { useEffect, useRef } from 'react';
 import type { Image } from '../../client-sdk/index.ts';
 import { PhotoFacts } from './PhotoFacts.tsx';
+import { placeholderStyle } from './placeholder.ts';
 import { statusText, thumbnail } from './thumbnails.ts';
 
 interface Props {
@@ -33,7 +34,7 @@ export function ImageDetail({ image, onClose, onDelete }: Props) {
         <figure className="large">
           {jpeg?.url ? (
             <div className="frame">
-              <picture>
+              <picture style={placeholderStyle(image)} data-placeholder={image.placeholder ? 'yes' : 'no'}>
                 {webp?.url && <source type="image/webp" srcSet={webp.url} />}
                 <img
                   src={jpeg.url}

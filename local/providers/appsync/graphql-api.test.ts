@@ -366,6 +366,62 @@ describe('resolvers', () => {
     });
     expect(denied).toEqual({ ok: false, errors: [expect.objectContaining({ errorType: 'Unauthorized' })] });
   });
+
+  it('starts a subscription in one pass: the start carries its own projection of events', async () => {
+    const start = async (query: string, variables: Record<string, unknown> = {}, operationName?: string) =>
+      api.startSubscription({
+        query,
+        variables,
+        caller: cognito(),
+        headers: {},
+        operationName: operationName ?? null,
+      });
+    const aliased = await start(
+      'query Q { open { id } } subscription S($id: ID) { watched: onPublish(id: $id) { ident: id name label } }',
+      { id: '7' },
+      'S',
+    );
+    if (!aliased.ok) throw new Error(JSON.stringify(aliased.errors));
+
+    // What the mutation caller selected; `label` was not selected, so it arrives as null.
+    expect(aliased.project({ id: '7', name: 'seven' })).toEqual({
+      data: { watched: { ident: '7', name: 'seven', label: null } },
+    });
+    expect(aliased.project({ id: '7' })).toMatchObject({
+      data: { watched: null },
+      errors: [expect.objectContaining({ path: ['watched', 'name'], errorType: null })],
+    });
+    const same = await start('subscription ($id: ID) { onPublish(id: $id) { id } }', { id: '7' });
+    const again = await start('subscription ($id: ID) { onPublish(id: $id) { id } }', { id: '7' });
+    const other = await start('subscription ($id: ID) { onPublish(id: $id) { id } }', { id: '8' });
+    expect(same.ok && again.ok && same.shapeKey === again.shapeKey).toBe(true);
+    expect(same.ok && other.ok && same.shapeKey !== other.shapeKey).toBe(true);
+  });
+
+  it('refuses a start in AppSync words: not a subscription, bad variables, not a document', async () => {
+    const start = (query: string, variables: Record<string, unknown> = {}) =>
+      api.startSubscription({ query, variables, caller: cognito(), headers: {} });
+
+    expect(await start('{ open { id } }')).toEqual({
+      ok: false,
+      errors: [
+        expect.objectContaining({
+          errorType: 'UnsupportedOperation',
+          message: 'query operations are not supported through the realtime channel',
+        }),
+      ],
+    });
+    expect(await start('subscription ($id: ID) { onPublish(id: $id) { id } }', { id: { no: 1 } })).toEqual({
+      ok: false,
+      errors: [
+        expect.objectContaining({ errorType: 'BadRequestException', message: expect.stringMatching(/\$id/) }),
+      ],
+    });
+    expect(await start('subscription { onPublish { nope } }')).toEqual({
+      ok: false,
+      errors: [expect.objectContaining({ errorType: null, message: expect.stringMatching(/nope/) })],
+    });
+  });
 });
 
 describe('AWS scalars', () => {

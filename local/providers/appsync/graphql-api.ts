@@ -10,6 +10,7 @@ import {
   defaultFieldResolver,
   type ExecutionResult,
   execute,
+  executeSync,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLError,
@@ -99,24 +100,28 @@ export interface PublishEvent {
   selectionSet: string;
 }
 
-export interface InvalidateEvent {
-  subscriptionField: string;
-  payload: Record<string, unknown>;
+/** A `data` frame's payload: the event as one subscription selected it. */
+export interface SubscriptionPayload {
+  data: unknown;
+  errors?: { message: string; path: ReadonlyArray<string | number> | null; errorType: null }[];
 }
 
-export type SubscriptionStart =
-  | {
-      ok: true;
-      subscriptionField: string;
-      responseKey: string;
-      arguments: Record<string, unknown>;
-      document: DocumentNode;
-      selectionSet: SelectionSetNode | undefined;
-      /** Set by the subscription resolver's `extensions.setSubscriptionFilter`, else null. */
-      filter: SubscriptionFilterJson | null;
-      invalidationFilter: SubscriptionFilterJson | null;
-    }
-  | { ok: false; errors: AppSyncError[] };
+/**
+ * What the real-time server keeps of a started subscription, the document parsed, validated and
+ * its arguments resolved once, here: who its events are for and how they look.
+ */
+export interface StartedSubscription {
+  subscriptionField: string;
+  arguments: Record<string, unknown>;
+  /** Set by the subscription resolver's `extensions.setSubscriptionFilter`, else null. */
+  filter: SubscriptionFilterJson | null;
+  /** Equal for subscriptions whose events project identically (same document, operation, variables). */
+  shapeKey: string;
+  /** An event as this subscription selected it (AppSync fills what the mutation did not select with null). */
+  project(value: unknown): SubscriptionPayload;
+}
+
+export type SubscriptionStart = ({ ok: true } & StartedSubscription) | { ok: false; errors: AppSyncError[] };
 
 interface FieldContext {
   caller: Caller;
@@ -143,10 +148,11 @@ export interface GraphqlApiOptions {
 export class GraphqlApi {
   readonly schema: GraphQLSchema;
   readonly limits: Limits;
-  /** Emits `publish` (PublishEvent) and `invalidate` (InvalidateEvent). */
-  readonly events = new EventEmitter<{ publish: [PublishEvent]; invalidate: [InvalidateEvent] }>();
+  /** Emits `publish` (PublishEvent). */
+  readonly events = new EventEmitter<{ publish: [PublishEvent] }>();
   /** mutation field → the subscription fields that list it in `@aws_subscribe`. */
   readonly subscribers = new Map<string, string[]>();
+  private projection: GraphQLSchema | undefined;
 
   constructor(private readonly options: GraphqlApiOptions) {
     this.limits = { ...defaultLimits, ...options.limits };
@@ -196,19 +202,27 @@ export class GraphqlApi {
       return { data: null, errors: [requestLevelError('Execution timed out.', 'ExecutionTimeout')] };
     }
     const errors = this.errorsOf(result, scope);
-    if (operation.operation === 'mutation') this.publish(operation, prepared.fragments, result.data, scope);
+    if (operation.operation === 'mutation') this.publish(operation, prepared.fragments, result.data);
     return errors.length > 0 ? { data: result.data ?? null, errors } : { data: result.data ?? null };
   }
 
-  /** Checks a subscription request and runs its subscription resolver, as a `start` message needs. */
+  /**
+   * A real-time `start`, in one pass: parses and validates the document, checks field auth,
+   * resolves the arguments and runs the subscription resolver (its enhanced filter), and returns
+   * what the real-time server needs to deliver events.
+   */
   async startSubscription(input: CallInput): Promise<SubscriptionStart> {
     const prepared = this.prepare(input);
     if ('failed' in prepared) return { ok: false, errors: prepared.failed.errors ?? [] };
     const { document, operation, fragments } = prepared;
+    if (operation.operation !== 'subscription') {
+      const message = `${operation.operation} operations are not supported through the realtime channel`;
+      return { ok: false, errors: [requestLevelError(message, 'UnsupportedOperation')] };
+    }
     const subscriptionType = this.schema.getSubscriptionType();
     const roots = collectFields(operation.selectionSet, fragments);
     const root = roots[0];
-    if (operation.operation !== 'subscription' || !subscriptionType || !root || roots.length !== 1) {
+    if (!subscriptionType || !root || roots.length !== 1) {
       return {
         ok: false,
         errors: [requestLevelError('Expected one subscription field.', 'BadRequestException')],
@@ -227,15 +241,14 @@ export class GraphqlApi {
       operation.variableDefinitions ?? [],
       input.variables ?? {},
     );
-    if (variables.errors) return { ok: false, errors: variables.errors.map(formatError) };
+    if (variables.errors) return { ok: false, errors: variables.errors.map(badRequest) };
     let args: Record<string, unknown>;
     try {
       args = getArgumentValues(field, root, variables.coerced);
     } catch (error) {
-      return { ok: false, errors: [formatError(error as GraphQLError)] };
+      return { ok: false, errors: [badRequest(error as GraphQLError)] };
     }
     let filter: SubscriptionFilterJson | null = null;
-    let invalidationFilter: SubscriptionFilterJson | null = null;
     const resolver = this.options.resolvers.get(subscriptionType.name, field.name);
     if (resolver) {
       const scope = this.newScope();
@@ -255,22 +268,43 @@ export class GraphqlApi {
           scope,
         );
         filter = run.subscriptionFilter ?? null;
-        invalidationFilter = run.invalidationFilter ?? null;
       } catch (error) {
         const raised = error instanceof AppSyncFieldError ? error : new AppSyncFieldError(String(error));
         return { ok: false, errors: [requestLevelError(raised.message, raised.errorType)] };
       }
     }
+    const projection = this.projectionSchema();
+    const subscriptionField = field.name;
+    const operationName = input.operationName ?? null;
     return {
       ok: true,
-      subscriptionField: field.name,
-      responseKey: root.alias?.value ?? field.name,
+      subscriptionField,
       arguments: args,
-      document,
-      selectionSet: root.selectionSet,
       filter,
-      invalidationFilter,
+      shapeKey: JSON.stringify([input.query, operationName, variables.coerced]),
+      project: (value) =>
+        projectEvent(
+          executeSync({
+            schema: projection,
+            document,
+            operationName,
+            variableValues: variables.coerced,
+            rootValue: { [subscriptionField]: value },
+          }),
+        ),
     };
+  }
+
+  /**
+   * The schema without resolvers: an event is projected onto a subscriber's selection by plain
+   * property reads over what the mutation returned, never by running resolvers again.
+   */
+  private projectionSchema(): GraphQLSchema {
+    if (!this.projection) {
+      this.projection = buildSchema(this.options.schemaSdl);
+      applyAwsScalars(this.projection);
+    }
+    return this.projection;
   }
 
   private prepare(input: OperationRequest):
@@ -452,7 +486,6 @@ export class GraphqlApi {
     operation: OperationDefinitionNode,
     fragments: Record<string, FragmentDefinitionNode>,
     data: Record<string, unknown> | null | undefined,
-    scope: RequestScope,
   ): void {
     for (const field of collectFields(operation.selectionSet, fragments)) {
       const mutationField = field.name.value;
@@ -467,7 +500,6 @@ export class GraphqlApi {
         });
       }
     }
-    for (const invalidation of scope.invalidations) this.events.emit('invalidate', invalidation);
   }
 
   /** The first field of a subscription's selection the caller may not read, if any. */
@@ -503,6 +535,23 @@ export class GraphqlApi {
       }
     }
   }
+}
+
+/** A subscription's variables or arguments that do not coerce: the request is bad, as a whole. */
+function badRequest(error: GraphQLError): AppSyncError {
+  return { ...formatError(error), errorType: 'BadRequestException' };
+}
+
+function projectEvent(result: ExecutionResult): SubscriptionPayload {
+  if (!result.errors?.length) return { data: result.data ?? null };
+  return {
+    data: result.data ?? null,
+    errors: result.errors.map((error) => ({
+      message: error.message,
+      path: error.path ?? null,
+      errorType: null,
+    })),
+  };
 }
 
 function requestLevelError(message: string, errorType: string | null): AppSyncError {

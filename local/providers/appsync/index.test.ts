@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { parse } from 'graphql';
 import { decodeJwt, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownerStatusKey } from '../../../contracts/image-item.ts';
@@ -282,15 +281,20 @@ describe('the local AppSync over HTTP', () => {
     const gina = await signIn('gina@example.com');
     const backend = realtimeBackend(appsync, () => endpoint);
     const caller = await backend.authenticate({ authorization: gina.accessToken });
-    const document = parse('subscription ($id: ID) { onImageProcessed(id: $id) { id status } }');
-    const filter = await backend.startSubscription({
-      fieldName: 'onImageProcessed',
-      args: { id: 'img-1' },
+    const start = await backend.startSubscription(
+      {
+        query: 'subscription ($id: ID) { onImageProcessed(id: $id) { id status } }',
+        variables: { id: 'img-1' },
+      },
       caller,
-      document,
-      variables: { id: 'img-1' },
+    );
+    if (!start.ok) throw new Error(JSON.stringify(start.errors));
+    expect(start.subscriptionField).toBe('onImageProcessed');
+    expect(start.arguments).toEqual({ id: 'img-1' });
+    expect(start.project({ id: 'img-1', owner: gina.sub, status: 'COMPLETED', fileName: 'a.jpg' })).toEqual({
+      data: { onImageProcessed: { id: 'img-1', status: 'COMPLETED' } },
     });
-    expect(filter).toEqual({
+    expect(start.filter).toEqual({
       filterGroup: [
         {
           filters: [

@@ -33,9 +33,9 @@ import { requestError } from './errors.ts';
 import {
   type CallInput,
   GraphqlApi,
-  type InvalidateEvent,
   type Limits,
   type PublishEvent,
+  type StartedSubscription,
   type SubscriptionStart,
 } from './graphql-api.ts';
 import { type Caller, UnauthorizedRequest } from './identity.ts';
@@ -43,7 +43,7 @@ import { RealtimeServer } from './realtime/server.ts';
 import { realtimeBackend } from './realtime-backend.ts';
 import { type LoadReport, type ResolverSource, ResolverTable } from './resolver-table.ts';
 
-export type { Caller, InvalidateEvent, LoadReport, PublishEvent, SubscriptionStart };
+export type { Caller, LoadReport, PublishEvent, StartedSubscription, SubscriptionStart };
 
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -97,8 +97,8 @@ export class AppSyncProvider implements Provider {
   private readonly log: (line: string) => void;
   private schemaSdl: string;
   private realtime: RealtimeServer | undefined;
-  /** Publish/invalidate events of whichever GraphqlApi is in service. */
-  private readonly bus = new EventEmitter<{ publish: [PublishEvent]; invalidate: [InvalidateEvent] }>();
+  /** Publish events of whichever GraphqlApi is in service. */
+  private readonly bus = new EventEmitter<{ publish: [PublishEvent] }>();
 
   constructor(private readonly options: AppSyncProviderOptions) {
     this.log = options.log;
@@ -145,7 +145,6 @@ export class AppSyncProvider implements Provider {
       },
     });
     api.events.on('publish', (event) => this.bus.emit('publish', event));
-    api.events.on('invalidate', (event) => this.bus.emit('invalidate', event));
     return api;
   }
 
@@ -258,12 +257,7 @@ export class AppSyncProvider implements Provider {
     return () => this.bus.off('publish', listener);
   }
 
-  onInvalidate(listener: (event: InvalidateEvent) => void): () => void {
-    this.bus.on('invalidate', listener);
-    return () => this.bus.off('invalidate', listener);
-  }
-
-  /** Validates a subscription and runs its resolver (filters), as a real-time `start` needs. */
+  /** A real-time `start` in one pass: validation, field auth, arguments, resolver (filters). */
   startSubscription(input: CallInput): Promise<SubscriptionStart> {
     return this.api.startSubscription(input);
   }

@@ -30,8 +30,13 @@ const caller: Caller = {
     groups: null,
   },
 };
-const subscribe = (query = 'subscription { onImageProcessed(id: "img-1") { id } }') =>
-  provider.startSubscription({ query, variables: {}, caller, headers: {} });
+/** A start as data: the projector is a fresh closure each time, so it is left out of comparisons. */
+const subscribe = async (query = 'subscription { onImageProcessed(id: "img-1") { id } }') => {
+  const start = await provider.startSubscription({ query, variables: {}, caller, headers: {} });
+  if (!start.ok) return start;
+  const { project: _project, ...kept } = start;
+  return kept;
+};
 const subscriptionFile = () => path.join(folder, 'resolvers', 'Subscription.onImageProcessed.[none].ts');
 const filterFile = () => path.join(folder, 'resolvers', 'shared', 'own-images-filter.ts');
 

@@ -7,8 +7,9 @@ import {
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { imagesTable } from '../../../contracts/images-table.ts';
 import { names } from '../../../contracts/names.ts';
 import { loadConfig } from '../../config.ts';
@@ -140,6 +141,34 @@ describe('DynamoDbProvider', () => {
       await server.close();
     }
   });
+
+  it('adds an index the spec gained to a table made before it, keeping the items', async () => {
+    // Prepare: the table as an older version made it, without the last index
+    await provider.client.send(new PutItemCommand({ TableName: names.table, Item: image('older-table') }));
+    const newest = imagesTable.globalSecondaryIndexes.at(-1)?.indexName ?? '';
+    await provider.client.send(
+      new UpdateTableCommand({
+        TableName: names.table,
+        GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: newest } }],
+      }),
+    );
+    const indexNames = async () =>
+      (
+        (await provider.client.send(new DescribeTableCommand({ TableName: names.table }))).Table
+          ?.GlobalSecondaryIndexes ?? []
+      ).map((index) => index.IndexName);
+    await vi.waitFor(async () => expect(await indexNames()).not.toContain(newest), { timeout: 20_000 });
+    await provider.stop();
+
+    // Act
+    provider = new DynamoDbProvider({ ...providerContext(loadConfig({}, { dataDir })), warmUpCalls: 0 });
+    await provider.start();
+
+    // Assess
+    const { Table } = await provider.client.send(new DescribeTableCommand({ TableName: names.table }));
+    expect((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName)).toContain(newest);
+    expect((await get('older-table')).Item).toBeDefined();
+  }, 40_000);
 
   it('keeps its expiry index across a restart of the provider', async () => {
     const now = Math.floor(Date.now() / 1000);

@@ -3,10 +3,12 @@ import {
   CreateTableCommand,
   type CreateTableCommandInput,
   DeleteTableCommand,
+  DescribeTableCommand,
   type DynamoDBClient,
   GetItemCommand,
   ListTablesCommand,
   QueryCommand,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { imageAttributes, ownerStatusKey } from '../../../contracts/image-item.ts';
 import { imagesTable, type KeySpec, keyAttributes, type TableSpec } from '../../../contracts/images-table.ts';
@@ -36,11 +38,31 @@ export function createTableInput(spec: TableSpec): CreateTableCommandInput {
 
 const tables = [createTableInput(imagesTable)];
 
-/** Creates every table that does not exist yet (data on disk survives restarts). */
+/**
+ * Creates every table that does not exist yet (data on disk survives restarts), and adds the
+ * indexes a table made by an older version lacks: code that queries a new index must find it.
+ */
 export async function createTables(client: DynamoDBClient): Promise<void> {
   const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
   for (const table of tables) {
     if (!existing.has(table.TableName ?? '')) await client.send(new CreateTableCommand(table));
+    else await addMissingIndexes(client, table);
+  }
+}
+
+/** One UpdateTable per missing GSI, as DynamoDB allows one index creation per call. */
+async function addMissingIndexes(client: DynamoDBClient, table: CreateTableCommandInput): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: table.TableName }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of table.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: table.TableName,
+        AttributeDefinitions: table.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
   }
 }
 

@@ -20,12 +20,13 @@ let faults: FaultRegistry;
 let client: RekognitionClient;
 let logged: string[];
 let objects: Map<string, Buffer>;
+let provider: RekognitionProvider;
 
 beforeEach(async () => {
   faults = new FaultRegistry();
   logged = [];
   objects = new Map();
-  const provider = new RekognitionProvider({
+  provider = new RekognitionProvider({
     ...providerContext(config),
     engine: new EmptyVisionEngine((line) => logged.push(line)),
     faults,
@@ -67,6 +68,24 @@ describe('RekognitionProvider with vision off', () => {
     expect(faces).toMatchObject({ FaceDetails: [] });
     expect(moderation).toMatchObject({ ModerationLabels: [], ModerationModelVersion: '7.0' });
     expect(logged).toHaveLength(1);
+  });
+
+  it('counts the calls it answers, per S3 object, until reset', async () => {
+    const bytes = await sharp(photo('chelsea.png')).jpeg().toBuffer();
+    objects.set('darkroom-images-local/uploads/o/a/original', bytes);
+    objects.set('darkroom-images-local/uploads/o/b/original', bytes);
+
+    await client.send(new DetectLabelsCommand({ Image: s3Image('uploads/o/a/original') }));
+    await client.send(new DetectFacesCommand({ Image: s3Image('uploads/o/a/original') }));
+    await client.send(new DetectFacesCommand({ Image: s3Image('uploads/o/b/original') }));
+    await client.send(new DetectFacesCommand({ Image: { Bytes: bytes } }));
+
+    expect(provider.calls()).toEqual({
+      total: 4,
+      byObject: { 'uploads/o/a/original': 2, 'uploads/o/b/original': 1 },
+    });
+    await provider.reset();
+    expect(provider.calls()).toEqual({ total: 0, byObject: {} });
   });
 
   it('answers InvalidS3ObjectException for a missing object', async () => {

@@ -34,11 +34,18 @@ interface DetectRequest {
   MinConfidence?: unknown;
 }
 
+/** Detect* calls answered since the last reset: in all, and per S3 object name (`Image.Bytes` calls count in the total only). */
+export interface RekognitionCalls {
+  total: number;
+  byObject: Record<string, number>;
+}
+
 const optionalNumber = (value: unknown) => (typeof value === 'number' ? value : undefined);
 
 export class RekognitionProvider implements Provider {
   readonly name = 'rekognition';
   private started = false;
+  private counted: RekognitionCalls = { total: 0, byObject: {} };
 
   constructor(private readonly options: RekognitionProviderOptions) {}
 
@@ -51,7 +58,19 @@ export class RekognitionProvider implements Provider {
     await this.options.engine.stop();
   }
 
-  async reset(): Promise<void> {}
+  async reset(): Promise<void> {
+    this.counted = { total: 0, byObject: {} };
+  }
+
+  /** What the stack's callers would pay for: every authorised call, answered or failed. */
+  calls(): RekognitionCalls {
+    return { total: this.counted.total, byObject: { ...this.counted.byObject } };
+  }
+
+  private count(s3Key: unknown): void {
+    this.counted.total += 1;
+    if (typeof s3Key === 'string') this.counted.byObject[s3Key] = (this.counted.byObject[s3Key] ?? 0) + 1;
+  }
 
   health(): ProviderHealth {
     // Models load in the background; calls made meanwhile wait, but health says so.
@@ -107,6 +126,7 @@ export class RekognitionProvider implements Provider {
       if (!verdict.allowed) throw new AwsError('AccessDeniedException', verdict.message);
     }
     const s3Key = request.Image?.S3Object?.Name;
+    this.count(s3Key);
     const fault = this.options.faults.find(
       'rekognition',
       operation,

@@ -35,6 +35,17 @@ export function deleteObjectAccess(
   };
 }
 
+/**
+ * What CopyObject needs on its source, besides s3:PutObject on the target: S3 reads the source with
+ * the caller's permissions (GetObjectVersion when the copy source names a version).
+ */
+export function copySourceAccess(source: { bucket: string; key: string; versionId?: string }): AccessRequest {
+  return {
+    action: source.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion',
+    resource: objectArn(source.bucket, source.key),
+  };
+}
+
 /** The access one request needs; undefined for DeleteObjects (checked per key). */
 export function s3Access(
   operation: string,

@@ -36,7 +36,7 @@ import { type AccessRequest, type Authorizer, rootOnly } from '../../iam/local-i
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 import { sigV4ErrorStatus, verifySigV4 } from '../../sigv4.ts';
-import { deleteObjectAccess, s3Access } from './access.ts';
+import { copySourceAccess, deleteObjectAccess, s3Access } from './access.ts';
 import { type CorsRule, corsHeaders, localBucketCors, matchRule, requestedHeaders } from './cors.ts';
 import { errorDocument, S3Error, s3Errors } from './errors.ts';
 import { listObjects, listVersions } from './listing.ts';
@@ -685,6 +685,8 @@ export class S3Provider implements Provider {
   private async copyObject(x: Exchange, bucket: string, key: string): Promise<void> {
     const config = this.bucketConfig(bucket);
     const source = parseCopySource(headerOf(x.req, 'x-amz-copy-source') ?? '');
+    // The target's s3:PutObject was checked with the request; the source is read with the caller's rights too.
+    this.authorize(x.caller ?? '', copySourceAccess(source));
     this.bucketConfig(source.bucket);
     let sourceVersion: ObjectVersion;
     try {

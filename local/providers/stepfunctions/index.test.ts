@@ -54,6 +54,7 @@ const image = {
   etag: 'e1',
   metadata: null,
   sha256: 'a'.repeat(64),
+  duplicateOf: null,
 };
 const placeholder = { hash: 'YJqGPQw7sFlslqhFafSE+Q6oJ1h2iHB2Rw', dominantColor: '#336699' };
 
@@ -64,7 +65,7 @@ function fakeLambda(overrides: Partial<Record<string, Behaviour>> = {}) {
   const calls: Array<{ name: string; payload: Record<string, unknown> }> = [];
   const defaults: Record<string, Behaviour> = {
     [f.inspect]: () => image,
-    [f.thumbnails]: () => ({ thumbnails, placeholder }),
+    [f.thumbnails]: () => ({ thumbnails, placeholder, blurred: false }),
     [f.analyse]: () => safeAnalysis,
     [f.flag]: (p) => ({
       thumbnails: (p.thumbnails as typeof thumbnails).map((t) => ({ ...t, width: t.width })),
@@ -250,6 +251,31 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     expect(record.states).not.toContain('KeepThumbnails');
     const saved = lambda.calls.find((c) => c.name === f.saveResult)?.payload;
     expect(saved).toMatchObject({ status: 'FLAGGED', thumbnails: blurred });
+    // Renditions the thumbnails step rendered are not blurred yet: flag is told so.
+    expect(lambda.calls.find((c) => c.name === f.flag)?.payload).toMatchObject({
+      blurred: false,
+      placeholder,
+    });
+  });
+
+  it('hands inspect’s duplicate to thumbnails and analyse, and a copied FLAGGED rendition set to flag as blurred', async () => {
+    const first = '01FIRSTIMAGE0000000000000';
+    const lambda = fakeLambda({
+      [f.inspect]: () => ({ ...image, duplicateOf: first }),
+      [f.thumbnails]: () => ({ thumbnails, placeholder, blurred: true }),
+      [f.analyse]: () => ({ ...safeAnalysis, isSafe: false }),
+    });
+    const p = await provider(lambda);
+    const { key } = await image_('PENDING_UPLOAD');
+
+    const record = await run(p, key);
+
+    expect(record.status).toBe('SUCCEEDED');
+    const payloadOf = (name: string) => lambda.calls.find((c) => c.name === name)?.payload;
+    expect(payloadOf(f.thumbnails)).toMatchObject({ duplicateOf: first });
+    expect(payloadOf(f.analyse)).toMatchObject({ duplicateOf: first });
+    expect(payloadOf(f.flag)).toMatchObject({ blurred: true, placeholder, thumbnails });
+    expect(payloadOf(f.saveResult)).toMatchObject({ status: 'FLAGGED', image: { duplicateOf: first } });
   });
 
   it('stops without publishing when save-result finds the image deleted meanwhile', async () => {

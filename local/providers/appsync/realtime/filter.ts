@@ -8,7 +8,8 @@ import type { SubscriptionFilterJson } from '../runtime/expressions.ts';
 
 type Filter = SubscriptionFilterJson['filterGroup'][number]['filters'][number];
 
-function valueAt(event: unknown, fieldName: string): unknown {
+/** The event's value at a dotted path (undefined where the path leaves the object). */
+export function valueAt(event: unknown, fieldName: string): unknown {
   let current: unknown = event;
   for (const part of fieldName.split('.')) {
     if (current === null || typeof current !== 'object') return undefined;

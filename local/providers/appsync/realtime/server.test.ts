@@ -1,12 +1,12 @@
 /**
- * Drives the real-time protocol by hand with `ws`, against the real schema, the real
- * Authenticator (JWTs signed with a key made here) and the real bundled subscription resolver.
+ * Drives the real-time protocol by hand with `ws`, against the real GraphqlApi over the real
+ * schema, the real Authenticator (JWTs signed with a key made here) and the real bundled
+ * subscription resolver.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { buildSchema } from 'graphql';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -15,28 +15,22 @@ import { FaultRegistry } from '../../../faults.ts';
 import { Authenticator } from '../authenticate.ts';
 import { NoneDataSource } from '../data-sources/none.ts';
 import { DataSourceRegistry } from '../data-sources/registry.ts';
-import { AppSyncFieldError } from '../errors.ts';
-import type { LoadedResolver } from '../resolver-table.ts';
-import { runResolver } from '../run-resolver.ts';
-import { loadResolverCode } from '../runtime/index.ts';
-import { type PublishEvent, RealtimeServer, SubscriptionRefused } from './server.ts';
+import { GraphqlApi, type PublishEvent } from '../graphql-api.ts';
+import { ResolverTable } from '../resolver-table.ts';
+import { dataFrame, RealtimeServer } from './server.ts';
 
 const root = path.resolve(import.meta.dirname, '../../../..');
 const sdl = ['aws.graphql', 'schema.graphql']
   .map((file) => readFileSync(path.join(root, file), 'utf8'))
   .join('\n');
-const schema = buildSchema(sdl);
 const issuer = 'http://127.0.0.1/local_test';
 const clientId = 'test-client';
 
 const subscriptionEntry = listResolvers().find((entry) => entry.typeName === 'Subscription');
 if (!subscriptionEntry?.dataSource) throw new Error('Subscription.onImageProcessed resolver missing');
-const subscriptionResolver: LoadedResolver = {
-  ...subscriptionEntry,
-  code: loadResolverCode(bundleResolverCode(subscriptionEntry.source), subscriptionEntry.source),
-  functions: [],
-};
 const dataSources = new DataSourceRegistry().add(new NoneDataSource(subscriptionEntry.dataSource));
+const resolvers = new ResolverTable({ list: () => [subscriptionEntry], bundle: bundleResolverCode });
+const api = new GraphqlApi({ schemaSdl: sdl, resolvers, dataSources });
 
 const faults = new FaultRegistry();
 let server: Server;
@@ -44,8 +38,16 @@ let realtime: RealtimeServer;
 let url: string;
 let sign: (sub: string, expiresIn?: string) => Promise<string>;
 const listeners = new Set<(event: PublishEvent) => void>();
+/** Every start request the server handed to the GraphQL side. */
+const startRequests: unknown[] = [];
 const publish = (value: unknown) => {
-  for (const listener of listeners) listener({ subscriptionFields: ['onImageProcessed'], value });
+  for (const listener of listeners)
+    listener({
+      subscriptionField: 'onImageProcessed',
+      mutationField: 'publishImageProcessed',
+      value,
+      selectionSet: '',
+    });
 };
 
 beforeAll(async () => {
@@ -68,41 +70,18 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   url = `ws://127.0.0.1:${port}/graphql/realtime`;
+  await resolvers.load();
   realtime = new RealtimeServer(
     {
-      schema: () => schema,
-      projectionSchema: () => schema,
       authenticate: (headers, request) => authenticator.authenticate(headers, request),
       graphqlUrl: () => `http://127.0.0.1:${port}/graphql`,
       onPublish: (listener) => {
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
-      startSubscription: async ({ fieldName, args, caller }) => {
-        try {
-          const run = await runResolver(
-            subscriptionResolver,
-            {
-              arguments: args,
-              identity: caller.identity as Record<string, unknown> | null,
-              info: { fieldName, parentTypeName: 'Subscription' },
-            },
-            { path: [fieldName], locations: [] },
-            dataSources,
-            {
-              batches: new Map(),
-              appendedErrors: [],
-              invalidations: [],
-              deadline: Number.POSITIVE_INFINITY,
-              resolverCount: 0,
-              maxResolverCount: 1,
-            },
-          );
-          return run.subscriptionFilter ?? null;
-        } catch (error) {
-          if (!(error instanceof AppSyncFieldError)) throw error;
-          throw new SubscriptionRefused(error.errorType ?? 'Unauthorized', error.message);
-        }
+      startSubscription: (request, caller) => {
+        startRequests.push(request);
+        return api.startSubscription({ ...request, caller, headers: {} });
       },
     },
     { keepAliveMs: 200, faults },
@@ -278,6 +257,26 @@ describe('AppSync real-time protocol', () => {
     carol.socket.close();
   });
 
+  it('holds the 100-subscription limit when 101 starts arrive at once, and refuses a repeated id', async () => {
+    const token = await sign('gail');
+    const gail = await open(auth(token));
+    gail.send({ type: 'connection_init' });
+    await gail.next('connection_ack');
+
+    // Sent together: every start is still being checked when the next arrives.
+    for (let index = 0; index <= 100; index += 1) gail.send(start(`s${index}`, token));
+    gail.send(start('s0', token));
+    const acks = await Promise.all(Array.from({ length: 100 }, () => gail.next('start_ack')));
+    const refusals = [await gail.next('error'), await gail.next('error')];
+
+    expect(new Set(acks.map((ack) => ack.id)).size).toBe(100);
+    expect(refusals.map((error) => error.payload?.errors?.[0]?.errorType).sort()).toEqual([
+      'BadRequestException',
+      'MaxSubscriptionsReachedError',
+    ]);
+    gail.socket.close();
+  });
+
   it('refuses a start whose own authorization is bad, with the start id', async () => {
     const token = await sign('dave');
     const dave = await open(auth(token));
@@ -334,21 +333,70 @@ describe('AppSync real-time protocol', () => {
   });
 });
 
+describe('fan-out', () => {
+  it('hands each start to the GraphQL side once, as sent, and gives every subscriber of an owner the same event', async () => {
+    const token = await sign('fay');
+    const clients = await Promise.all(Array.from({ length: 20 }, () => open(auth(token))));
+    for (const client of clients) client.send({ type: 'connection_init' });
+    await Promise.all(clients.map((client) => client.next('connection_ack')));
+    startRequests.length = 0;
+    clients.forEach((client, index) => {
+      client.send(start(`s${index}`, token));
+    });
+    await Promise.all(clients.map((client) => client.next('start_ack')));
+
+    publish(image('fay', 'img-9'));
+    const frames = await Promise.all(clients.map((client) => client.next('data')));
+
+    expect(startRequests).toEqual(clients.map(() => ({ query: subscriptionQuery, variables: {} })));
+    expect(frames.map((frame) => frame.id)).toEqual(clients.map((_, index) => `s${index}`));
+    for (const frame of frames)
+      expect(frame.payload).toEqual({
+        data: {
+          onImageProcessed: {
+            id: 'img-9',
+            owner: 'fay',
+            status: 'COMPLETED',
+            thumbnails: [{ size: 'SMALL', url: 'http://127.0.0.1/x' }],
+          },
+        },
+      });
+    for (const client of clients) client.socket.close();
+  });
+
+  it('frames a payload serialized once exactly as each whole message serialized', () => {
+    const payload = { data: { onImageProcessed: { id: 'é"\\\\', n: 1 } } };
+    const ids = ['id "with" quotes\\u2028', 'ü', 'plain'];
+
+    const serialized = Buffer.from(JSON.stringify(payload));
+    const frames = ids.map((id) => dataFrame(id, serialized));
+
+    expect(frames.map((frame) => frame.toString('utf8'))).toEqual(
+      ids.map((id) => JSON.stringify({ type: 'data', id, payload })),
+    );
+  });
+});
+
 describe('connection isolation', () => {
   it('closes only the connection whose handler throws (1011); the server and other connections carry on', async () => {
     let explode = false;
     const logged: string[] = [];
     const isolated = new RealtimeServer(
       {
-        schema: () => {
-          if (explode) throw new Error('schema unavailable');
-          return schema;
-        },
-        projectionSchema: () => schema,
         authenticate: async () => ({ mode: 'API_KEY', identity: null }),
         graphqlUrl: () => 'http://127.0.0.1/graphql',
         onPublish: () => () => {},
-        startSubscription: async () => null,
+        startSubscription: async () => {
+          if (explode) throw new Error('schema unavailable');
+          return {
+            ok: true,
+            subscriptionField: 'onImageProcessed',
+            arguments: {},
+            filter: null,
+            shapeKey: '',
+            project: () => ({ data: null }),
+          };
+        },
       },
       { log: (line) => logged.push(line) },
     );

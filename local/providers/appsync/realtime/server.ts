@@ -1,33 +1,41 @@
 /**
  * AppSync's real-time WebSocket protocol for GraphQL subscriptions (subprotocol `graphql-ws`):
  * connection_init → connection_ack, `ka` keep-alives, start → start_ack | error, data, stop →
- * complete, connection_error for bad auth; at most 100 subscriptions per connection. The
- * subscription resolver runs at start and its enhanced filter alone decides who receives an
- * event (argument filters apply only where none is set). Subscribers receive the mutation's
- * selection intersected with their own, built once per distinct subscription per event.
+ * complete, connection_error for bad auth; at most 100 subscriptions per connection.
+ * This module owns frames and sockets only: a start's GraphQL (document, auth, arguments,
+ * subscription resolver) is handled in one pass by the backend, which returns the filter and a
+ * projection. The enhanced filter alone decides who receives an event (argument filters apply
+ * only where none is set), each distinct filter checked once per event (./subscriber-index.ts).
+ * Subscribers receive the mutation's selection intersected with their own, projected and
+ * serialized once per distinct subscription shape per event; every socket then gets those same
+ * payload bytes behind its own subscription id.
  *
  * Frames are checked at the boundary (./frames.ts) and each connection is isolated: a frame over
  * 240 KB closes that socket (1009), and anything a handler throws closes that socket (1011) and
  * is logged; the server and every other connection carry on.
  *
- * LIMITATIONS: no invalidation frames; connections are not closed after 24 h; payloads over
- * 240 KB are refused per event with an `error` frame rather than dropped silently.
+ * LIMITATIONS: no invalidation (`extensions.invalidateSubscriptions` is recorded, never acted on);
+ * connections are not closed after 24 h; payloads over 240 KB are refused per event with an
+ * `error` frame rather than dropped silently.
  */
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type DocumentNode, execute, type GraphQLSchema, getOperationAST, validate } from 'graphql';
-import { getArgumentValues } from 'graphql/execution/values.js';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { queryLimits, realtimeLimits } from '../../../../contracts/query-limits.ts';
+import { realtimeLimits } from '../../../../contracts/query-limits.ts';
 import type { FaultRegistry } from '../../../faults.ts';
 import type { Headers, RequestParts } from '../authenticate.ts';
+import type { AppSyncError } from '../errors.ts';
+import type { PublishEvent, StartedSubscription, SubscriptionStart } from '../graphql-api.ts';
 import type { Caller } from '../identity.ts';
-import { parseBounded } from '../parse-bounded.ts';
-import type { SubscriptionFilterJson } from '../runtime/expressions.ts';
-import { matchesArguments, matchesSubscriptionFilter } from './filter.ts';
-import { readClientFrame, readSubscriptionRequest, type StartFrame } from './frames.ts';
+import {
+  readClientFrame,
+  readSubscriptionRequest,
+  type StartFrame,
+  type SubscriptionRequest,
+} from './frames.ts';
 import { connectionAuthHeaders, offeredProtocols } from './handshake.ts';
+import { SubscriberIndex } from './subscriber-index.ts';
 
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = realtimeLimits.maxSubscriptionsPerConnection;
 const MAX_PAYLOAD_BYTES = realtimeLimits.maxPayloadBytes;
@@ -43,27 +51,11 @@ export class SubscriptionRefused extends Error {
   }
 }
 
-export interface PublishEvent {
-  /** The Subscription field(s) whose `@aws_subscribe` lists the mutation. */
-  subscriptionFields: readonly string[];
-  /** The mutation's result, as its caller selected it (serialized). */
-  value: unknown;
-}
-
 export interface RealtimeBackend {
-  /** The executable schema used to validate subscription documents. */
-  schema(): GraphQLSchema;
-  /** A schema with no resolvers: events are projected onto subscribers' selections with it. */
-  projectionSchema(): GraphQLSchema;
+  /** Throws SubscriptionRefused when the headers do not authenticate. */
   authenticate(headers: Headers, request?: RequestParts): Promise<Caller>;
-  /** Field-level auth plus the subscription resolver; returns its enhanced filter (null when none). Throws SubscriptionRefused. */
-  startSubscription(start: {
-    fieldName: string;
-    args: Record<string, unknown>;
-    caller: Caller;
-    document: DocumentNode;
-    variables: Record<string, unknown>;
-  }): Promise<SubscriptionFilterJson | null>;
+  /** A start's request, checked and resolved in one pass; refusals come back as AppSync errors. */
+  startSubscription(request: SubscriptionRequest, caller: Caller): Promise<SubscriptionStart>;
   onPublish(listener: (event: PublishEvent) => void): () => void;
   /** The GraphQL HTTP endpoint, e.g. http://127.0.0.1:4566/graphql (IAM signatures cover it). */
   graphqlUrl(): string;
@@ -72,14 +64,9 @@ export interface RealtimeBackend {
 interface Subscription {
   id: string;
   connection: Connection;
-  fieldName: string;
-  responseKey: string;
-  document: DocumentNode;
-  variables: Record<string, unknown>;
-  args: Record<string, unknown>;
-  filter: SubscriptionFilterJson | null;
-  /** Identifies subscriptions whose payload for an event is the same. */
-  shapeKey: string;
+  started: StartedSubscription;
+  /** Takes it out of the subscriber index. */
+  remove: () => void;
 }
 
 interface Connection {
@@ -111,6 +98,7 @@ export class RealtimeServer {
     maxPayload: realtimeLimits.maxFrameBytes,
   });
   private readonly connections = new Set<Connection>();
+  private readonly subscribers = new SubscriberIndex<Subscription>();
   private readonly stopListening: () => void;
   private readonly keepAliveMs: number;
   private readonly log: (line: string) => void;
@@ -185,20 +173,27 @@ export class RealtimeServer {
   }
 
   private send(connection: Connection, message: { type: string; [field: string]: unknown }): void {
-    const fault = this.faults?.find('appsync', 'Realtime', [message.type]);
+    this.deliver(connection, message.type, JSON.stringify(message));
+  }
+
+  /** One frame, already serialized, through the injected faults to the socket. */
+  private deliver(connection: Connection, type: string, text: string | Buffer): void {
+    const fault = this.faults?.find('appsync', 'Realtime', [type]);
     if (fault?.action === 'drop') return;
     // A lost network, not a goodbye: no close frame, so the client's reconnect logic must notice.
     if (fault?.action === 'disconnect') return void connection.socket.terminate();
     if (fault?.latencyMs) {
-      setTimeout(() => this.write(connection, message), fault.latencyMs).unref();
+      setTimeout(() => this.write(connection, text), fault.latencyMs).unref();
       return;
     }
-    this.write(connection, message);
+    this.write(connection, text);
   }
 
-  private write(connection: Connection, message: object): void {
+  /** Queued on the socket, never awaited: one slow reader does not hold up the others. */
+  private write(connection: Connection, text: string | Buffer): void {
+    // `binary: false`: a Buffer of JSON still goes out as a text frame, as AppSync sends it.
     if (connection.socket.readyState === connection.socket.OPEN)
-      connection.socket.send(JSON.stringify(message));
+      connection.socket.send(text, { binary: false });
   }
 
   private async receive(connection: Connection, raw: string): Promise<void> {
@@ -279,7 +274,6 @@ export class RealtimeServer {
     const { data } = message.payload;
     const read = readSubscriptionRequest(data);
     if (!read.ok) return refuse('BadRequestException', read.message);
-    const { request } = read;
     const authorization = message.payload.extensions?.authorization;
     let caller: Caller;
     try {
@@ -292,128 +286,111 @@ export class RealtimeServer {
     } catch (error) {
       return refuse('UnauthorizedException', error instanceof Error ? error.message : String(error));
     }
-    const variables = request.variables ?? {};
-    const schema = this.backend.schema();
-    let document: DocumentNode;
-    try {
-      document = parseBounded(request.query, queryLimits);
-    } catch (error) {
-      return refuse('GraphQLError', error instanceof Error ? error.message : String(error));
-    }
-    const invalid = validate(schema, document);
-    if (invalid.length > 0) return refuse('GraphQLError', invalid.map((error) => error.message).join('; '));
-    const operation = getOperationAST(document, request.operationName ?? undefined);
-    if (operation?.operation !== 'subscription') {
+    const started = await this.backend.startSubscription(read.request, caller);
+    if (!started.ok) return this.refuseWith(connection, id, started.errors);
+    // The socket may have gone, or another start taken the id or the last slot, while this one ran.
+    if (!this.connections.has(connection)) return;
+    if (connection.subscriptions.has(id))
+      return refuse('BadRequestException', `subscription ${id} already started`);
+    if (connection.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
       return refuse(
-        'UnsupportedOperation',
-        `${operation?.operation ?? 'This'} operations are not supported through the realtime channel`,
+        'MaxSubscriptionsReachedError',
+        `Max number of ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions reached`,
       );
     }
-    const field = operation.selectionSet.selections[0];
-    const subscriptionType = schema.getSubscriptionType();
-    const fieldDef = field?.kind === 'Field' ? subscriptionType?.getFields()[field.name.value] : undefined;
-    if (field?.kind !== 'Field' || !fieldDef)
-      return refuse('BadRequestException', 'a subscription field is required');
-    let args: Record<string, unknown>;
-    try {
-      args = getArgumentValues(fieldDef, field, variables);
-    } catch (error) {
-      return refuse('BadRequestException', error instanceof Error ? error.message : String(error));
-    }
-    let filter: SubscriptionFilterJson | null;
-    try {
-      filter = await this.backend.startSubscription({
-        fieldName: fieldDef.name,
-        args,
-        caller,
-        document,
-        variables,
-      });
-    } catch (error) {
-      if (error instanceof SubscriptionRefused) return refuse(error.errorType, error.message);
-      return refuse('InternalFailure', error instanceof Error ? error.message : String(error));
-    }
-    connection.subscriptions.set(id, {
-      id,
-      connection,
-      fieldName: fieldDef.name,
-      responseKey: field.alias?.value ?? field.name.value,
-      document,
-      variables,
-      args,
-      filter,
-      shapeKey: JSON.stringify([request.query, variables]),
-    });
+    const subscription: Subscription = { id, connection, started, remove: () => {} };
+    subscription.remove = this.subscribers.add(
+      started.subscriptionField,
+      { filter: started.filter, args: started.arguments },
+      subscription,
+    );
+    connection.subscriptions.set(id, subscription);
     this.send(connection, { type: 'start_ack', id });
   }
 
+  /** An `error` frame for a refused start, with every error the GraphQL side gave. */
+  private refuseWith(connection: Connection, id: string, errors: readonly AppSyncError[]): void {
+    const listed = errors.length > 0 ? errors : [{ errorType: 'BadRequestException', message: 'refused' }];
+    this.send(connection, {
+      type: 'error',
+      id,
+      payload: {
+        // graphql-js's own parse and validation errors carry no type; AppSync's say GraphQLError.
+        errors: listed.map((error) => ({
+          errorType: error.errorType ?? 'GraphQLError',
+          message: error.message,
+        })),
+      },
+    });
+  }
+
   private stop(connection: Connection, id: string): void {
+    connection.subscriptions.get(id)?.remove();
     connection.subscriptions.delete(id);
     this.send(connection, { type: 'complete', id });
   }
 
   private drop(connection: Connection): void {
     clearInterval(connection.keepAlive);
+    for (const subscription of connection.subscriptions.values()) subscription.remove();
     connection.subscriptions.clear();
     this.connections.delete(connection);
   }
 
+  /**
+   * One event to every subscriber it is for: filters checked once per distinct filter, the payload
+   * projected and serialized once per distinct subscription shape, then the same bytes framed
+   * behind each subscription's id and queued on each socket without waiting for any.
+   */
   private publish(event: PublishEvent): void {
     if (event.value === null || event.value === undefined) return;
-    const payloads = new Map<string, { payload: unknown; size: number }>();
-    for (const connection of this.connections) {
-      for (const subscription of connection.subscriptions.values()) {
-        if (!event.subscriptionFields.includes(subscription.fieldName)) continue;
-        const matches = subscription.filter
-          ? matchesSubscriptionFilter(subscription.filter, event.value)
-          : matchesArguments(subscription.args, event.value);
-        if (!matches) continue;
-        let built = payloads.get(subscription.shapeKey);
-        if (!built) {
-          try {
-            built = this.project(subscription, event.value);
-          } catch (error) {
-            // One subscriber's document failing to project must not stop the others' events.
-            this.fail(connection, error);
-            break;
-          }
-          payloads.set(subscription.shapeKey, built);
-        }
-        if (built.size > MAX_PAYLOAD_BYTES) {
+    const shapes = new Map<string, Subscription[]>();
+    for (const subscription of this.subscribers.matching([event.subscriptionField], event.value)) {
+      const same = shapes.get(subscription.started.shapeKey);
+      if (same) same.push(subscription);
+      else shapes.set(subscription.started.shapeKey, [subscription]);
+    }
+    for (const [first, ...others] of shapes.values()) {
+      if (!first) continue;
+      let payload: Buffer;
+      try {
+        payload = Buffer.from(JSON.stringify(first.started.project(event.value)));
+      } catch (error) {
+        // One document failing to project must not stop other subscribers' events.
+        this.fail(first.connection, error);
+        continue;
+      }
+      const recipients = [first, ...others];
+      if (payload.length > MAX_PAYLOAD_BYTES) {
+        for (const { connection, id } of recipients)
           this.send(connection, {
             type: 'error',
-            id: subscription.id,
+            id,
             payload: {
               errors: [{ errorType: 'LimitExceededError', message: 'Subscription payload exceeds 240 KB' }],
             },
           });
-          continue;
-        }
-        this.send(connection, { type: 'data', id: subscription.id, payload: built.payload });
+        continue;
+      }
+      // Faults are looked up per frame only while some are set: the common path is a bare write.
+      const faulty = this.faults?.has('appsync') ?? false;
+      for (const { connection, id } of recipients) {
+        const frame = dataFrame(id, payload);
+        if (faulty) this.deliver(connection, 'data', frame);
+        else this.write(connection, frame);
       }
     }
   }
+}
 
-  /** The event as this subscriber selected it: execute their document over the event value. */
-  private project(subscription: Subscription, value: unknown): { payload: unknown; size: number } {
-    const result = execute({
-      schema: this.backend.projectionSchema(),
-      document: subscription.document,
-      variableValues: subscription.variables,
-      rootValue: { [subscription.fieldName]: value },
-    }) as { data?: unknown; errors?: readonly { message: string; path?: readonly (string | number)[] }[] };
-    const payload = {
-      data: result.data ?? null,
-      ...(result.errors?.length
-        ? {
-            errors: result.errors.map((error) => ({
-              message: error.message,
-              path: error.path ?? null,
-              errorType: null,
-            })),
-          }
-        : {}),
-    };
-    return { payload, size: Buffer.byteLength(JSON.stringify(payload)) };
-  }
+const frameEnd = Buffer.from('}');
+
+/**
+ * `{"type":"data","id":…,"payload":…}` around a payload serialized once for every recipient: only
+ * the id is encoded per subscriber. Each frame is its own buffer, so a slow socket holding one
+ * keeps no other subscriber's bytes alive.
+ */
+export function dataFrame(id: string, payload: Buffer): Buffer {
+  const head = Buffer.from(`{"type":"data","id":${JSON.stringify(id)},"payload":`);
+  return Buffer.concat([head, payload, frameEnd], head.length + payload.length + 1);
 }
