@@ -82,12 +82,12 @@ describe('inspect handler', () => {
       IndexName: 'byOwnerContent',
       ExpressionAttributeValues: { ':ownerContent': `o#${sha256}` },
     });
-    // Milestone INSPECTED with its facts (issue 19).
+    // Milestone INSPECTED with its facts (issue 19), a duplicate's too.
     const [milestone] = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
     expect(milestone?.ExpressionAttributeValues).toMatchObject({
       ':stage': 'INSPECTED',
-      ':width': 320,
-      ':height': 240,
+      ':width': 64,
+      ':height': 48,
       ':format': 'jpeg',
     });
   });
