@@ -105,6 +105,7 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
     objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
     { actions: ['dynamodb:Query'], resources: [{ kind: 'index', name: names.indexes.byOwnerContent }] },
     items('GetItem'),
+    ...milestone(),
   ],
   // A duplicate's renditions are copied (CopyObject reads the source with GetObject) from the image it
   // duplicates. After writing it reads the item's lease, and deletes exactly the versions it wrote once
@@ -113,6 +114,7 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
     objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
     objects(thumbnailsPattern, 's3:GetObject', 's3:PutObject', 's3:DeleteObjectVersion'),
     items('GetItem'),
+    ...milestone(),
   ],
   analyse: [
     // Rekognition reads the S3 object with the caller's permissions.
