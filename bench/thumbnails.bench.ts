@@ -5,7 +5,6 @@
  * concurrent workers (the machine's 2 cores). Prints images/min (median of rounds) and output bytes
  * per image; never asserts. Run: npm run bench:thumbnails (ROUNDS=n to change the round count).
  */
-import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { decodeOptions } from '../functions/shared/image-limits.ts';
 import {
@@ -15,8 +14,8 @@ import {
   webpOptions,
 } from '../functions/thumbnails/renditions.ts';
 import type { ThumbnailFormat } from '../generated/schema.ts';
-import { photo } from '../tests/fixtures.ts';
 import { median } from './median.ts';
+import { photographicJpeg } from './photographic-jpeg.ts';
 
 const rounds = Number(process.env.ROUNDS ?? 5);
 const workers = 2;
@@ -24,33 +23,6 @@ const workers = 2;
 // Every image in a round is the same buffer: libvips' operation cache would serve repeated
 // decodes from memory, which no real stream of distinct uploads gets.
 sharp.cache(false);
-
-/** A camera-like JPEG: the three fixture photos side by side, with sensor-like noise, quality 90. */
-async function photographicJpeg(width: number, height: number): Promise<Buffer> {
-  const tileWidth = Math.ceil(width / 3);
-  const tiles = await Promise.all(
-    ['astronaut.png', 'chelsea.png', 'coffee.png'].map((name, index) =>
-      sharp(photo(name))
-        .resize(tileWidth, height, { fit: 'cover' })
-        .png()
-        .toBuffer()
-        .then((input) => ({ input, left: index * tileWidth, top: 0 })),
-    ),
-  );
-  const base = await sharp({ create: { width: tileWidth * 3, height, channels: 3, background: '#000' } })
-    .composite(tiles)
-    .extract({ left: 0, top: 0, width, height })
-    .raw()
-    .toBuffer();
-  // ±12 levels of per-pixel noise: flat upscaled tiles would compress unrealistically well.
-  const noise = randomBytes(base.length);
-  for (let i = 0; i < base.length; i += 1) {
-    base[i] = Math.min(255, Math.max(0, (base[i] ?? 0) + ((noise[i] ?? 0) % 25) - 12));
-  }
-  return sharp(base, { raw: { width, height, channels: 3 } })
-    .jpeg({ quality: 90 })
-    .toBuffer();
-}
 
 type Variant = (original: Buffer, formats: readonly ThumbnailFormat[]) => Promise<number>;
 

@@ -9,6 +9,7 @@ import { generateClient } from 'aws-amplify/api';
 import { confirmSignUp, fetchAuthSession, getCurrentUser, signOut, signUp } from 'aws-amplify/auth';
 import { Hub } from 'aws-amplify/utils';
 import { print } from 'graphql';
+import { names } from '../contracts/names.ts';
 import { type AmplifyOutputs, isLoopbackApi, toResourcesConfig } from './amplify-config.ts';
 import { signInWithPassword } from './auth.ts';
 import { contentTypeOf } from './content-type.ts';
@@ -20,12 +21,16 @@ import {
   type ImageSearchInput,
   type ImageStage,
   type ImageStatus,
+  ListFlaggedImagesDocument,
+  type ListFlaggedImagesQuery,
   ListImagesDocument,
   MyUsageDocument,
   type MyUsageQuery,
   OnImageProcessedDocument,
   OnImageProgressDocument,
   RequestUploadDocument,
+  type ReviewDecision,
+  ReviewImageDocument,
   SearchImagesDocument,
 } from './generated/operations.ts';
 import { type Image, ImageEventRouter, isTerminal } from './image-events.ts';
@@ -71,6 +76,9 @@ export interface ListOptions {
 }
 
 export type SearchFilter = ImageSearchInput;
+/** A FLAGGED image as moderators see it: with `originalUrl`, the quarantined original. */
+export type FlaggedImage = ListFlaggedImagesQuery['listFlaggedImages']['items'][number];
+export type { ReviewDecision };
 export type Usage = MyUsageQuery['myUsage'];
 
 export interface ImagePage {
@@ -232,6 +240,31 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
 
     async deleteImage(id: string): Promise<Image> {
       return (await call(DeleteImageDocument, { id })).deleteImage;
+    },
+
+    /** Whether the signed-in user is in the moderators group (the Review page's audience). */
+    async isModerator(): Promise<boolean> {
+      const groups = (await fetchAuthSession()).tokens?.accessToken.payload['cognito:groups'];
+      return Array.isArray(groups) && groups.includes(names.moderatorsGroup);
+    },
+
+    /** Moderators only: one page of every owner's FLAGGED images, oldest first. */
+    async listFlaggedImages(
+      { limit }: { limit?: number } = {},
+      nextToken: string | null = null,
+    ): Promise<{ items: FlaggedImage[]; nextToken: string | null }> {
+      const page = (await call(ListFlaggedImagesDocument, { limit, nextToken })).listFlaggedImages;
+      return { items: page.items, nextToken: page.nextToken ?? null };
+    },
+
+    /** Moderators only: decides a FLAGGED image once (the owner hears it through onImageProcessed). */
+    async reviewImage(
+      image: { owner: string; id: string },
+      decision: ReviewDecision,
+      note?: string,
+    ): Promise<Image> {
+      return (await call(ReviewImageDocument, { owner: image.owner, id: image.id, decision, note }))
+        .reviewImage;
     },
 
     /**

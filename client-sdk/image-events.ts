@@ -28,7 +28,7 @@ export interface ImageEventOptions {
   onImage?(image: Image): void;
 }
 
-const TERMINAL = new Set(['COMPLETED', 'FLAGGED', 'FAILED']);
+const TERMINAL = new Set(['COMPLETED', 'FLAGGED', 'FAILED', 'REJECTED']);
 
 export function isTerminal(image: Pick<Image, 'status'>): boolean {
   return TERMINAL.has(image.status);

@@ -20,6 +20,7 @@ export const dataSourceSpecs = {
   [names.dataSources.createUpload]: { kind: 'AWS_LAMBDA', functionId: 'createUpload' },
   [names.dataSources.deleteImage]: { kind: 'AWS_LAMBDA', functionId: 'deleteImage' },
   [names.dataSources.signUrls]: { kind: 'AWS_LAMBDA', functionId: 'signUrls' },
+  [names.dataSources.reviewImage]: { kind: 'AWS_LAMBDA', functionId: 'reviewImage' },
 } as const satisfies Record<DataSourceName, DataSourceSpec>;
 
 /** Every data source, by name. */

@@ -94,7 +94,8 @@ function purgeVersions(...patterns: string[]): PolicyStatementSpec[] {
 export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]> = {
   // Presigned POSTs and GETs are signed with the function's own credentials: S3 checks its policy.
   createUpload: [objects(uploadsPattern, 's3:PutObject')],
-  signUrls: [objects(thumbnailsPattern, 's3:GetObject')],
+  // Image.originalUrl (moderators only) signs a GET of the quarantined original.
+  signUrls: [objects(thumbnailsPattern, 's3:GetObject'), objects(quarantinePattern, 's3:GetObject')],
   deleteImage: [
     // UpdateItem gives the stored bytes back (usage); BatchWriteItem removes the label index items.
     items('GetItem', 'DeleteItem', 'UpdateItem', 'BatchWriteItem'),
@@ -153,6 +154,26 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
     ...purgeVersions(thumbnailsPattern),
     publishToTopic,
     mutation(publishField),
+  ],
+  // A moderator's decision: one conditional write (a transaction with the usage on REJECT), the
+  // approval's message to the upload queue, a rejected image's objects and label index deleted,
+  // and the rejection announced like any terminal state.
+  reviewImage: [
+    items('GetItem', 'UpdateItem', 'BatchWriteItem'),
+    { actions: ['sqs:SendMessage'], resources: [{ kind: 'queue' }] },
+    ...purgeVersions(uploadsPattern, quarantinePattern, thumbnailsPattern),
+    publishToTopic,
+    mutation(publishField),
+  ],
+  // The approval run: reads the quarantined original, writes unblurred renditions, copies the
+  // original back under uploads/ (a CopyObject: S3 authorises the source read as GetObject /
+  // GetObjectVersion and the write as PutObject), saves COMPLETED and purges the rest.
+  approve: [
+    objects(quarantinePattern, 's3:GetObject', 's3:GetObjectVersion'),
+    objects(uploadsPattern, 's3:PutObject'),
+    objects(thumbnailsPattern, 's3:PutObject'),
+    items('GetItem', 'UpdateItem'),
+    ...purgeVersions(uploadsPattern, quarantinePattern, thumbnailsPattern),
   ],
   // The queue consumer: runs this state machine only, sets its own message's backoff, and at the
   // retry limit marks the image FAILED, purges its thumbnails and announces it. (The event source

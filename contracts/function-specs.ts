@@ -153,6 +153,25 @@ export const functionSpecs = {
     // The event source mapping's MaximumConcurrency is the bound; the pool only has to admit it.
     localConcurrency: flow.localMaximumConcurrency,
   },
+  reviewImage: {
+    folder: 'review-image',
+    functionName: names.functions.reviewImage,
+    description:
+      'reviewImage: a moderator decides a FLAGGED image once (approve: queue a re-render; reject: delete)',
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'QUEUE_URL', 'GRAPHQL_URL', 'TOPIC_ARN'],
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    localConcurrency: 2,
+  },
+  approve: {
+    folder: 'approve',
+    functionName: names.functions.approve,
+    description: 'Pipeline: unblurred renditions of an approved image from its quarantined original',
+    env: ['TABLE_NAME', 'BUCKET_NAME'],
+    timeoutSeconds: 60,
+    memoryMb: 2048,
+    localConcurrency: 2,
+  },
   sweeper: {
     folder: 'sweeper',
     functionName: names.functions.sweeper,

@@ -40,6 +40,7 @@ export const imageStatuses = [
   'COMPLETED',
   'FLAGGED',
   'FAILED',
+  'REJECTED',
 ] as const satisfies readonly ImageStatus[];
 
 /**
@@ -124,3 +125,21 @@ export function isExpiredPending(
     item.expiresAtEpoch < nowEpochSeconds
   );
 }
+
+/**
+ * Moderation (issue 20): only a FLAGGED image is reviewed, once — the review's conditional write
+ * requires this status and no `review` yet, so of two moderators exactly one decides.
+ */
+export const reviewableStatus: ImageStatus = 'FLAGGED';
+
+/**
+ * The status a decision moves a FLAGGED item to: APPROVE returns it to PROCESSING, under no lease,
+ * until the approval run (queue → dispatch → pipeline) saves the unblurred renditions as COMPLETED;
+ * REJECT is terminal at once (REJECTED carries no statusKey once announced).
+ */
+export function reviewedStatus(decision: 'APPROVE' | 'REJECT'): ImageStatus {
+  return decision === 'APPROVE' ? 'PROCESSING' : 'REJECTED';
+}
+
+/** The statuses announced to the owner (onImageProcessed, SNS) as terminal. */
+export const terminalStatuses: readonly ImageStatus[] = ['COMPLETED', 'FLAGGED', 'FAILED', 'REJECTED'];

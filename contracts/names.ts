@@ -38,6 +38,8 @@ export const names = {
     publish: 'darkroom-publish',
     sweeper: 'darkroom-sweeper',
     dispatch: 'darkroom-dispatch',
+    reviewImage: 'darkroom-review-image',
+    approve: 'darkroom-approve',
   },
   dataSources: {
     images: 'images',
@@ -45,6 +47,7 @@ export const names = {
     createUpload: 'createUpload',
     deleteImage: 'deleteImage',
     signUrls: 'signUrls',
+    reviewImage: 'reviewImage',
   },
 } as const;
 
@@ -87,6 +90,14 @@ export function isThumbnailKey(key: string): boolean {
   return thumbnailKeyPattern.test(key);
 }
 
+/** Whether `key` is `quarantine/{owner}/{id}/original`: the one key Image.originalUrl signs. */
+export function isQuarantinedOriginalKey(key: string): boolean {
+  const parts = key.split('/');
+  return (
+    parts.length === 4 && parts[0] === 'quarantine' && parts[3] === 'original' && !!parts[1] && !!parts[2]
+  );
+}
+
 /** Limits of the API contract (docs/contracts.md). */
 export const limits = {
   maxUploadBytes: 25 * 1024 * 1024,
@@ -105,6 +116,10 @@ export const limits = {
   listMaxLimit: 100,
   /** How long a FLAGGED image's quarantined original waits for a moderator before it expires. */
   quarantineRetentionDays: 90,
+  /** How long a moderator's URL to a quarantined original lives: long enough to look, no longer. */
+  originalUrlSeconds: 5 * 60,
+  /** A review note's longest length (characters). */
+  maxReviewNoteLength: 1000,
   /** The pipeline's own timeout; the sweeper fails items PROCESSING longer than this. */
   pipelineTimeoutSeconds: 5 * 60,
 } as const;

@@ -18,6 +18,7 @@ export const pipelineSubstitutionNames = [
   'SaveResultFunctionArn',
   'MarkFailedFunctionArn',
   'PublishFunctionArn',
+  'ApproveFunctionArn',
 ] as const;
 
 export type PipelineSubstitution = (typeof pipelineSubstitutionNames)[number];

@@ -249,6 +249,7 @@ describe('pipeline.asl.json', () => {
     expect(lambdaTasks.map(({ name }) => name).sort()).toEqual(
       [
         'Analyse',
+        'Approve',
         'Flag',
         'Inspect',
         'MarkFailed',
@@ -331,6 +332,7 @@ describe('pipeline.asl.json', () => {
       MarkFailed: { fn: 'MarkFailedFunctionArn', payload: ['owner', 'id', 'error', 'leaseToken'] },
       Publish: { fn: 'PublishFunctionArn', payload: ['owner', 'id'] },
       PublishFailure: { fn: 'PublishFunctionArn', payload: ['owner', 'id'] },
+      Approve: { fn: 'ApproveFunctionArn', payload: ['bucket', 'owner', 'id', 'leaseToken'] },
     };
     for (const { name, task } of tasks().filter(
       (t) => t.task.Resource === 'arn:aws:states:::lambda:invoke',
@@ -389,7 +391,8 @@ describe('pipeline.asl.json', () => {
   });
 
   it('defaults the claim when the execution was started without one', () => {
-    expect(machine.StartAt).toBe('HasClaim');
+    expect(machine.StartAt).toBe('IsApproval');
+    expect(state('IsApproval').Default).toBe('HasClaim');
     expect(state('DefaultClaim').Parameters).toEqual({
       'detail.$': '$.detail',
       claim: { staleBefore: '1970-01-01T00:00:00.000Z', attempt: 0 },
@@ -416,5 +419,31 @@ describe('pipeline.asl.json', () => {
         expect.arrayContaining([...transientDynamoDbTaskErrors]),
       );
     }
+  });
+
+  it("routes a moderator's approval (contracts/review.ts) to its own claim, then the shared save-and-publish tail", () => {
+    // Only a queued approval with dispatch's claim takes this path; an S3 event never carries `approval`.
+    expect(state('IsApproval').Choices).toEqual([
+      {
+        And: [
+          { Variable: '$.approval', IsPresent: true },
+          { Variable: '$.claim', IsPresent: true },
+        ],
+        Next: 'ClaimApproval',
+      },
+    ]);
+    const claim = state('ClaimApproval');
+    expect(claim.Resource).toBe('arn:aws:states:::dynamodb:updateItem');
+    // Never claims an image nobody approved, nor one under another execution's live lease.
+    expect(claim.Parameters).toMatchObject({
+      ConditionExpression: expect.stringMatching(/^#review\.#decision = :approve AND /),
+    });
+    expect(String((claim.Parameters as { ConditionExpression: string }).ConditionExpression)).toContain(
+      'attribute_not_exists(leaseToken) OR leasedAt < :staleBefore',
+    );
+    expect(claim.Next).toBe('ApprovalKey');
+    expect(state('ApprovalKey').Next).toBe('Approve');
+    expect(state('Approve').Next).toBe('WasResultSaved');
+    expect(retriedErrors(claim)).toEqual(expect.arrayContaining([...transientDynamoDbTaskErrors]));
   });
 });

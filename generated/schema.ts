@@ -63,10 +63,14 @@ export type Image = {
   id: Scalars['ID']['output'];
   /** Null until processed, and for images processed before metadata was read. */
   metadata: Maybe<PhotoMetadata>;
+  /** Moderators only: a short-lived GET of the quarantined original while the image is FLAGGED, else null. */
+  originalUrl: Maybe<Scalars['AWSURL']['output']>;
   owner: Scalars['ID']['output'];
   /** Null until processed, and for images processed before placeholders existed. */
   placeholder: Maybe<Placeholder>;
   processedAt: Maybe<Scalars['AWSDateTime']['output']>;
+  /** A moderator's decision; null until one is made. */
+  review: Maybe<Review>;
   /** Grows with every event of this image, terminal ones included: the only order of its events. Null for images stored before sequences existed. */
   sequence: Maybe<Scalars['Int']['output']>;
   size: Scalars['Int']['output'];
@@ -122,7 +126,9 @@ export type ImageStatus =
   | 'FAILED'
   | 'FLAGGED'
   | 'PENDING_UPLOAD'
-  | 'PROCESSING';
+  | 'PROCESSING'
+  /** A moderator rejected the FLAGGED image: its original and every rendition are deleted. */
+  | 'REJECTED';
 
 export type Label = {
   __typename?: 'Label';
@@ -147,6 +153,8 @@ export type Mutation = {
   /** Called by the pipeline only, at each milestone; returns the stored image so subscribers receive it. */
   publishImageProgress: Maybe<Image>;
   requestUpload: UploadTicket;
+  /** Moderators only: decides a FLAGGED image once; the owner hears the outcome through onImageProcessed. */
+  reviewImage: Image;
 };
 
 
@@ -169,6 +177,14 @@ export type MutationPublishImageProgressArgs = {
 
 export type MutationRequestUploadArgs = {
   input: RequestUploadInput;
+};
+
+
+export type MutationReviewImageArgs = {
+  decision: ReviewDecision;
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  owner: Scalars['ID']['input'];
 };
 
 /** From the original's EXIF; a field is null when the camera did not record it. */
@@ -202,6 +218,8 @@ export type Query = {
   __typename?: 'Query';
   /** The caller's own image, or null when there is none. */
   getImage: Maybe<Image>;
+  /** Moderators only: every owner's FLAGGED images awaiting a decision, oldest first. */
+  listFlaggedImages: ImageConnection;
   /** The caller's images, newest first. */
   listImages: ImageConnection;
   /** The caller's quotas and usage. */
@@ -213,6 +231,12 @@ export type Query = {
 
 export type QueryGetImageArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryListFlaggedImagesArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -237,6 +261,23 @@ export type RequestUploadInput = {
   /** Bytes, 1..25 MB. */
   size: Scalars['Int']['input'];
 };
+
+/** Who decided a FLAGGED image, and how. */
+export type Review = {
+  __typename?: 'Review';
+  decision: ReviewDecision;
+  note: Maybe<Scalars['String']['output']>;
+  reviewedAt: Scalars['AWSDateTime']['output'];
+  /** The moderator's Cognito sub. */
+  reviewer: Scalars['ID']['output'];
+};
+
+/** A moderator's verdict on a FLAGGED image (issue 20). */
+export type ReviewDecision =
+  /** The flag was wrong: unblurred renditions are made again and the image becomes COMPLETED. */
+  | 'APPROVE'
+  /** The flag was right: the original and every rendition are deleted; the image becomes REJECTED. */
+  | 'REJECT';
 
 export type Subscription = {
   __typename?: 'Subscription';

@@ -23,7 +23,14 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
  * external and installed next to the bundle for linux-arm64 (npm's --os/--cpu selection picks the
  * `@img/sharp-linux-arm64` prebuilt packages, whatever the build machine is).
  */
-export const sharpFunctions: ReadonlySet<FunctionId> = new Set(['inspect', 'thumbnails', 'analyse', 'flag']);
+export const sharpFunctions: ReadonlySet<FunctionId> = new Set([
+  'inspect',
+  'thumbnails',
+  'analyse',
+  'flag',
+  // Re-renders an approved image's renditions (issue 20).
+  'approve',
+]);
 
 /**
  * Installed beside the bundle of every image function: sharp (native) and heic-decode, whose

@@ -40,6 +40,8 @@ export interface PipelineFunctions {
   saveResult: lambda.IFunction;
   markFailed: lambda.IFunction;
   publish: lambda.IFunction;
+  /** A moderator's approval: unblurred renditions from the quarantined original (contracts/review.ts). */
+  approve: lambda.IFunction;
 }
 
 export interface PipelineProps {
@@ -77,6 +79,7 @@ export class Pipeline extends Construct {
       SaveResultFunctionArn: fn.saveResult.functionArn,
       MarkFailedFunctionArn: fn.markFailed.functionArn,
       PublishFunctionArn: fn.publish.functionArn,
+      ApproveFunctionArn: fn.approve.functionArn,
     });
 
     // A string definition carries its own timeout (CDK's `timeout` prop only applies to chains):

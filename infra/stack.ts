@@ -96,6 +96,7 @@ export class DarkroomStack extends Stack {
       saveResult: live.saveResult,
       markFailed: live.markFailed,
       publish: live.publish,
+      approve: live.approve,
     };
     this.pipeline = new Pipeline(this, 'Pipeline', {
       table,

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GetObjectCommand, HeadObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type AmplifyOutputs, toAmplifyOutputs } from '../contracts/amplify-outputs.ts';
 import { flow } from '../contracts/flow.ts';
@@ -248,16 +248,9 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       ...context,
       engine,
       authorizer: iam,
-      readS3Object: async (Bucket, Key, VersionId) => {
-        try {
-          const object = await s3Client.send(new GetObjectCommand({ Bucket, Key, VersionId }));
-          return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
-        } catch (error) {
-          if (error instanceof NoSuchKey || (error instanceof Error && /NoSuch|NotFound/.test(error.name)))
-            return undefined;
-          throw error;
-        }
-      },
+      // In-process, as Rekognition reads S3 inside AWS: three detections per image used to be three
+      // signed GETs of the original through the edge on the main thread (docs/pipeline-cpu.md).
+      readS3Object: (bucket, key, versionId) => s3.readObject(bucket, key, versionId),
     });
     register('rekognition', rekognition);
     const appsync = new AppSyncProvider({

@@ -30,7 +30,7 @@ export interface ResolverEntry {
 /** AppSync's limit on a resolver's or function's code. */
 export const maxCodeBytes = 32 * 1024;
 
-const batchSizes: Record<string, number> = { 'Thumbnail.url': 100 };
+const batchSizes: Record<string, number> = { 'Thumbnail.url': 100, 'Image.originalUrl': 100 };
 
 const defaultRoot = dirname(fileURLToPath(import.meta.url));
 const unitName = /^([A-Z][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\.\[([A-Za-z][A-Za-z0-9]*)\]\.ts$/;

@@ -33,7 +33,9 @@ const USAGE = `usage: darkroom [--outputs amplify_outputs.json] <command>
   usage                          your uploads today and bytes stored, against your quotas
   get <id> [--json]              one image
   watch                          print each milestone and outcome of your images as they happen
-  delete <id>                    delete an image and its files`;
+  delete <id>                    delete an image and its files
+  admin add-moderator <email>    local stack only: put a user in the moderators group
+                                 (signed with the stack's credentials; sign in again after)`;
 
 class UsageError extends Error {}
 
@@ -145,6 +147,15 @@ export async function main(argv: string[]): Promise<number> {
           });
           console.error('watching: Ctrl-C to stop');
         });
+      case 'admin': {
+        const [action, email] = need(args, 2, 'admin add-moderator <email>');
+        if (action !== 'add-moderator') throw new UsageError('admin add-moderator <email>');
+        // Local-only tooling lives with the local stack; it refuses any other endpoint.
+        const { addModerator } = await import('../../local/add-moderator.ts');
+        await addModerator(outputs, email);
+        console.log(`${email} is a moderator: sign in again to review FLAGGED images`);
+        return 0;
+      }
       case 'delete': {
         const [id] = need(args, 1, 'delete <id>');
         const image = await client.deleteImage(id);

@@ -124,6 +124,7 @@ describe('deleteImage', () => {
       duplicateOf: null,
       stage: null,
       sequence: null,
+      review: null,
       error: null,
       createdAt: '2026-11-24T09:00:00.000Z',
       updatedAt: '2026-11-24T09:00:01.000Z',

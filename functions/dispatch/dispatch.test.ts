@@ -100,6 +100,9 @@ describe('executionInput and imageKeyOf', () => {
     expect(imageKeyOf(`uploads/${owner}/${id}/original`)).toEqual({ owner, id });
     expect(imageKeyOf(`uploads/${owner}/${id}/other`)).toBeUndefined();
     expect(imageKeyOf('uploads//x/original')).toBeUndefined();
+    // An approval's message names the quarantined original (contracts/review.ts).
+    expect(imageKeyOf(`quarantine/${owner}/${id}/original`)).toEqual({ owner, id });
+    expect(imageKeyOf(`thumbnails/${owner}/${id}/original`)).toBeUndefined();
   });
 });
 

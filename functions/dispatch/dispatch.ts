@@ -19,6 +19,7 @@ import {
   retryableFailureCodes,
   type SyncExecutionStatus,
 } from '../../contracts/flow.ts';
+import { imageKeyOfObject } from '../../contracts/review.ts';
 import { type AnnounceDeps, announceImage } from '../shared/announce.ts';
 import { failImage } from '../shared/fail-image.ts';
 import { purgeThumbnails } from '../shared/purge-objects.ts';
@@ -59,13 +60,12 @@ export function decide(outcome: AttemptOutcome, receiveCount: number, backoffSca
   return { action: 'retry', visibilitySeconds: backoffSeconds(receiveCount, backoffScale) };
 }
 
-/** `uploads/{owner}/{id}/original` → the item's key; undefined for any other key (the pipeline deletes those). */
-export function imageKeyOf(objectKey: string): { owner: string; id: string } | undefined {
-  const parts = objectKey.split('/');
-  if (parts.length !== 4 || parts[0] !== 'uploads' || parts[3] !== 'original') return undefined;
-  const [, owner, id] = parts;
-  return owner && id ? { owner, id } : undefined;
-}
+/**
+ * The image a message is about — an upload's `uploads/{owner}/{id}/original` or a moderator's
+ * approval (`quarantine/{owner}/{id}/original`, contracts/review.ts) — so that either is FAILED
+ * with a retryable code at the retry limit; undefined for any other key (the pipeline deletes those).
+ */
+export const imageKeyOf = imageKeyOfObject;
 
 /** The execution's input: the event plus the claim the pipeline's MarkProcessing state uses. */
 export function executionInput(event: Record<string, unknown>, receiveCount: number, now: Date): string {

@@ -11,6 +11,7 @@ import {
   statusKeyAfterAnnouncement,
   unannouncedStatusKey,
 } from '../../contracts/announcement.ts';
+import { terminalStatuses } from '../../contracts/image-item.ts';
 import type { ImageStatus } from '../../generated/schema.ts';
 import type { AppSyncClient } from './appsync-client.ts';
 import { isConditionalCheckFailed } from './image-item.ts';
@@ -32,7 +33,7 @@ export interface AnnounceResult {
   dedupeKey?: string;
 }
 
-const terminal: ReadonlySet<ImageStatus> = new Set(['COMPLETED', 'FLAGGED', 'FAILED']);
+const terminal: ReadonlySet<ImageStatus> = new Set(terminalStatuses);
 
 export async function announceImage(
   deps: AnnounceDeps,

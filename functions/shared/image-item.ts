@@ -50,6 +50,15 @@ export const photoMetadataSchema = z.object({
 });
 export type StoredPhotoMetadata = z.output<typeof photoMetadataSchema>;
 
+/** A moderator's decision as stored (issue 20); `note` only when one was given. */
+export const reviewSchema = z.object({
+  decision: z.enum(['APPROVE', 'REJECT']),
+  reviewer: z.string().min(1),
+  note: z.string().nullish(),
+  reviewedAt: z.string(),
+});
+export type StoredReview = z.output<typeof reviewSchema>;
+
 /** The stored item; unknown attributes are ignored so the table can grow without breaking readers. */
 export const imageItemSchema = z.object({
   owner: z.string().min(1),
@@ -72,6 +81,7 @@ export const imageItemSchema = z.object({
   duplicateOf: z.string().nullish(),
   stage: z.enum(imageStages).nullish(),
   sequence: z.number().int().nullish(),
+  review: reviewSchema.nullish(),
 });
 
 export type ImageItem = z.output<typeof imageItemSchema>;
@@ -80,8 +90,9 @@ export type StoredThumbnail = z.output<typeof thumbnailSchema>;
 /** An Image as a Lambda resolver returns it: `Thumbnail.url` is left to its own field resolver. */
 export type ImageRecord = Omit<
   Image,
-  '__typename' | 'thumbnails' | 'analysis' | 'error' | 'placeholder' | 'metadata'
+  '__typename' | 'thumbnails' | 'analysis' | 'error' | 'placeholder' | 'metadata' | 'review' | 'originalUrl'
 > & {
+  review: (Omit<StoredReview, 'note'> & { note: string | null }) | null;
   thumbnails: Array<Omit<Thumbnail, '__typename' | 'url'>>;
   analysis: Omit<Analysis, '__typename'> | null;
   error: Omit<ImageError, '__typename'> | null;
@@ -121,6 +132,7 @@ export function toImage(item: Record<string, unknown>): ImageRecord {
     duplicateOf: parsed.duplicateOf ?? null,
     stage: parsed.stage ?? null,
     sequence: parsed.sequence ?? null,
+    review: parsed.review ? { ...parsed.review, note: parsed.review.note ?? null } : null,
   };
 }
 

@@ -15,7 +15,14 @@ import { signThumbnailUrls } from './sign.ts';
 
 const env = readEnv(['BUCKET_NAME']);
 
-export const signUrlsEvent = z.array(z.object({ key: z.string(), imageStatus: z.enum(imageStatuses) }));
+export const signUrlsEvent = z.array(
+  z.object({
+    key: z.string(),
+    imageStatus: z.enum(imageStatuses),
+    /** Image.originalUrl: the quarantined original (moderators only), never through the CDN. */
+    quarantined: z.boolean().optional(),
+  }),
+);
 
 export async function handler(event: unknown, context?: Context): Promise<Array<string | null>> {
   if (context) logger.addContext(context);

@@ -85,4 +85,30 @@ describe('signThumbnailUrls', () => {
     // Assess
     expect(urls).toEqual([]);
   });
+
+  it("signs a FLAGGED image's quarantined original for Image.originalUrl, as a 5-minute S3 GET even with a CDN", async () => {
+    // Prepare
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const cdn = { domain: 'd111111abcdef8.cloudfront.net', keyPairId: 'K2JCJMDEHXQW5F', privateKey };
+    const original = 'quarantine/owner-1/image-2/original';
+
+    // Act
+    const urls = await signThumbnailUrls(s3, { bucket, cdn }, [
+      { key: original, imageStatus: 'FLAGGED', quarantined: true },
+      { key: original, imageStatus: 'COMPLETED', quarantined: true },
+      { key: original, imageStatus: 'REJECTED', quarantined: true },
+      { key: 'uploads/owner-1/image-2/original', imageStatus: 'FLAGGED', quarantined: true },
+      { key: 'thumbnails/owner-1/image-2/large.webp', imageStatus: 'FLAGGED', quarantined: true },
+    ]);
+
+    // Assess
+    const url = new URL(urls[0] ?? '');
+    expect(url.pathname).toBe(`/${bucket}/${original}`);
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(urls.slice(1)).toEqual([null, null, null, null]);
+  });
 });

@@ -44,6 +44,7 @@ const callActions: Record<string, readonly string[]> = {
   StartSyncExecutionCommand: ['states:StartSyncExecution'],
   GetSecretValueCommand: ['secretsmanager:GetSecretValue'],
   ChangeMessageVisibilityCommand: ['sqs:ChangeMessageVisibility'],
+  SendMessageCommand: ['sqs:SendMessage'],
   // functions/shared/appsync-client.ts signs GraphQL requests with the role (IAM mode).
   signedGraphqlRequest: ['appsync:GraphQL'],
 };

@@ -117,7 +117,7 @@ describe('IAM', () => {
     const invoke = statements.filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
     const invoked = invoke.flatMap((s) => s.Resource as unknown[]).map((r) => JSON.stringify(r));
     const expected = (
-      ['inspect', 'thumbnails', 'analyse', 'flag', 'saveResult', 'markFailed', 'publish'] as const
+      ['inspect', 'thumbnails', 'analyse', 'flag', 'saveResult', 'markFailed', 'publish', 'approve'] as const
     ).map((fn) => JSON.stringify({ Ref: liveAliasOf(names.functions[fn]) }));
     expect(invoked.sort()).toEqual(expected.sort());
     const all = statements.flatMap(actionsOf);

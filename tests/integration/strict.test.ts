@@ -119,7 +119,7 @@ describe('IAM on the stack', () => {
       maxAttempts: 1,
     });
 
-  it('holds a function’s own credentials to its policy: deleteImage may read an item, inspect may not, nobody may Scan', async () => {
+  it('holds a function’s own credentials to its policy: deleteImage may read an item, signUrls may not, nobody may Scan', async () => {
     const Key = { owner: { S: 'nobody' }, id: { S: 'nothing' } };
     const deleteImage = dynamodbAs(functionSpecs.deleteImage.functionName);
     await expect(
@@ -128,8 +128,9 @@ describe('IAM on the stack', () => {
     await expect(deleteImage.send(new ScanCommand({ TableName: names.table }))).rejects.toMatchObject({
       name: 'AccessDeniedException',
     });
-    const inspect = dynamodbAs(functionSpecs.inspect.functionName);
-    const refused = await inspect
+    // signUrls holds no DynamoDB grant at all (inspect now reads items to find duplicates).
+    const signUrls = dynamodbAs(functionSpecs.signUrls.functionName);
+    const refused = await signUrls
       .send(new GetItemCommand({ TableName: names.table, Key }))
       .catch((e: unknown) => e);
     expect(refused).toMatchObject({ name: 'AccessDeniedException' });
@@ -137,7 +138,7 @@ describe('IAM on the stack', () => {
       /not authorized to perform: dynamodb:GetItem on resource: "arn:aws:dynamodb:/,
     );
     deleteImage.destroy();
-    inspect.destroy();
+    signUrls.destroy();
   });
 
   it('lets only the functions granted appsync:GraphQL on publishImageProcessed call it with IAM', async () => {

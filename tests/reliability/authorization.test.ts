@@ -1,13 +1,19 @@
 /**
  * The authorization matrix: every GraphQL query and mutation × owner, another user, a moderator
- * (an ordinary signed-in user to this API: the schema gives no role more rights over others'
- * images), anonymous, an expired token, a forged token, the pipeline's IAM principal and IAM with a
- * wrong secret. Each cell states its expected outcome; the table is printed at the end.
+ * (a member of the `moderators` group: it may list and decide FLAGGED images, issue 20, and has no
+ * other rights over others' images), anonymous, an expired token, a forged token, the pipeline's
+ * IAM principal and IAM with a wrong secret. Each cell states its expected outcome; the table is
+ * printed at the end.
  */
+import {
+  AdminAddUserToGroupCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { names } from '../../contracts/names.ts';
 import { stackInfo } from '../integration/support.ts';
-import { createUser, type TestUser } from '../integration/users.ts';
+import { createUser, signInUser, type TestUser } from '../integration/users.ts';
 import { type Caller, graphqlAs, outcomeOf } from './graphql.ts';
 import { printSummary, record } from './summary.ts';
 
@@ -20,6 +26,10 @@ const deleteImage = 'mutation ($id: ID!) { deleteImage(id: $id) { id status } }'
 const publish = 'mutation ($owner: ID!, $id: ID!) { publishImageProcessed(owner: $owner, id: $id) { id } }';
 const publishProgress =
   'mutation ($owner: ID!, $id: ID!) { publishImageProgress(owner: $owner, id: $id) { id } }';
+const listFlaggedImages = 'query { listFlaggedImages(limit: 10) { items { id owner } } }';
+const reviewImage = `mutation ($owner: ID!, $id: ID!) {
+  reviewImage(owner: $owner, id: $id, decision: REJECT) { id status }
+}`;
 
 type Principal =
   | 'owner'
@@ -36,7 +46,9 @@ type Operation =
   | 'requestUpload'
   | 'deleteImage'
   | 'publishImageProcessed'
-  | 'publishImageProgress';
+  | 'publishImageProgress'
+  | 'listFlaggedImages'
+  | 'reviewImage';
 
 /** A request-level failure (missing, bad, expired or wrongly signed credential): AppSync's 401. */
 const refused = 'http 401:UnauthorizedException';
@@ -104,6 +116,28 @@ const expected: Record<Operation, Record<Principal, string>> = {
     IAM: 'ok',
     'IAM wrong secret': refused,
   },
+  // Moderators only (`@aws_cognito_user_pools(cognito_groups: ["moderators"])`); IAM is another mode.
+  listFlaggedImages: {
+    owner: notIam,
+    'other user': notIam,
+    moderator: 'ok',
+    anonymous: refused,
+    'expired token': refused,
+    'forged token': refused,
+    IAM: notIam,
+    'IAM wrong secret': refused,
+  },
+  // The image is not FLAGGED: the moderator passes authorization and is told it is not reviewable.
+  reviewImage: {
+    owner: notIam,
+    'other user': notIam,
+    moderator: 'denied:NotReviewable',
+    anonymous: refused,
+    'expired token': refused,
+    'forged token': refused,
+    IAM: notIam,
+    'IAM wrong secret': refused,
+  },
 };
 
 let owner: TestUser;
@@ -136,8 +170,28 @@ async function forgedTokens(user: TestUser): Promise<{ forged: string; expired: 
 }
 
 beforeAll(async () => {
-  const [a, b, m] = await Promise.all([createUser('owner'), createUser('other'), createUser('moderator')]);
+  const [a, b, created] = await Promise.all([
+    createUser('owner'),
+    createUser('other'),
+    createUser('moderator'),
+  ]);
   owner = a;
+  // Into the group with the stack's credentials (what `darkroom admin add-moderator` does); the
+  // group reaches the tokens at the next sign-in.
+  const { url, accessKeyId, secretAccessKey, userPoolId } = stackInfo();
+  const cognito = new CognitoIdentityProviderClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId, secretAccessKey },
+  });
+  await cognito.send(
+    new AdminAddUserToGroupCommand({
+      UserPoolId: userPoolId,
+      Username: created.username,
+      GroupName: names.moderatorsGroup,
+    }),
+  );
+  const m = { ...created, ...(await signInUser(created.username, created.password)) };
   const { forged, expired } = await forgedTokens(a);
   Object.assign(callers, {
     owner: { kind: 'token', token: a.idToken },
@@ -191,6 +245,10 @@ async function outcome(operation: Operation, principal: Principal, imageId: stri
         await graphqlAs(caller, publishProgress, { owner: owner.sub, id: imageId }),
         operation,
       );
+    case 'listFlaggedImages':
+      return outcomeOf(await graphqlAs(caller, listFlaggedImages), operation);
+    case 'reviewImage':
+      return outcomeOf(await graphqlAs(caller, reviewImage, { owner: owner.sub, id: imageId }), operation);
   }
 }
 

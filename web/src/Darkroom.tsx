@@ -4,6 +4,7 @@ import type { DarkroomClient, Image, Usage } from '../../client-sdk/index.ts';
 import { FilterChips } from './FilterChips.tsx';
 import { Gallery } from './Gallery.tsx';
 import { ImageDetail } from './ImageDetail.tsx';
+import { ReviewQueue } from './ReviewQueue.tsx';
 import { chipLabels, type GalleryFilter, isFiltered, matchesFilter } from './search-chips.ts';
 import { type Upload, UploadList } from './UploadList.tsx';
 import { UploadZone } from './UploadZone.tsx';
@@ -29,6 +30,13 @@ export function Darkroom({ client, userName, onSignOut }: Props) {
   const filterRef = useRef<GalleryFilter>({});
   const [labels, setLabels] = useState<string[]>([]);
   const [usage, setUsage] = useState<Usage>();
+  // The Review page is for the moderators group only: the token says who is in it.
+  const [moderator, setModerator] = useState(false);
+  const [reviewing, setReviewing] = useState(false);
+
+  useEffect(() => {
+    client.isModerator().then(setModerator, () => setModerator(false));
+  }, [client]);
 
   const refreshUsage = useCallback(() => {
     client.myUsage().then(setUsage, () => setUsage(undefined));
@@ -168,28 +176,39 @@ export function Darkroom({ client, userName, onSignOut }: Props) {
       <header className="topbar">
         <h1>darkroom</h1>
         <span className="who">{userName}</span>
+        {moderator && (
+          <button type="button" aria-pressed={reviewing} onClick={() => setReviewing((on) => !on)}>
+            {reviewing ? 'Gallery' : 'Review'}
+          </button>
+        )}
         <button type="button" onClick={onSignOut}>
           Sign out
         </button>
       </header>
-      <main>
-        <UsageMeter usage={usage} />
-        <UploadZone onFiles={startUploads} />
-        <UploadList uploads={uploads} />
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <FilterChips labels={labels} filter={filter} onChange={changeFilter} />
-        <Gallery
-          images={images}
-          onOpen={setSelected}
-          onEnd={loadMore}
-          loading={loading}
-          hasMore={nextToken !== null}
-        />
-      </main>
+      {moderator && reviewing ? (
+        <main>
+          <ReviewQueue client={client} />
+        </main>
+      ) : (
+        <main>
+          <UsageMeter usage={usage} />
+          <UploadZone onFiles={startUploads} />
+          <UploadList uploads={uploads} />
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
+          <FilterChips labels={labels} filter={filter} onChange={changeFilter} />
+          <Gallery
+            images={images}
+            onOpen={setSelected}
+            onEnd={loadMore}
+            loading={loading}
+            hasMore={nextToken !== null}
+          />
+        </main>
+      )}
       {selectedImage && (
         <ImageDetail image={selectedImage} onClose={() => setSelected(undefined)} onDelete={remove} />
       )}

@@ -52,7 +52,13 @@ function Picture({ image }: { image: Image }) {
   const fallback = thumbnail(image, 'MEDIUM', 'JPEG');
   if (!fallback?.url) {
     return (
-      <span className="placeholder">{image.status === 'FAILED' ? (image.error?.code ?? 'failed') : '…'}</span>
+      <span className="placeholder">
+        {image.status === 'FAILED'
+          ? (image.error?.code ?? 'failed')
+          : image.status === 'REJECTED'
+            ? statusText.REJECTED
+            : '…'}
+      </span>
     );
   }
   return (

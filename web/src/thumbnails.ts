@@ -28,4 +28,5 @@ export const statusText: Record<Image['status'], string> = {
   COMPLETED: 'done',
   FLAGGED: 'flagged',
   FAILED: 'failed',
+  REJECTED: 'rejected by a moderator',
 };

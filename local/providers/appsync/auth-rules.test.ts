@@ -76,4 +76,35 @@ describe('AppSync auth directives', () => {
     expect(mayAccess(query, field('pipelineOnly'), iamCaller)).toBe(true);
     expect(mayAccess(query, field('pipelineOnly'), moderator)).toBe(false);
   });
+
+  it('applies the same rules to the real schema: moderation is the moderators group only (issue 20)', () => {
+    const real = buildSchema(
+      `${awsDeclarations}\n${readFileSync(new URL('../../../schema.graphql', import.meta.url), 'utf8')}`,
+    );
+    const type = (name: string) => real.getType(name) as GraphQLObjectType;
+    const of = (typeName: string, fieldName: string) => {
+      const found = type(typeName).getFields()[fieldName];
+      if (!found) throw new Error(`no field ${typeName}.${fieldName}`);
+      return [type(typeName), found] as const;
+    };
+    for (const [parent, moderation] of [
+      of('Query', 'listFlaggedImages'),
+      of('Mutation', 'reviewImage'),
+      // A field's own directive replaces Image's `@aws_cognito_user_pools @aws_iam`.
+      of('Image', 'originalUrl'),
+    ]) {
+      expect(mayAccess(parent, moderation, moderator), moderation.name).toBe(true);
+      expect(mayAccess(parent, moderation, member), moderation.name).toBe(false);
+      expect(mayAccess(parent, moderation, iamCaller), moderation.name).toBe(false);
+    }
+    // What the publish call selects stays readable by the pipeline's IAM principal and by owners.
+    for (const [parent, shared] of [
+      of('Image', 'review'),
+      of('Review', 'decision'),
+      of('Review', 'reviewer'),
+    ]) {
+      expect(mayAccess(parent, shared, iamCaller), shared.name).toBe(true);
+      expect(mayAccess(parent, shared, member), shared.name).toBe(true);
+    }
+  });
 });

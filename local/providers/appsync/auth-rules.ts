@@ -61,6 +61,24 @@ export function fieldGrants(
   field: GraphQLField<unknown, unknown>,
   modes: readonly AuthMode[] = apiAuthModes,
 ): ModeGrant[] {
+  // Asked for every field of every item a request returns; the directives never change for a
+  // built schema, so the API's own modes' answer is kept per field (a field has one parent type).
+  if (modes !== apiAuthModes) return grantsFromDirectives(parent, field, modes);
+  let grants = defaultModeGrants.get(field);
+  if (!grants) {
+    grants = grantsFromDirectives(parent, field, modes);
+    defaultModeGrants.set(field, grants);
+  }
+  return grants;
+}
+
+const defaultModeGrants = new WeakMap<GraphQLField<unknown, unknown>, ModeGrant[]>();
+
+function grantsFromDirectives(
+  parent: GraphQLObjectType,
+  field: GraphQLField<unknown, unknown>,
+  modes: readonly AuthMode[],
+): ModeGrant[] {
   const typeDirectives = [
     ...(directivesOf(parent) ?? []),
     ...parent.extensionASTNodes.flatMap((node) => node.directives ?? []),

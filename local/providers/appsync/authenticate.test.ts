@@ -1,5 +1,5 @@
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Authenticator } from './authenticate.ts';
 import { signedGraphqlRequest } from './testing/sign-iam.ts';
 
@@ -91,6 +91,56 @@ describe('Cognito tokens', () => {
     await expect(auth.authenticate({ authorization: expired })).rejects.toMatchObject({
       message: 'Token has expired.',
     });
+  });
+});
+
+describe('a token used again', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('is refused once it expires, though its signature verified while it was valid', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const access = await token({ sub: 's', token_use: 'access', client_id: clientId }, { expiresIn: '5m' });
+    expect(await auth.authenticate({ authorization: access })).toMatchObject({ identity: { sub: 's' } });
+    vi.setSystemTime(Date.now() + 6 * 60_000);
+    await expect(auth.authenticate({ authorization: access })).rejects.toMatchObject({
+      errorType: 'UnauthorizedException',
+      message: 'Token has expired.',
+    });
+  });
+
+  it('is refused once the pool trusts another key set or issuer, and verified under the new one', async () => {
+    const other = await generateKeyPair('RS256');
+    const otherJwk = { ...(await exportJWK(other.publicKey)), kid: 'other', alg: 'RS256', use: 'sig' };
+    let trust = { issuer, jwks: { keys: [publicJwk] }, clientId };
+    const rotating = new Authenticator({
+      // Read at every check, as the Cognito provider's trust is.
+      get cognito() {
+        return trust;
+      },
+      credentials: {},
+      accountId: '000000000000',
+    });
+    const access = await token({ sub: 's', token_use: 'access', client_id: clientId });
+    expect(await rotating.authenticate({ authorization: access })).toMatchObject({ identity: { sub: 's' } });
+    trust = { issuer, jwks: { keys: [otherJwk] }, clientId };
+    await expect(rotating.authenticate({ authorization: access })).rejects.toMatchObject({
+      message: 'You are not authorized to make this call.',
+    });
+    trust = { issuer: 'http://127.0.0.1:9/other-pool', jwks: { keys: [publicJwk] }, clientId };
+    await expect(rotating.authenticate({ authorization: access })).rejects.toMatchObject({
+      message: 'You are not authorized to make this call.',
+    });
+  });
+
+  it('hands each request its own claims: a resolver changing them changes nothing for the next', async () => {
+    const access = await token({ sub: 's', token_use: 'access', client_id: clientId, scope: 'a' });
+    const first = await auth.authenticate({ authorization: access });
+    if (first.mode !== 'AMAZON_COGNITO_USER_POOLS') throw new Error('not a Cognito caller');
+    first.identity.claims.scope = 'changed';
+    const second = await auth.authenticate({ authorization: access });
+    expect(second).toMatchObject({ identity: { claims: { scope: 'a' } } });
   });
 });
 

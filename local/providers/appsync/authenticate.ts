@@ -46,8 +46,13 @@ function header(headers: Headers, name: string): string | undefined {
 
 const notAuthorized = 'You are not authorized to make this call.';
 
+/** Verified tokens remembered: a few per signed-in user of a local stack. */
+const maxVerifiedTokens = 1024;
+
 export class Authenticator {
   private keySet: { jwks: JSONWebKeySet; verify: ReturnType<typeof createLocalJWKSet> } | undefined;
+  /** Tokens whose signature verified, oldest first (bounded: `maxVerifiedTokens`). */
+  private readonly verified = new Map<string, { issuer: string; jwks: JSONWebKeySet; claims: JWTPayload }>();
 
   constructor(private readonly settings: AuthSettings) {}
 
@@ -68,16 +73,7 @@ export class Authenticator {
   private async cognito(token: string, sourceIp: string[]): Promise<Caller> {
     const trust = this.settings.cognito;
     if (!trust) throw new UnauthorizedRequest(notAuthorized);
-    let claims: JWTPayload;
-    try {
-      ({ payload: claims } = await jwtVerify(token, this.keys(trust.jwks), {
-        issuer: trust.issuer,
-        algorithms: ['RS256'],
-      }));
-    } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw new UnauthorizedRequest('Token has expired.');
-      throw new UnauthorizedRequest(notAuthorized);
-    }
+    const claims = await this.verifiedClaims(token, trust);
     // Access tokens name their client in `client_id`, id tokens in `aud`.
     const client =
       claims.token_use === 'access' ? claims.client_id : claims.token_use === 'id' ? claims.aud : undefined;
@@ -95,6 +91,40 @@ export class Authenticator {
       groups: Array.isArray(groups) ? groups.map(String) : null,
     };
     return { mode: 'AMAZON_COGNITO_USER_POOLS', identity };
+  }
+
+  /**
+   * The token's claims once its signature, issuer and times check out. A signature verifies the
+   * same way every time, so a token verified under this same pool (issuer and key set) is not
+   * verified again (an RSA verification cost more CPU than the rest of a getImage); its times are
+   * checked at every use, as jose checks them, so an expired token is refused all the same.
+   */
+  private async verifiedClaims(token: string, trust: CognitoTrust): Promise<JWTPayload> {
+    const known = this.verified.get(token);
+    if (known && known.issuer === trust.issuer && known.jwks === trust.jwks) {
+      const now = Math.floor(Date.now() / 1000);
+      const { exp, nbf } = known.claims;
+      if (typeof exp === 'number' && exp <= now) throw new UnauthorizedRequest('Token has expired.');
+      if (typeof nbf === 'number' && nbf > now) throw new UnauthorizedRequest(notAuthorized);
+      // A copy: the identity reaches resolver code, which must not change what the next request sees.
+      return structuredClone(known.claims);
+    }
+    let claims: JWTPayload;
+    try {
+      ({ payload: claims } = await jwtVerify(token, this.keys(trust.jwks), {
+        issuer: trust.issuer,
+        algorithms: ['RS256'],
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw new UnauthorizedRequest('Token has expired.');
+      throw new UnauthorizedRequest(notAuthorized);
+    }
+    if (this.verified.size >= maxVerifiedTokens) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(token, { issuer: trust.issuer, jwks: trust.jwks, claims: structuredClone(claims) });
+    return claims;
   }
 
   private iam(headers: Headers, request: RequestParts | undefined, sourceIp: string[]): Caller {

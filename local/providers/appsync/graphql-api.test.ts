@@ -27,7 +27,9 @@ type Query {
   deep: Nested
   slow: String
   context(tag: AWSJSON): Item
+  probes: [Probe!]!
 }
+type Probe { id: ID! info: AWSJSON }
 type Nested { child: Nested name: String }
 type Item @aws_cognito_user_pools @aws_iam {
   id: ID!
@@ -77,6 +79,13 @@ const code: Record<string, string> = {
   context:
     none(`{ id: 'ctx', name: 'context', seen: { args: ctx.args, info: ctx.info, headers: ctx.request.headers,
     sub: ctx.identity.sub, source: ctx.source } }`),
+  probes: none(`[{ id: 'p1' }, { id: 'p2' }, { id: 'p3' }]`),
+  probeInfo: `export function request(ctx) {
+      const list = ctx.info.selectionSetList;
+      list.push('changed');
+      return { payload: { list: list, graphql: ctx.info.selectionSetGraphQL } };
+    }
+    export function response(ctx) { return ctx.result; }`,
   slow: `export function request(ctx) { return { operation: 'Invoke', payload: {} }; }
     export function response(ctx) { return ctx.result; }`,
   onPublish: `import { util, extensions } from '@aws-appsync/utils';
@@ -114,7 +123,9 @@ const entries: CatalogEntry[] = [
     'shortCircuit',
     'appended',
     'items',
+    'probes',
   ].map((f) => unit('Query', f)),
+  { ...unit('Probe', 'info'), source: 'probeInfo' },
   {
     typeName: 'Query',
     fieldName: 'pipeline',
@@ -317,6 +328,33 @@ describe('resolvers', () => {
       sub: 'user-1',
       source: null,
     });
+  });
+
+  it("gives every list item's field resolver its own ctx.info: one resolver changing it changes nothing for the next", async () => {
+    const result = await run('{ probes { id info } }');
+    const infos = (result.data as { probes: Array<{ info: string }> }).probes.map((p) => JSON.parse(p.info));
+    expect(infos).toEqual([1, 2, 3].map(() => ({ list: ['changed'], graphql: '' })));
+  });
+
+  it('runs a document sent again with its own operation name, variables and caller', async () => {
+    const query = `query A($start: Int!) { pipeline(start: $start) }
+      query B { forIam { id internal } }`;
+    const call = (operationName: string, caller: Caller, variables: Record<string, unknown> = {}) =>
+      api.execute({ query, operationName, variables, caller, headers: {} });
+    expect(await call('A', cognito(), { start: 1 })).toEqual({
+      data: { pipeline: 'before>addOne>skip>addOne=21' },
+    });
+    expect(await call('A', cognito(), { start: 2 })).toEqual({
+      data: { pipeline: 'before>addOne>skip>addOne=31' },
+    });
+    expect(await call('B', iam)).toEqual({ data: { forIam: { id: '2', internal: 'y' } } });
+    const denied = await call('B', cognito());
+    expect(denied.errors).toEqual([expect.objectContaining({ errorType: 'Unauthorized' })]);
+    expect((await call('C', cognito())).errors).toEqual([
+      expect.objectContaining({ errorType: 'BadRequestException' }),
+    ]);
+    const missing = await call('A', cognito());
+    expect(missing.errors?.[0]?.message).toContain('$start');
   });
 
   it('returns an early value from a unit request without calling the response', async () => {

@@ -45,7 +45,7 @@ import type { ResolverTable } from './resolver-table.ts';
 import { type RequestScope, runResolver } from './run-resolver.ts';
 import type { ContextInit, SubscriptionFilterJson } from './runtime/index.ts';
 import { applyAwsScalars } from './scalars.ts';
-import { byFieldName, collectFields, selectionSetGraphQL, selectionSetList } from './selection.ts';
+import { byFieldName, collectFields, selectionOf } from './selection.ts';
 
 export interface Limits {
   /** AppSync stops a request after 30 s. */
@@ -122,6 +122,16 @@ export interface StartedSubscription {
 }
 
 export type SubscriptionStart = ({ ok: true } & StartedSubscription) | { ok: false; errors: AppSyncError[] };
+
+interface PreparedDocument {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  fragments: Record<string, FragmentDefinitionNode>;
+}
+
+/** Bounds of the valid-document cache: at most 8 MB of query text. */
+const maxCachedDocuments = 128;
+const maxCachedQueryChars = 64 * 1024;
 
 interface FieldContext {
   caller: Caller;
@@ -307,13 +317,41 @@ export class GraphqlApi {
     return this.projection;
   }
 
-  private prepare(input: OperationRequest):
-    | {
-        document: DocumentNode;
-        operation: OperationDefinitionNode;
-        fragments: Record<string, FragmentDefinitionNode>;
+  /**
+   * Documents that parsed and validated, by operation name and text: clients send the same few
+   * documents again and again, and validation alone cost more CPU than running a getImage. That
+   * outcome depends only on the text and this API's schema (one cache per API); the limits are
+   * judged on every request (the resolver count depends on the resolvers loaded now).
+   */
+  private readonly validDocuments = new Map<string, PreparedDocument>();
+
+  private prepare(input: OperationRequest): PreparedDocument | { failed: ApiResult } {
+    const prepared = this.parseAndValidate(input);
+    if ('failed' in prepared) return prepared;
+    const overLimit = this.overLimit(prepared.operation, prepared.fragments);
+    return overLimit ? { failed: overLimit } : prepared;
+  }
+
+  private parseAndValidate(input: OperationRequest): PreparedDocument | { failed: ApiResult } {
+    const name = input.operationName ?? '';
+    // The name's length first: no name/query split of one key can be read as another.
+    const cacheKey =
+      input.query.length <= maxCachedQueryChars ? `${name.length}:${name}${input.query}` : undefined;
+    const cached = cacheKey === undefined ? undefined : this.validDocuments.get(cacheKey);
+    if (cached) return cached;
+    const prepared = this.parseAndValidateUncached(input);
+    if (cacheKey !== undefined && !('failed' in prepared)) {
+      // Oldest out first: a bounded cache, however many distinct documents callers send.
+      if (this.validDocuments.size >= maxCachedDocuments) {
+        const oldest = this.validDocuments.keys().next().value;
+        if (oldest !== undefined) this.validDocuments.delete(oldest);
       }
-    | { failed: ApiResult } {
+      this.validDocuments.set(cacheKey, prepared);
+    }
+    return prepared;
+  }
+
+  private parseAndValidateUncached(input: OperationRequest): PreparedDocument | { failed: ApiResult } {
     let document: DocumentNode;
     try {
       document = parseBounded(input.query, this.limits);
@@ -330,8 +368,6 @@ export class GraphqlApi {
         .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
         .map((d) => [d.name.value, d]),
     );
-    const overLimit = this.overLimit(operation, fragments);
-    if (overLimit) return { failed: overLimit };
     return { document, operation, fragments };
   }
 
@@ -448,8 +484,7 @@ export class GraphqlApi {
           fieldName: field.name,
           parentTypeName: type.name,
           variables: context.variables,
-          selectionSetList: selectionSetList(info),
-          selectionSetGraphQL: selectionSetGraphQL(info),
+          ...selectionOf(info),
         },
       );
       const position = {

@@ -360,6 +360,18 @@ export class CognitoProvider implements Provider {
       })) as { UserPoolClient: { ClientId: string } };
       clientId = created.UserPoolClient.ClientId;
     }
+    // The moderators group, as infra/auth.ts creates it in the cloud (issue 20): listFlaggedImages
+    // and reviewImage admit only its members (`npx darkroom admin add-moderator <email>`).
+    const { Groups = [] } = (await this.run('ListGroups', { UserPoolId: userPoolId })) as {
+      Groups?: Array<{ GroupName: string }>;
+    };
+    if (!Groups.some((group) => group.GroupName === names.moderatorsGroup)) {
+      await this.run('CreateGroup', {
+        UserPoolId: userPoolId,
+        GroupName: names.moderatorsGroup,
+        Description: 'Review FLAGGED images: approve or reject',
+      });
+    }
     return { userPoolId, clientId };
   }
 

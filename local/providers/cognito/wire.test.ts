@@ -46,6 +46,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { names } from '../../../contracts/names.ts';
 import { loadConfig } from '../../config.ts';
 import { providerContext } from '../../provider-context.ts';
 import { type ServedProvider, serveProvider } from '../../serve-provider.ts';
@@ -231,22 +232,22 @@ describe('the SDK v3 against every served operation', () => {
     const UserPoolId = provider.userPoolId;
     const Username = 'grouped@example.com';
     await confirmedUser(Username);
-    const group = await admin.send(new CreateGroupCommand({ UserPoolId, GroupName: 'moderators' }));
+    const group = await admin.send(new CreateGroupCommand({ UserPoolId, GroupName: 'reviewers' }));
     expect(group.Group?.CreationDate).toBeInstanceOf(Date);
-    await admin.send(new UpdateGroupCommand({ UserPoolId, GroupName: 'moderators', Description: 'review' }));
+    await admin.send(new UpdateGroupCommand({ UserPoolId, GroupName: 'reviewers', Description: 'review' }));
     expect(
-      (await admin.send(new GetGroupCommand({ UserPoolId, GroupName: 'moderators' }))).Group,
+      (await admin.send(new GetGroupCommand({ UserPoolId, GroupName: 'reviewers' }))).Group,
     ).toMatchObject({
       Description: 'review',
       LastModifiedDate: expect.any(Date),
     });
     expect(
       (await admin.send(new ListGroupsCommand({ UserPoolId }))).Groups?.map((g) => g.GroupName),
-    ).toContain('moderators');
-    await admin.send(new AdminAddUserToGroupCommand({ UserPoolId, Username, GroupName: 'moderators' }));
+    ).toContain('reviewers');
+    await admin.send(new AdminAddUserToGroupCommand({ UserPoolId, Username, GroupName: 'reviewers' }));
     const groups = await admin.send(new AdminListGroupsForUserCommand({ UserPoolId, Username }));
     expect(groups.Groups?.[0]?.CreationDate).toBeInstanceOf(Date);
-    const members = await admin.send(new ListUsersInGroupCommand({ UserPoolId, GroupName: 'moderators' }));
+    const members = await admin.send(new ListUsersInGroupCommand({ UserPoolId, GroupName: 'reviewers' }));
     expect(members.Users?.[0]).toMatchObject({
       Attributes: expect.arrayContaining([{ Name: 'email', Value: Username }]),
       UserCreateDate: expect.any(Date),
@@ -260,10 +261,16 @@ describe('the SDK v3 against every served operation', () => {
       }),
     );
     expect(decodeJwt(signedIn.AuthenticationResult?.AccessToken ?? '')['cognito:groups']).toEqual([
-      'moderators',
+      'reviewers',
     ]);
-    await admin.send(new AdminRemoveUserFromGroupCommand({ UserPoolId, Username, GroupName: 'moderators' }));
-    await admin.send(new DeleteGroupCommand({ UserPoolId, GroupName: 'moderators' }));
+    await admin.send(new AdminRemoveUserFromGroupCommand({ UserPoolId, Username, GroupName: 'reviewers' }));
+    await admin.send(new DeleteGroupCommand({ UserPoolId, GroupName: 'reviewers' }));
+  });
+
+  it('creates the moderators group with the pool, as the CDK app does', async () => {
+    const UserPoolId = provider.userPoolId;
+    const group = await admin.send(new GetGroupCommand({ UserPoolId, GroupName: names.moderatorsGroup }));
+    expect(group.Group?.GroupName).toBe('moderators');
   });
 
   it('describes the pool and its client with dates the SDK parses', async () => {

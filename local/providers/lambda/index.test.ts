@@ -33,6 +33,8 @@ async function startProvider(
     maxQueue?: number;
     faults?: FaultRegistry;
     credentialsFor?: (functionName: string) => { accessKeyId: string; secretAccessKey: string };
+    prewarm?: boolean;
+    spareWorkerIdleMs?: number;
   } = {},
 ) {
   provider = new LambdaProvider({
@@ -63,6 +65,27 @@ afterEach(async () => {
 });
 
 describe('LambdaProvider', () => {
+  it('runs an invocation that arrives while the prewarmed worker starts on that worker, not a second one', async () => {
+    const lambda = await startProvider([spec({ localConcurrency: 1 })], { prewarm: true });
+
+    await lambda.invoke('probe', {});
+    await lambda.invoke('probe', {});
+
+    expect(lambda.workerCounts()).toEqual({ probe: 1 });
+  });
+
+  it('ends a spare worker after its quiet spell and keeps one warm', async () => {
+    const lambda = await startProvider([spec({ localConcurrency: 2 })], { spareWorkerIdleMs: 50 });
+    // Two at once: the second cannot use the busy first worker, so a spare one starts.
+    await Promise.all([lambda.invoke('probe', { sleepMs: 200 }), lambda.invoke('probe', { sleepMs: 200 })]);
+
+    for (let waited = 0; lambda.workerCounts().probe !== 1 && waited < 5_000; waited += 25)
+      await new Promise((resolve) => setTimeout(resolve, 25));
+
+    expect(lambda.workerCounts()).toEqual({ probe: 1 });
+    expect(await lambda.invoke('probe', { hello: 'again' })).toMatchObject({ event: { hello: 'again' } });
+  });
+
   it('runs each function with its own credentials (its role), not the stack’s', async () => {
     const lambda = await startProvider([spec(), spec({ folder: 'other', functionName: 'other' })], {
       credentialsFor: (functionName) => ({ accessKeyId: `KEY-${functionName}`, secretAccessKey: 's' }),

@@ -47,6 +47,8 @@ export interface LambdaProviderOptions extends ProviderContext {
   maxQueue?: number;
   /** Start one worker per function at start so the first invocation is warm (default true). */
   prewarm?: boolean;
+  /** How long a spare worker (beyond one per function) stays idle before it ends (default 60 s). */
+  spareWorkerIdleMs?: number;
   /** The credentials a function signs its AWS calls with (its role's); the stack's own unless given. */
   credentialsFor?: (functionName: string) => { accessKeyId: string; secretAccessKey: string };
 }
@@ -68,6 +70,8 @@ interface Slot {
   ready: Promise<void>;
   /** Settles the invocation in flight when the worker dies or answers. */
   settle?: (message: ResultMessage | Error) => void;
+  /** Ends a spare worker after its quiet spell (see FunctionPool.release). */
+  idleTimer?: NodeJS.Timeout;
 }
 
 /** What an injected fault does to one invocation that still runs. */
@@ -87,12 +91,16 @@ interface Waiter {
 // createRequire, not import.meta.resolve: vitest's module runner (global setup) lacks the latter.
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
 const workerUrl = new URL('./worker.ts', import.meta.url);
+/** Young-generation cap per worker isolate (docs/pipeline-cpu.md: memory). */
+export const workerYoungGenerationMb = 8;
 
 /** One function's warm workers, its in-flight count and its queue. */
 class FunctionPool {
   private readonly idle: Slot[] = [];
   /** Every live worker, idle or busy (stop terminates them all). */
   private readonly live = new Set<Slot>();
+  /** The prewarmed worker while it starts (not yet idle). */
+  private warming: Slot | undefined;
   private active = 0;
   private readonly queue: Waiter[] = [];
   invocations = 0;
@@ -111,11 +119,54 @@ class FunctionPool {
   prewarm(): void {
     if (this.idle.length === 0 && this.active === 0 && this.exists) {
       const slot = this.spawn();
+      this.warming = slot;
       slot.ready.then(
-        () => this.idle.push(slot),
-        () => {},
+        () => {
+          // An invocation that arrived while it started has taken it already.
+          if (this.warming === slot) this.idle.push(slot);
+          this.warming = undefined;
+        },
+        () => {
+          this.warming = undefined;
+        },
       );
     }
+  }
+
+  /**
+   * The worker for the next invocation: an idle one, else the one still warming up (an invocation
+   * during boot used to start a second worker beside it: ~55 MB of RSS each), else a new one.
+   */
+  private takeSlot(): Slot {
+    const idle = this.idle.pop();
+    if (idle) {
+      clearTimeout(idle.idleTimer);
+      return idle;
+    }
+    const warming = this.warming;
+    this.warming = undefined;
+    return warming ?? this.spawn();
+  }
+
+  /**
+   * Back to idle. A spare worker (a burst started it beside the first) ends after a quiet spell, as
+   * Lambda's idle execution environments do: each is an isolate of ~55 MB in this one process.
+   */
+  private release(slot: Slot): void {
+    this.idle.push(slot);
+    if (this.live.size <= 1) return;
+    slot.idleTimer = setTimeout(() => {
+      const index = this.idle.indexOf(slot);
+      if (index < 0 || this.live.size <= 1) return;
+      this.idle.splice(index, 1);
+      this.live.delete(slot);
+      void slot.worker.terminate();
+    }, this.options.spareWorkerIdleMs ?? 60_000).unref();
+  }
+
+  /** Live workers (idle, busy or warming), for tests. */
+  get workers(): number {
+    return this.live.size;
   }
 
   async invoke(event: unknown, injected: InjectedTrouble = {}): Promise<unknown> {
@@ -154,7 +205,7 @@ class FunctionPool {
       await sleep(Math.min(latencyMs, this.spec.timeoutSeconds * 1000));
       if (latencyMs >= this.spec.timeoutSeconds * 1000) throw timedOut();
     }
-    const slot = this.idle.pop() ?? this.spawn();
+    const slot = this.takeSlot();
     await slot.ready;
     const awsRequestId = randomUUID();
     const timeoutMs = this.spec.timeoutSeconds * 1000 - latencyMs;
@@ -180,7 +231,7 @@ class FunctionPool {
       if (injected.crash) void slot.worker.terminate();
     });
     if (outcome instanceof Error) throw outcome; // the worker is gone; the next run spawns a fresh one
-    this.idle.push(slot);
+    this.release(slot);
     if (!outcome.ok) throw new LambdaFunctionError(outcome.errorType, outcome.errorMessage, outcome.trace);
     return JSON.parse(outcome.payload) as unknown;
   }
@@ -210,10 +261,17 @@ class FunctionPool {
       accountId: config.accountId,
     };
     const worker = new Worker(workerUrl, {
+      // The thread's name in the OS too (/proc, top -H, profilers): CPU per function is measurable.
+      name: this.spec.functionName,
       workerData,
       env,
       execArgv: ['--import', tsxLoader],
-      resourceLimits: { maxOldGenerationSizeMb: this.spec.memoryMb },
+      resourceLimits: {
+        maxOldGenerationSizeMb: this.spec.memoryMb,
+        // V8 sizes each isolate's young generation for a whole machine (up to 3 × 16 MB semi-spaces
+        // once busy); a dozen and more workers share this process, so each gets a small one.
+        maxYoungGenerationSizeMb: workerYoungGenerationMb,
+      },
       stdout: log !== undefined,
       stderr: log !== undefined,
     });
@@ -296,6 +354,11 @@ export class LambdaProvider implements Provider {
     const detail =
       missing.length > 0 ? `no handler yet for: ${missing.join(', ')}` : `${this.pools.size} functions`;
     return { ready: this.started, detail };
+  }
+
+  /** Live workers per function (memory: each is an isolate of its own). */
+  workerCounts(): Record<string, number> {
+    return Object.fromEntries([...this.pools].map(([name, pool]) => [name, pool.workers]));
   }
 
   /** How many times each function ran (tests check that a duplicate event did no work). */

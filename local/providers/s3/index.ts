@@ -152,6 +152,26 @@ export class S3Provider implements Provider {
     });
   }
 
+  /**
+   * An object's bytes for another service of the stack that reads S3 as AWS's own services do
+   * (Rekognition's S3Object): in-process, no HTTP round trip or signature, and the same answer a
+   * GetObject gets (injected GetObject faults included); undefined when there is no such object.
+   */
+  async readObject(bucket: string, key: string, versionId?: string): Promise<Buffer | undefined> {
+    await this.loaded();
+    await this.injectFault('GetObject', key);
+    let version: ObjectVersion;
+    try {
+      this.bucketConfig(bucket);
+      version = this.readableVersion(bucket, key, versionId);
+    } catch (error) {
+      if (error instanceof S3Error && /^NoSuch|^MethodNotAllowed$|^InvalidArgument$/.test(error.code))
+        return undefined;
+      throw error;
+    }
+    return this.store.readBlob(bucket, version);
+  }
+
   async handle({ req, res, url, body }: EdgeRequest): Promise<void> {
     await this.loaded();
     const exchange: Exchange = {

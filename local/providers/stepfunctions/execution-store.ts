@@ -1,6 +1,11 @@
 /**
  * The local Step Functions' execution history: kept in memory and persisted as one JSON file, so
  * `GET /_darkroom/executions` and DescribeExecution survive a restart.
+ *
+ * The file is the whole history (up to `limit` executions, megabytes), so writing it on every
+ * change made its cost grow with the history: under a burst, two full snapshots per image were the
+ * largest share of the main thread's CPU (docs/pipeline-cpu.md). Changes are coalesced instead:
+ * at most one snapshot per `persistDelayMs`, always the newest state; `flush()` writes at once.
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -28,6 +33,12 @@ export interface ExecutionRecord {
 export class ExecutionStore {
   private readonly records = new Map<string, ExecutionRecord>();
   private writing: Promise<void> = Promise.resolve();
+  /** Changes not yet in a snapshot on their way to disk. */
+  private dirty = false;
+  /** The pending snapshot's timer (one at a time). */
+  private timer: NodeJS.Timeout | undefined;
+  /** Snapshots written so far (tests: coalescing is observable). */
+  writes = 0;
   /** The last failed write, if any (the next change retries with the full snapshot). */
   lastWriteError: unknown;
 
@@ -35,6 +46,8 @@ export class ExecutionStore {
     readonly file: string,
     /** Oldest finished executions are forgotten beyond this many. */
     private readonly limit = 1000,
+    /** Changes within this window share one snapshot. */
+    private readonly persistDelayMs = 1000,
   ) {}
 
   /** Reads the file; executions a previous process left RUNNING can never finish: ABORTED. */
@@ -88,6 +101,7 @@ export class ExecutionStore {
 
   /** Resolves once every change so far is on disk. */
   flush(): Promise<void> {
+    if (this.dirty) this.writeNow();
     return this.writing;
   }
 
@@ -98,11 +112,23 @@ export class ExecutionStore {
     }
   }
 
-  /** Writes are chained (never two at once) and atomic (temp file + rename). */
+  /** Marks the history changed; one snapshot after `persistDelayMs` takes every change made until then. */
   private persist(): void {
+    this.dirty = true;
+    // unref: a pending snapshot never keeps the process alive (stop() flushes it).
+    this.timer ??= setTimeout(() => this.writeNow(), this.persistDelayMs).unref();
+  }
+
+  /** Writes are chained (never two at once) and atomic (temp file + rename). */
+  private writeNow(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.dirty = false;
     this.writing = this.writing
       .then(async () => {
-        const snapshot = JSON.stringify([...this.records.values()], null, 1);
+        // Taken when this write starts: changes made while an earlier one ran are in it too.
+        const snapshot = JSON.stringify([...this.records.values()]);
+        this.writes += 1;
         await mkdir(path.dirname(this.file), { recursive: true });
         const temp = `${this.file}.${process.pid}.tmp`;
         await writeFile(temp, snapshot);

@@ -177,6 +177,7 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     expect(JSON.parse(record.output ?? '')).toMatchObject({ owner, id, outcome: { status: 'COMPLETED' } });
     const topLevel = record.states.filter((s) => s !== 'Thumbnails' && s !== 'Analyse');
     expect(topLevel).toEqual([
+      'IsApproval',
       'HasClaim',
       'DefaultClaim',
       'SplitKey',

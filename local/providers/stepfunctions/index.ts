@@ -76,6 +76,7 @@ export function localPipelineSubstitutions(config: LocalConfig): Record<Pipeline
     SaveResultFunctionArn: functionArn(names.functions.saveResult),
     MarkFailedFunctionArn: functionArn(names.functions.markFailed),
     PublishFunctionArn: functionArn(names.functions.publish),
+    ApproveFunctionArn: functionArn(names.functions.approve),
   };
 }
 

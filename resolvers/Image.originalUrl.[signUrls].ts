@@ -1,0 +1,28 @@
+// Image.originalUrl (moderators only, by the field's directive): a short-lived GET of the
+// quarantined original, so a moderator sees what they judge. sign-urls signs it only while the
+// image is FLAGGED; owners keep the blurred renditions.
+import type { Context, LambdaRequest } from '@aws-appsync/utils';
+import { keys } from '../contracts/names.ts';
+import { raiseDataSourceError } from './shared/errors.ts';
+import type { ImageItem } from './shared/image.ts';
+import { moderatorSub } from './shared/moderator.ts';
+
+export function request(
+  ctx: Context<Record<string, never>, Record<string, unknown>, undefined, ImageItem>,
+): LambdaRequest {
+  moderatorSub(ctx);
+  const image = ctx.source as ImageItem;
+  return {
+    operation: 'BatchInvoke',
+    payload: {
+      key: keys.quarantinedOriginal(image.owner, image.id),
+      imageStatus: image.status,
+      quarantined: true,
+    },
+  };
+}
+
+export function response(ctx: Context): string | null {
+  raiseDataSourceError(ctx);
+  return (ctx.result as string | null) ?? null;
+}
