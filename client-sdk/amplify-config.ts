@@ -4,7 +4,7 @@
  * keys); it is merged here, in one place.
  */
 import type { ResourcesConfig } from 'aws-amplify';
-import { parseAmplifyConfig } from 'aws-amplify/utils';
+import { ConsoleLogger, parseAmplifyConfig } from 'aws-amplify/utils';
 
 export interface AmplifyOutputs {
   version: string;
@@ -30,4 +30,9 @@ export function isLoopbackApi(outputs: AmplifyOutputs): boolean {
   if (!url) return false;
   const { hostname } = new URL(url);
   return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]';
+}
+
+/** Amplify logs errors only (it warns on every run against a custom, local, Cognito endpoint). */
+export function quietAmplifyLogs(): void {
+  ConsoleLogger.LOG_LEVEL = 'ERROR';
 }

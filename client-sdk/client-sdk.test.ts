@@ -131,4 +131,68 @@ describe('ImageEventRouter', () => {
 
     await expect(c.done).resolves.toMatchObject({ id: 'c', status: 'COMPLETED' });
   });
+
+  const at = (id: string, sequence: number, status: Image['status'] = 'PROCESSING', stage = 'INSPECTED') =>
+    ({ id, status, sequence, stage }) as Image;
+
+  it('delivers each image’s events once, in sequence order, whatever order they arrive in', async () => {
+    const { source, handlers } = fakeSource(new Map());
+    const router = new ImageEventRouter(source);
+    const ready = router.ready();
+    handlers[0]?.onReady('connected');
+    await ready;
+    const seen: number[] = [];
+    const done = router.waitFor('d', (event) => seen.push(event.sequence ?? -1)).done;
+
+    for (const sequence of [1, 2, 2, 1, 3, 5, 4]) {
+      handlers[0]?.next(at('d', sequence, sequence === 5 ? 'COMPLETED' : 'PROCESSING'));
+    }
+
+    await expect(done).resolves.toMatchObject({ id: 'd', status: 'COMPLETED', sequence: 5 });
+    expect(seen).toEqual([1, 2, 3, 5]);
+  });
+
+  it('after a reconnect delivers the stored state only when it is newer than the last event', async () => {
+    const stored = new Map([['e', at('e', 2)]]);
+    const { source, handlers } = fakeSource(stored);
+    const router = new ImageEventRouter(source);
+    const ready = router.ready();
+    handlers[0]?.onReady('connected');
+    await ready;
+    const seen: number[] = [];
+    const done = router.waitFor('e', (event) => seen.push(event.sequence ?? -1)).done;
+    handlers[0]?.next(at('e', 3));
+
+    // The read is older than what was delivered: nothing goes back.
+    handlers[0]?.onReady('reconnected');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual([3]);
+
+    // The socket was down while the image finished: the read delivers the final state.
+    stored.set('e', at('e', 5, 'FLAGGED'));
+    handlers[0]?.onReady('reconnected');
+    await expect(done).resolves.toMatchObject({ status: 'FLAGGED', sequence: 5 });
+    handlers[0]?.next(at('e', 4));
+    expect(seen).toEqual([3, 5]);
+  });
+
+  it('reads the image after a gap in its sequence, and follows every image with onImage', async () => {
+    const stored = new Map([['f', at('f', 4, 'PROCESSING', 'ANALYSED')]]);
+    const { source, handlers } = fakeSource(stored);
+    const events: Image[] = [];
+    const router = new ImageEventRouter(source, { onImage: (image) => events.push(image) });
+    const ready = router.ready();
+    handlers[0]?.onReady('connected');
+    await ready;
+
+    handlers[0]?.next(at('f', 1, 'PROCESSING', 'UPLOADED'));
+    handlers[0]?.next(at('f', 3, 'PROCESSING', 'THUMBNAILS_READY'));
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(events.map((event) => [event.sequence, event.stage])).toEqual([
+      [1, 'UPLOADED'],
+      [3, 'THUMBNAILS_READY'],
+      [4, 'ANALYSED'],
+    ]);
+  });
 });

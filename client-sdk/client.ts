@@ -6,11 +6,12 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Amplify } from 'aws-amplify';
 import { generateClient } from 'aws-amplify/api';
-import { confirmSignUp, fetchAuthSession, getCurrentUser, signIn, signOut, signUp } from 'aws-amplify/auth';
+import { confirmSignUp, fetchAuthSession, getCurrentUser, signOut, signUp } from 'aws-amplify/auth';
 import { Hub } from 'aws-amplify/utils';
 import { print } from 'graphql';
 import { names } from '../contracts/names.ts';
 import { type AmplifyOutputs, isLoopbackApi, toResourcesConfig } from './amplify-config.ts';
+import { signInWithPassword } from './auth.ts';
 import { contentTypeOf } from './content-type.ts';
 import { withDeadline } from './deadline.ts';
 import { AbortedError, DarkroomError, ProcessingFailedError, toDarkroomError } from './errors.ts';
@@ -18,6 +19,7 @@ import {
   DeleteImageDocument,
   GetImageDocument,
   type ImageSearchInput,
+  type ImageStage,
   type ImageStatus,
   ListFlaggedImagesDocument,
   type ListFlaggedImagesQuery,
@@ -25,12 +27,13 @@ import {
   MyUsageDocument,
   type MyUsageQuery,
   OnImageProcessedDocument,
+  OnImageProgressDocument,
   RequestUploadDocument,
   type ReviewDecision,
   ReviewImageDocument,
   SearchImagesDocument,
 } from './generated/operations.ts';
-import { type Image, ImageEventRouter } from './image-events.ts';
+import { type Image, ImageEventRouter, isTerminal } from './image-events.ts';
 import { installLoopbackWebSocket } from './loopback-websocket.ts';
 import { postUpload, type UploadBody, type UploadProgress } from './post-upload.ts';
 import { repeatFilter } from './repeat-filter.ts';
@@ -50,10 +53,20 @@ export interface DarkroomClientOptions {
 
 export type UploadPhase = 'requesting' | 'uploading' | 'processing';
 
+/** One report of `upload()`: bytes while uploading, then the pipeline's milestones in sequence order. */
+export type UploadReport = UploadProgress & {
+  phase: UploadPhase;
+  imageId?: string;
+  /** While processing: the last milestone reached (null until the first arrives). */
+  stage?: ImageStage | null;
+  /** The milestone's sequence number (Image.sequence). */
+  sequence?: number | null;
+};
+
 export interface UploadOptions {
   fileName?: string;
   contentType?: string;
-  onProgress?: (progress: UploadProgress & { phase: UploadPhase; imageId?: string }) => void;
+  onProgress?: (progress: UploadReport) => void;
   signal?: AbortSignal;
 }
 
@@ -163,10 +176,10 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
     subscribe: ({ next, error, onReady }) => {
       let acknowledgedBefore = false;
       const subscription = subscribe(
-        OnImageProcessedDocument,
+        OnImageProgressDocument,
         {},
         {
-          next: (data) => data.onImageProcessed && next(data.onImageProcessed),
+          next: (data) => data.onImageProgress && next(data.onImageProgress),
           error,
           onAck: () => {
             onReady(acknowledgedBefore ? 'reconnected' : 'connected');
@@ -184,8 +197,7 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
       signUp({ username, password, options: { userAttributes: { email } } }),
     confirmSignUp: (username: string, code: string) => confirmSignUp({ username, confirmationCode: code }),
     /** Always USER_PASSWORD_AUTH: the same flow works against Cognito and the local stack. */
-    signIn: (username: string, password: string) =>
-      signIn({ username, password, options: { authFlowType: 'USER_PASSWORD_AUTH' } }),
+    signIn: (username: string, password: string) => signInWithPassword({ username, password }),
     signOut: async () => {
       events.close();
       await signOut();
@@ -276,6 +288,41 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
     },
 
     /**
+     * Every milestone and the terminal state of the caller's images (one image when `id` is given),
+     * in sequence order and at most once each: repeats and older events are dropped, and after a
+     * reconnect or a gap the unfinished images are read and their current state delivered.
+     */
+    onImageProgress(
+      handlers: { next(image: Image): void; error?(error: unknown): void },
+      id?: string,
+    ): Subscription {
+      const router = new ImageEventRouter(
+        {
+          getImage,
+          subscribe: ({ next, error, onReady }) => {
+            let acknowledgedBefore = false;
+            const subscription = subscribe(
+              OnImageProgressDocument,
+              { id },
+              {
+                next: (data) => data.onImageProgress && next(data.onImageProgress),
+                error,
+                onAck: () => {
+                  onReady(acknowledgedBefore ? 'reconnected' : 'connected');
+                  acknowledgedBefore = true;
+                },
+              },
+            );
+            return () => subscription.unsubscribe();
+          },
+        },
+        { onImage: (image) => handlers.next(image) },
+      );
+      router.ready().catch((error: unknown) => handlers.error?.(error));
+      return { unsubscribe: () => router.close() };
+    },
+
+    /**
      * requestUpload → presigned POST (with progress) → the processed Image. Rejects with
      * ValidationError, UploadRejectedError (S3's code), ProcessingFailedError (the image's code),
      * TimeoutError or AbortedError.
@@ -294,7 +341,18 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
         await call(RequestUploadDocument, { input: { fileName: name, contentType: type, size } })
       ).requestUpload;
       const imageId = ticket.image.id;
-      const waiting = events.waitFor(imageId);
+      let stage: ImageStage | null = null;
+      let sequence: number | null = null;
+      const reportProcessing = () =>
+        onProgress?.({ phase: 'processing', loaded: size, total: size, imageId, stage, sequence });
+      // The pipeline starts only once S3 holds the whole file, so a milestone is reported as soon as
+      // it arrives, even when it overtakes the POST's own answer.
+      const waiting = events.waitFor(imageId, (image) => {
+        if (isTerminal(image)) return;
+        stage = image.stage ?? stage;
+        sequence = image.sequence ?? sequence;
+        reportProcessing();
+      });
       try {
         await postUpload(
           { url: ticket.url, fields: JSON.parse(ticket.fields) as Record<string, string> },
@@ -304,7 +362,7 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
             onProgress: (progress) => onProgress?.({ ...progress, phase: 'uploading', imageId }),
           },
         );
-        onProgress?.({ phase: 'processing', loaded: size, total: size, imageId });
+        if (stage === null) reportProcessing();
         const image = await withDeadline(waiting.done, processingTimeoutMs, signal, imageId);
         if (image.status === 'FAILED') {
           throw new ProcessingFailedError(

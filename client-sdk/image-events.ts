@@ -1,10 +1,14 @@
 /**
- * ONE `onImageProcessed` subscription shared by every upload of a client, routed by image id
- * (AppSync allows 100 subscriptions per connection; a batch upload must not need one each).
- * `ready()` resolves once AppSync has acknowledged it, so no POST can finish before we listen.
- * After a reconnect the pending images are read with getImage, so no event is lost.
+ * ONE `onImageProgress` subscription routed by image id (AppSync allows 100 subscriptions per
+ * connection; a batch upload must not need one each). Every event passes the sequence gate
+ * (./sequence-gate.ts): repeats and events older than what was delivered are dropped, so each
+ * image's events reach the caller in sequence order, at most once. After a reconnect, and after a
+ * gap in an image's sequence, the followed images are read with getImage and their current state
+ * goes through the same gate — never an older one. `ready()` resolves once AppSync has
+ * acknowledged the subscription, so no POST can finish before we listen.
  */
 import type { ImageFieldsFragment } from './generated/operations.ts';
+import { sequenceGate } from './sequence-gate.ts';
 
 export type Image = ImageFieldsFragment;
 
@@ -15,23 +19,39 @@ export interface ImageEventSource {
     error(error: unknown): void;
     onReady(kind: 'connected' | 'reconnected'): void;
   }): () => void;
-  /** Reads one image (used after a reconnect). */
+  /** Reads one image (after a reconnect or a gap). */
   getImage(id: string): Promise<Image | null>;
+}
+
+export interface ImageEventOptions {
+  /** Every image's events, not only the waited-for ones (a public onImageProgress subscription). */
+  onImage?(image: Image): void;
 }
 
 const TERMINAL = new Set(['COMPLETED', 'FLAGGED', 'FAILED', 'REJECTED']);
 
+export function isTerminal(image: Pick<Image, 'status'>): boolean {
+  return TERMINAL.has(image.status);
+}
+
 interface Waiter {
+  onEvent?(image: Image): void;
   resolve(image: Image): void;
   reject(error: unknown): void;
 }
 
 export class ImageEventRouter {
   private readonly waiters = new Map<string, Waiter>();
+  /** Images seen still processing (with `onImage`): read again after a reconnect. */
+  private readonly unfinished = new Set<string>();
+  private readonly gate = sequenceGate();
   private started?: Promise<void>;
   private stop?: () => void;
 
-  constructor(private readonly source: ImageEventSource) {}
+  constructor(
+    private readonly source: ImageEventSource,
+    private readonly options: ImageEventOptions = {},
+  ) {}
 
   /** Resolves when the shared subscription is acknowledged (starting it on first use). */
   ready(): Promise<void> {
@@ -53,11 +73,14 @@ export class ImageEventRouter {
     return this.started;
   }
 
-  /** Waits for the image to reach a terminal status. Register BEFORE the upload is sent. */
-  waitFor(id: string): { done: Promise<Image>; cancel(): void } {
+  /**
+   * Calls `onEvent` with each newer state of the image and resolves when it reaches a terminal
+   * status. Register BEFORE the upload is sent.
+   */
+  waitFor(id: string, onEvent?: (image: Image) => void): { done: Promise<Image>; cancel(): void } {
     let waiter!: Waiter;
     const done = new Promise<Image>((resolve, reject) => {
-      waiter = { resolve, reject };
+      waiter = { onEvent, resolve, reject };
     });
     this.waiters.set(id, waiter);
     return { done, cancel: () => this.waiters.delete(id) };
@@ -69,21 +92,32 @@ export class ImageEventRouter {
     this.started = undefined;
   }
 
-  private deliver(image: Image): void {
-    if (!TERMINAL.has(image.status)) return;
+  /** Delivers an event or a read through the gate: only a newer state than the last one passes. */
+  deliver(image: Image): void {
     const waiter = this.waiters.get(image.id);
-    if (!waiter) return;
-    this.waiters.delete(image.id);
-    waiter.resolve(image);
+    if (!waiter && !this.options.onImage) return;
+    const verdict = this.gate.check(image);
+    if (verdict === 'stale') return;
+    if (isTerminal(image)) this.unfinished.delete(image.id);
+    else if (this.options.onImage) this.unfinished.add(image.id);
+    this.options.onImage?.(image);
+    waiter?.onEvent?.(image);
+    if (waiter && isTerminal(image)) {
+      this.waiters.delete(image.id);
+      waiter.resolve(image);
+    }
+    // Events between the last delivered one and this were missed: the stored state may be newer still.
+    if (verdict === 'gap' && !isTerminal(image)) void this.refresh(image.id);
   }
 
-  /** Events published while the socket was down are gone: read the pending images instead. */
+  private async refresh(id: string): Promise<void> {
+    const image = await this.source.getImage(id).catch(() => null);
+    if (image) this.deliver(image);
+  }
+
+  /** Events published while the socket was down are gone: read the followed images instead. */
   private async catchUp(): Promise<void> {
-    await Promise.all(
-      [...this.waiters.keys()].map(async (id) => {
-        const image = await this.source.getImage(id).catch(() => null);
-        if (image) this.deliver(image);
-      }),
-    );
+    const followed = new Set([...this.waiters.keys(), ...this.unfinished]);
+    await Promise.all([...followed].map((id) => this.refresh(id)));
   }
 }

@@ -40,6 +40,8 @@ export const uploadsPattern = 'uploads/*';
 export const thumbnailsPattern = 'thumbnails/*';
 export const quarantinePattern = 'quarantine/*';
 export const publishField = 'publishImageProcessed';
+/** The milestone publish (issue 19): each step that reaches a milestone calls it. */
+export const progressField = 'publishImageProgress';
 
 /** Object actions on the keys matching one pattern (`uploads/*`). */
 export function objects(pattern: string, ...actions: string[]): PolicyStatementSpec {
@@ -66,6 +68,11 @@ export function mutation(fieldName: string): PolicyStatementSpec {
     actions: ['appsync:GraphQL'],
     resources: [{ kind: 'graphqlField', typeName: 'Mutation', fieldName }],
   };
+}
+
+/** A step's milestone: one conditional UpdateItem (stage, sequence) and the progress publish. */
+function milestone(): PolicyStatementSpec[] {
+  return [items('UpdateItem'), mutation(progressField)];
 }
 
 export const publishToTopic: PolicyStatementSpec = {
@@ -99,6 +106,7 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
     objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
     { actions: ['dynamodb:Query'], resources: [{ kind: 'index', name: names.indexes.byOwnerContent }] },
     items('GetItem'),
+    ...milestone(),
   ],
   // A duplicate's renditions are copied (CopyObject reads the source with GetObject) from the image it
   // duplicates. After writing it reads the item's lease, and deletes exactly the versions it wrote once
@@ -107,6 +115,7 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
     objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
     objects(thumbnailsPattern, 's3:GetObject', 's3:PutObject', 's3:DeleteObjectVersion'),
     items('GetItem'),
+    ...milestone(),
   ],
   analyse: [
     // Rekognition reads the S3 object with the caller's permissions.
@@ -117,6 +126,7 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
       actions: ['rekognition:DetectLabels', 'rekognition:DetectFaces', 'rekognition:DetectModerationLabels'],
       resources: [{ kind: 'any' }],
     },
+    ...milestone(),
   ],
   // Blurs the renditions, copies the pinned original version into quarantine and purges the rest.
   flag: [

@@ -73,7 +73,8 @@ export const functionSpecs = {
     folder: 'inspect',
     functionName: names.functions.inspect,
     description: 'Pipeline: validate the original and read its metadata',
-    env: ['TABLE_NAME', 'BUCKET_NAME'],
+    // TABLE_NAME, GRAPHQL_URL: the step records and publishes its milestone (functions/shared/milestones.ts).
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'GRAPHQL_URL'],
     timeoutSeconds: 30,
     memoryMb: 1024,
     localConcurrency: 2,
@@ -82,7 +83,8 @@ export const functionSpecs = {
     folder: 'thumbnails',
     functionName: names.functions.thumbnails,
     description: 'Pipeline: small/medium/large renditions as JPEG and WebP',
-    env: ['TABLE_NAME', 'BUCKET_NAME'],
+    // TABLE_NAME, GRAPHQL_URL: the step records and publishes its milestone (functions/shared/milestones.ts).
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'GRAPHQL_URL'],
     timeoutSeconds: 60,
     memoryMb: 2048,
     localConcurrency: 2,
@@ -91,7 +93,8 @@ export const functionSpecs = {
     folder: 'analyse',
     functionName: names.functions.analyse,
     description: 'Pipeline: labels, faces and moderation with Rekognition',
-    env: ['TABLE_NAME', 'BUCKET_NAME'],
+    // TABLE_NAME, GRAPHQL_URL: the step records and publishes its milestone (functions/shared/milestones.ts).
+    env: ['TABLE_NAME', 'BUCKET_NAME', 'GRAPHQL_URL'],
     timeoutSeconds: 60,
     memoryMb: 1024,
     localConcurrency: 2,

@@ -62,7 +62,7 @@ describe('the Images item model', () => {
       `${owner}#PROCESSING`,
     );
     expect(formatted).toBe(ownerStatusKey(owner, 'PROCESSING'));
-    const [, set = '', remove = ''] = /^SET (.*) REMOVE (.*)$/.exec(Parameters.UpdateExpression) ?? [];
+    const [, set = '', remove = ''] = /^SET (.*) REMOVE (.*) ADD /.exec(Parameters.UpdateExpression) ?? [];
     const setNames = set.split(', ').map((part) => part.split(' = ')[0]?.replace('#', ''));
     expect(setNames).toEqual(expect.arrayContaining(Object.keys(statusAttributes(owner, 'PROCESSING', now))));
     // Plus what a re-claimed FAILED item (a DLQ redrive) must lose: its error and processedAt.

@@ -373,8 +373,14 @@ describe('pipeline.asl.json', () => {
       retryableFailureCodeList,
     );
     expect(params.UpdateExpression).toBe(
-      'SET #status = :processing, ownerStatus = :ownerStatus, statusKey = :processing, updatedAt = :now, leaseToken = :token, leasedAt = :now, leaseAttempt = :attempt, originalVersionId = :versionId REMOVE expiresAtEpoch, #error, processedAt',
+      'SET #status = :processing, ownerStatus = :ownerStatus, statusKey = :processing, updatedAt = :now, leaseToken = :token, leasedAt = :now, leaseAttempt = :attempt, originalVersionId = :versionId, #stage = :uploaded REMOVE expiresAtEpoch, #error, processedAt ADD #sequence :sequenceStep',
     );
+    // Milestone UPLOADED: the claim is the image's first event (issue 19).
+    expect(params.ExpressionAttributeNames).toMatchObject({ '#stage': 'stage', '#sequence': 'sequence' });
+    expect(params.ExpressionAttributeValues).toMatchObject({
+      ':uploaded': { S: 'UPLOADED' },
+      ':sequenceStep': { N: '1' },
+    });
   });
 
   it('fences every later write of the item with the execution id', () => {

@@ -71,7 +71,11 @@ export type Image = {
   processedAt: Maybe<Scalars['AWSDateTime']['output']>;
   /** A moderator's decision; null until one is made. */
   review: Maybe<Review>;
+  /** Grows with every event of this image, terminal ones included: the only order of its events. Null for images stored before sequences existed. */
+  sequence: Maybe<Scalars['Int']['output']>;
   size: Scalars['Int']['output'];
+  /** The last milestone reached; null before processing, and for images processed before milestones existed. */
+  stage: Maybe<ImageStage>;
   status: ImageStatus;
   thumbnails: Array<Thumbnail>;
   updatedAt: Scalars['AWSDateTime']['output'];
@@ -102,6 +106,21 @@ export type ImageSearchInput = {
   to?: InputMaybe<Scalars['AWSDateTime']['input']>;
 };
 
+/**
+ * Milestones of processing, in the order the pipeline usually reaches them (the lifecycle stays in
+ * `status`). THUMBNAILS_READY and ANALYSED come from parallel steps, so either may come first:
+ * `Image.sequence` is the only order.
+ */
+export type ImageStage =
+  /** Labels, faces and moderation labels are known. */
+  | 'ANALYSED'
+  /** The original was read: width, height and format are known. */
+  | 'INSPECTED'
+  /** The renditions exist; their URLs come only with the moderation verdict. */
+  | 'THUMBNAILS_READY'
+  /** The original arrived and the pipeline claimed it. */
+  | 'UPLOADED';
+
 export type ImageStatus =
   | 'COMPLETED'
   | 'FAILED'
@@ -131,6 +150,8 @@ export type Mutation = {
   deleteImage: Image;
   /** Called by the pipeline only; returns the stored image so subscribers receive it. */
   publishImageProcessed: Maybe<Image>;
+  /** Called by the pipeline only, at each milestone; returns the stored image so subscribers receive it. */
+  publishImageProgress: Maybe<Image>;
   requestUpload: UploadTicket;
   /** Moderators only: decides a FLAGGED image once; the owner hears the outcome through onImageProcessed. */
   reviewImage: Image;
@@ -143,6 +164,12 @@ export type MutationDeleteImageArgs = {
 
 
 export type MutationPublishImageProcessedArgs = {
+  id: Scalars['ID']['input'];
+  owner: Scalars['ID']['input'];
+};
+
+
+export type MutationPublishImageProgressArgs = {
   id: Scalars['ID']['input'];
   owner: Scalars['ID']['input'];
 };
@@ -256,10 +283,17 @@ export type Subscription = {
   __typename?: 'Subscription';
   /** The caller's images as the pipeline finishes them; `id` narrows to one image. */
   onImageProcessed: Maybe<Image>;
+  /** The caller's images at every milestone and at the end, ordered by `sequence`; `id` narrows to one image. */
+  onImageProgress: Maybe<Image>;
 };
 
 
 export type SubscriptionOnImageProcessedArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type SubscriptionOnImageProgressArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
 };
 

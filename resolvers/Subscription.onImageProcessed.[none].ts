@@ -1,8 +1,8 @@
-// onImageProcessed: ONE enhanced filter — the caller's own images, and one id when given (an
-// enhanced filter replaces argument filtering, so the id must be inside it).
-import { type Context, extensions, util } from '@aws-appsync/utils';
+// onImageProcessed: terminal states only (publishImageProcessed), of the caller's own images.
+import type { Context } from '@aws-appsync/utils';
 import type { SubscriptionOnImageProcessedArgs } from '../generated/schema.ts';
 import { callerSub } from './shared/identity.ts';
+import { setOwnImagesFilter } from './shared/own-images-filter.ts';
 
 export function request(ctx: Context): { payload: null } {
   callerSub(ctx);
@@ -10,10 +10,6 @@ export function request(ctx: Context): { payload: null } {
 }
 
 export function response(ctx: Context<SubscriptionOnImageProcessedArgs>): null {
-  const filter: Record<string, { eq: string }> = { owner: { eq: callerSub(ctx) } };
-  if (ctx.args.id) {
-    filter.id = { eq: ctx.args.id };
-  }
-  extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter(filter));
+  setOwnImagesFilter(ctx);
   return null;
 }

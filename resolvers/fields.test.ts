@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { cognito, pipelineIam, runField } from './test-support/harness.ts';
 
-describe('Subscription.onImageProcessed', () => {
+describe.each(['onImageProcessed', 'onImageProgress'])('Subscription.%s', (field) => {
   it('filters on the caller\u2019s sub only when no id is given', async () => {
-    const { outcome, calls } = await runField('Subscription', 'onImageProcessed', {
+    const { outcome, calls } = await runField('Subscription', field, {
       arguments: {},
       identity: cognito('alice'),
     });
@@ -19,7 +19,7 @@ describe('Subscription.onImageProcessed', () => {
   });
 
   it('puts the id inside the one filter group when given', async () => {
-    const { outcome } = await runField('Subscription', 'onImageProcessed', {
+    const { outcome } = await runField('Subscription', field, {
       arguments: { id: '01KIMAGE' },
       identity: cognito('alice'),
     });
@@ -39,7 +39,7 @@ describe('Subscription.onImageProcessed', () => {
     ['an IAM caller', pipelineIam],
     ['an API-key caller', null],
   ])('refuses %s (no sub) as Unauthorized', async (_, identity) => {
-    const { outcome } = await runField('Subscription', 'onImageProcessed', { arguments: {}, identity });
+    const { outcome } = await runField('Subscription', field, { arguments: {}, identity });
     expect(outcome).toMatchObject({ kind: 'error', error: { errorType: 'Unauthorized' } });
     expect(outcome.subscriptionFilter).toBeUndefined();
   });

@@ -63,11 +63,11 @@ describe('Mutation.deleteImage', () => {
   });
 });
 
-describe('Mutation.publishImageProcessed', () => {
+describe.each(['publishImageProcessed', 'publishImageProgress'])('Mutation.%s', (field) => {
   it('reads the stored item by the owner and id the pipeline names, strongly consistent', async () => {
     const { calls, outcome } = await runField(
       'Mutation',
-      'publishImageProcessed',
+      field,
       { arguments: { owner: 'alice', id: stored.id }, identity: pipelineIam },
       () => ({ result: stored }),
     );
@@ -82,7 +82,7 @@ describe('Mutation.publishImageProcessed', () => {
   it('returns null for an item that is gone (nothing is published)', async () => {
     const { outcome } = await runField(
       'Mutation',
-      'publishImageProcessed',
+      field,
       { arguments: { owner: 'alice', id: 'gone' }, identity: pipelineIam },
       () => ({ result: null }),
     );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { UploadReport } from '../client.ts';
 import type { Image } from '../image-events.ts';
-import { humanBytes, uploadTable, usageLines } from './format.ts';
+import { humanBytes, uploadBar, uploadTable, usageLines } from './format.ts';
 
 const completed = {
   id: '01JDARKROOM0000000000000001',
@@ -41,5 +42,21 @@ describe('usageLines', () => {
   it('keeps small counts in bytes', () => {
     expect(humanBytes(0)).toBe('0 B');
     expect(humanBytes(1023)).toBe('1023 B');
+  });
+});
+
+describe('uploadBar', () => {
+  const processing = (stage: UploadReport['stage']) =>
+    ({ phase: 'processing', loaded: 10, total: 10, imageId: 'i', stage }) as UploadReport;
+
+  it('fills with the bytes, then one step per milestone, whichever parallel one comes first', () => {
+    const bar = uploadBar();
+
+    expect(bar({ phase: 'uploading', loaded: 5, total: 10 })).toEqual({ value: 20, phase: 'uploading' });
+    expect(bar(processing(null))).toEqual({ value: 40, phase: 'processing' });
+    expect(bar(processing('UPLOADED'))).toEqual({ value: 55, phase: 'uploaded' });
+    expect(bar(processing('INSPECTED'))).toEqual({ value: 70, phase: 'inspected' });
+    expect(bar(processing('ANALYSED'))).toEqual({ value: 85, phase: 'analysed' });
+    expect(bar(processing('THUMBNAILS_READY'))).toEqual({ value: 100, phase: 'thumbnails ready' });
   });
 });

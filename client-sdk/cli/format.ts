@@ -1,4 +1,5 @@
 /** Plain-text renderings of images for the terminal: the upload summary table and `get`. */
+import type { UploadReport } from '../client.ts';
 import type { Image } from '../image-events.ts';
 
 export interface UploadOutcome {
@@ -97,4 +98,32 @@ export function usageLines(usage: {
     `uploads today  ${usage.imagesToday} of ${usage.imagesPerDay}`,
     `stored         ${humanBytes(usage.bytesStored)} of ${humanBytes(usage.bytesLimit)}`,
   ].join('\n');
+}
+
+/** The bar's share of the upload's bytes; the pipeline's four milestones fill the rest. */
+const uploadShare = 40;
+const milestoneCount = 4;
+
+/**
+ * One file's progress bar: the POST's bytes, then one step per milestone reached. THUMBNAILS_READY
+ * and ANALYSED come in either order, so the bar counts milestones rather than placing stages, and
+ * never moves back.
+ */
+export function uploadBar(): (report: UploadReport) => { value: number; phase: string } {
+  const reached = new Set<string>();
+  return (report) => {
+    if (report.phase === 'uploading') {
+      return {
+        value: Math.round((report.loaded / Math.max(report.total, 1)) * uploadShare),
+        phase: 'uploading',
+      };
+    }
+    if (report.phase === 'requesting') return { value: 0, phase: 'requesting' };
+    if (report.stage) reached.add(report.stage);
+    const value = uploadShare + Math.round(((100 - uploadShare) * reached.size) / milestoneCount);
+    return {
+      value,
+      phase: report.stage ? report.stage.toLowerCase().replace('_', ' ') : 'processing',
+    };
+  };
 }

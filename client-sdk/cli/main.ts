@@ -5,13 +5,19 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
-import { ConsoleLogger } from 'aws-amplify/utils';
 import { MultiBar, Presets } from 'cli-progress';
-import type { AmplifyOutputs } from '../amplify-config.ts';
+import { type AmplifyOutputs, quietAmplifyLogs } from '../amplify-config.ts';
+import { keepTokensIn } from '../auth.ts';
 import { createDarkroomClient, type DarkroomClient } from '../client.ts';
 import type { ImageStatus } from '../generated/operations.ts';
-import { imageDetails, imageTable, type UploadOutcome, uploadTable, usageLines } from './format.ts';
+import {
+  imageDetails,
+  imageTable,
+  type UploadOutcome,
+  uploadBar,
+  uploadTable,
+  usageLines,
+} from './format.ts';
 import { defaultTokenFile, fileTokenStore } from './token-store.ts';
 
 const USAGE = `usage: darkroom [--outputs amplify_outputs.json] <command>
@@ -26,7 +32,7 @@ const USAGE = `usage: darkroom [--outputs amplify_outputs.json] <command>
                                  your images with that label (or a parent of it), newest first
   usage                          your uploads today and bytes stored, against your quotas
   get <id> [--json]              one image
-  watch                          print images as the pipeline finishes them
+  watch                          print each milestone and outcome of your images as they happen
   delete <id>                    delete an image and its files
   admin add-moderator <email>    local stack only: put a user in the moderators group
                                  (signed with the stack's credentials; sign in again after)`;
@@ -55,12 +61,10 @@ export async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   // Amplify warns on every run against a custom (local) Cognito endpoint: noise in a terminal.
-  ConsoleLogger.LOG_LEVEL = 'ERROR';
+  quietAmplifyLogs();
   const outputs = JSON.parse(await readFile(values.outputs, 'utf8')) as AmplifyOutputs;
   const client = createDarkroomClient(outputs);
-  cognitoUserPoolsTokenProvider.setKeyValueStorage(
-    fileTokenStore(defaultTokenFile(), outputs.data?.url ?? 'default'),
-  );
+  keepTokensIn(fileTokenStore(defaultTokenFile(), outputs.data?.url ?? 'default'));
   try {
     switch (command) {
       case 'sign-up': {
@@ -131,9 +135,11 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'watch':
         return await new Promise<number>((resolve) => {
-          client.onImageProcessed({
+          client.onImageProgress({
             next: (image) =>
-              console.log(`${new Date().toISOString()}  ${image.id}  ${image.status}  ${image.fileName}`),
+              console.log(
+                `${new Date().toISOString()}  ${image.id}  ${image.status === 'PROCESSING' ? (image.stage ?? image.status) : image.status}  ${image.fileName}`,
+              ),
             error: (error) => {
               console.error(String(error));
               resolve(1);
@@ -185,21 +191,15 @@ async function upload(client: DarkroomClient, files: string[]): Promise<number> 
     files.map(async (file): Promise<UploadOutcome> => {
       const name = path.basename(file);
       const bar = bars?.create(100, 0, { file: name.padEnd(24).slice(0, 24), phase: 'waiting' }) ?? noBar;
+      const progress = uploadBar();
       try {
         const body = await readFile(file);
         const image = await client.upload(body, {
           fileName: name,
-          onProgress: ({ phase, loaded, total }) =>
-            bar.update(
-              phase === 'uploading'
-                ? Math.round((loaded / Math.max(total, 1)) * 100)
-                : phase === 'processing'
-                  ? 100
-                  : 0,
-              {
-                phase,
-              },
-            ),
+          onProgress: (report) => {
+            const { value, phase } = progress(report);
+            bar.update(value, { phase });
+          },
         });
         bar.update(100, { phase: image.status.toLowerCase() });
         return { file: name, image };

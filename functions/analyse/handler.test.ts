@@ -4,13 +4,14 @@ import {
   DetectModerationLabelsCommand,
   RekognitionClient,
 } from '@aws-sdk/client-rekognition';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { loadHandler } from '../test-support/load-handler.ts';
 import { anAnalysis, aStoredImage } from '../test-support/stored-images.ts';
 
 const rekognition = mockClient(RekognitionClient);
+// Duplicate lookups and the step's milestone write (functions/shared/milestones.ts): answered here.
 const dynamo = mockClient(DynamoDBDocumentClient);
 
 const { handler } = await loadHandler(() => import('./handler.ts'));
@@ -47,6 +48,13 @@ describe('analyse handler', () => {
       faces: [],
       moderationLabels: [],
       isSafe: true,
+    });
+    // Milestone ANALYSED carries no analysis: the verdict reaches the item only with the result.
+    const [milestone] = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(milestone?.ExpressionAttributeValues).toEqual({
+      ':processing': 'PROCESSING',
+      ':stage': 'ANALYSED',
+      ':sequenceStep': 1,
     });
   });
 

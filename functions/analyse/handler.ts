@@ -5,11 +5,13 @@ import { documentClient, rekognitionClient, s3Client } from '../shared/clients.t
 import { readReusableImage } from '../shared/duplicates.ts';
 import { readEnv } from '../shared/env.ts';
 import { decodableFormats } from '../shared/image-limits.ts';
+import { milestonesFromEnvironment } from '../shared/milestones.ts';
 import { imageReference, pipelineStep } from '../shared/pipeline-step.ts';
 import { metrics } from '../shared/powertools.ts';
 import { analyseImage } from './analyse-image.ts';
 
 const env = readEnv(['TABLE_NAME', 'BUCKET_NAME']);
+const milestones = milestonesFromEnvironment();
 
 export const analyseEvent = imageReference(env.BUCKET_NAME).extend({
   width: z.number().int().positive(),
@@ -33,12 +35,13 @@ export const handler = pipelineStep({
           { owner: request.owner, id: duplicateOf },
         )
       : null;
-    if (source) {
-      // The same bytes were analysed already: no Rekognition call (three of them) is paid twice.
-      metrics.addMetric('AnalysesReused', MetricUnit.Count, 1);
-      return source.analysis;
-    }
-    return analyseImage({ rekognition: rekognitionClient(), s3: s3Client() }, request);
+    // The same bytes were analysed already: no Rekognition call (three of them) is paid twice.
+    if (source) metrics.addMetric('AnalysesReused', MetricUnit.Count, 1);
+    const analysis =
+      source?.analysis ?? (await analyseImage({ rekognition: rekognitionClient(), s3: s3Client() }, request));
+    // The analysis itself is stored with the result: it holds the verdict, which comes last.
+    await milestones.reached(request, 'ANALYSED');
+    return analysis;
   },
   succeeded: (analysis) => {
     metrics.addMetric(analysis.isSafe ? 'ImagesSafe' : 'ImagesUnsafe', MetricUnit.Count, 1);

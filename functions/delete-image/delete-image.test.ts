@@ -122,6 +122,8 @@ describe('deleteImage', () => {
       placeholder: null,
       metadata: null,
       duplicateOf: null,
+      stage: null,
+      sequence: null,
       review: null,
       error: null,
       createdAt: '2026-11-24T09:00:00.000Z',

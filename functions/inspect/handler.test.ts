@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { jpeg } from '../test-support/images.ts';
@@ -9,6 +9,7 @@ import { getObjectOutput } from '../test-support/s3-stub.ts';
 import { anAnalysis, sixThumbnails } from '../test-support/stored-images.ts';
 
 const s3 = mockClient(S3Client);
+// Duplicate lookups and the step's milestone write (functions/shared/milestones.ts): answered here.
 const dynamo = mockClient(DynamoDBDocumentClient);
 
 const { handler } = await loadHandler(() => import('./handler.ts'));
@@ -80,6 +81,14 @@ describe('inspect handler', () => {
     expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
       IndexName: 'byOwnerContent',
       ExpressionAttributeValues: { ':ownerContent': `o#${sha256}` },
+    });
+    // Milestone INSPECTED with its facts (issue 19), a duplicate's too.
+    const [milestone] = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(milestone?.ExpressionAttributeValues).toMatchObject({
+      ':stage': 'INSPECTED',
+      ':width': 64,
+      ':height': 48,
+      ':format': 'jpeg',
     });
   });
 

@@ -56,7 +56,12 @@ describe('markFailed', () => {
       ':at': '2026-11-24T09:00:07.000Z',
     });
     // Terminal but unannounced: the sweeper finds it by statusKey until publish records the announcement.
-    expect(input?.UpdateExpression).toMatch(/statusKey = :unannounced REMOVE expiresAtEpoch$/);
+    // …and the terminal event takes the next sequence number (issue 19).
+    expect(input?.UpdateExpression).toMatch(
+      /statusKey = :unannounced REMOVE expiresAtEpoch ADD #sequence :sequenceStep$/,
+    );
+    expect(input?.ExpressionAttributeNames?.['#sequence']).toBe('sequence');
+    expect(input?.ExpressionAttributeValues?.[':sequenceStep']).toBe(1);
     expect(input?.ExpressionAttributeValues?.[':unannounced']).toBe('UNANNOUNCED');
     expect(input?.UpdateExpression).toMatch(/processedAt = :at/);
   });

@@ -21,6 +21,7 @@ import {
   reviewedStatus,
   statusAttributes,
 } from '../../contracts/image-item.ts';
+import { progressAttributes, sequenceAddClause, sequenceStep } from '../../contracts/image-stage.ts';
 import { approvalMessage } from '../../contracts/review.ts';
 import { usageAttributes } from '../../contracts/usage.ts';
 import { type AnnounceDeps, announceImage } from '../shared/announce.ts';
@@ -106,11 +107,19 @@ function updateParts(attributes: Item, removed: readonly string[]) {
   return {
     UpdateExpression:
       `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}` +
-      (removed.length > 0 ? ` REMOVE ${removed.map((name) => `#${name}`).join(', ')}` : ''),
+      (removed.length > 0 ? ` REMOVE ${removed.map((name) => `#${name}`).join(', ')}` : '') +
+      // The verdict is the image's next event: it takes the next sequence number (contracts/image-stage.ts).
+      ` ${sequenceAddClause}`,
     ExpressionAttributeNames: Object.fromEntries(
-      [...new Set([...names, ...removed, 'status', 'review'])].map((name) => [`#${name}`, name]),
+      [...new Set([...names, ...removed, 'status', 'review', progressAttributes.sequence])].map((name) => [
+        `#${name}`,
+        name,
+      ]),
     ),
-    values: Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
+    values: {
+      ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
+      ':sequenceStep': sequenceStep,
+    },
   };
 }
 

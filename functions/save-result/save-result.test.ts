@@ -61,8 +61,17 @@ function writtenAttributes(input: {
   const names = input.ExpressionAttributeNames ?? {};
   const values = input.ExpressionAttributeValues ?? {};
   const set = /SET (.*?)(?: REMOVE |$)/.exec(input.UpdateExpression ?? '')?.[1] ?? '';
-  const remove = / REMOVE (.*)$/.exec(input.UpdateExpression ?? '')?.[1] ?? '';
+  const remove = / REMOVE (.*?)(?: ADD |$)/.exec(input.UpdateExpression ?? '')?.[1] ?? '';
+  const added = / ADD (.*)$/.exec(input.UpdateExpression ?? '')?.[1] ?? '';
   return {
+    added: added
+      ? Object.fromEntries(
+          added.split(', ').map((clause) => {
+            const [name = '', value = ''] = clause.split(' ');
+            return [names[name] ?? name, values[value]];
+          }),
+        )
+      : {},
     set: Object.fromEntries(
       set.split(', ').map((clause) => {
         const [name = '', value = ''] = clause.split(' = ');
@@ -108,7 +117,9 @@ describe('saveResult', () => {
     expect(input?.ExpressionAttributeValues?.[':leaseToken']).toBe('execution-1');
     expect(input?.ExpressionAttributeNames?.['#status']).toBe('status');
     expect(input?.ExpressionAttributeValues?.[':processing']).toBe('PROCESSING');
-    const { set, removed } = writtenAttributes(input ?? {});
+    const { set, removed, added } = writtenAttributes(input ?? {});
+    // The terminal event takes the next sequence number (issue 19).
+    expect(added).toEqual({ sequence: 1 });
     expect(set).toEqual({
       status: 'COMPLETED',
       ownerStatus: `${owner}#COMPLETED`,
@@ -251,7 +262,8 @@ describe('saveResult', () => {
     await saveResult(deps, aResult('FLAGGED'));
 
     // Assess
-    const { set, removed } = writtenAttributes(imageUpdate() ?? {});
+    const { set, removed, added } = writtenAttributes(imageUpdate() ?? {});
+    expect(added).toEqual({ sequence: 1 });
     expect(set).toMatchObject({
       status: 'FLAGGED',
       statusKey: 'UNANNOUNCED',

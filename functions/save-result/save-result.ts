@@ -19,6 +19,7 @@ import {
   ownerContentKey,
   statusAttributes,
 } from '../../contracts/image-item.ts';
+import { progressAttributes, sequenceAddClause, sequenceStep } from '../../contracts/image-stage.ts';
 import { usageAttributes } from '../../contracts/usage.ts';
 import {
   type analysisSchema,
@@ -107,15 +108,21 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
               Key: key,
               ConditionExpression: '#status = :processing AND #leaseToken = :leaseToken',
               // Every attribute through a placeholder: status, format and size are DynamoDB reserved words.
+              // The terminal event takes the next sequence number too (contracts/image-stage.ts).
               UpdateExpression:
                 `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}` +
-                (dropped.length > 0 ? ` REMOVE ${dropped.map((name) => `#${name}`).join(', ')}` : ''),
+                (dropped.length > 0 ? ` REMOVE ${dropped.map((name) => `#${name}`).join(', ')}` : '') +
+                ` ${sequenceAddClause}`,
               ExpressionAttributeNames: Object.fromEntries(
-                [...names, ...dropped, 'leaseToken'].map((name) => [`#${name}`, name]),
+                [...names, ...dropped, 'leaseToken', progressAttributes.sequence].map((name) => [
+                  `#${name}`,
+                  name,
+                ]),
               ),
               ExpressionAttributeValues: {
                 ':processing': 'PROCESSING',
                 ':leaseToken': input.leaseToken,
+                ':sequenceStep': sequenceStep,
                 ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
               },
             },

@@ -143,8 +143,9 @@ export function createAppSyncClient(options: AppSyncClientOptions): AppSyncClien
 export function appSyncClientFromEnvironment(
   url: string,
   env: NodeJS.ProcessEnv = process.env,
+  retries: Pick<AppSyncClientOptions, 'attempts' | 'attemptTimeoutMs'> = {},
 ): AppSyncClient {
   const region = env.AWS_REGION;
   if (!region) throw new MissingEnvironmentError('missing environment variable(s): AWS_REGION');
-  return createAppSyncClient({ url, region, credentials: defaultProvider() });
+  return createAppSyncClient({ url, region, credentials: defaultProvider(), ...retries });
 }

@@ -1,7 +1,9 @@
 /** Marks an image FAILED with `{code, message}`, conditionally, so a finished or deleted image is left alone. */
+
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unannouncedStatusKey } from '../../contracts/announcement.ts';
 import { attributesDroppedIn, ownerStatusKey } from '../../contracts/image-item.ts';
+import { progressAttributes, sequenceAddClause, sequenceStep } from '../../contracts/image-stage.ts';
 import type { ImageStatus } from '../../generated/schema.ts';
 import { isConditionalCheckFailed } from './image-item.ts';
 
@@ -52,9 +54,12 @@ export async function failImage(documents: DynamoDBDocumentClient, input: FailIm
           // Terminal but not yet announced, until the announcement is recorded (contracts/announcement.ts).
           `statusKey = :unannounced REMOVE ${attributesDroppedIn('FAILED')
             .filter((name) => name !== 'statusKey')
-            .join(', ')}`,
+            .join(', ')} ` +
+          // The terminal event takes the next sequence number too (contracts/image-stage.ts).
+          sequenceAddClause,
         ExpressionAttributeNames: {
           '#id': 'id',
+          '#sequence': progressAttributes.sequence,
           '#status': 'status',
           '#error': 'error',
           '#updatedAt': 'updatedAt',
@@ -62,6 +67,7 @@ export async function failImage(documents: DynamoDBDocumentClient, input: FailIm
         ExpressionAttributeValues: {
           ...statusValues,
           ':failed': 'FAILED',
+          ':sequenceStep': sequenceStep,
           ':unannounced': unannouncedStatusKey,
           ':ownerStatus': ownerStatusKey(input.owner, 'FAILED'),
           ':error': { code: input.error.code, message: input.error.message },

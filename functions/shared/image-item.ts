@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { imageStatuses } from '../../contracts/image-item.ts';
+import { imageStages } from '../../contracts/image-stage.ts';
 import type { Analysis, Image, ImageError, ImageStatus, Thumbnail } from '../../generated/schema.ts';
 
 export const thumbnailSchema = z.object({
@@ -78,6 +79,8 @@ export const imageItemSchema = z.object({
   placeholder: placeholderSchema.nullish(),
   metadata: photoMetadataSchema.nullish(),
   duplicateOf: z.string().nullish(),
+  stage: z.enum(imageStages).nullish(),
+  sequence: z.number().int().nullish(),
   review: reviewSchema.nullish(),
 });
 
@@ -127,6 +130,8 @@ export function toImage(item: Record<string, unknown>): ImageRecord {
     placeholder: parsed.placeholder ?? null,
     metadata: parsed.metadata ?? null,
     duplicateOf: parsed.duplicateOf ?? null,
+    stage: parsed.stage ?? null,
+    sequence: parsed.sequence ?? null,
     review: parsed.review ? { ...parsed.review, note: parsed.review.note ?? null } : null,
   };
 }

@@ -7,12 +7,14 @@ import { z } from 'zod';
 import { documentClient, s3Client } from '../shared/clients.ts';
 import { readReusableImage } from '../shared/duplicates.ts';
 import { readEnv } from '../shared/env.ts';
+import { milestonesFromEnvironment } from '../shared/milestones.ts';
 import { imageReference, pipelineStep } from '../shared/pipeline-step.ts';
 import { metrics } from '../shared/powertools.ts';
 import { discardIfLeaseLost } from './discard-if-lease-lost.ts';
 import { reuseOrMakeThumbnails } from './make-thumbnails.ts';
 
 const env = readEnv(['TABLE_NAME', 'BUCKET_NAME']);
+const milestones = milestonesFromEnvironment();
 
 export const thumbnailsEvent = imageReference(env.BUCKET_NAME).extend({
   /** inspect's finding: the owner's earlier image with the same bytes. */
@@ -43,6 +45,8 @@ export const handler = pipelineStep({
         written,
       );
     }
+    // The renditions exist; their keys and URLs reach the item only with the verdict (save-result).
+    await milestones.reached(request, 'THUMBNAILS_READY');
     return result;
   },
   succeeded: (result, elapsedMs) => {

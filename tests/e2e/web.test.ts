@@ -78,12 +78,37 @@ describe('web client', () => {
       if (frame === page.mainFrame()) reloads += 1;
     });
 
+    // Every value each row's stage bar takes, as the page renders it (a poll could miss one).
+    await page.evaluate(() => {
+      const seen: Record<string, string[]> = {};
+      (window as unknown as { stageHistory: typeof seen }).stageHistory = seen;
+      new MutationObserver((mutations) => {
+        for (const mutation of mutations) {
+          const row = mutation.target as HTMLElement;
+          if (row.dataset.testid !== 'upload') continue;
+          const name = row.querySelector('.name')?.textContent ?? '';
+          seen[name] ??= [];
+          seen[name].push(row.dataset.stages ?? '');
+        }
+      }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-stages'] });
+    });
     await page.getByTestId('file-input').setInputFiles(files);
 
     // Each reaches "done" pushed by the subscription: no reload, no polling by the page.
     await expect
       .poll(() => page.locator('[data-testid="upload"][data-phase="done"]').count(), { timeout: 90_000 })
       .toBe(3);
+    // The stage bar moved through the milestones as they happened: UPLOADED, then INSPECTED, then
+    // the parallel ones in whichever order they came; a finished row shows every step reached.
+    const history = await page.evaluate(
+      () => (window as unknown as { stageHistory: Record<string, string[]> }).stageHistory,
+    );
+    expect(Object.keys(history)).toHaveLength(3);
+    for (const values of Object.values(history)) {
+      expect(values.slice(0, 2)).toEqual(['UPLOADED', 'UPLOADED INSPECTED']);
+      expect(values.length).toBeGreaterThanOrEqual(3);
+    }
+    await expect.poll(() => page.locator('.stages li[data-reached="true"]').count()).toBe(3 * 4);
     const items = page.getByTestId('gallery-item');
     await expect.poll(() => items.count()).toBe(3);
     await expect

@@ -58,6 +58,22 @@ describe('IAM', () => {
     expect(resource).not.toMatch(/fields\/\*|types\/Mutation\/\*/);
   });
 
+  it.each([names.functions.inspect, names.functions.thumbnails, names.functions.analyse])(
+    'lets %s publish its milestones only through publishImageProgress, and write items only by UpdateItem',
+    (functionName) => {
+      const statements = functionStatements(functionName);
+      const graphql = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('appsync:')));
+      expect(graphql.flatMap(actionsOf)).toEqual(['appsync:GraphQL']);
+      const resource = JSON.stringify(graphql.map((s) => s.Resource));
+      expect(resource).toContain('/types/Mutation/fields/publishImageProgress');
+      expect(resource).not.toContain('publishImageProcessed');
+      const dynamodb = statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'));
+      // The milestone's one write; the duplicate lookups only read.
+      expect(dynamodb).toContain('dynamodb:UpdateItem');
+      expect(dynamodb.filter((action) => /Put|Delete|Batch|Transact/.test(action))).toEqual([]);
+    },
+  );
+
   it('lets the sweeper publish only through publishImageProcessed and query only the byStatus index', () => {
     const statements = functionStatements(names.functions.sweeper);
     const graphql = statements.filter((s) => actionsOf(s).includes('appsync:GraphQL'));

@@ -92,11 +92,14 @@ describe('the client SDK', () => {
     const uploading = progress.filter((event) => event.phase === 'uploading');
     expect(uploading.at(-1)?.loaded).toBe(uploading.at(-1)?.total);
     expect(uploading.every((event) => event.imageId === image.id)).toBe(true);
+    // The last report is the last milestone before the terminal state (issue 19).
     expect(progress.at(-1)).toEqual({
       phase: 'processing',
       loaded: photo.length,
       total: photo.length,
       imageId: image.id,
+      stage: expect.stringMatching(/^(THUMBNAILS_READY|ANALYSED)$/),
+      sequence: 4,
     });
 
     const second = await asAlice.upload(photo, { fileName: 'second.jpg' });

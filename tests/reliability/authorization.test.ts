@@ -24,6 +24,8 @@ const getImage = 'query ($id: ID!) { getImage(id: $id) { id owner } }';
 const listImages = 'query { listImages(limit: 50) { items { id owner } } }';
 const deleteImage = 'mutation ($id: ID!) { deleteImage(id: $id) { id status } }';
 const publish = 'mutation ($owner: ID!, $id: ID!) { publishImageProcessed(owner: $owner, id: $id) { id } }';
+const publishProgress =
+  'mutation ($owner: ID!, $id: ID!) { publishImageProgress(owner: $owner, id: $id) { id } }';
 const listFlaggedImages = 'query { listFlaggedImages(limit: 10) { items { id owner } } }';
 const reviewImage = `mutation ($owner: ID!, $id: ID!) {
   reviewImage(owner: $owner, id: $id, decision: REJECT) { id status }
@@ -44,6 +46,7 @@ type Operation =
   | 'requestUpload'
   | 'deleteImage'
   | 'publishImageProcessed'
+  | 'publishImageProgress'
   | 'listFlaggedImages'
   | 'reviewImage';
 
@@ -93,6 +96,17 @@ const expected: Record<Operation, Record<Principal, string>> = {
     'IAM wrong secret': refused,
   },
   publishImageProcessed: {
+    owner: notIam,
+    'other user': notIam,
+    moderator: notIam,
+    anonymous: refused,
+    'expired token': refused,
+    'forged token': refused,
+    IAM: 'ok',
+    'IAM wrong secret': refused,
+  },
+  // The milestone publish (issue 19): the pipeline's alone, like the terminal one.
+  publishImageProgress: {
     owner: notIam,
     'other user': notIam,
     moderator: notIam,
@@ -226,6 +240,11 @@ async function outcome(operation: Operation, principal: Principal, imageId: stri
       return outcomeOf(await graphqlAs(caller, deleteImage, { id: imageId }), operation);
     case 'publishImageProcessed':
       return outcomeOf(await graphqlAs(caller, publish, { owner: owner.sub, id: imageId }), operation);
+    case 'publishImageProgress':
+      return outcomeOf(
+        await graphqlAs(caller, publishProgress, { owner: owner.sub, id: imageId }),
+        operation,
+      );
     case 'listFlaggedImages':
       return outcomeOf(await graphqlAs(caller, listFlaggedImages), operation);
     case 'reviewImage':

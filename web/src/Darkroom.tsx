@@ -116,18 +116,35 @@ export function Darkroom({ client, userName, onSignOut }: Props) {
       name: file.name,
       phase: 'waiting' as const,
       progress: 0,
+      stages: [],
     }));
     setUploads((current) => [...started, ...current]);
     files.forEach((file, index) => {
       const { key } = started[index] as Upload;
       client
         .upload(file, {
-          onProgress: ({ phase, loaded, total, imageId }) =>
-            updateUpload(key, {
-              phase: phase === 'requesting' ? 'waiting' : phase,
-              progress: phase === 'uploading' ? loaded / Math.max(total, 1) : phase === 'processing' ? 1 : 0,
-              imageId,
-            }),
+          onProgress: ({ phase, loaded, total, imageId, stage }) =>
+            setUploads((current) =>
+              current.map((upload) =>
+                upload.key === key
+                  ? {
+                      ...upload,
+                      // A late byte report never moves a row back once the pipeline has it.
+                      phase:
+                        phase === 'requesting'
+                          ? 'waiting'
+                          : phase === 'uploading' && upload.phase === 'processing'
+                            ? 'processing'
+                            : phase,
+                      progress:
+                        phase === 'uploading' ? loaded / Math.max(total, 1) : phase === 'processing' ? 1 : 0,
+                      imageId,
+                      stages:
+                        stage && !upload.stages.includes(stage) ? [...upload.stages, stage] : upload.stages,
+                    }
+                  : upload,
+              ),
+            ),
         })
         .then((image) => {
           upsert(image);

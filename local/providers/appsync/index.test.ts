@@ -209,14 +209,48 @@ describe('the local AppSync over HTTP', () => {
         },
       },
     });
-    expect(events).toEqual([
-      {
-        subscriptionField: 'onImageProcessed',
+    // Both subscriptions that list publishImageProcessed: the terminal one and the progress one.
+    expect(events).toEqual(
+      ['onImageProcessed', 'onImageProgress'].map((subscriptionField) => ({
+        subscriptionField,
         mutationField: 'publishImageProcessed',
         value: { id: '01JDAVE00000000000000000001', owner: dave.sub, status: 'COMPLETED', analysis: null },
         selectionSet: expect.stringContaining('analysis'),
+      })),
+    );
+  });
+
+  it('emits publishImageProgress to onImageProgress only, and refuses it to a Cognito user', async () => {
+    const gwen = await signIn('gwen@example.com');
+    await seedImage(gwen.sub, '01JGWEN00000000000000000002');
+    const events: PublishEvent[] = [];
+    const off = appsync.onPublish((event) => events.push(event));
+    const query = `mutation ($owner: ID!, $id: ID!) { publishImageProgress(owner: $owner, id: $id) { id owner status stage sequence } }`;
+    const body = JSON.stringify({ query, variables: { owner: gwen.sub, id: '01JGWEN00000000000000000002' } });
+    const signed = await signedGraphqlRequest(endpoint, body, config().credentials);
+    const response = await post(signed.body, signed.headers);
+    const refused = await post(body, { authorization: gwen.accessToken });
+    off();
+
+    expect(response.body).toEqual({
+      // An item stored before milestones existed: stage and sequence resolve to null.
+      data: {
+        publishImageProgress: {
+          id: '01JGWEN00000000000000000002',
+          owner: gwen.sub,
+          status: 'COMPLETED',
+          stage: null,
+          sequence: null,
+        },
       },
+    });
+    expect(events.map((event) => [event.subscriptionField, event.mutationField])).toEqual([
+      ['onImageProgress', 'publishImageProgress'],
     ]);
+    expect(refused.body).toMatchObject({
+      data: { publishImageProgress: null },
+      errors: [{ errorType: 'Unauthorized' }],
+    });
   });
 
   it('refuses publishImageProcessed to a Cognito user with an Unauthorized field error and no data', async () => {

@@ -38,6 +38,7 @@ const subscribe = async (query = 'subscription { onImageProcessed(id: "img-1") {
   return kept;
 };
 const subscriptionFile = () => path.join(folder, 'resolvers', 'Subscription.onImageProcessed.[none].ts');
+const filterFile = () => path.join(folder, 'resolvers', 'shared', 'own-images-filter.ts');
 
 beforeAll(async () => {
   folder = await mkdtemp(path.join(tmpdir(), 'darkroom-reload-'));
@@ -76,9 +77,13 @@ describe('hot reload', () => {
     await writeFile(subscriptionFile(), `${original}\nexport function broken() { while (true) {} }\n`);
     const broken = await provider.reload();
     const during = await subscribe();
+    // The fix restores the resolver and changes the filter module it bundles (shared by both image
+    // subscriptions).
+    const filter = await readFile(filterFile(), 'utf8');
+    await writeFile(subscriptionFile(), original);
     await writeFile(
-      subscriptionFile(),
-      original.replace('filter.id = { eq: ctx.args.id }', 'filter.id = { ne: ctx.args.id }'),
+      filterFile(),
+      filter.replace('filter.id = { eq: ctx.args.id }', 'filter.id = { ne: ctx.args.id }'),
     );
     const fixed = await provider.reload();
     const after = await subscribe();
