@@ -140,6 +140,15 @@ describe('a platform error that outlasts every retry', () => {
         { service: 'rekognition', error: 'InternalServerError', status: 500, match: `uploads/${owner}/*` },
       ]),
     });
+    const dlqUrl = await queueUrl(flow.deadLetterQueueName);
+    const inDlq = async () => {
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+      );
+      return Number(Attributes?.ApproximateNumberOfMessages);
+    };
+    // Earlier files may have left their own messages there: wait for this image's, not any.
+    const before = await inDlq();
     const { image, response } = await uploadJpeg(user, jpeg);
     expect(response.status).toBe(204);
     const key = `uploads/${owner}/${image.id}/original`;
@@ -158,19 +167,9 @@ describe('a platform error that outlasts every retry', () => {
     expect(attempts).toHaveLength(flow.maxReceiveCount);
     expect(attempts.every((execution) => execution.status === 'FAILED')).toBe(true);
 
-    const dlqUrl = await queueUrl(flow.deadLetterQueueName);
-    await eventually(
-      async () => {
-        const { Attributes } = await sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: dlqUrl,
-            AttributeNames: ['ApproximateNumberOfMessages'],
-          }),
-        );
-        return Number(Attributes?.ApproximateNumberOfMessages) >= 1 ? true : undefined;
-      },
-      { what: 'the message in the DLQ' },
-    );
+    await eventually(async () => ((await inDlq()) > before ? true : undefined), {
+      what: 'the message in the DLQ',
+    });
 
     // The platform recovers; the documented redrive (README) moves the message back.
     await admin('faults', { method: 'PUT', body: '[]' });
