@@ -150,6 +150,15 @@ describe('LambdaProvider', () => {
     expect(lambda.invocationCounts().probe).toBe(2);
   });
 
+  it('queues a burst that Lambda would run at once rather than throttle it (100 for one worker)', async () => {
+    const lambda = await startProvider([spec({ localConcurrency: 1 })], { maxQueue: undefined });
+
+    const results = await Promise.allSettled(Array.from({ length: 100 }, () => lambda.invoke('probe', {})));
+
+    expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+    expect(lambda.invocationCounts().probe).toBe(100);
+  });
+
   it('answers an unknown function with ResourceNotFoundException', async () => {
     const lambda = await startProvider([spec()]);
     await expect(lambda.invoke('nope', {})).rejects.toMatchObject({ name: 'ResourceNotFoundException' });

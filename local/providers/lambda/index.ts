@@ -41,7 +41,10 @@ export interface LambdaProviderOptions extends ProviderContext {
   entryOf?: (spec: FunctionSpec) => string;
   /** Receives the functions' log lines; they go to this process's stdout/stderr unless given. */
   functionLog?: (line: string) => void;
-  /** Invocations waiting for a free worker, per function, before TooManyRequestsException. */
+  /**
+   * Invocations waiting for a free worker, per function, before TooManyRequestsException (default
+   * `defaultMaxQueue`). The queue stands in for Lambda's scale-out, which a few workers cannot copy.
+   */
   maxQueue?: number;
   /** Start one worker per function at start so the first invocation is warm (default true). */
   prewarm?: boolean;
@@ -89,6 +92,14 @@ interface Waiter {
 const workerUrl = new URL('./worker.ts', import.meta.url);
 /** Young-generation cap per worker isolate (docs/pipeline-cpu.md: memory). */
 export const workerYoungGenerationMb = 8;
+/**
+ * Lambda scales a function to 1,000 concurrent executions per account before it throttles; the
+ * local pool runs `localConcurrency` at a time and queues the rest. A bound of 50 answered
+ * ordinary load with 429s that AWS would never send: 32 clients listing 50 images with
+ * `thumbnails { url }` queue ~100 BatchInvokes of sign-urls (bench:api saw 212 errors in 10 s).
+ * A waiter costs a closure, so the bound is Lambda's own concurrency limit.
+ */
+export const defaultMaxQueue = 1000;
 
 /** One function's warm workers, its in-flight count and its queue. */
 class FunctionPool {
@@ -330,7 +341,7 @@ export class LambdaProvider implements Provider {
     for (const spec of specs) {
       this.pools.set(
         spec.functionName,
-        new FunctionPool(spec, entryOf(spec), options, options.maxQueue ?? 50),
+        new FunctionPool(spec, entryOf(spec), options, options.maxQueue ?? defaultMaxQueue),
       );
     }
   }
