@@ -57,8 +57,22 @@ async function reportHealthy(stack: RunningStack, started: number): Promise<void
   }
 }
 
+/**
+ * A log line must never take the stack down: when whoever reads its output goes away (`npm start |
+ * head`, a closed terminal), writes fail with EPIPE, emitted as an 'error' event that, unhandled,
+ * ended the process mid-request or mid-stop. The lines are dropped instead; the stack keeps serving.
+ */
+function dropLogsOnBrokenPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  dropLogsOnBrokenPipe();
   // cognito-local still loads the AWS SDK v2, which prints an end-of-support notice on import.
   process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
   const { startStack } = await import('./stack.ts');

@@ -55,6 +55,32 @@ describe('boot', () => {
     expect(healthy).toEqual([200, 200]);
   }, 300_000);
 
+  it('keeps serving, and stops cleanly, once the reader of its output is gone (EPIPE)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'local/main.ts')], {
+      cwd: root,
+      env: { ...process.env, DARKROOM_PORT: '0', DARKROOM_DATA_DIR: await dataDir(), DARKROOM_VISION: 'off' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const health = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const found = /health\s+(\S+)/.exec(output);
+        if (found?.[1]) resolve(found[1]);
+      });
+      exited.then(() => reject(new Error(`the stack exited before it was ready:\n${output}`)));
+    });
+    // As `npm start | head` does once head has its lines: the reading end closes.
+    child.stdout.destroy();
+    child.stderr.destroy();
+
+    expect((await fetch(health, { signal: AbortSignal.timeout(10_000) })).status).toBe(200);
+    // Stopping logs a line into the broken pipe; before, that EPIPE ended the process with 1.
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 120_000);
+
   it('exits non-zero naming the part that did not come up', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'local/main.ts')], {
       cwd: root,
