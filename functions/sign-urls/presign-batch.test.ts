@@ -57,4 +57,40 @@ describe('presignGets', () => {
     );
     expect(await presignGets(s3, bucket, reordered, { expiresIn: 900, signingDate })).toEqual(expected);
   });
+
+  it.each(clients)(
+    "runs the client's middleware for the first key only, and every URL is still getSignedUrl's (%s)",
+    async (_, s3) => {
+      // Prepare: 50 keys of one page; a middleware that counts the client's serialisations.
+      const page = Array.from(
+        { length: 50 },
+        (_, i) =>
+          `thumbnails/owner-1/01JD00000000000000000000${String(i).padStart(2, '0')}/small-0123456789abcdef.jpg`,
+      );
+      const expected = await Promise.all(
+        page.map((key) =>
+          getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), {
+            expiresIn: 900,
+            signingDate,
+          }),
+        ),
+      );
+      let serialised = 0;
+      s3.middlewareStack.add(
+        (next) => (args) => {
+          serialised += 1;
+          return next(args);
+        },
+        { step: 'serialize', name: 'countSerialisations' },
+      );
+
+      // Act
+      const urls = await presignGets(s3, bucket, page, { expiresIn: 900, signingDate });
+      s3.middlewareStack.remove('countSerialisations');
+
+      // Assess
+      expect(urls).toEqual(expected);
+      expect(serialised).toBe(1);
+    },
+  );
 });
