@@ -10,6 +10,7 @@ import { Linter } from 'eslint';
 import type { Context } from './context.ts';
 import { dynamodbModule } from './dynamodb-helpers.ts';
 import type { SubscriptionFilterJson } from './expressions.ts';
+import { jsonValue } from './json-value.ts';
 import { EarlyReturnSignal, ErrorSignal, type ResolverError } from './signals.ts';
 import { createGlobals, type Session } from './util.ts';
 
@@ -97,9 +98,8 @@ export function checkLanguageSubset(code: string, file: string): void {
   throw new ResolverCodeError(`${file} is not valid APPSYNC_JS:\n${lines.join('\n')}`);
 }
 
-function plain(value: unknown): unknown {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
-}
+/** Every value leaving resolver code is what AppSync's JSON boundary makes of it. */
+const plain = jsonValue;
 
 export function loadResolverCode(code: string, file: string, options: LoadOptions = {}): LoadedCode {
   checkLanguageSubset(code, file);
