@@ -41,7 +41,7 @@ import {
 } from './errors.ts';
 import type { Caller } from './identity.ts';
 import { parseBounded } from './parse-bounded.ts';
-import type { ResolverTable } from './resolver-table.ts';
+import type { LoadedResolver, ResolverTable } from './resolver-table.ts';
 import { type RequestScope, runResolver } from './run-resolver.ts';
 import type { ContextInit, SubscriptionFilterJson } from './runtime/index.ts';
 import { applyAwsScalars } from './scalars.ts';
@@ -461,15 +461,27 @@ export class GraphqlApi {
     type: GraphQLObjectType,
     field: GraphQLField<unknown, unknown>,
   ): GraphQLFieldResolver<unknown, FieldContext> {
+    const table = this.options.resolvers;
+    // Looked up again only after a (re)load: this runs for every field of every item, ~1,000
+    // times for a listImages page, and most fields have no resolver.
+    let lookup: { generation: number; resolver?: LoadedResolver; failure?: string } = { generation: -1 };
     return (source, args, context, info) => {
       if (!mayAccess(type, field, context.caller) || !this.iamMayCall(type, field, context.caller))
         throw unauthorizedField(field.name, type.name);
-      const resolver = this.options.resolvers.get(type.name, field.name);
+      if (lookup.generation !== table.generation) {
+        const resolver = table.get(type.name, field.name);
+        const failure = table.failure(type.name, field.name);
+        lookup = {
+          generation: table.generation,
+          ...(resolver ? { resolver } : {}),
+          ...(failure !== undefined ? { failure } : {}),
+        };
+      }
+      const { resolver } = lookup;
       if (!resolver) {
-        const failure = this.options.resolvers.failure(type.name, field.name);
-        if (failure)
+        if (lookup.failure !== undefined)
           throw new AppSyncFieldError(
-            `The resolver of ${type.name}.${field.name} failed to load: ${failure}`,
+            `The resolver of ${type.name}.${field.name} failed to load: ${lookup.failure}`,
             'MappingTemplate',
           );
         return defaultFieldResolver(source, args, context, info);
@@ -487,14 +499,16 @@ export class GraphqlApi {
           ...selectionOf(info),
         },
       );
+      // Worked out only if an error is reported beside the value (rare; the field runs often).
       const position = {
-        path: responsePathAsArray(info.path),
-        locations: info.fieldNodes
-          .flatMap((node) => (node.loc ? [node.loc.startToken] : []))
-          .map((t) => ({
-            line: t.line,
-            column: t.column,
-          })),
+        get path() {
+          return responsePathAsArray(info.path);
+        },
+        get locations() {
+          return info.fieldNodes
+            .flatMap((node) => (node.loc ? [node.loc.startToken] : []))
+            .map((t) => ({ line: t.line, column: t.column }));
+        },
       };
       return runResolver(resolver, init, position, this.options.dataSources, context.scope).then(
         (run) => run.value,
