@@ -510,9 +510,8 @@ export class GraphqlApi {
             .map((t) => ({ line: t.line, column: t.column }));
         },
       };
-      return runResolver(resolver, init, position, this.options.dataSources, context.scope).then(
-        (run) => run.value,
-      );
+      const run = runResolver(resolver, init, position, this.options.dataSources, context.scope);
+      return run instanceof Promise ? run.then((done) => done.value) : run.value;
     };
   }
 
