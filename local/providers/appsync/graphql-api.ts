@@ -17,6 +17,7 @@ import {
   type GraphQLField,
   type GraphQLFieldResolver,
   GraphQLObjectType,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
   getArgumentValues,
   getNamedType,
@@ -42,7 +43,7 @@ import {
 import type { Caller } from './identity.ts';
 import { parseBounded } from './parse-bounded.ts';
 import type { LoadedResolver, ResolverTable } from './resolver-table.ts';
-import { type RequestScope, runResolver } from './run-resolver.ts';
+import { type FieldPosition, type RequestScope, runResolver } from './run-resolver.ts';
 import type { ContextInit, SubscriptionFilterJson } from './runtime/index.ts';
 import { applyAwsScalars } from './scalars.ts';
 import { byFieldName, collectFields, selectionOf } from './selection.ts';
@@ -499,17 +500,7 @@ export class GraphqlApi {
           ...selectionOf(info),
         },
       );
-      // Worked out only if an error is reported beside the value (rare; the field runs often).
-      const position = {
-        get path() {
-          return responsePathAsArray(info.path);
-        },
-        get locations() {
-          return info.fieldNodes
-            .flatMap((node) => (node.loc ? [node.loc.startToken] : []))
-            .map((t) => ({ line: t.line, column: t.column }));
-        },
-      };
+      const position = new FieldPlace(info);
       const run = runResolver(resolver, init, position, this.options.dataSources, context.scope);
       return run instanceof Promise ? run.then((done) => done.value) : run.value;
     };
@@ -652,4 +643,19 @@ function rootFields(
     }
   }
   return into;
+}
+
+/** Where a field sits, worked out only if an error is reported beside its value (rare; fields run often). */
+class FieldPlace implements FieldPosition {
+  constructor(private readonly info: GraphQLResolveInfo) {}
+
+  get path(): ReadonlyArray<string | number> {
+    return responsePathAsArray(this.info.path);
+  }
+
+  get locations(): ReadonlyArray<{ line: number; column: number }> {
+    return this.info.fieldNodes
+      .flatMap((node) => (node.loc ? [node.loc.startToken] : []))
+      .map((t) => ({ line: t.line, column: t.column }));
+  }
 }

@@ -105,7 +105,10 @@ class Evaluation {
   step(code: LoadedCode, fn: 'request' | 'response'): Step {
     const { scope, run } = this;
     const outcome: EvaluationOutcome = evaluate(code, fn, this.ctx);
-    for (const error of outcome.appendedErrors) scope.appendedErrors.push({ error, ...this.position });
+    for (const error of outcome.appendedErrors) {
+      // Read, not spread: a position may compute them in getters (graphql-api.ts FieldPlace).
+      scope.appendedErrors.push({ error, path: this.position.path, locations: this.position.locations });
+    }
     for (const invalidation of outcome.invalidations) scope.invalidations.push(invalidation);
     if (outcome.subscriptionFilter) run.subscriptionFilter = outcome.subscriptionFilter;
     if (outcome.invalidationFilter) run.invalidationFilter = outcome.invalidationFilter;
