@@ -10,26 +10,31 @@
 const FIN_TEXT = 0x81;
 const closing = Buffer.from('}');
 
-/** The frame header for an unmasked, unfragmented text frame of `length` payload bytes. */
-export function textFrameHeader(length: number): Buffer {
-  if (length <= 125) return Buffer.from([FIN_TEXT, length]);
-  if (length <= 0xffff) {
-    const header = Buffer.allocUnsafe(4);
-    header[0] = FIN_TEXT;
-    header[1] = 126;
-    header.writeUInt16BE(length, 2);
-    return header;
+/** Bytes of the frame header before a payload of `length` bytes: 7-, 16- or 64-bit length. */
+const headerBytes = (length: number) => (length <= 125 ? 2 : length <= 0xffff ? 4 : 10);
+
+/** Writes the header of an unmasked, unfragmented text frame of `length` payload bytes at 0. */
+function writeTextFrameHeader(target: Buffer, length: number): void {
+  target[0] = FIN_TEXT;
+  if (length <= 125) target[1] = length;
+  else if (length <= 0xffff) {
+    target[1] = 126;
+    target.writeUInt16BE(length, 2);
+  } else {
+    target[1] = 127;
+    target.writeBigUInt64BE(BigInt(length), 2);
   }
-  const header = Buffer.allocUnsafe(10);
-  header[0] = FIN_TEXT;
-  header[1] = 127;
-  header.writeBigUInt64BE(BigInt(length), 2);
-  return header;
 }
 
 /** `{"type":"data","id":<id>,"payload":<payload>}` as one frame's pieces, the payload not copied. */
 export function dataFrame(id: string, payload: Buffer): readonly Buffer[] {
-  const head = Buffer.from(`{"type":"data","id":${JSON.stringify(id)},"payload":`);
-  const length = head.length + payload.length + closing.length;
-  return [Buffer.concat([textFrameHeader(length), head]), payload, closing];
+  const head = `{"type":"data","id":${JSON.stringify(id)},"payload":`;
+  const headLength = Buffer.byteLength(head);
+  const length = headLength + payload.length + closing.length;
+  const offset = headerBytes(length);
+  // Small, so it comes from Node's buffer pool: one allocation per subscriber, header and head.
+  const first = Buffer.allocUnsafe(offset + headLength);
+  writeTextFrameHeader(first, length);
+  first.write(head, offset);
+  return [first, payload, closing];
 }
