@@ -3,12 +3,7 @@
  * pipeline (before → functions, each fed `ctx.prev.result` → after), with a shared stash,
  * `runtime.earlyReturn`, `util.error` (aborts the field) and `util.appendError` (does not).
  */
-import type {
-  DataSource,
-  DataSourceCall,
-  DataSourceOutcome,
-  DataSourceRegistry,
-} from './data-sources/registry.ts';
+import type { DataSourceCall, DataSourceOutcome, DataSourceRegistry } from './data-sources/registry.ts';
 import { AppSyncFieldError } from './errors.ts';
 import type { LoadedResolver } from './resolver-table.ts';
 import {
@@ -162,7 +157,8 @@ class Evaluation {
     const source = this.dataSources.get(name);
     let outcome: DataSourceOutcome;
     try {
-      outcome = (source.runAtOnce as NonNullable<DataSource['runAtOnce']>)(this.call(request, this.fieldKey));
+      if (!source.runAtOnce) throw new Error(`data source "${name}" needs I/O`);
+      outcome = source.runAtOnce(this.call(request, this.fieldKey));
     } catch (error) {
       throw mappingError(error);
     }
