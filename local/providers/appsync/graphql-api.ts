@@ -491,7 +491,8 @@ export class GraphqlApi {
         context.caller,
         context.headers,
         context.domainName,
-        { ...args },
+        // graphql-js coerces a fresh arguments object for every field it resolves.
+        args,
         source,
         {
           fieldName: field.name,

@@ -61,7 +61,8 @@ export function runResolver(
 ): ResolverRun | Promise<ResolverRun> {
   try {
     countInvocation(scope);
-    const ctx = createContext({ stash: {}, ...init });
+    // createContext starts an empty stash unless given one.
+    const ctx = createContext(init);
     const run: ResolverRun = { value: null };
     const evaluation = new Evaluation(resolver, ctx, run, position, dataSources, scope);
     if (resolver.kind === 'unit') {
