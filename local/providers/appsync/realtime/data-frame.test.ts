@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { dataFrame } from './data-frame.ts';
+import { dataFrame, sharedPayload } from './data-frame.ts';
 
 /** What a ws client receives when a server writes the pieces to the upgraded socket. */
 async function received(pieces: readonly Buffer[]): Promise<{ text: string; isBinary: boolean }> {
@@ -38,18 +38,19 @@ describe('dataFrame', () => {
     const payload = { data: { onImageProcessed: { id: 'é"\\\\', note: 'x'.repeat(size) } } };
     const id = 'id "with" quotes\u2028ü';
 
-    const message = await received(dataFrame(id, Buffer.from(JSON.stringify(payload))));
+    const message = await received(dataFrame(id, sharedPayload(JSON.stringify(payload))));
 
     expect(message).toEqual({ text: JSON.stringify({ type: 'data', id, payload }), isBinary: false });
   });
 
   it('shares the payload between frames instead of copying it', () => {
-    const payload = Buffer.from('{"data":null}');
+    const payload = sharedPayload('{"data":null}');
 
     const [, first] = dataFrame('a', payload);
     const [, second] = dataFrame('b', payload);
 
-    expect(first).toBe(payload);
-    expect(second).toBe(payload);
+    expect(payload.bytes).toBe('{"data":null}'.length);
+    expect(first).toBe(payload.tail);
+    expect(second).toBe(payload.tail);
   });
 });

@@ -1,14 +1,26 @@
 /**
  * A `data` message as the pieces of one WebSocket text frame (RFC 6455 §5.2, server → client, so
- * unmasked): [frame header + `{"type":"data","id":…,"payload":`, the payload, `}`]. The payload is
+ * unmasked): [frame header + `{"type":"data","id":…,"payload":`, the payload + `}`]. The payload is
  * serialized once per event and shared by every recipient's frame: written with the socket corked,
- * the pieces leave in one writev, so a fan-out to thousands copies no payload bytes per subscriber
- * (a copy per subscriber was a fresh 5 KB buffer each, and most of the fan-out's cost beyond the
- * socket writes themselves).
+ * the two pieces leave in one writev, as a frame's header and data do from ws itself, so a fan-out
+ * to thousands copies no payload bytes per subscriber (a copy per subscriber was a fresh 5 KB
+ * buffer each, and most of the fan-out's cost beyond the socket writes themselves).
  */
 
 const FIN_TEXT = 0x81;
-const closing = Buffer.from('}');
+
+/** One event's payload, serialized once for every recipient. */
+export interface SharedPayload {
+  /** The payload's size in bytes (AppSync's 240 KB limit applies to it). */
+  readonly bytes: number;
+  /** The payload and the message's closing brace: every recipient's frame ends with these bytes. */
+  readonly tail: Buffer;
+}
+
+export function sharedPayload(json: string): SharedPayload {
+  const tail = Buffer.from(`${json}}`);
+  return { bytes: tail.length - 1, tail };
+}
 
 /** Bytes of the frame header before a payload of `length` bytes: 7-, 16- or 64-bit length. */
 const headerBytes = (length: number) => (length <= 125 ? 2 : length <= 0xffff ? 4 : 10);
@@ -27,14 +39,14 @@ function writeTextFrameHeader(target: Buffer, length: number): void {
 }
 
 /** `{"type":"data","id":<id>,"payload":<payload>}` as one frame's pieces, the payload not copied. */
-export function dataFrame(id: string, payload: Buffer): readonly Buffer[] {
+export function dataFrame(id: string, payload: SharedPayload): readonly Buffer[] {
   const head = `{"type":"data","id":${JSON.stringify(id)},"payload":`;
   const headLength = Buffer.byteLength(head);
-  const length = headLength + payload.length + closing.length;
+  const length = headLength + payload.tail.length;
   const offset = headerBytes(length);
   // Small, so it comes from Node's buffer pool: one allocation per subscriber, header and head.
   const first = Buffer.allocUnsafe(offset + headLength);
   writeTextFrameHeader(first, length);
   first.write(head, offset);
-  return [first, payload, closing];
+  return [first, payload.tail];
 }

@@ -28,7 +28,7 @@ import type { Headers, RequestParts } from '../authenticate.ts';
 import type { AppSyncError } from '../errors.ts';
 import type { PublishEvent, StartedSubscription, SubscriptionStart } from '../graphql-api.ts';
 import type { Caller } from '../identity.ts';
-import { dataFrame } from './data-frame.ts';
+import { dataFrame, type SharedPayload, sharedPayload } from './data-frame.ts';
 import {
   readClientFrame,
   readSubscriptionRequest,
@@ -370,16 +370,16 @@ export class RealtimeServer {
     }
     for (const [first, ...others] of shapes.values()) {
       if (!first) continue;
-      let payload: Buffer;
+      let payload: SharedPayload;
       try {
-        payload = Buffer.from(JSON.stringify(first.started.project(event.value)));
+        payload = sharedPayload(JSON.stringify(first.started.project(event.value)));
       } catch (error) {
         // One document failing to project must not stop other subscribers' events.
         this.fail(first.connection, error);
         continue;
       }
       const recipients = [first, ...others];
-      if (payload.length > MAX_PAYLOAD_BYTES) {
+      if (payload.bytes > MAX_PAYLOAD_BYTES) {
         for (const { connection, id } of recipients)
           this.send(connection, {
             type: 'error',
