@@ -3,7 +3,8 @@
  * off, auto-confirmed sign-ups, data in DARKROOM_DATA_DIR. Prints one JSON line once ready; answers
  * the line `counters` on stdin with one JSON line of call counts (requests per service and
  * operation reaching the edge, DynamoDB calls made in-process, Lambda invocations, function log
- * lines, JSON.parse/JSON.stringify calls and characters on the main thread); `profile-start` and
+ * lines, JSON.parse/JSON.stringify calls and characters on the main thread); `workers` with the
+ * most live Lambda workers per function since the last `workers`; `profile-start` and
  * `profile-stop <file>` take a CPU profile of the main thread (node:inspector, as --cpu-prof does,
  * for one phase only); stops on SIGTERM.
  * The counters wrap, never change, what they count.
@@ -80,6 +81,14 @@ process.stdout.write(
   })}\n`,
 );
 
+// Live Lambda workers per function, sampled: each is an isolate of its own (memory, GC, JIT).
+let peakWorkers: Record<string, number> = {};
+const sampleWorkers = () => {
+  for (const [name, n] of Object.entries(stack.providers.lambda.workerCounts()))
+    peakWorkers[name] = Math.max(peakWorkers[name] ?? 0, n);
+};
+setInterval(sampleWorkers, 100).unref();
+
 const inspector = new Session();
 inspector.connect();
 const answer = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -91,6 +100,11 @@ createInterface({ input: process.stdin }).on('line', async (line) => {
     const all: Record<string, number> = { ...counts };
     for (const [name, n] of Object.entries(invocations)) if (n > 0) all[`lambda invoke ${name}`] = n;
     answer({ counters: all });
+  } else if (command === 'workers') {
+    sampleWorkers();
+    answer({ workers: peakWorkers });
+    peakWorkers = {};
+    sampleWorkers();
   } else if (command === 'profile-start') {
     await inspector.post('Profiler.enable');
     await inspector.post('Profiler.start');

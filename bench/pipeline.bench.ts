@@ -397,6 +397,8 @@ interface PhaseResult {
   endRss: number;
   cpuMsPerImage: Map<string, number>;
   callsPerImage: Map<string, number>;
+  /** The most live Lambda workers (isolates) per function during the phase. */
+  peakWorkers: Record<string, number>;
 }
 
 const percentile = (sorted: readonly number[], p: number) =>
@@ -419,6 +421,7 @@ async function measure(
   sample();
   const sampler = setInterval(sample, 250);
   const counters0 = await stack.counters();
+  await stack.command('workers');
   if (cpuProfDir) await stack.command('profile-start');
   const cpu0 = cpuSnapshot(pid);
   const started = performance.now();
@@ -430,6 +433,7 @@ async function measure(
       `profile-stop ${path.join(cpuProfDir, `${name.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`)}`,
     );
   const counters1 = await stack.counters();
+  const peakWorkers = (await stack.command('workers')).workers as Record<string, number>;
   clearInterval(sampler);
   sample();
   const endRss = sum(stackRss(pid).values());
@@ -458,6 +462,7 @@ async function measure(
     endRss,
     cpuMsPerImage,
     callsPerImage,
+    peakWorkers,
   };
 }
 
@@ -553,6 +558,17 @@ function report(ceiling: { perMinute: number; cpuMsPerImage: number }, phases: P
     `\npeak RSS per process\n${table(
       ['process', ...phases.map((p) => p.name)],
       processes.map((name) => [name, ...phases.map((p) => mb(p.peakRssByProcess.get(name) ?? 0))]),
+    )}`,
+  );
+
+  const functions = [...new Set(phases.flatMap((p) => Object.keys(p.peakWorkers)))].sort();
+  console.log(
+    `\nmost live Lambda workers (isolates, ~55 MB each) per function\n${table(
+      ['function', ...phases.map((p) => p.name)],
+      [
+        ...functions.map((fn) => [fn, ...phases.map((p) => String(p.peakWorkers[fn] ?? 0))]),
+        ['total (peaks need not coincide)', ...phases.map((p) => String(sum(Object.values(p.peakWorkers))))],
+      ],
     )}`,
   );
 

@@ -39,6 +39,13 @@ export interface FunctionSpec {
   memoryMb: number;
   /** Upper bound on concurrent executions locally (2 cores); in the cloud, account concurrency applies. */
   localConcurrency: number;
+  /**
+   * Locally, when the function's first worker starts: at boot (default: the upload path and the
+   * pipeline, warm for the first image) or on its first invocation, a cold start as Lambda's own,
+   * for functions called rarely; their workers also end when idle. Each worker is an isolate of
+   * ~55 MB in the stack's one process (docs/pipeline-cpu.md, memory).
+   */
+  localStart?: 'boot' | 'on-demand';
 }
 
 export const functionSpecs = {
@@ -59,6 +66,7 @@ export const functionSpecs = {
     timeoutSeconds: 30,
     memoryMb: 256,
     localConcurrency: 2,
+    localStart: 'on-demand',
   },
   signUrls: {
     folder: 'sign-urls',
@@ -107,6 +115,7 @@ export const functionSpecs = {
     timeoutSeconds: 60,
     memoryMb: 1024,
     localConcurrency: 2,
+    localStart: 'on-demand',
   },
   saveResult: {
     folder: 'save-result',
@@ -125,6 +134,7 @@ export const functionSpecs = {
     timeoutSeconds: 10,
     memoryMb: 256,
     localConcurrency: 4,
+    localStart: 'on-demand',
   },
   publish: {
     folder: 'publish',
@@ -162,6 +172,7 @@ export const functionSpecs = {
     timeoutSeconds: 30,
     memoryMb: 256,
     localConcurrency: 2,
+    localStart: 'on-demand',
   },
   approve: {
     folder: 'approve',
@@ -171,6 +182,7 @@ export const functionSpecs = {
     timeoutSeconds: 60,
     memoryMb: 2048,
     localConcurrency: 2,
+    localStart: 'on-demand',
   },
   sweeper: {
     folder: 'sweeper',
@@ -180,6 +192,7 @@ export const functionSpecs = {
     timeoutSeconds: 120,
     memoryMb: 256,
     localConcurrency: 1,
+    localStart: 'on-demand',
   },
 } as const satisfies Record<string, FunctionSpec>;
 

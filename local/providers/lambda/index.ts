@@ -46,10 +46,15 @@ export interface LambdaProviderOptions extends ProviderContext {
    * `defaultMaxQueue`). The queue stands in for Lambda's scale-out, which a few workers cannot copy.
    */
   maxQueue?: number;
-  /** Start one worker per function at start so the first invocation is warm (default true). */
+  /**
+   * Start one worker at start for each function whose spec says `localStart: 'boot'` (the default),
+   * so its first invocation is warm (default true). `on-demand` functions start on first use.
+   */
   prewarm?: boolean;
   /** How long a spare worker (beyond one per function) stays idle before it ends (default 60 s). */
   spareWorkerIdleMs?: number;
+  /** How long any worker of an `on-demand` function stays idle before it ends (default `onDemandIdleMs`). */
+  onDemandIdleMs?: number;
   /** The credentials a function signs its AWS calls with (its role's); the stack's own unless given. */
   credentialsFor?: (functionName: string) => { accessKeyId: string; secretAccessKey: string };
 }
@@ -100,6 +105,12 @@ export const workerYoungGenerationMb = 8;
  * A waiter costs a closure, so the bound is Lambda's own concurrency limit.
  */
 export const defaultMaxQueue = 1000;
+/**
+ * Idle time before the last worker of an `on-demand` function ends. Below the sweeper's 60 s
+ * schedule on purpose: its ~55 MB isolate is gone between runs instead of held all the time; a cold
+ * start a minute costs a fraction of one image's CPU (docs/pipeline-cpu.md).
+ */
+export const onDemandIdleMs = 15_000;
 
 /** One function's warm workers, its in-flight count and its queue. */
 class FunctionPool {
@@ -124,6 +135,7 @@ class FunctionPool {
   }
 
   prewarm(): void {
+    if (this.spec.localStart === 'on-demand') return;
     if (this.idle.length === 0 && this.active === 0 && this.exists) {
       const slot = this.spawn();
       this.warming = slot;
@@ -157,18 +169,24 @@ class FunctionPool {
 
   /**
    * Back to idle. A spare worker (a burst started it beside the first) ends after a quiet spell, as
-   * Lambda's idle execution environments do: each is an isolate of ~55 MB in this one process.
+   * Lambda's idle execution environments do: each is an isolate of ~55 MB in this one process. An
+   * `on-demand` function keeps none: its last worker ends too, and the next invocation starts cold.
    */
   private release(slot: Slot): void {
     this.idle.push(slot);
-    if (this.live.size <= 1) return;
+    const onDemand = this.spec.localStart === 'on-demand';
+    const keepsOne = !onDemand;
+    if (keepsOne && this.live.size <= 1) return;
+    const idleMs = onDemand
+      ? (this.options.onDemandIdleMs ?? onDemandIdleMs)
+      : (this.options.spareWorkerIdleMs ?? 60_000);
     slot.idleTimer = setTimeout(() => {
       const index = this.idle.indexOf(slot);
-      if (index < 0 || this.live.size <= 1) return;
+      if (index < 0 || (keepsOne && this.live.size <= 1)) return;
       this.idle.splice(index, 1);
       this.live.delete(slot);
       void slot.worker.terminate();
-    }, this.options.spareWorkerIdleMs ?? 60_000).unref();
+    }, idleMs).unref();
   }
 
   /** Live workers (idle, busy or warming), for tests. */
