@@ -56,7 +56,9 @@ export const functionSpecs = {
     env: ['BUCKET_NAME'],
     timeoutSeconds: 10,
     memoryMb: 256,
-    localConcurrency: 4,
+    // Presigning is local crypto, ~1 CPU-ms and no I/O: one worker serves a 32-client burst, where
+    // 4 started 3 workers (~55 MB each) that earned nothing (docs/pipeline-cpu.md).
+    localConcurrency: 1,
   },
   deleteImage: {
     folder: 'delete-image',

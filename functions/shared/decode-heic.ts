@@ -6,10 +6,10 @@
  * Callers check the header's dimensions against the limits before they call this.
  */
 import decode from 'heic-decode';
-import sharp, { type Sharp } from 'sharp';
 import { heicBrand } from '../inspect/heic-brand.ts';
 import { CorruptImageError, ImageTooLargeError } from './errors.ts';
 import { decodeOptions, imageLimits } from './image-limits.ts';
+import sharp, { type Sharp } from './sharp.ts';
 
 export interface RawPixels {
   data: Buffer;

@@ -3,8 +3,9 @@
  * image and its dominant colour. Both are computed from the 600 px rendition already in memory,
  * so the original is not decoded again; for a FLAGGED image that rendition is the blurred one.
  */
-import sharp from 'sharp';
+
 import { rgbaToThumbHash } from 'thumbhash';
+import sharp from '../shared/sharp.ts';
 
 /** ThumbHash encodes images of at most 100 px a side. */
 const thumbHashMaxSide = 100;

@@ -4,10 +4,11 @@
  * medium and small are derived from that in-memory rendition. sharp's `clone()` alone would decode
  * the original once per output; bench/thumbnails.bench.ts measures the difference.
  */
-import sharp from 'sharp';
+
 import type { ThumbnailFormat, ThumbnailSize } from '../../generated/schema.ts';
 import { openImage } from '../shared/decode-heic.ts';
 import { toImageError } from '../shared/image-errors.ts';
+import sharp from '../shared/sharp.ts';
 import { type Placeholder, placeholderOf } from './placeholder.ts';
 
 export const thumbnailSizes = [

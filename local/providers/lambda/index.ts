@@ -112,6 +112,24 @@ export const defaultMaxQueue = 1000;
  */
 export const onDemandIdleMs = 15_000;
 
+let profiledWorkers = 0;
+
+/**
+ * `DARKROOM_WORKER_CPU_PROF=<dir>`: every worker writes a CPU profile of its thread there when it
+ * ends (`<function>.<n>.cpuprofile`), as `node --cpu-prof` does for the main thread; for measuring
+ * (docs/pipeline-cpu.md), off unless set.
+ */
+function workerProfileArgs(functionName: string): string[] {
+  const dir = process.env.DARKROOM_WORKER_CPU_PROF;
+  if (!dir) return [];
+  profiledWorkers += 1;
+  return [
+    '--cpu-prof',
+    `--cpu-prof-dir=${dir}`,
+    `--cpu-prof-name=${functionName}.${profiledWorkers}.cpuprofile`,
+  ];
+}
+
 /** One function's warm workers, its in-flight count and its queue. */
 class FunctionPool {
   private readonly idle: Slot[] = [];
@@ -292,7 +310,7 @@ class FunctionPool {
       env,
       // Node strips the handlers' types itself: no tsx loader (and its esbuild transforms) per worker.
       // Measured on a 32-concurrent burst (bench:pipeline): stack RSS 1,995 → 1,764 MB.
-      execArgv: [],
+      execArgv: workerProfileArgs(this.spec.functionName),
       resourceLimits: {
         maxOldGenerationSizeMb: this.spec.memoryMb,
         // V8 sizes each isolate's young generation for a whole machine (up to 3 × 16 MB semi-spaces
