@@ -3,7 +3,6 @@
  * against the limits before anything is decoded, so a pixel bomb costs a header read; then a
  * small decode proves the data is whole.
  */
-
 import { decodeHeic } from '../shared/decode-heic.ts';
 import { CorruptImageError, ImageTooLargeError, UnsupportedImageError } from '../shared/errors.ts';
 import { toImageError } from '../shared/image-errors.ts';

@@ -3,7 +3,6 @@
  * image and its dominant colour. Both are computed from the 600 px rendition already in memory,
  * so the original is not decoded again; for a FLAGGED image that rendition is the blurred one.
  */
-
 import { rgbaToThumbHash } from 'thumbhash';
 import sharp from '../shared/sharp.ts';
 

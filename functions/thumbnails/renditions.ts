@@ -4,7 +4,6 @@
  * medium and small are derived from that in-memory rendition. sharp's `clone()` alone would decode
  * the original once per output; bench/thumbnails.bench.ts measures the difference.
  */
-
 import type { ThumbnailFormat, ThumbnailSize } from '../../generated/schema.ts';
 import { openImage } from '../shared/decode-heic.ts';
 import { toImageError } from '../shared/image-errors.ts';
