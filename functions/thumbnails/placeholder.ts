@@ -22,16 +22,16 @@ export interface RawRendition {
 }
 
 export async function placeholderOf(rendition: RawRendition): Promise<Placeholder> {
-  const pixels = sharp(rendition.data, { raw: rendition.raw });
+  // Two pipelines on the same pixels, not `clone()`, which copies them (structuredClone of the input).
+  const pixels = () => sharp(rendition.data, { raw: rendition.raw });
   const [small, stats] = await Promise.all([
-    pixels
-      .clone()
+    pixels()
       .resize(thumbHashMaxSide, thumbHashMaxSide, { fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
       .ensureAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true }),
-    pixels.clone().stats(),
+    pixels().stats(),
   ]);
   const hash = rgbaToThumbHash(small.info.width, small.info.height, small.data);
   return { hash: Buffer.from(hash).toString('base64'), dominantColor: hexColour(stats.dominant) };

@@ -107,17 +107,20 @@ async function encodeSize(
   spec: (typeof thumbnailSizes)[number],
   formats: ReadonlyArray<(typeof thumbnailFormats)[number]>,
 ): Promise<Rendition[]> {
-  const sized = sharp(large.data, { raw: large.raw }).resize(spec.box, spec.box, {
-    fit: 'inside',
-    withoutEnlargement: true,
-  });
+  // A new pipeline per output, not `clone()`: sharp clones its options with structuredClone, which
+  // copies the raw input (≈ 0.7 MB for 600 px) once per output (docs/pipeline-cpu.md).
+  const sized = () =>
+    sharp(large.data, { raw: large.raw }).resize(spec.box, spec.box, {
+      fit: 'inside',
+      withoutEnlargement: true,
+    });
   return Promise.all(
     formats.map(async (format) => {
       // No withMetadata(): outputs carry no EXIF (GPS included), XMP or ICC; the pixels are already sRGB.
       const encoder =
         format.format === 'JPEG'
-          ? sized.clone().flatten({ background: '#ffffff' }).jpeg(jpegOptions)
-          : sized.clone().webp(webpOptions);
+          ? sized().flatten({ background: '#ffffff' }).jpeg(jpegOptions)
+          : sized().webp(webpOptions);
       const { data, info } = await encoder.toBuffer({ resolveWithObject: true });
       return {
         ...format,

@@ -294,6 +294,11 @@ class FunctionPool {
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.spec.memoryMb),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       POWERTOOLS_SERVICE_NAME: this.spec.functionName,
+      // No X-Ray locally (Powertools turns tracing off outside Lambda), but the X-Ray SDK it loads
+      // starts in automatic mode: a cls-hooked async hook that runs on every promise of the worker
+      // and tracks each one's destruction through the GC. Manual mode tracks nothing; the
+      // handlers' code is the same (docs/pipeline-cpu.md).
+      AWS_XRAY_MANUAL_MODE: 'true',
     };
     for (const key of this.spec.env) env[key] = environment[key];
     const workerData: WorkerInit = {
