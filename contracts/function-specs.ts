@@ -107,7 +107,10 @@ export const functionSpecs = {
     env: ['TABLE_NAME', 'BUCKET_NAME', 'GRAPHQL_URL'],
     timeoutSeconds: 60,
     memoryMb: 1024,
-    localConcurrency: 2,
+    // One worker locally: its detections are answered one image at a time anyway (the local vision
+    // engine is one worker thread; vision off, they are instant), and in the Parallel state it runs
+    // beside thumbnails, the longer branch. A second worker (~60 MB) would have nothing to overlap.
+    localConcurrency: 1,
   },
   flag: {
     folder: 'flag',
