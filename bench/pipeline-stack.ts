@@ -4,7 +4,8 @@
  * the line `counters` on stdin with one JSON line of call counts (requests per service and
  * operation reaching the edge, DynamoDB calls made in-process, Lambda invocations, function log
  * lines, JSON.parse/JSON.stringify calls and characters on the main thread); `workers` with the
- * most live Lambda workers per function since the last `workers`; `profile-start` and
+ * most live Lambda workers per function and the most V8 heap (physical bytes) per function's
+ * workers and the main thread since the last `workers`; `profile-start` and
  * `profile-stop <file>` take a CPU profile of the main thread (node:inspector, as --cpu-prof does,
  * for one phase only); stops on SIGTERM.
  * The counters wrap, never change, what they count.
@@ -12,6 +13,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { createInterface } from 'node:readline';
+import { getHeapStatistics } from 'node:v8';
 import { loadConfig } from '../local/config.ts';
 import type { EdgeRequest } from '../local/provider.ts';
 import { startStack } from '../local/stack.ts';
@@ -88,6 +90,14 @@ const sampleWorkers = () => {
     peakWorkers[name] = Math.max(peakWorkers[name] ?? 0, n);
 };
 setInterval(sampleWorkers, 100).unref();
+// Their V8 heaps and the main thread's, sampled each second: the most each held during a phase.
+let peakHeaps: Record<string, number> = {};
+const sampleHeaps = async () => {
+  const heaps = await stack.providers.lambda.workerHeapBytes();
+  heaps['main thread'] = getHeapStatistics().total_physical_size;
+  for (const [name, bytes] of Object.entries(heaps)) peakHeaps[name] = Math.max(peakHeaps[name] ?? 0, bytes);
+};
+setInterval(() => void sampleHeaps(), 1000).unref();
 
 const inspector = new Session();
 inspector.connect();
@@ -102,8 +112,10 @@ createInterface({ input: process.stdin }).on('line', async (line) => {
     answer({ counters: all });
   } else if (command === 'workers') {
     sampleWorkers();
-    answer({ workers: peakWorkers });
+    await sampleHeaps();
+    answer({ workers: peakWorkers, heaps: peakHeaps });
     peakWorkers = {};
+    peakHeaps = {};
     sampleWorkers();
   } else if (command === 'profile-start') {
     await inspector.post('Profiler.enable');

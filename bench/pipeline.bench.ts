@@ -399,6 +399,8 @@ interface PhaseResult {
   callsPerImage: Map<string, number>;
   /** The most live Lambda workers (isolates) per function during the phase. */
   peakWorkers: Record<string, number>;
+  /** The most V8 heap (physical bytes) per function's workers and the main thread, sampled each second. */
+  peakHeaps: Record<string, number>;
 }
 
 const percentile = (sorted: readonly number[], p: number) =>
@@ -433,7 +435,10 @@ async function measure(
       `profile-stop ${path.join(cpuProfDir, `${name.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`)}`,
     );
   const counters1 = await stack.counters();
-  const peakWorkers = (await stack.command('workers')).workers as Record<string, number>;
+  const { workers: peakWorkers, heaps: peakHeaps } = (await stack.command('workers')) as {
+    workers: Record<string, number>;
+    heaps: Record<string, number>;
+  };
   clearInterval(sampler);
   sample();
   const endRss = sum(stackRss(pid).values());
@@ -463,6 +468,7 @@ async function measure(
     cpuMsPerImage,
     callsPerImage,
     peakWorkers,
+    peakHeaps,
   };
 }
 
@@ -562,12 +568,23 @@ function report(ceiling: { perMinute: number; cpuMsPerImage: number }, phases: P
   );
 
   const functions = [...new Set(phases.flatMap((p) => Object.keys(p.peakWorkers)))].sort();
+  const heapOf = (p: PhaseResult, name: string) => (p.peakHeaps[name] ? mb(p.peakHeaps[name]) : '–');
   console.log(
-    `\nmost live Lambda workers (isolates, ~55 MB each) per function\n${table(
-      ['function', ...phases.map((p) => p.name)],
+    `\nmost live Lambda workers (isolates) per function, and the most V8 heap they held (sampled each second)\n${table(
+      ['function', ...phases.flatMap((p) => [p.name, 'V8 heap'])],
       [
-        ...functions.map((fn) => [fn, ...phases.map((p) => String(p.peakWorkers[fn] ?? 0))]),
-        ['total (peaks need not coincide)', ...phases.map((p) => String(sum(Object.values(p.peakWorkers))))],
+        ...functions.map((fn) => [
+          fn,
+          ...phases.flatMap((p) => [String(p.peakWorkers[fn] ?? 0), heapOf(p, fn)]),
+        ]),
+        ['main thread', ...phases.flatMap((p) => ['', heapOf(p, 'main thread')])],
+        [
+          'total (peaks need not coincide)',
+          ...phases.flatMap((p) => [
+            String(sum(Object.values(p.peakWorkers))),
+            mb(sum(Object.values(p.peakHeaps))),
+          ]),
+        ],
       ],
     )}`,
   );

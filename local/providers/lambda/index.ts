@@ -212,6 +212,19 @@ class FunctionPool {
     return this.live.size;
   }
 
+  /** The V8 heap its live workers hold (physical bytes), for the benchmark. */
+  async heapBytes(): Promise<number> {
+    const sizes = await Promise.all(
+      [...this.live].map((slot) =>
+        slot.worker.getHeapStatistics().then(
+          (heap) => heap.total_physical_size,
+          () => 0, // ended meanwhile
+        ),
+      ),
+    );
+    return sizes.reduce((sum, bytes) => sum + bytes, 0);
+  }
+
   async invoke(event: unknown, injected: InjectedTrouble = {}): Promise<unknown> {
     if (this.active >= this.spec.localConcurrency) {
       if (this.queue.length >= this.maxQueue) {
@@ -409,6 +422,13 @@ export class LambdaProvider implements Provider {
   /** Live workers per function (memory: each is an isolate of its own). */
   workerCounts(): Record<string, number> {
     return Object.fromEntries([...this.pools].map(([name, pool]) => [name, pool.workers]));
+  }
+
+  /** The V8 heap of each function's live workers (physical bytes): where a worker's memory sits. */
+  async workerHeapBytes(): Promise<Record<string, number>> {
+    const pools = [...this.pools];
+    const bytes = await Promise.all(pools.map(([, pool]) => pool.heapBytes()));
+    return Object.fromEntries(pools.map(([name], index) => [name, bytes[index] ?? 0]));
   }
 
   /** How many times each function ran (tests check that a duplicate event did no work). */
