@@ -103,7 +103,14 @@ async function thumbnailCeiling(originals: readonly Buffer[]) {
 const tsx = createRequire(import.meta.url).resolve('tsx/esm');
 
 async function startStackProcess(dataDir: string) {
-  const args = ['--import', tsx, path.join(import.meta.dirname, 'pipeline-stack.ts')];
+  // As `npm start` runs the stack (package.json): 2 MB semi-spaces for every isolate of the process
+  // (docs/pipeline-cpu.md: the main thread's young generation alone had grown to ≈ 100 MB).
+  const args = [
+    '--max-semi-space-size=2',
+    '--import',
+    tsx,
+    path.join(import.meta.dirname, 'pipeline-stack.ts'),
+  ];
   const child = spawn(process.execPath, args, {
     env: {
       ...process.env,

@@ -95,7 +95,10 @@ interface Waiter {
 }
 
 const workerUrl = new URL('./worker.ts', import.meta.url);
-/** Young-generation cap per worker isolate (docs/pipeline-cpu.md: memory). */
+/**
+ * Young-generation cap per worker isolate (docs/pipeline-cpu.md: memory). `npm start` also passes
+ * `--max-semi-space-size=2`, which V8 applies to every isolate of the process over this cap.
+ */
 export const workerYoungGenerationMb = 8;
 /**
  * Lambda scales a function to 1,000 concurrent executions per account before it throttles; the
