@@ -10,7 +10,8 @@ import { FaultRegistry } from '../../faults.ts';
 import { providerContext } from '../../provider-context.ts';
 import { LambdaProvider } from './index.ts';
 
-const probeEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-handlers', 'probe.ts');
+const testHandlers = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-handlers');
+const probeEntry = path.join(testHandlers, 'probe.ts');
 
 function spec(overrides: Partial<FunctionSpec> = {}): FunctionSpec {
   return {
@@ -36,6 +37,7 @@ async function startProvider(
     prewarm?: boolean;
     spareWorkerIdleMs?: number;
     onDemandIdleMs?: number;
+    entryOf?: (spec: FunctionSpec) => string;
   } = {},
 ) {
   provider = new LambdaProvider({
@@ -109,6 +111,12 @@ describe('LambdaProvider', () => {
     expect(lambda.workerCounts()).toEqual({ probe: 0, hot: 1 });
     // And it starts again for the next one.
     expect(await lambda.invoke('probe', { again: true })).toMatchObject({ event: { again: true } });
+  });
+
+  it('runs handlers without the X-Ray SDK tracking every promise (no tracing locally)', async () => {
+    const lambda = await startProvider([spec()], { entryOf: () => path.join(testHandlers, 'xray-probe.ts') });
+
+    expect(await lambda.invoke('probe', {})).toEqual({ xrayContextTracking: false });
   });
 
   it('runs each function with its own credentials (its role), not the stack’s', async () => {
