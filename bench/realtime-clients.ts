@@ -43,9 +43,8 @@ function finishRound(): void {
   round = undefined;
 }
 
-function received(text: string, arrivedAt: number, appsync: boolean): void {
-  const frame = JSON.parse(text) as { type?: string };
-  if (appsync && frame.type !== 'data') return;
+/** A frame for the round: stamped, and the first one kept as the sample. */
+function received(text: string, arrivedAt: number): void {
   if (!round) return;
   round.times.push(arrivedAt);
   round.sample ??= text;
@@ -65,8 +64,9 @@ function connect(message: Extract<ToClients, { kind: 'open' }>): Promise<WebSock
     socket.on('message', (raw) => {
       const arrivedAt = now();
       const text = raw.toString();
-      if (!appsync) return received(text, arrivedAt, false);
+      // Parsed once per frame on both sides, as a client does; only AppSync's frames need the type.
       const type = (JSON.parse(text) as { type?: string }).type;
+      if (!appsync) return received(text, arrivedAt);
       if (type === 'connection_ack') {
         socket.send(
           JSON.stringify({
@@ -79,8 +79,8 @@ function connect(message: Extract<ToClients, { kind: 'open' }>): Promise<WebSock
         resolve(socket);
       } else if (type === 'error' || type === 'connection_error') {
         reject(new Error(text));
-      } else {
-        received(text, arrivedAt, true);
+      } else if (type === 'data') {
+        received(text, arrivedAt);
       }
     });
     socket.once('open', () => {

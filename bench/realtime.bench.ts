@@ -11,6 +11,10 @@
  *
  *   BENCH_SUBSCRIBERS=2000,5000  sizes (default)     BENCH_ROUNDS=5   publishes per size and side
  *   BENCH_OPEN_CONCURRENCY=100   sockets opened at once
+ *   BENCH_MILESTONES_PER_SECOND=20  milestone events (publishImageProgress of another image of the
+ *                                same owner, as the pipeline sends them) flowing through the stack
+ *                                during both sides' measurement: the fan-out is measured with
+ *                                progress events flowing, not on an otherwise idle stack
  *
  * Every subscriber holds two file descriptors in this process (its socket and the server's):
  * `ulimit -n` must exceed twice the largest size plus the stack's own.
@@ -35,6 +39,7 @@ import { WebSocketServer } from 'ws';
 import { OnImageProcessedDocument } from '../client-sdk/generated/operations.ts';
 import { ownerStatusKey } from '../contracts/image-item.ts';
 import { keys, names } from '../contracts/names.ts';
+import { publishImageProgressQuery } from '../functions/shared/milestones.ts';
 import { publishImageProcessedQuery } from '../functions/shared/publish-image-processed.ts';
 import { loadConfig } from '../local/config.ts';
 import { signedGraphqlRequest } from '../local/providers/appsync/testing/sign-iam.ts';
@@ -46,6 +51,7 @@ import type { FromClients, ToClients } from './realtime-clients.ts';
 const sizes = (process.env.BENCH_SUBSCRIBERS ?? '2000,5000').split(',').map(Number);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const concurrency = Number(process.env.BENCH_OPEN_CONCURRENCY ?? 100);
+const milestonesPerSecond = Number(process.env.BENCH_MILESTONES_PER_SECOND ?? 20);
 const goal = 1.5;
 const roundTimeoutMs = 60_000;
 /** Descriptors the stack holds besides the sockets (DynamoDB Local, servers, files). */
@@ -125,6 +131,41 @@ function clients() {
 }
 
 type Clients = ReturnType<typeof clients>;
+
+/**
+ * Sends `publish` about `perSecond` times a second (never two at once) until stopped; resolves
+ * with how many went and how many failed.
+ */
+function flow(
+  perSecond: number,
+  publish: () => Promise<void>,
+): () => Promise<{ sent: number; failed: number }> {
+  const counts = { sent: 0, failed: 0 };
+  let inFlight: Promise<void> | undefined;
+  const timer =
+    perSecond > 0
+      ? setInterval(() => {
+          if (inFlight) return;
+          inFlight = publish()
+            .then(
+              () => {
+                counts.sent += 1;
+              },
+              () => {
+                counts.failed += 1;
+              },
+            )
+            .finally(() => {
+              inFlight = undefined;
+            });
+        }, 1000 / perSecond)
+      : undefined;
+  return async () => {
+    clearInterval(timer);
+    await inFlight;
+    return counts;
+  };
+}
 
 interface Side {
   latencies: number[];
@@ -222,8 +263,21 @@ async function main() {
     const token = auth.AuthenticationResult?.AccessToken ?? '';
     const owner = String(decodeJwt(token).sub);
     const imageId = '01JBENCHREALTIME0000000001';
-    await DynamoDBDocumentClient.from(new DynamoDBClient(aws)).send(
-      new PutCommand({ TableName: names.table, Item: storedImage(owner, imageId) }),
+    const progressingId = '01JBENCHREALTIME0000000002';
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient(aws));
+    await documents.send(new PutCommand({ TableName: names.table, Item: storedImage(owner, imageId) }));
+    const { processedAt: _notYet, ...progressing } = storedImage(owner, progressingId);
+    await documents.send(
+      new PutCommand({
+        TableName: names.table,
+        Item: {
+          ...progressing,
+          status: 'PROCESSING',
+          ownerStatus: ownerStatusKey(owner, 'PROCESSING'),
+          stage: 'THUMBNAILS_READY',
+          sequence: 3,
+        },
+      }),
     );
 
     const graphqlHost = new URL(stack.graphqlUrl).host;
@@ -248,8 +302,30 @@ async function main() {
         throw new Error(`publishImageProcessed failed: ${JSON.stringify(answer)}`);
     };
 
+    const milestoneBody = JSON.stringify({
+      query: publishImageProgressQuery,
+      variables: { owner, id: progressingId },
+    });
+    const stopMilestones = flow(milestonesPerSecond, async () => {
+      const signed = await signedGraphqlRequest(stack.graphqlUrl, milestoneBody, config.credentials);
+      const response = await fetch(stack.graphqlUrl, {
+        method: 'POST',
+        headers: signed.headers,
+        body: signed.body,
+      });
+      const answer = (await response.json()) as {
+        errors?: unknown[];
+        data?: { publishImageProgress?: unknown };
+      };
+      if (answer.errors || !answer.data?.publishImageProgress)
+        throw new Error(`publishImageProgress failed: ${JSON.stringify(answer)}`);
+    });
+
     console.log(
       `subscribers of one owner, ${rounds} publishes each (after one warm-up); latency publish → frame, ms`,
+    );
+    console.log(
+      `milestone events flowing meanwhile: ${milestonesPerSecond}/s (publishImageProgress, same owner)`,
     );
     console.log('(cpu: median CPU ms per event of the thread running the stack and the raw server)');
     console.log('            | AppSync                | raw ws broadcast       |');
@@ -291,7 +367,10 @@ async function main() {
         `${String(size).padStart(11)} | ${cell(appsync)} | ${cell(direct)} | ${ratio.toFixed(2).padStart(8)}× | ${ok ? 'yes' : 'NO'}`,
       );
     }
+    const milestones = await stopMilestones();
     console.log(`\nframe: ${frameBytes} bytes (the client SDK's whole Image)`);
+    console.log(`milestones published meanwhile: ${milestones.sent}, failed: ${milestones.failed}`);
+    if (milestones.failed > 0) holds = false;
     console.log(`AppSync p99 within ${goal}× of a raw broadcast at every size: ${holds ? 'yes' : 'NO'}`);
   } finally {
     await worker.terminate();

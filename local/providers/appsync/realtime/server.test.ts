@@ -17,7 +17,7 @@ import { NoneDataSource } from '../data-sources/none.ts';
 import { DataSourceRegistry } from '../data-sources/registry.ts';
 import { GraphqlApi, type PublishEvent } from '../graphql-api.ts';
 import { ResolverTable } from '../resolver-table.ts';
-import { dataFrame, RealtimeServer } from './server.ts';
+import { RealtimeServer } from './server.ts';
 
 const root = path.resolve(import.meta.dirname, '../../../..');
 const sdl = ['aws.graphql', 'schema.graphql']
@@ -362,18 +362,6 @@ describe('fan-out', () => {
         },
       });
     for (const client of clients) client.socket.close();
-  });
-
-  it('frames a payload serialized once exactly as each whole message serialized', () => {
-    const payload = { data: { onImageProcessed: { id: 'é"\\\\', n: 1 } } };
-    const ids = ['id "with" quotes\\u2028', 'ü', 'plain'];
-
-    const serialized = Buffer.from(JSON.stringify(payload));
-    const frames = ids.map((id) => dataFrame(id, serialized));
-
-    expect(frames.map((frame) => frame.toString('utf8'))).toEqual(
-      ids.map((id) => JSON.stringify({ type: 'data', id, payload })),
-    );
   });
 });
 

@@ -28,6 +28,7 @@ import type { Headers, RequestParts } from '../authenticate.ts';
 import type { AppSyncError } from '../errors.ts';
 import type { PublishEvent, StartedSubscription, SubscriptionStart } from '../graphql-api.ts';
 import type { Caller } from '../identity.ts';
+import { dataFrame } from './data-frame.ts';
 import {
   readClientFrame,
   readSubscriptionRequest,
@@ -61,6 +62,9 @@ export interface RealtimeBackend {
   graphqlUrl(): string;
 }
 
+/** A control frame as JSON text (sent through ws), or a data frame's pieces (./data-frame.ts). */
+type OutgoingFrame = string | readonly Buffer[];
+
 interface Subscription {
   id: string;
   connection: Connection;
@@ -71,6 +75,8 @@ interface Subscription {
 
 interface Connection {
   socket: WebSocket;
+  /** The upgraded TCP socket under `socket`: data frames are written to it whole (./data-frame.ts). */
+  wire: Duplex;
   caller?: Caller;
   authError?: string;
   acknowledged: boolean;
@@ -128,7 +134,12 @@ export class RealtimeServer {
     }
     const headers = connectionAuthHeaders(protocols, url);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection: Connection = { socket: ws, acknowledged: false, subscriptions: new Map() };
+      const connection: Connection = {
+        socket: ws,
+        wire: socket,
+        acknowledged: false,
+        subscriptions: new Map(),
+      };
       this.connections.add(connection);
       const authenticated = this.authenticateConnection(connection, headers, req.socket.remoteAddress);
       ws.on('message', (raw) => {
@@ -176,24 +187,31 @@ export class RealtimeServer {
     this.deliver(connection, message.type, JSON.stringify(message));
   }
 
-  /** One frame, already serialized, through the injected faults to the socket. */
-  private deliver(connection: Connection, type: string, text: string | Buffer): void {
+  /** One frame, already serialized (or a data frame's pieces), through the injected faults to the socket. */
+  private deliver(connection: Connection, type: string, frame: OutgoingFrame): void {
     const fault = this.faults?.find('appsync', 'Realtime', [type]);
     if (fault?.action === 'drop') return;
     // A lost network, not a goodbye: no close frame, so the client's reconnect logic must notice.
     if (fault?.action === 'disconnect') return void connection.socket.terminate();
     if (fault?.latencyMs) {
-      setTimeout(() => this.write(connection, text), fault.latencyMs).unref();
+      setTimeout(() => this.write(connection, frame), fault.latencyMs).unref();
       return;
     }
-    this.write(connection, text);
+    this.write(connection, frame);
   }
 
   /** Queued on the socket, never awaited: one slow reader does not hold up the others. */
-  private write(connection: Connection, text: string | Buffer): void {
-    // `binary: false`: a Buffer of JSON still goes out as a text frame, as AppSync sends it.
-    if (connection.socket.readyState === connection.socket.OPEN)
-      connection.socket.send(text, { binary: false });
+  private write(connection: Connection, frame: OutgoingFrame): void {
+    const { socket, wire } = connection;
+    if (socket.readyState !== socket.OPEN) return;
+    if (typeof frame === 'string') {
+      socket.send(frame, { binary: false });
+      return;
+    }
+    // One whole frame from its pieces, synchronously, so nothing ws writes can come between them.
+    wire.cork();
+    for (const piece of frame) wire.write(piece);
+    wire.uncork();
   }
 
   private async receive(connection: Connection, raw: string): Promise<void> {
@@ -381,16 +399,4 @@ export class RealtimeServer {
       }
     }
   }
-}
-
-const frameEnd = Buffer.from('}');
-
-/**
- * `{"type":"data","id":…,"payload":…}` around a payload serialized once for every recipient: only
- * the id is encoded per subscriber. Each frame is its own buffer, so a slow socket holding one
- * keeps no other subscriber's bytes alive.
- */
-export function dataFrame(id: string, payload: Buffer): Buffer {
-  const head = Buffer.from(`{"type":"data","id":${JSON.stringify(id)},"payload":`);
-  return Buffer.concat([head, payload, frameEnd], head.length + payload.length + 1);
 }
