@@ -17,6 +17,7 @@ import {
   type GraphQLField,
   type GraphQLFieldResolver,
   GraphQLObjectType,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
   getArgumentValues,
   getNamedType,
@@ -41,8 +42,8 @@ import {
 } from './errors.ts';
 import type { Caller } from './identity.ts';
 import { parseBounded } from './parse-bounded.ts';
-import type { ResolverTable } from './resolver-table.ts';
-import { type RequestScope, runResolver } from './run-resolver.ts';
+import type { LoadedResolver, ResolverTable } from './resolver-table.ts';
+import { type FieldPosition, type RequestScope, runResolver } from './run-resolver.ts';
 import type { ContextInit, SubscriptionFilterJson } from './runtime/index.ts';
 import { applyAwsScalars } from './scalars.ts';
 import { byFieldName, collectFields, selectionOf } from './selection.ts';
@@ -461,15 +462,27 @@ export class GraphqlApi {
     type: GraphQLObjectType,
     field: GraphQLField<unknown, unknown>,
   ): GraphQLFieldResolver<unknown, FieldContext> {
+    const table = this.options.resolvers;
+    // Looked up again only after a (re)load: this runs for every field of every item, ~1,000
+    // times for a listImages page, and most fields have no resolver.
+    let lookup: { generation: number; resolver?: LoadedResolver; failure?: string } = { generation: -1 };
     return (source, args, context, info) => {
       if (!mayAccess(type, field, context.caller) || !this.iamMayCall(type, field, context.caller))
         throw unauthorizedField(field.name, type.name);
-      const resolver = this.options.resolvers.get(type.name, field.name);
+      if (lookup.generation !== table.generation) {
+        const resolver = table.get(type.name, field.name);
+        const failure = table.failure(type.name, field.name);
+        lookup = {
+          generation: table.generation,
+          ...(resolver ? { resolver } : {}),
+          ...(failure !== undefined ? { failure } : {}),
+        };
+      }
+      const { resolver } = lookup;
       if (!resolver) {
-        const failure = this.options.resolvers.failure(type.name, field.name);
-        if (failure)
+        if (lookup.failure !== undefined)
           throw new AppSyncFieldError(
-            `The resolver of ${type.name}.${field.name} failed to load: ${failure}`,
+            `The resolver of ${type.name}.${field.name} failed to load: ${lookup.failure}`,
             'MappingTemplate',
           );
         return defaultFieldResolver(source, args, context, info);
@@ -478,7 +491,8 @@ export class GraphqlApi {
         context.caller,
         context.headers,
         context.domainName,
-        { ...args },
+        // graphql-js coerces a fresh arguments object for every field it resolves.
+        args,
         source,
         {
           fieldName: field.name,
@@ -487,18 +501,9 @@ export class GraphqlApi {
           ...selectionOf(info),
         },
       );
-      const position = {
-        path: responsePathAsArray(info.path),
-        locations: info.fieldNodes
-          .flatMap((node) => (node.loc ? [node.loc.startToken] : []))
-          .map((t) => ({
-            line: t.line,
-            column: t.column,
-          })),
-      };
-      return runResolver(resolver, init, position, this.options.dataSources, context.scope).then(
-        (run) => run.value,
-      );
+      const position = new FieldPlace(info);
+      const run = runResolver(resolver, init, position, this.options.dataSources, context.scope);
+      return run instanceof Promise ? run.then((done) => done.value) : run.value;
     };
   }
 
@@ -639,4 +644,19 @@ function rootFields(
     }
   }
   return into;
+}
+
+/** Where a field sits, worked out only if an error is reported beside its value (rare; fields run often). */
+class FieldPlace implements FieldPosition {
+  constructor(private readonly info: GraphQLResolveInfo) {}
+
+  get path(): ReadonlyArray<string | number> {
+    return responsePathAsArray(this.info.path);
+  }
+
+  get locations(): ReadonlyArray<{ line: number; column: number }> {
+    return this.info.fieldNodes
+      .flatMap((node) => (node.loc ? [node.loc.startToken] : []))
+      .map((t) => ({ line: t.line, column: t.column }));
+  }
 }

@@ -51,7 +51,15 @@ export class ResolverTable {
   /** Resolvers listed but never loaded successfully: their fields must fail, not resolve by property. */
   private broken = new Map<string, string>();
 
+  /** Bumped by every load: whoever keeps a lookup keeps it until this changes. */
+  private loads = 0;
+
   constructor(private readonly source: ResolverSource) {}
+
+  /** Changes whenever the loaded resolvers may have. */
+  get generation(): number {
+    return this.loads;
+  }
 
   get(typeName: string, fieldName: string): LoadedResolver | undefined {
     return this.resolvers.get(keyOf(typeName, fieldName));
@@ -91,6 +99,7 @@ export class ResolverTable {
     }
     this.resolvers = next;
     this.broken = broken;
+    this.loads += 1;
     return report;
   }
 

@@ -107,4 +107,40 @@ export function response(ctx) { return { error: ctx.error, result: ctx.result };
       value: { error: { message: 'boom', type: 'DynamoDB:InternalServerError' }, result: null },
     });
   });
+
+  it('finishes a unit resolver on NONE in the same tick, and still fails it as a rejected promise', async () => {
+    // Prepare
+    const unit = (body: string): LoadedResolver => ({
+      typeName: 'Image',
+      fieldName: 'thumbnails',
+      kind: 'unit',
+      dataSource: 'none',
+      code: code('unit.js', `export function request(ctx) { return { payload: ctx.source.n }; }\n${body}`),
+      functions: [],
+    });
+    const sources = [new NoneDataSource('none')];
+    const registry = sources.reduce((r, source) => r.add(source), new DataSourceRegistry());
+    const at = { path: ['image', 'thumbnails'], locations: [] };
+
+    // Act
+    const done = runResolver(
+      unit('export function response(ctx) { return ctx.result + 1; }'),
+      { source: { n: 41 } },
+      at,
+      registry,
+      scope(),
+    );
+    const failed = runResolver(
+      unit(`export function response(ctx) { return util.error('no', 'Bad'); }`),
+      { source: { n: 1 } },
+      at,
+      registry,
+      scope(),
+    );
+
+    // Assess
+    expect(done).toEqual({ value: 42 });
+    expect(failed).toBeInstanceOf(Promise);
+    await expect(failed).rejects.toMatchObject({ message: 'no', errorType: 'Bad' });
+  });
 });

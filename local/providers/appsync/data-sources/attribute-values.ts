@@ -46,7 +46,22 @@ export function toPlain(value: AttributeValue): unknown {
 }
 
 export function toPlainMap(value: Record<string, AttributeValue>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).map(([key, attr]) => [key, toPlain(attr)]));
+  // A loop, not fromEntries(entries().map()): every item of every page passes here.
+  const plain: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const attr = value[key];
+    // `__proto__` as an attribute name must stay an own property, not set the prototype.
+    if (attr === undefined) continue;
+    if (key === '__proto__')
+      Object.defineProperty(plain, key, {
+        value: toPlain(attr),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else plain[key] = toPlain(attr);
+  }
+  return plain;
 }
 
 /** The SDK's AttributeValue → AppSync's typed JSON (for pagination tokens and keys). */

@@ -1,10 +1,13 @@
+import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownerStatusKey } from '../../../../contracts/image-item.ts';
 import { names } from '../../../../contracts/names.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../dynamodb/testing.ts';
 import * as ddb from '../runtime/dynamodb-helpers.ts';
 import { createContext } from '../runtime/index.ts';
+import { toPlainMap } from './attribute-values.ts';
 import { DynamoDbDataSource } from './dynamodb.ts';
+import { takePlainItems } from './plain-items.ts';
 import type { DataSourceOutcome } from './registry.ts';
 
 let local: DynamoDbLocal;
@@ -144,6 +147,59 @@ describe('the DynamoDB data source on DynamoDB Local', () => {
     );
     const data = (outcome.result as { data: Record<string, Array<{ id: string } | null>> }).data[names.table];
     expect(data?.map((item) => item?.id ?? null)).toEqual(['01E2', null, '01E1']);
+  });
+
+  it('reads every attribute type as the SDK reads it, through GetItem, Query and BatchGetItem, in one pass', async () => {
+    // Prepare: an item with every DynamoDB type, written with the SDK itself.
+    const Item = {
+      owner: { S: 'frank' },
+      id: { S: '01F1' },
+      n: { N: '-12.5' },
+      yes: { BOOL: true },
+      nothing: { NULL: true },
+      bytes: { B: new Uint8Array([0, 1, 254, 255]) },
+      tags: { SS: ['a', 'b'] },
+      sizes: { NS: ['1', '2.5'] },
+      blobs: { BS: [new Uint8Array([1]), new Uint8Array([2, 3])] },
+      nested: { M: { list: { L: [{ S: 'x' }, { N: '3' }, { M: { deep: { BOOL: false } } }] } } },
+    };
+    await local.client.send(new PutItemCommand({ TableName: names.table, Item }));
+    const viaSdk = toPlainMap(
+      (
+        await local.client.send(
+          new GetItemCommand({ TableName: names.table, Key: { owner: Item.owner, id: Item.id } }),
+        )
+      ).Item ?? {},
+    );
+    const query = new QueryCommand({
+      TableName: names.table,
+      KeyConditionExpression: '#o = :o',
+      ExpressionAttributeNames: { '#o': 'owner' },
+      ExpressionAttributeValues: { ':o': { S: 'frank' } },
+    });
+    const taken = takePlainItems(query);
+
+    // Act
+    const got = await run(ddb.get({ key: { owner: 'frank', id: '01F1' } }));
+    const page = await run(ddb.query({ query: { owner: { eq: 'frank' } } }));
+    const batch = await run(
+      ddb.batchGet({ tables: { [names.table]: { keys: [{ owner: 'frank', id: '01F1' }] } } }),
+    );
+    const answer = await local.client.send(query);
+
+    // Assess
+    expect(viaSdk).toMatchObject({
+      bytes: 'AAH+/w==',
+      sizes: [1, 2.5],
+      nested: { list: ['x', 3, { deep: false }] },
+    });
+    expect(got.result).toStrictEqual(viaSdk);
+    expect((page.result as { items: unknown[] }).items).toStrictEqual([viaSdk]);
+    expect((batch.result as { data: Record<string, unknown[]> }).data[names.table]).toStrictEqual([viaSdk]);
+    // The items were taken from DynamoDB's JSON, not left for the SDK to read.
+    expect(taken.items).toStrictEqual([viaSdk]);
+    expect(answer.Items).toBeUndefined();
+    expect(answer.Count).toBe(1);
   });
 
   it('runs TransactWriteItems and reports cancellation reasons when a condition fails', async () => {

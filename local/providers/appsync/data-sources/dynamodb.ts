@@ -18,6 +18,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { toPlainMap, toSdkMap, toWire } from './attribute-values.ts';
+import { takePlainItems } from './plain-items.ts';
 import { type DataSource, type DataSourceCall, type DataSourceOutcome, requestObject } from './registry.ts';
 
 interface ExpressionJson {
@@ -137,16 +138,16 @@ export class DynamoDbDataSource implements DataSource {
     switch (op.operation) {
       case 'GetItem': {
         const ProjectionExpression = ph.add(op.projection);
-        const out = await this.client.send(
-          new GetItemCommand({
-            TableName,
-            Key: toSdkMap(op.key),
-            ConsistentRead: op.consistentRead === true,
-            ProjectionExpression,
-            ...ph.maps,
-          }),
-        );
-        return out.Item ? toPlainMap(out.Item) : null;
+        const command = new GetItemCommand({
+          TableName,
+          Key: toSdkMap(op.key),
+          ConsistentRead: op.consistentRead === true,
+          ProjectionExpression,
+          ...ph.maps,
+        });
+        const plain = takePlainItems(command);
+        const out = await this.client.send(command);
+        return plain.item ?? (out.Item ? toPlainMap(out.Item) : null);
       }
       case 'PutItem': {
         const Item = { ...toSdkMap(op.attributeValues ?? {}), ...toSdkMap(op.key) };
@@ -227,26 +228,26 @@ export class DynamoDbDataSource implements DataSource {
       ProjectionExpression: ph.add(op.projection),
       Select: typeof op.select === 'string' ? (op.select as 'ALL_ATTRIBUTES') : undefined,
     };
-    const out =
+    const command =
       op.operation === 'Query'
-        ? await this.client.send(
-            new QueryCommand({
-              ...common,
-              KeyConditionExpression: ph.add(op.query),
-              ScanIndexForward: op.scanIndexForward !== false,
-              ...ph.maps,
-            }),
-          )
-        : await this.client.send(
-            new ScanCommand({
-              ...common,
-              Segment: typeof op.segment === 'number' ? op.segment : undefined,
-              TotalSegments: typeof op.totalSegments === 'number' ? op.totalSegments : undefined,
-              ...ph.maps,
-            }),
-          );
+        ? new QueryCommand({
+            ...common,
+            KeyConditionExpression: ph.add(op.query),
+            ScanIndexForward: op.scanIndexForward !== false,
+            ...ph.maps,
+          })
+        : new ScanCommand({
+            ...common,
+            Segment: typeof op.segment === 'number' ? op.segment : undefined,
+            TotalSegments: typeof op.totalSegments === 'number' ? op.totalSegments : undefined,
+            ...ph.maps,
+          });
+    const plain = takePlainItems(command);
+    const out = await (command instanceof QueryCommand
+      ? this.client.send(command)
+      : this.client.send(command as ScanCommand));
     return {
-      items: (out.Items ?? []).map(toPlainMap),
+      items: plain.items ?? (out.Items ?? []).map(toPlainMap),
       nextToken: encodeNextToken(out.LastEvaluatedKey),
       scannedCount: out.ScannedCount ?? 0,
     };
@@ -272,17 +273,15 @@ export class DynamoDbDataSource implements DataSource {
         ];
       }),
     );
-    const out = await this.client.send(new BatchGetItemCommand({ RequestItems }));
+    const command = new BatchGetItemCommand({ RequestItems });
+    const plain = takePlainItems(command);
+    const out = await this.client.send(command);
     const data: Record<string, unknown[]> = {};
     for (const [table, spec] of Object.entries(tables)) {
       const keys = spec.keys.map((key) => toPlainMap(toSdkMap(key)));
       const attributes = Object.keys(keys[0] ?? {});
-      const found = new Map(
-        (out.Responses?.[table] ?? []).map((item) => {
-          const plain = toPlainMap(item);
-          return [keyId(plain, attributes), plain] as const;
-        }),
-      );
+      const items = plain.responses?.[table] ?? (out.Responses?.[table] ?? []).map(toPlainMap);
+      const found = new Map(items.map((item) => [keyId(item, attributes), item] as const));
       // AppSync answers in key order, with null where an item is missing.
       data[table] = keys.map((key) => found.get(keyId(key, attributes)) ?? null);
     }

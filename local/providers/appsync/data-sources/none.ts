@@ -6,7 +6,11 @@ export class NoneDataSource implements DataSource {
 
   constructor(readonly name: string) {}
 
-  async run({ request }: DataSourceCall): Promise<DataSourceOutcome> {
+  async run(call: DataSourceCall): Promise<DataSourceOutcome> {
+    return this.runAtOnce(call);
+  }
+
+  runAtOnce({ request }: DataSourceCall): DataSourceOutcome {
     const payload =
       typeof request === 'object' && request !== null
         ? (request as { payload?: unknown }).payload

@@ -24,6 +24,11 @@ export interface DataSource {
   readonly name: string;
   readonly kind: DataSourceSpec['kind'];
   run(call: DataSourceCall): Promise<DataSourceOutcome>;
+  /**
+   * The same answer without I/O, for a data source that needs none (NONE): the resolver then
+   * finishes in the tick it started.
+   */
+  runAtOnce?(call: DataSourceCall): DataSourceOutcome;
 }
 
 export class DataSourceRegistry {

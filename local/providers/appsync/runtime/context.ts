@@ -55,13 +55,13 @@ export function createContext(init: ContextInit = {}): Context {
     result: init.result ?? null,
     ...(init.error ? { error: init.error } : {}),
     request: { headers: init.headers ?? {}, domainName: init.domainName ?? null },
+    // Property by property, not a spread over defaults: a context is made for every field resolved.
     info: {
-      fieldName: '',
-      parentTypeName: '',
-      variables: {},
-      selectionSetList: [],
-      selectionSetGraphQL: '',
-      ...init.info,
+      fieldName: init.info?.fieldName ?? '',
+      parentTypeName: init.info?.parentTypeName ?? '',
+      variables: init.info?.variables ?? {},
+      selectionSetList: init.info?.selectionSetList ?? [],
+      selectionSetGraphQL: init.info?.selectionSetGraphQL ?? '',
     },
     env: init.env ?? {},
   };

@@ -10,6 +10,7 @@ import { Linter } from 'eslint';
 import type { Context } from './context.ts';
 import { dynamodbModule } from './dynamodb-helpers.ts';
 import type { SubscriptionFilterJson } from './expressions.ts';
+import { jsonValue } from './json-value.ts';
 import { EarlyReturnSignal, ErrorSignal, type ResolverError } from './signals.ts';
 import { createGlobals, type Session } from './util.ts';
 
@@ -97,9 +98,8 @@ export function checkLanguageSubset(code: string, file: string): void {
   throw new ResolverCodeError(`${file} is not valid APPSYNC_JS:\n${lines.join('\n')}`);
 }
 
-function plain(value: unknown): unknown {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
-}
+/** Every value leaving resolver code is what AppSync's JSON boundary makes of it. */
+const plain = jsonValue;
 
 export function loadResolverCode(code: string, file: string, options: LoadOptions = {}): LoadedCode {
   checkLanguageSubset(code, file);
@@ -150,40 +150,48 @@ export function evaluate(code: LoadedCode, fn: 'request' | 'response', ctx: Cont
   const hook = sessions.get(code);
   if (!hook) throw new Error('evaluate() needs code from loadResolverCode()');
   const session: Session = { ctx, appendedErrors: [], invalidations: [] };
-  const extras = () => ({
-    appendedErrors: session.appendedErrors,
-    ...(session.subscriptionFilter
-      ? { subscriptionFilter: plain(session.subscriptionFilter) as SubscriptionFilterJson }
-      : {}),
-    ...(session.invalidationFilter
-      ? { invalidationFilter: plain(session.invalidationFilter) as SubscriptionFilterJson }
-      : {}),
-    invalidations: session.invalidations,
-  });
   hook(session);
   try {
-    const value = plain(code[fn](ctx));
-    return { kind: 'value', value, ...extras() };
+    return withSession({ kind: 'value', value: plain(code[fn](ctx)) }, session);
   } catch (thrown) {
-    if (thrown instanceof ErrorSignal) return { kind: 'error', error: thrown.error, ...extras() };
+    if (thrown instanceof ErrorSignal) return withSession({ kind: 'error', error: thrown.error }, session);
     if (thrown instanceof EarlyReturnSignal) {
-      return {
-        kind: 'earlyReturn',
-        earlyReturn: { value: plain(thrown.value), skipTo: thrown.skipTo },
-        ...extras(),
-      };
+      return withSession(
+        { kind: 'earlyReturn', earlyReturn: { value: plain(thrown.value), skipTo: thrown.skipTo } },
+        session,
+      );
     }
     // A bug in the resolver (TypeError and the like): AppSync reports it as a Code error.
     const message =
       thrown instanceof Error || (typeof thrown === 'object' && thrown !== null && 'message' in thrown)
         ? String((thrown as { message: unknown }).message)
         : String(thrown);
-    return {
-      kind: 'error',
-      error: { message: `${code.file}: ${message}`, errorType: 'Code', data: null, errorInfo: null },
-      ...extras(),
-    };
+    return withSession(
+      {
+        kind: 'error',
+        error: { message: `${code.file}: ${message}`, errorType: 'Code', data: null, errorInfo: null },
+      },
+      session,
+    );
   } finally {
     hook(undefined);
   }
+}
+
+type Result =
+  | { kind: 'value'; value: unknown }
+  | { kind: 'earlyReturn'; earlyReturn: { value: unknown; skipTo: 'END' | 'NEXT' | null } }
+  | { kind: 'error'; error: ResolverError };
+
+/** The evaluation's result with what util/extensions recorded beside it (a plain function: runs per field). */
+function withSession(result: Result, session: Session): EvaluationOutcome {
+  const outcome: EvaluationOutcome = Object.assign(result, {
+    appendedErrors: session.appendedErrors,
+    invalidations: session.invalidations,
+  });
+  if (session.subscriptionFilter)
+    outcome.subscriptionFilter = plain(session.subscriptionFilter) as SubscriptionFilterJson;
+  if (session.invalidationFilter)
+    outcome.invalidationFilter = plain(session.invalidationFilter) as SubscriptionFilterJson;
+  return outcome;
 }
