@@ -3,7 +3,9 @@
  * off, auto-confirmed sign-ups, data in DARKROOM_DATA_DIR. Prints one JSON line once ready; answers
  * the line `counters` on stdin with one JSON line of call counts (requests per service and
  * operation reaching the edge, DynamoDB calls made in-process, Lambda invocations, function log
- * lines, JSON.parse/JSON.stringify calls and characters on the main thread); `profile-start` and
+ * lines, JSON.parse/JSON.stringify calls and characters on the main thread); `workers` with the
+ * most live Lambda workers per function and the most V8 heap (physical bytes) per function's
+ * workers and the main thread since the last `workers`; `profile-start` and
  * `profile-stop <file>` take a CPU profile of the main thread (node:inspector, as --cpu-prof does,
  * for one phase only); stops on SIGTERM.
  * The counters wrap, never change, what they count.
@@ -11,6 +13,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { createInterface } from 'node:readline';
+import { getHeapStatistics } from 'node:v8';
 import { loadConfig } from '../local/config.ts';
 import type { EdgeRequest } from '../local/provider.ts';
 import { startStack } from '../local/stack.ts';
@@ -80,6 +83,22 @@ process.stdout.write(
   })}\n`,
 );
 
+// Live Lambda workers per function, sampled: each is an isolate of its own (memory, GC, JIT).
+let peakWorkers: Record<string, number> = {};
+const sampleWorkers = () => {
+  for (const [name, n] of Object.entries(stack.providers.lambda.workerCounts()))
+    peakWorkers[name] = Math.max(peakWorkers[name] ?? 0, n);
+};
+setInterval(sampleWorkers, 100).unref();
+// Their V8 heaps and the main thread's, sampled each second: the most each held during a phase.
+let peakHeaps: Record<string, number> = {};
+const sampleHeaps = async () => {
+  const heaps = await stack.providers.lambda.workerHeapBytes();
+  heaps['main thread'] = getHeapStatistics().total_physical_size;
+  for (const [name, bytes] of Object.entries(heaps)) peakHeaps[name] = Math.max(peakHeaps[name] ?? 0, bytes);
+};
+setInterval(() => void sampleHeaps(), 1000).unref();
+
 const inspector = new Session();
 inspector.connect();
 const answer = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -91,6 +110,13 @@ createInterface({ input: process.stdin }).on('line', async (line) => {
     const all: Record<string, number> = { ...counts };
     for (const [name, n] of Object.entries(invocations)) if (n > 0) all[`lambda invoke ${name}`] = n;
     answer({ counters: all });
+  } else if (command === 'workers') {
+    sampleWorkers();
+    await sampleHeaps();
+    answer({ workers: peakWorkers, heaps: peakHeaps });
+    peakWorkers = {};
+    peakHeaps = {};
+    sampleWorkers();
   } else if (command === 'profile-start') {
     await inspector.post('Profiler.enable');
     await inspector.post('Profiler.start');

@@ -103,7 +103,14 @@ async function thumbnailCeiling(originals: readonly Buffer[]) {
 const tsx = createRequire(import.meta.url).resolve('tsx/esm');
 
 async function startStackProcess(dataDir: string) {
-  const args = ['--import', tsx, path.join(import.meta.dirname, 'pipeline-stack.ts')];
+  // As `npm start` runs the stack (package.json): 2 MB semi-spaces for every isolate of the process
+  // (docs/pipeline-cpu.md: the main thread's young generation alone had grown to ≈ 100 MB).
+  const args = [
+    '--max-semi-space-size=2',
+    '--import',
+    tsx,
+    path.join(import.meta.dirname, 'pipeline-stack.ts'),
+  ];
   const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
@@ -397,6 +404,10 @@ interface PhaseResult {
   endRss: number;
   cpuMsPerImage: Map<string, number>;
   callsPerImage: Map<string, number>;
+  /** The most live Lambda workers (isolates) per function during the phase. */
+  peakWorkers: Record<string, number>;
+  /** The most V8 heap (physical bytes) per function's workers and the main thread, sampled each second. */
+  peakHeaps: Record<string, number>;
 }
 
 const percentile = (sorted: readonly number[], p: number) =>
@@ -419,6 +430,7 @@ async function measure(
   sample();
   const sampler = setInterval(sample, 250);
   const counters0 = await stack.counters();
+  await stack.command('workers');
   if (cpuProfDir) await stack.command('profile-start');
   const cpu0 = cpuSnapshot(pid);
   const started = performance.now();
@@ -430,6 +442,10 @@ async function measure(
       `profile-stop ${path.join(cpuProfDir, `${name.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`)}`,
     );
   const counters1 = await stack.counters();
+  const { workers: peakWorkers, heaps: peakHeaps } = (await stack.command('workers')) as {
+    workers: Record<string, number>;
+    heaps: Record<string, number>;
+  };
   clearInterval(sampler);
   sample();
   const endRss = sum(stackRss(pid).values());
@@ -458,6 +474,8 @@ async function measure(
     endRss,
     cpuMsPerImage,
     callsPerImage,
+    peakWorkers,
+    peakHeaps,
   };
 }
 
@@ -553,6 +571,28 @@ function report(ceiling: { perMinute: number; cpuMsPerImage: number }, phases: P
     `\npeak RSS per process\n${table(
       ['process', ...phases.map((p) => p.name)],
       processes.map((name) => [name, ...phases.map((p) => mb(p.peakRssByProcess.get(name) ?? 0))]),
+    )}`,
+  );
+
+  const functions = [...new Set(phases.flatMap((p) => Object.keys(p.peakWorkers)))].sort();
+  const heapOf = (p: PhaseResult, name: string) => (p.peakHeaps[name] ? mb(p.peakHeaps[name]) : '–');
+  console.log(
+    `\nmost live Lambda workers (isolates) per function, and the most V8 heap they held (sampled each second)\n${table(
+      ['function', ...phases.flatMap((p) => [p.name, 'V8 heap'])],
+      [
+        ...functions.map((fn) => [
+          fn,
+          ...phases.flatMap((p) => [String(p.peakWorkers[fn] ?? 0), heapOf(p, fn)]),
+        ]),
+        ['main thread', ...phases.flatMap((p) => ['', heapOf(p, 'main thread')])],
+        [
+          'total (peaks need not coincide)',
+          ...phases.flatMap((p) => [
+            String(sum(Object.values(p.peakWorkers))),
+            mb(sum(Object.values(p.peakHeaps))),
+          ]),
+        ],
+      ],
     )}`,
   );
 

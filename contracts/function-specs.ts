@@ -39,6 +39,13 @@ export interface FunctionSpec {
   memoryMb: number;
   /** Upper bound on concurrent executions locally (2 cores); in the cloud, account concurrency applies. */
   localConcurrency: number;
+  /**
+   * Locally, when the function's first worker starts: at boot (default: the upload path and the
+   * pipeline, warm for the first image) or on its first invocation, a cold start as Lambda's own,
+   * for functions called rarely; their workers also end when idle. Each worker is an isolate of
+   * ~55 MB in the stack's one process (docs/pipeline-cpu.md, memory).
+   */
+  localStart?: 'boot' | 'on-demand';
 }
 
 export const functionSpecs = {
@@ -49,7 +56,9 @@ export const functionSpecs = {
     env: ['BUCKET_NAME'],
     timeoutSeconds: 10,
     memoryMb: 256,
-    localConcurrency: 4,
+    // Presigning is local crypto, ~1 CPU-ms and no I/O: one worker serves a 32-client burst, where
+    // 4 started 3 workers (~55 MB each) that earned nothing (docs/pipeline-cpu.md).
+    localConcurrency: 1,
   },
   deleteImage: {
     folder: 'delete-image',
@@ -59,6 +68,7 @@ export const functionSpecs = {
     timeoutSeconds: 30,
     memoryMb: 256,
     localConcurrency: 2,
+    localStart: 'on-demand',
   },
   signUrls: {
     folder: 'sign-urls',
@@ -97,7 +107,10 @@ export const functionSpecs = {
     env: ['TABLE_NAME', 'BUCKET_NAME', 'GRAPHQL_URL'],
     timeoutSeconds: 60,
     memoryMb: 1024,
-    localConcurrency: 2,
+    // One worker locally: its detections are answered one image at a time anyway (the local vision
+    // engine is one worker thread; vision off, they are instant), and in the Parallel state it runs
+    // beside thumbnails, the longer branch. A second worker (~60 MB) would have nothing to overlap.
+    localConcurrency: 1,
   },
   flag: {
     folder: 'flag',
@@ -107,6 +120,7 @@ export const functionSpecs = {
     timeoutSeconds: 60,
     memoryMb: 1024,
     localConcurrency: 2,
+    localStart: 'on-demand',
   },
   saveResult: {
     folder: 'save-result',
@@ -125,6 +139,7 @@ export const functionSpecs = {
     timeoutSeconds: 10,
     memoryMb: 256,
     localConcurrency: 4,
+    localStart: 'on-demand',
   },
   publish: {
     folder: 'publish',
@@ -162,6 +177,7 @@ export const functionSpecs = {
     timeoutSeconds: 30,
     memoryMb: 256,
     localConcurrency: 2,
+    localStart: 'on-demand',
   },
   approve: {
     folder: 'approve',
@@ -171,6 +187,7 @@ export const functionSpecs = {
     timeoutSeconds: 60,
     memoryMb: 2048,
     localConcurrency: 2,
+    localStart: 'on-demand',
   },
   sweeper: {
     folder: 'sweeper',
@@ -180,6 +197,7 @@ export const functionSpecs = {
     timeoutSeconds: 120,
     memoryMb: 256,
     localConcurrency: 1,
+    localStart: 'on-demand',
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { credentialScopeOf, escapeUri, type SignedRequest, verifySigV4 } from './sigv4.ts';
+import { credentialScopeOf, escapeUri, type SignedRequest, signingKey, verifySigV4 } from './sigv4.ts';
 
 const credentials = { accessKeyId: 'darkroom-local', secretAccessKey: 'darkroom-local-secret' };
 const secretFor = (id: string) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined);
@@ -329,5 +329,38 @@ describe('credentialScopeOf', () => {
     // Assess
     expect(scope?.service).toBe('s3');
     expect(none).toBeUndefined();
+  });
+});
+
+describe('signingKey', () => {
+  /** SigV4's derivation, written out: what every (secret, scope) must get, cached or not. */
+  const derived = (secret: string, date: string, region: string, service: string) =>
+    [date, region, service, 'aws4_request'].reduce<Buffer | string>(
+      (key, part) => createHmac('sha256', key).update(part).digest(),
+      `AWS4${secret}`,
+    );
+
+  it('gives every secret and scope its own derived key, each time it is asked', () => {
+    // Prepare: pairs whose parts run together the same way ("s" + "1x" and "s1" + "x").
+    const cases = [
+      ['1x', '20261124', 'us-east-1', 's'],
+      ['x', '20261124', 'us-east-1', 's1'],
+      ['x', '20261124', 'us-east-1s', '1'],
+      ['darkroom-local-secret', '20261124', 'us-east-1', 's3'],
+      ['darkroom-local-secret', '20261125', 'us-east-1', 's3'],
+      ['other-secret', '20261124', 'us-east-1', 's3'],
+    ] as const;
+
+    for (const round of [1, 2]) {
+      for (const [secret, date, region, service] of cases) {
+        // Act
+        const key = signingKey(secret, { date, region, service });
+
+        // Assess
+        expect(key, `${secret} ${date} ${region} ${service}, round ${round}`).toEqual(
+          derived(secret, date, region, service),
+        );
+      }
+    }
   });
 });

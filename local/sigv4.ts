@@ -197,15 +197,31 @@ function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/**
+ * Derived signing keys by secret and scope. A key serves every request of its day, region and
+ * service (the SDK's signer caches its own the same way); deriving it is four HMACs, which were
+ * the edge's largest crypto cost per request (docs/pipeline-cpu.md). Bounded: cleared when full.
+ */
+const signingKeys = new Map<string, Buffer>();
+const signingKeysMax = 512;
+
 /** The SigV4 signing key for a scope: an HMAC chain over date, region, service. */
 export function signingKey(
   secret: string,
   scope: Pick<CredentialScope, 'date' | 'region' | 'service'>,
 ): Buffer {
+  // Length-prefixed parts: no two scopes share an id, whatever characters a request puts in them.
+  const id = [scope.date, scope.region, scope.service, secret]
+    .map((part) => `${part.length}:${part}`)
+    .join('');
+  const cached = signingKeys.get(id);
+  if (cached) return cached;
   let key: Buffer = createHmac('sha256', `AWS4${secret}`).update(scope.date).digest();
   for (const part of [scope.region, scope.service, 'aws4_request']) {
     key = createHmac('sha256', key).update(part).digest();
   }
+  if (signingKeys.size >= signingKeysMax) signingKeys.clear();
+  signingKeys.set(id, key);
   return key;
 }
 

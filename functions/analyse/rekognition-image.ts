@@ -7,11 +7,11 @@
 
 import type { Image } from '@aws-sdk/client-rekognition';
 import type { S3Client } from '@aws-sdk/client-s3';
-import sharp from 'sharp';
 import { openImage } from '../shared/decode-heic.ts';
 import { toImageError } from '../shared/image-errors.ts';
 import { type DecodableFormat, imageLimits } from '../shared/image-limits.ts';
 import { readObject } from '../shared/s3-objects.ts';
+import sharp from '../shared/sharp.ts';
 
 /** Rekognition's documented image limits. */
 export const rekognitionLimits = {

@@ -3,7 +3,6 @@
  * against the limits before anything is decoded, so a pixel bomb costs a header read; then a
  * small decode proves the data is whole.
  */
-import sharp, { type Metadata } from 'sharp';
 import { decodeHeic } from '../shared/decode-heic.ts';
 import { CorruptImageError, ImageTooLargeError, UnsupportedImageError } from '../shared/errors.ts';
 import { toImageError } from '../shared/image-errors.ts';
@@ -14,6 +13,7 @@ import {
   imageLimits,
   supportedFormatsText,
 } from '../shared/image-limits.ts';
+import sharp, { type Metadata } from '../shared/sharp.ts';
 
 export interface ImageFacts {
   /** Width and height as displayed, i.e. after EXIF orientation. */

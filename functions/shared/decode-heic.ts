@@ -5,16 +5,26 @@
  * pixels carry no EXIF, so a later `autoOrient()` cannot turn the image a second time.
  * Callers check the header's dimensions against the limits before they call this.
  */
-import decode from 'heic-decode';
-import sharp, { type Sharp } from 'sharp';
 import { heicBrand } from '../inspect/heic-brand.ts';
 import { CorruptImageError, ImageTooLargeError } from './errors.ts';
 import { decodeOptions, imageLimits } from './image-limits.ts';
+import sharp, { type Sharp } from './sharp.ts';
 
 export interface RawPixels {
   data: Buffer;
   raw: { width: number; height: number; channels: 4 };
 }
+
+/**
+ * libheif loads on the first HEIC, not with the module: instantiating its WebAssembly took ≈ 0.3 s
+ * of CPU and its memory stayed resident in every worker that decodes images, HEIC or not
+ * (docs/pipeline-cpu.md).
+ */
+let decoder: Promise<typeof import('heic-decode').default> | undefined;
+const heicDecoder = () => {
+  decoder ??= import('heic-decode').then((module) => module.default);
+  return decoder;
+};
 
 export function isHeic(bytes: Buffer): boolean {
   return heicBrand(bytes) !== undefined;
@@ -23,6 +33,8 @@ export function isHeic(bytes: Buffer): boolean {
 /** The displayed (oriented) pixels of a HEIC file; CorruptImage when libheif cannot decode it. */
 export async function decodeHeic(bytes: Buffer): Promise<RawPixels> {
   await refusePixelBomb(bytes);
+  // Outside the try: a decoder that cannot load is the platform's trouble, not a corrupt image.
+  const decode = await heicDecoder();
   try {
     const { width, height, data } = await decode({ buffer: bytes });
     return {

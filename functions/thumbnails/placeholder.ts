@@ -3,8 +3,8 @@
  * image and its dominant colour. Both are computed from the 600 px rendition already in memory,
  * so the original is not decoded again; for a FLAGGED image that rendition is the blurred one.
  */
-import sharp from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
+import sharp from '../shared/sharp.ts';
 
 /** ThumbHash encodes images of at most 100 px a side. */
 const thumbHashMaxSide = 100;
@@ -22,16 +22,16 @@ export interface RawRendition {
 }
 
 export async function placeholderOf(rendition: RawRendition): Promise<Placeholder> {
-  const pixels = sharp(rendition.data, { raw: rendition.raw });
+  // Two pipelines on the same pixels, not `clone()`, which copies them (structuredClone of the input).
+  const pixels = () => sharp(rendition.data, { raw: rendition.raw });
   const [small, stats] = await Promise.all([
-    pixels
-      .clone()
+    pixels()
       .resize(thumbHashMaxSide, thumbHashMaxSide, { fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
       .ensureAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true }),
-    pixels.clone().stats(),
+    pixels().stats(),
   ]);
   const hash = rgbaToThumbHash(small.info.width, small.info.height, small.data);
   return { hash: Buffer.from(hash).toString('base64'), dominantColor: hexColour(stats.dominant) };

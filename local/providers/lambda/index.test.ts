@@ -10,7 +10,8 @@ import { FaultRegistry } from '../../faults.ts';
 import { providerContext } from '../../provider-context.ts';
 import { LambdaProvider } from './index.ts';
 
-const probeEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-handlers', 'probe.ts');
+const testHandlers = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-handlers');
+const probeEntry = path.join(testHandlers, 'probe.ts');
 
 function spec(overrides: Partial<FunctionSpec> = {}): FunctionSpec {
   return {
@@ -35,6 +36,8 @@ async function startProvider(
     credentialsFor?: (functionName: string) => { accessKeyId: string; secretAccessKey: string };
     prewarm?: boolean;
     spareWorkerIdleMs?: number;
+    onDemandIdleMs?: number;
+    entryOf?: (spec: FunctionSpec) => string;
   } = {},
 ) {
   provider = new LambdaProvider({
@@ -84,6 +87,36 @@ describe('LambdaProvider', () => {
 
     expect(lambda.workerCounts()).toEqual({ probe: 1 });
     expect(await lambda.invoke('probe', { hello: 'again' })).toMatchObject({ event: { hello: 'again' } });
+  });
+
+  it('starts an on-demand function on its first invocation, not at boot, and ends its last worker when idle', async () => {
+    const lambda = await startProvider(
+      [spec({ localStart: 'on-demand' }), spec({ folder: 'hot', functionName: 'hot' })],
+      { prewarm: true, onDemandIdleMs: 50 },
+    );
+    for (let waited = 0; lambda.workerCounts().hot !== 1 && waited < 5_000; waited += 25)
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(lambda.workerCounts()).toEqual({ probe: 0, hot: 1 });
+
+    // The first invocation is a cold start and still answers as a warm one would.
+    expect(await lambda.invoke('probe', { first: true })).toMatchObject({
+      event: { first: true },
+      functionName: 'probe',
+      tableName: 'Images',
+    });
+    expect(lambda.workerCounts().probe).toBe(1);
+
+    for (let waited = 0; lambda.workerCounts().probe !== 0 && waited < 5_000; waited += 25)
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(lambda.workerCounts()).toEqual({ probe: 0, hot: 1 });
+    // And it starts again for the next one.
+    expect(await lambda.invoke('probe', { again: true })).toMatchObject({ event: { again: true } });
+  });
+
+  it('runs handlers without the X-Ray SDK tracking every promise (no tracing locally)', async () => {
+    const lambda = await startProvider([spec()], { entryOf: () => path.join(testHandlers, 'xray-probe.ts') });
+
+    expect(await lambda.invoke('probe', {})).toEqual({ xrayContextTracking: false });
   });
 
   it('runs each function with its own credentials (its role), not the stack’s', async () => {

@@ -46,10 +46,15 @@ export interface LambdaProviderOptions extends ProviderContext {
    * `defaultMaxQueue`). The queue stands in for Lambda's scale-out, which a few workers cannot copy.
    */
   maxQueue?: number;
-  /** Start one worker per function at start so the first invocation is warm (default true). */
+  /**
+   * Start one worker at start for each function whose spec says `localStart: 'boot'` (the default),
+   * so its first invocation is warm (default true). `on-demand` functions start on first use.
+   */
   prewarm?: boolean;
   /** How long a spare worker (beyond one per function) stays idle before it ends (default 60 s). */
   spareWorkerIdleMs?: number;
+  /** How long any worker of an `on-demand` function stays idle before it ends (default `onDemandIdleMs`). */
+  onDemandIdleMs?: number;
   /** The credentials a function signs its AWS calls with (its role's); the stack's own unless given. */
   credentialsFor?: (functionName: string) => { accessKeyId: string; secretAccessKey: string };
 }
@@ -90,7 +95,10 @@ interface Waiter {
 }
 
 const workerUrl = new URL('./worker.ts', import.meta.url);
-/** Young-generation cap per worker isolate (docs/pipeline-cpu.md: memory). */
+/**
+ * Young-generation cap per worker isolate (docs/pipeline-cpu.md: memory). `npm start` also passes
+ * `--max-semi-space-size=2`, which V8 applies to every isolate of the process over this cap.
+ */
 export const workerYoungGenerationMb = 8;
 /**
  * Lambda scales a function to 1,000 concurrent executions per account before it throttles; the
@@ -100,6 +108,30 @@ export const workerYoungGenerationMb = 8;
  * A waiter costs a closure, so the bound is Lambda's own concurrency limit.
  */
 export const defaultMaxQueue = 1000;
+/**
+ * Idle time before the last worker of an `on-demand` function ends. Below the sweeper's 60 s
+ * schedule on purpose: its ~55 MB isolate is gone between runs instead of held all the time; a cold
+ * start a minute costs a fraction of one image's CPU (docs/pipeline-cpu.md).
+ */
+export const onDemandIdleMs = 15_000;
+
+let profiledWorkers = 0;
+
+/**
+ * `DARKROOM_WORKER_CPU_PROF=<dir>`: every worker writes a CPU profile of its thread there when it
+ * ends (`<function>.<n>.cpuprofile`), as `node --cpu-prof` does for the main thread; for measuring
+ * (docs/pipeline-cpu.md), off unless set.
+ */
+function workerProfileArgs(functionName: string): string[] {
+  const dir = process.env.DARKROOM_WORKER_CPU_PROF;
+  if (!dir) return [];
+  profiledWorkers += 1;
+  return [
+    '--cpu-prof',
+    `--cpu-prof-dir=${dir}`,
+    `--cpu-prof-name=${functionName}.${profiledWorkers}.cpuprofile`,
+  ];
+}
 
 /** One function's warm workers, its in-flight count and its queue. */
 class FunctionPool {
@@ -124,6 +156,7 @@ class FunctionPool {
   }
 
   prewarm(): void {
+    if (this.spec.localStart === 'on-demand') return;
     if (this.idle.length === 0 && this.active === 0 && this.exists) {
       const slot = this.spawn();
       this.warming = slot;
@@ -157,23 +190,42 @@ class FunctionPool {
 
   /**
    * Back to idle. A spare worker (a burst started it beside the first) ends after a quiet spell, as
-   * Lambda's idle execution environments do: each is an isolate of ~55 MB in this one process.
+   * Lambda's idle execution environments do: each is an isolate of ~55 MB in this one process. An
+   * `on-demand` function keeps none: its last worker ends too, and the next invocation starts cold.
    */
   private release(slot: Slot): void {
     this.idle.push(slot);
-    if (this.live.size <= 1) return;
+    const onDemand = this.spec.localStart === 'on-demand';
+    const keepsOne = !onDemand;
+    if (keepsOne && this.live.size <= 1) return;
+    const idleMs = onDemand
+      ? (this.options.onDemandIdleMs ?? onDemandIdleMs)
+      : (this.options.spareWorkerIdleMs ?? 60_000);
     slot.idleTimer = setTimeout(() => {
       const index = this.idle.indexOf(slot);
-      if (index < 0 || this.live.size <= 1) return;
+      if (index < 0 || (keepsOne && this.live.size <= 1)) return;
       this.idle.splice(index, 1);
       this.live.delete(slot);
       void slot.worker.terminate();
-    }, this.options.spareWorkerIdleMs ?? 60_000).unref();
+    }, idleMs).unref();
   }
 
   /** Live workers (idle, busy or warming), for tests. */
   get workers(): number {
     return this.live.size;
+  }
+
+  /** The V8 heap its live workers hold (physical bytes), for the benchmark. */
+  async heapBytes(): Promise<number> {
+    const sizes = await Promise.all(
+      [...this.live].map((slot) =>
+        slot.worker.getHeapStatistics().then(
+          (heap) => heap.total_physical_size,
+          () => 0, // ended meanwhile
+        ),
+      ),
+    );
+    return sizes.reduce((sum, bytes) => sum + bytes, 0);
   }
 
   async invoke(event: unknown, injected: InjectedTrouble = {}): Promise<unknown> {
@@ -258,6 +310,11 @@ class FunctionPool {
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.spec.memoryMb),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       POWERTOOLS_SERVICE_NAME: this.spec.functionName,
+      // No X-Ray locally (Powertools turns tracing off outside Lambda), but the X-Ray SDK it loads
+      // starts in automatic mode: a cls-hooked async hook that runs on every promise of the worker
+      // and tracks each one's destruction through the GC. Manual mode tracks nothing; the
+      // handlers' code is the same (docs/pipeline-cpu.md).
+      AWS_XRAY_MANUAL_MODE: 'true',
     };
     for (const key of this.spec.env) env[key] = environment[key];
     const workerData: WorkerInit = {
@@ -274,7 +331,7 @@ class FunctionPool {
       env,
       // Node strips the handlers' types itself: no tsx loader (and its esbuild transforms) per worker.
       // Measured on a 32-concurrent burst (bench:pipeline): stack RSS 1,995 → 1,764 MB.
-      execArgv: [],
+      execArgv: workerProfileArgs(this.spec.functionName),
       resourceLimits: {
         maxOldGenerationSizeMb: this.spec.memoryMb,
         // V8 sizes each isolate's young generation for a whole machine (up to 3 × 16 MB semi-spaces
@@ -368,6 +425,13 @@ export class LambdaProvider implements Provider {
   /** Live workers per function (memory: each is an isolate of its own). */
   workerCounts(): Record<string, number> {
     return Object.fromEntries([...this.pools].map(([name, pool]) => [name, pool.workers]));
+  }
+
+  /** The V8 heap of each function's live workers (physical bytes): where a worker's memory sits. */
+  async workerHeapBytes(): Promise<Record<string, number>> {
+    const pools = [...this.pools];
+    const bytes = await Promise.all(pools.map(([, pool]) => pool.heapBytes()));
+    return Object.fromEntries(pools.map(([name], index) => [name, bytes[index] ?? 0]));
   }
 
   /** How many times each function ran (tests check that a duplicate event did no work). */
