@@ -6,7 +6,7 @@
  * image through the IAM-signed publishImageProcessed mutation the pipeline sends, and measures
  * publish → frame at every subscriber (from just before the mutation's POST to each `data`
  * frame's arrival). Then the same N sockets on a bare `ws` server get one of those frames'
- * bytes broadcast, measured the same way. Prints p50/p99 of both, the p99 ratio, and whether
+ * bytes broadcast, measured the same way. Prints p50/p99 of both (medians over the rounds), the p99 ratio, and whether
  * ≤ 1.5× holds at every size. Subscribers run in a worker thread (./realtime-clients.ts).
  *
  *   BENCH_SUBSCRIBERS=2000,5000  sizes (default)     BENCH_ROUNDS=5   publishes per size and side
@@ -49,7 +49,7 @@ import { median } from './median.ts';
 import type { FromClients, ToClients } from './realtime-clients.ts';
 
 const sizes = (process.env.BENCH_SUBSCRIBERS ?? '2000,5000').split(',').map(Number);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
 const concurrency = Number(process.env.BENCH_OPEN_CONCURRENCY ?? 100);
 const milestonesPerSecond = Number(process.env.BENCH_MILESTONES_PER_SECOND ?? 20);
 const goal = 1.5;
@@ -168,7 +168,9 @@ function flow(
 }
 
 interface Side {
-  latencies: number[];
+  /** Per round (one event): p50 and p99 of publish → frame over every subscriber. */
+  p50s: number[];
+  p99s: number[];
   missing: number;
   /** CPU ms of this thread (the stack and the raw server) per event: far steadier than wall time under load. */
   cpuMs: number[];
@@ -184,7 +186,7 @@ async function measure(
   /** Sends the event; calls `start` the moment it goes (request signing is the publisher's, not the fan-out's). */
   publish: (start: () => void) => Promise<void>,
 ): Promise<Side> {
-  const side: Side = { latencies: [], missing: 0, cpuMs: [] };
+  const side: Side = { p50s: [], p99s: [], missing: 0, cpuMs: [] };
   for (let round = 0; round <= rounds; round += 1) {
     await ask({ kind: 'arm', timeoutMs: roundTimeoutMs }, 'armed');
     const arrived = next('arrived');
@@ -200,17 +202,21 @@ async function measure(
     if (round === 0) continue;
     side.missing += expected - times.length;
     side.cpuMs.push((used.user + used.system) / 1000);
-    for (const time of times) side.latencies.push(time - startedAt);
+    const latencies = times.map((time) => time - startedAt).sort((a, b) => a - b);
+    side.p50s.push(percentile(latencies, 0.5));
+    side.p99s.push(percentile(latencies, 0.99));
   }
-  side.latencies.sort((a, b) => a - b);
   return side;
 }
 
 function cell(side: Side): string {
-  const p50 = percentile(side.latencies, 0.5).toFixed(1).padStart(7);
-  const p99 = percentile(side.latencies, 0.99).toFixed(1).padStart(7);
+  const p50 = median(side.p50s).toFixed(1).padStart(7);
+  const p99 = median(side.p99s).toFixed(1).padStart(7);
+  const worst = Math.max(...side.p99s)
+    .toFixed(1)
+    .padStart(7);
   const cpu = median(side.cpuMs).toFixed(1).padStart(6);
-  return `${p50} ${p99} ${cpu}${side.missing ? ` (${side.missing} missing)` : ''}`;
+  return `${p50} ${p99} ${worst} ${cpu}${side.missing ? ` (${side.missing} missing)` : ''}`;
 }
 
 async function main() {
@@ -327,9 +333,14 @@ async function main() {
     console.log(
       `milestone events flowing meanwhile: ${milestonesPerSecond}/s (publishImageProgress, same owner)`,
     );
-    console.log('(cpu: median CPU ms per event of the thread running the stack and the raw server)');
-    console.log('            | AppSync                | raw ws broadcast       |');
-    console.log('subscribers |     p50     p99    cpu |     p50     p99    cpu | p99 ratio | ≤ 1.5×');
+    console.log(
+      "(p50, p99: medians over the rounds of each event's percentile over every subscriber; worst: the highest round's p99;",
+    );
+    console.log(' cpu: median CPU ms per event of the thread running the stack and the raw server)');
+    console.log('            | AppSync                        | raw ws broadcast               |');
+    console.log(
+      'subscribers |     p50     p99   worst    cpu |     p50     p99   worst    cpu | p99 ratio | ≤ 1.5×',
+    );
     let holds = true;
     let frameBytes = 0;
     for (const size of sizes) {
@@ -360,7 +371,9 @@ async function main() {
       });
       await ask({ kind: 'close' }, 'closed');
 
-      const ratio = percentile(appsync.latencies, 0.99) / percentile(direct.latencies, 0.99);
+      // Medians over rounds: one event stalled by the machine (a GC, another process) moves a pooled
+      // p99 by itself on this 2-core machine; the worst round is printed beside it.
+      const ratio = median(appsync.p99s) / median(direct.p99s);
       const ok = ratio <= goal && appsync.missing === 0;
       holds &&= ok;
       console.log(
