@@ -12,6 +12,7 @@ import { LambdaProvider } from './index.ts';
 
 const testHandlers = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-handlers');
 const probeEntry = path.join(testHandlers, 'probe.ts');
+const slowStartEntry = path.join(testHandlers, 'slow-start.ts');
 
 function spec(overrides: Partial<FunctionSpec> = {}): FunctionSpec {
   return {
@@ -75,6 +76,20 @@ describe('LambdaProvider', () => {
     await lambda.invoke('probe', {});
 
     expect(lambda.workerCounts()).toEqual({ probe: 1 });
+  });
+
+  it('gives a waiting invocation to the first worker free: a warm one finishing beats a cold start', async () => {
+    const lambda = await startProvider([spec({ localConcurrency: 2 })], { entryOf: () => slowStartEntry });
+    const warm = (await lambda.invoke('probe', {})) as { threadStartedAt: number };
+
+    // The second finds the one worker busy: a new one starts (1.5 s), but the warm one is free first.
+    const [busy, waited] = (await Promise.all([
+      lambda.invoke('probe', { sleepMs: 100 }),
+      lambda.invoke('probe', {}),
+    ])) as { threadStartedAt: number }[];
+
+    expect(busy?.threadStartedAt).toBe(warm.threadStartedAt);
+    expect(waited?.threadStartedAt).toBe(warm.threadStartedAt);
   });
 
   it('ends a spare worker after its quiet spell and keeps one warm', async () => {

@@ -94,6 +94,12 @@ interface Waiter {
   start: () => void;
 }
 
+/** An invocation waiting for a worker (FunctionPool.takeSlot). */
+interface SlotWaiter {
+  take: (slot: Slot) => void;
+  fail: (error: unknown) => void;
+}
+
 const workerUrl = new URL('./worker.ts', import.meta.url);
 /**
  * Young-generation cap per worker isolate (docs/pipeline-cpu.md: memory). `npm start` also passes
@@ -136,10 +142,13 @@ function workerProfileArgs(functionName: string): string[] {
 /** One function's warm workers, its in-flight count and its queue. */
 class FunctionPool {
   private readonly idle: Slot[] = [];
-  /** Every live worker, idle or busy (stop terminates them all). */
+  /** Every live worker, idle, busy or starting (stop terminates them all). */
   private readonly live = new Set<Slot>();
-  /** The prewarmed worker while it starts (not yet idle). */
-  private warming: Slot | undefined;
+  /** Workers still starting: each goes to the first invocation waiting when it is ready. */
+  private starting = 0;
+  /** Invocations waiting for a worker, served in order by whichever worker is free first. */
+  private readonly waiting: SlotWaiter[] = [];
+  private stopped = false;
   private active = 0;
   private readonly queue: Waiter[] = [];
   invocations = 0;
@@ -157,35 +166,56 @@ class FunctionPool {
 
   prewarm(): void {
     if (this.spec.localStart === 'on-demand') return;
-    if (this.idle.length === 0 && this.active === 0 && this.exists) {
-      const slot = this.spawn();
-      this.warming = slot;
-      slot.ready.then(
-        () => {
-          // An invocation that arrived while it started has taken it already.
-          if (this.warming === slot) this.idle.push(slot);
-          this.warming = undefined;
-        },
-        () => {
-          this.warming = undefined;
-        },
-      );
-    }
+    if (this.live.size === 0 && this.exists) this.startWorker();
   }
 
   /**
-   * The worker for the next invocation: an idle one, else the one still warming up (an invocation
-   * during boot used to start a second worker beside it: ~55 MB of RSS each), else a new one.
+   * The worker for the next invocation: an idle one, else the first worker free. Without an idle
+   * one a new worker starts beside the busy ones (as Lambda scales out), but the invocation goes
+   * to whichever is free first: a warm worker finishing its invocation in a millisecond, rather
+   * than always the new one's cold start of ~0.3 s (an invocation during boot takes the
+   * prewarmed worker the same way; a second one beside it was ~55 MB of RSS).
    */
-  private takeSlot(): Slot {
+  private takeSlot(): Promise<Slot> {
     const idle = this.idle.pop();
     if (idle) {
       clearTimeout(idle.idleTimer);
-      return idle;
+      return Promise.resolve(idle);
     }
-    const warming = this.warming;
-    this.warming = undefined;
-    return warming ?? this.spawn();
+    const slot = new Promise<Slot>((take, fail) => this.waiting.push({ take, fail }));
+    this.scaleOut();
+    return slot;
+  }
+
+  /** Starts workers for invocations no starting worker will serve, up to the local concurrency. */
+  private scaleOut(): void {
+    if (this.stopped) return;
+    while (this.waiting.length > this.starting && this.live.size < this.spec.localConcurrency)
+      this.startWorker();
+  }
+
+  private startWorker(): void {
+    const slot = this.spawn();
+    this.starting += 1;
+    slot.ready.then(
+      () => {
+        this.starting -= 1;
+        this.offer(slot);
+      },
+      (error: unknown) => {
+        this.starting -= 1;
+        // A function that cannot start fails the invocation waiting longest, as its cold start would.
+        this.waiting.shift()?.fail(error);
+        this.scaleOut();
+      },
+    );
+  }
+
+  /** A free worker: to the invocation waiting longest, else idle. */
+  private offer(slot: Slot): void {
+    const waiter = this.waiting.shift();
+    if (waiter) waiter.take(slot);
+    else this.release(slot);
   }
 
   /**
@@ -210,7 +240,7 @@ class FunctionPool {
     }, idleMs).unref();
   }
 
-  /** Live workers (idle, busy or warming), for tests. */
+  /** Live workers (idle, busy or starting), for tests. */
   get workers(): number {
     return this.live.size;
   }
@@ -264,8 +294,7 @@ class FunctionPool {
       await sleep(Math.min(latencyMs, this.spec.timeoutSeconds * 1000));
       if (latencyMs >= this.spec.timeoutSeconds * 1000) throw timedOut();
     }
-    const slot = this.takeSlot();
-    await slot.ready;
+    const slot = await this.takeSlot();
     const awsRequestId = randomUUID();
     const timeoutMs = this.spec.timeoutSeconds * 1000 - latencyMs;
     const message: InvokeMessage = {
@@ -290,7 +319,7 @@ class FunctionPool {
       if (injected.crash) void slot.worker.terminate();
     });
     if (outcome instanceof Error) throw outcome; // the worker is gone; the next run spawns a fresh one
-    this.release(slot);
+    this.offer(slot);
     if (!outcome.ok) throw new LambdaFunctionError(outcome.errorType, outcome.errorMessage, outcome.trace);
     return JSON.parse(outcome.payload) as unknown;
   }
@@ -377,10 +406,15 @@ class FunctionPool {
     this.live.delete(slot);
     const index = this.idle.indexOf(slot);
     if (index >= 0) this.idle.splice(index, 1);
+    // Invocations waiting on the worker that ended get another.
+    this.scaleOut();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.idle.splice(0);
+    for (const waiter of this.waiting.splice(0))
+      waiter.fail(new LambdaFunctionError('Runtime.ExitError', `${this.spec.functionName} stopped`));
     const slots = [...this.live];
     this.live.clear();
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
