@@ -4,7 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AppSyncClient } from './appsync-client.ts';
 import { PublishFailedError } from './errors.ts';
-import { createMilestones, publishImageProgressQuery } from './milestones.ts';
+import { createMilestones } from './milestones.ts';
+import { publishImageProgressQuery } from './publish-image-progress.ts';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const key = { owner: 'alice', id: '01KIMAGE' };

@@ -8,8 +8,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { print } from 'graphql';
-import { PublishImageProgressDocument } from '../../client-sdk/generated/operations.ts';
 import {
   milestonePublishTimeoutMs,
   progressAttributes,
@@ -22,9 +20,7 @@ import { documentClient } from './clients.ts';
 import { readEnv } from './env.ts';
 import { isConditionalCheckFailed } from './image-item.ts';
 import { logger, metrics } from './powertools.ts';
-
-/** Printed once per cold start; selects the whole Image, as subscribers receive what it selects. */
-export const publishImageProgressQuery = print(PublishImageProgressDocument);
+import { publishImageProgressQuery } from './publish-image-progress.ts';
 
 export interface ImageKey {
   owner: string;
