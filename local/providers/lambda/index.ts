@@ -160,8 +160,15 @@ class FunctionPool {
     private readonly maxQueue: number,
   ) {}
 
+  private found = false;
+
+  /**
+   * Whether the function's code is there. Once found it is remembered: this ran a synchronous
+   * stat on the main thread for every invocation. A function not built yet is looked for again.
+   */
   get exists(): boolean {
-    return existsSync(this.entry);
+    this.found ||= existsSync(this.entry);
+    return this.found;
   }
 
   prewarm(): void {
