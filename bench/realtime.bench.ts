@@ -288,44 +288,32 @@ async function main() {
 
     const graphqlHost = new URL(stack.graphqlUrl).host;
     const realtimeUrl = `${stack.graphqlUrl.replace(/^http/, 'ws')}/realtime`;
-    const publishBody = JSON.stringify({
-      query: publishImageProcessedQuery,
-      variables: { owner, id: imageId },
-    });
-    const publishThroughAppSync = async (start: () => void) => {
-      const signed = await signedGraphqlRequest(stack.graphqlUrl, publishBody, config.credentials);
+    /** One IAM-signed publish mutation (`field` names it in the answer); `start` as it leaves. */
+    const publishSigned = async (field: string, body: string, start: () => void = () => {}) => {
+      const signed = await signedGraphqlRequest(stack.graphqlUrl, body, config.credentials);
       start();
       const response = await fetch(stack.graphqlUrl, {
         method: 'POST',
         headers: signed.headers,
         body: signed.body,
       });
-      const answer = (await response.json()) as {
-        errors?: unknown[];
-        data?: { publishImageProcessed?: unknown };
-      };
-      if (answer.errors || !answer.data?.publishImageProcessed)
-        throw new Error(`publishImageProcessed failed: ${JSON.stringify(answer)}`);
+      const answer = (await response.json()) as { errors?: unknown[]; data?: Record<string, unknown> };
+      if (answer.errors || !answer.data?.[field])
+        throw new Error(`${field} failed: ${JSON.stringify(answer)}`);
     };
-
+    const publishBody = JSON.stringify({
+      query: publishImageProcessedQuery,
+      variables: { owner, id: imageId },
+    });
+    const publishThroughAppSync = (start: () => void) =>
+      publishSigned('publishImageProcessed', publishBody, start);
     const milestoneBody = JSON.stringify({
       query: publishImageProgressQuery,
       variables: { owner, id: progressingId },
     });
-    const stopMilestones = flow(milestonesPerSecond, async () => {
-      const signed = await signedGraphqlRequest(stack.graphqlUrl, milestoneBody, config.credentials);
-      const response = await fetch(stack.graphqlUrl, {
-        method: 'POST',
-        headers: signed.headers,
-        body: signed.body,
-      });
-      const answer = (await response.json()) as {
-        errors?: unknown[];
-        data?: { publishImageProgress?: unknown };
-      };
-      if (answer.errors || !answer.data?.publishImageProgress)
-        throw new Error(`publishImageProgress failed: ${JSON.stringify(answer)}`);
-    });
+    const stopMilestones = flow(milestonesPerSecond, () =>
+      publishSigned('publishImageProgress', milestoneBody),
+    );
 
     console.log(
       `subscribers of one owner, ${rounds} publishes each (after one warm-up); latency publish → frame, ms`,
