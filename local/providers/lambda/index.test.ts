@@ -10,7 +10,7 @@ import { FaultRegistry } from '../../faults.ts';
 import { providerContext } from '../../provider-context.ts';
 import { LambdaProvider } from './index.ts';
 
-const testHandlers = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-handlers');
+const testHandlers = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-support');
 const probeEntry = path.join(testHandlers, 'probe.ts');
 const slowStartEntry = path.join(testHandlers, 'slow-start.ts');
 
