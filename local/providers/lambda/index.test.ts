@@ -38,7 +38,6 @@ async function startProvider(
     prewarm?: boolean;
     spareWorkerIdleMs?: number;
     onDemandIdleMs?: number;
-    scaleOutAfterMs?: number;
     entryOf?: (spec: FunctionSpec) => string;
   } = {},
 ) {
@@ -91,34 +90,6 @@ describe('LambdaProvider', () => {
 
     expect(busy?.threadStartedAt).toBe(warm.threadStartedAt);
     expect(waited?.threadStartedAt).toBe(warm.threadStartedAt);
-  });
-
-  it('starts no second worker for invocations that overlap briefly: the busy one comes free first', async () => {
-    const lambda = await startProvider([spec({ localConcurrency: 2 })], { scaleOutAfterMs: 5_000 });
-    const warm = (await lambda.invoke('probe', {})) as { threadStartedAt: number };
-
-    const served = (await Promise.all([
-      lambda.invoke('probe', { sleepMs: 100 }),
-      lambda.invoke('probe', {}),
-    ])) as { threadStartedAt: number }[];
-
-    expect(served.map((answer) => answer.threadStartedAt)).toEqual([
-      warm.threadStartedAt,
-      warm.threadStartedAt,
-    ]);
-    expect(lambda.workerCounts()).toEqual({ probe: 1 });
-  });
-
-  it('scales out when an invocation has waited past scaleOutAfterMs behind a long one', async () => {
-    const lambda = await startProvider([spec({ localConcurrency: 2 })], { scaleOutAfterMs: 10 });
-    const warm = (await lambda.invoke('probe', {})) as { threadStartedAt: number };
-
-    const long = lambda.invoke('probe', { sleepMs: 3_000 });
-    const waited = (await lambda.invoke('probe', {})) as { threadStartedAt: number };
-
-    expect(waited.threadStartedAt).not.toBe(warm.threadStartedAt);
-    expect(lambda.workerCounts()).toEqual({ probe: 2 });
-    await long;
   });
 
   it('ends a spare worker after its quiet spell and keeps one warm', async () => {

@@ -55,8 +55,6 @@ export interface LambdaProviderOptions extends ProviderContext {
   spareWorkerIdleMs?: number;
   /** How long any worker of an `on-demand` function stays idle before it ends (default `onDemandIdleMs`). */
   onDemandIdleMs?: number;
-  /** How long an invocation waits for a busy worker before a new one starts (default `scaleOutAfterMs`). */
-  scaleOutAfterMs?: number;
   /** The credentials a function signs its AWS calls with (its role's); the stack's own unless given. */
   credentialsFor?: (functionName: string) => { accessKeyId: string; secretAccessKey: string };
 }
@@ -123,16 +121,6 @@ export const defaultMaxQueue = 1000;
  */
 export const onDemandIdleMs = 15_000;
 
-/**
- * A worker's start costs ≈ 0.3 s of CPU on this machine's two cores (its isolate, then V8's threads
- * compiling its code) and ≈ 55 MB. An invocation that finds every worker busy starts one only if
- * none comes free within this long: short invocations overlapping (a milestone's and a publish's
- * sign-urls, ~1 ms each) no longer start a worker that then took the CPU from everything else
- * (bench:realtime: 0.3 s of sign-urls start-up inside the measured rounds), while a burst of long
- * ones (thumbnails) still scales out within a fraction of one cold start.
- */
-export const scaleOutAfterMs = 50;
-
 let profiledWorkers = 0;
 
 /**
@@ -160,7 +148,6 @@ class FunctionPool {
   private starting = 0;
   /** Invocations waiting for a worker, served in order by whichever worker is free first. */
   private readonly waiting: SlotWaiter[] = [];
-  private scaleOutTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private active = 0;
   private readonly queue: Waiter[] = [];
@@ -203,19 +190,8 @@ class FunctionPool {
       return Promise.resolve(idle);
     }
     const slot = new Promise<Slot>((take, fail) => this.waiting.push({ take, fail }));
-    // With no worker at all (first call, or the last one gone) there is nothing to wait for.
-    if (this.live.size === 0) this.scaleOut();
-    else this.scaleOutLater();
+    this.scaleOut();
     return slot;
-  }
-
-  /** Scales out if invocations are still waiting after `scaleOutAfterMs` (one timer at a time). */
-  private scaleOutLater(): void {
-    if (this.scaleOutTimer) return;
-    this.scaleOutTimer = setTimeout(() => {
-      this.scaleOutTimer = undefined;
-      this.scaleOut();
-    }, this.options.scaleOutAfterMs ?? scaleOutAfterMs);
   }
 
   /** Starts workers for invocations no starting worker will serve, up to the local concurrency. */
@@ -443,7 +419,6 @@ class FunctionPool {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.scaleOutTimer);
     this.idle.splice(0);
     for (const waiter of this.waiting.splice(0))
       waiter.fail(new LambdaFunctionError('Runtime.ExitError', `${this.spec.functionName} stopped`));
