@@ -1,23 +1,22 @@
 /**
- * `Thumbnail.url` for a batch of thumbnails: for each thumbnail of a finished image, a CloudFront
+ * URLs for a BatchInvoke of `signUrls`: for each rendition of a finished image, a CloudFront
  * signed URL in the cloud (`cdn` given) or a short-lived presigned S3 GET (the local stack); null
  * for anything else (a thumbnail key is never signed while processing).
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { isQuarantinedOriginalKey, isThumbnailKey, limits } from '../../contracts/names.ts';
-import type { ImageStatus } from '../../generated/schema.ts';
+import {
+  isSignableStatus,
+  type KeyUrlRequest,
+  type SignUrlsAnswer,
+  type SignUrlsRequest,
+} from '../../contracts/sign-urls.ts';
 import { type CdnSigning, cdnThumbnailUrl } from './cdn-url.ts';
 import { presignGets } from './presign-batch.ts';
 
-export interface SignRequest {
-  key: string;
-  imageStatus: ImageStatus;
-  /** Image.originalUrl: sign the quarantined original of a FLAGGED image instead of a rendition. */
-  quarantined?: boolean;
-}
-
-const signableStatuses: ReadonlySet<ImageStatus> = new Set(['COMPLETED', 'FLAGGED']);
+/** One key to sign (or not). */
+export type SignRequest = KeyUrlRequest;
 
 export interface SignOptions {
   bucket: string;
@@ -43,8 +42,7 @@ export async function signThumbnailUrls(
   // Only rendition keys: a field resolver fed a wrong key must not hand out an original,
   // quarantined or not, or anything else under thumbnails/.
   const rendition = requests.map(
-    (request) =>
-      !request.quarantined && signableStatuses.has(request.imageStatus) && isThumbnailKey(request.key),
+    (request) => !request.quarantined && isSignableStatus(request.imageStatus) && isThumbnailKey(request.key),
   );
   const keys = requests.filter((_, i) => rendition[i]).map((request) => request.key);
   // Renditions are signed as one batch (presign-batch.ts): 300 of them for one listImages page.
@@ -62,4 +60,30 @@ export async function signThumbnailUrls(
       return null;
     }),
   );
+}
+
+/**
+ * One answer per request of a BatchInvoke, in order: a list of URLs for an image's rendition keys
+ * (`Image.thumbnails`), one URL for a single key (`Image.originalUrl`). Every key of the batch is
+ * signed in one go (one presigned-GET batch for a listImages page's 300 renditions).
+ */
+export async function signBatch(
+  s3: S3Client,
+  options: SignOptions,
+  requests: readonly SignUrlsRequest[],
+): Promise<SignUrlsAnswer[]> {
+  const flat: SignRequest[] = [];
+  for (const request of requests) {
+    if ('keys' in request)
+      for (const key of request.keys) flat.push({ key, imageStatus: request.imageStatus });
+    else flat.push(request);
+  }
+  const urls = await signThumbnailUrls(s3, options, flat);
+  let next = 0;
+  return requests.map((request) => {
+    if (!('keys' in request)) return urls[next++] ?? null;
+    const own = urls.slice(next, next + request.keys.length);
+    next += request.keys.length;
+    return own;
+  });
 }
