@@ -102,15 +102,19 @@ describe('Image.thumbnails and Thumbnail.url', () => {
       kind: 'value',
       value: expect.stringContaining('X-Amz-Signature'),
     });
-
-    const unsigned = await runField(
-      'Thumbnail',
-      'url',
-      { source: { ...source, imageStatus: 'PROCESSING' } },
-      () => ({
-        result: null,
-      }),
-    );
-    expect(unsigned.outcome).toMatchObject({ kind: 'value', value: null });
   });
+
+  it.each(['PENDING_UPLOAD', 'PROCESSING', 'FAILED', 'REJECTED'])(
+    'answers null for a %s image without invoking signUrls',
+    async (imageStatus) => {
+      const unsigned = await runField(
+        'Thumbnail',
+        'url',
+        { source: { ...thumbnails[0], imageStatus }, identity: cognito('alice') },
+        () => ({ result: 'http://127.0.0.1:4566/never-signed' }),
+      );
+      expect(unsigned.calls).toEqual([]);
+      expect(unsigned.outcome).toMatchObject({ kind: 'value', value: null });
+    },
+  );
 });

@@ -5,6 +5,7 @@
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { signableStatuses } from '../../contracts/image-item.ts';
 import { isQuarantinedOriginalKey, isThumbnailKey, limits } from '../../contracts/names.ts';
 import type { ImageStatus } from '../../generated/schema.ts';
 import { type CdnSigning, cdnThumbnailUrl } from './cdn-url.ts';
@@ -16,8 +17,6 @@ export interface SignRequest {
   /** Image.originalUrl: sign the quarantined original of a FLAGGED image instead of a rendition. */
   quarantined?: boolean;
 }
-
-const signableStatuses: ReadonlySet<ImageStatus> = new Set(['COMPLETED', 'FLAGGED']);
 
 export interface SignOptions {
   bucket: string;
@@ -44,7 +43,7 @@ export async function signThumbnailUrls(
   // quarantined or not, or anything else under thumbnails/.
   const rendition = requests.map(
     (request) =>
-      !request.quarantined && signableStatuses.has(request.imageStatus) && isThumbnailKey(request.key),
+      !request.quarantined && signableStatuses.includes(request.imageStatus) && isThumbnailKey(request.key),
   );
   const keys = requests.filter((_, i) => rendition[i]).map((request) => request.key);
   // Renditions are signed as one batch (presign-batch.ts): 300 of them for one listImages page.
