@@ -6,12 +6,6 @@
 import type { ImageStatus } from '../generated/schema.ts';
 
 /**
- * The statuses whose renditions get URLs: while an image is processing, failed or rejected its
- * keys name nothing a client may see. FLAGGED images list only their blurred renditions.
- */
-export const signableStatuses = ['COMPLETED', 'FLAGGED'] as const satisfies readonly ImageStatus[];
-
-/**
  * Thumbnail's fields other than `url` (and `__typename`): a selection of only these needs no
  * signing, so Image.thumbnails invokes nothing (contracts/sign-urls.test.ts holds it to the schema).
  */
@@ -45,8 +39,3 @@ export type SignUrlsRequest = ThumbnailUrlsRequest | KeyUrlRequest;
 
 /** The answer to one request: a list for a ThumbnailUrlsRequest, a single value for a KeyUrlRequest. */
 export type SignUrlsAnswer = Array<string | null> | string | null;
-
-/** Whether renditions of an image in `status` are signed (APPSYNC_JS-safe). */
-export function isSignableStatus(status: ImageStatus): boolean {
-  return (signableStatuses as readonly ImageStatus[]).includes(status);
-}

@@ -5,11 +5,8 @@
 // image instead of 7. Nothing is invoked when no URL is wanted or possible: `url` not selected,
 // a status that is never signed (url null), or no renditions.
 import { type Context, type LambdaRequest, runtime } from '@aws-appsync/utils';
-import {
-  isSignableStatus,
-  type ThumbnailUrlsRequest,
-  thumbnailFieldsWithoutUrl,
-} from '../contracts/sign-urls.ts';
+import { signableStatuses } from '../contracts/image-item.ts';
+import { type ThumbnailUrlsRequest, thumbnailFieldsWithoutUrl } from '../contracts/sign-urls.ts';
 import type { Thumbnail } from '../generated/schema.ts';
 import { raiseDataSourceError } from './shared/errors.ts';
 import type { ImageItem } from './shared/image.ts';
@@ -44,7 +41,7 @@ export function request(ctx: ImageContext): LambdaRequest {
   const image = ctx.source as ImageItem;
   // Items stored before renditions existed have none.
   const thumbnails = image.thumbnails ?? [];
-  if (thumbnails.length === 0 || !selectsUrl(ctx) || !isSignableStatus(image.status)) {
+  if (thumbnails.length === 0 || !selectsUrl(ctx) || !signableStatuses.includes(image.status)) {
     runtime.earlyReturn(withUrls(thumbnails, null));
   }
   const keys: string[] = [];

@@ -5,13 +5,9 @@
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { signableStatuses } from '../../contracts/image-item.ts';
 import { isQuarantinedOriginalKey, isThumbnailKey, limits } from '../../contracts/names.ts';
-import {
-  isSignableStatus,
-  type KeyUrlRequest,
-  type SignUrlsAnswer,
-  type SignUrlsRequest,
-} from '../../contracts/sign-urls.ts';
+import type { KeyUrlRequest, SignUrlsAnswer, SignUrlsRequest } from '../../contracts/sign-urls.ts';
 import { type CdnSigning, cdnThumbnailUrl } from './cdn-url.ts';
 import { presignGets } from './presign-batch.ts';
 
@@ -42,7 +38,8 @@ export async function signThumbnailUrls(
   // Only rendition keys: a field resolver fed a wrong key must not hand out an original,
   // quarantined or not, or anything else under thumbnails/.
   const rendition = requests.map(
-    (request) => !request.quarantined && isSignableStatus(request.imageStatus) && isThumbnailKey(request.key),
+    (request) =>
+      !request.quarantined && signableStatuses.includes(request.imageStatus) && isThumbnailKey(request.key),
   );
   const keys = requests.filter((_, i) => rendition[i]).map((request) => request.key);
   // Renditions are signed as one batch (presign-batch.ts): 300 of them for one listImages page.
