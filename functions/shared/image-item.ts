@@ -87,7 +87,7 @@ export const imageItemSchema = z.object({
 export type ImageItem = z.output<typeof imageItemSchema>;
 export type StoredThumbnail = z.output<typeof thumbnailSchema>;
 
-/** An Image as a Lambda resolver returns it: `Thumbnail.url` is left to its own field resolver. */
+/** An Image as a Lambda resolver returns it: thumbnail URLs are left to the Image.thumbnails resolver. */
 export type ImageRecord = Omit<
   Image,
   '__typename' | 'thumbnails' | 'analysis' | 'error' | 'placeholder' | 'metadata' | 'review' | 'originalUrl'
