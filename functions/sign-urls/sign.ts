@@ -47,16 +47,18 @@ export async function signThumbnailUrls(
     ? keys.map((key) => cdnThumbnailUrl(cdn, key, now))
     : await presignGets(s3, options.bucket, keys, { expiresIn, signingDate: now });
   let next = 0;
-  return Promise.all(
-    requests.map(async (request, i) => {
-      if (rendition[i]) return renditionUrls[next++] ?? null;
-      // A moderator's look at what they judge: only a FLAGGED image's quarantined original, an
-      // S3 GET of minutes (the CDN serves renditions only).
-      if (request.quarantined && request.imageStatus === 'FLAGGED' && isQuarantinedOriginalKey(request.key))
-        return signOriginal(request.key);
-      return null;
-    }),
-  );
+  const answers = requests.map((request, i): string | null | Promise<string> => {
+    if (rendition[i]) return renditionUrls[next++] ?? null;
+    // A moderator's look at what they judge: only a FLAGGED image's quarantined original, an
+    // S3 GET of minutes (the CDN serves renditions only).
+    if (request.quarantined && request.imageStatus === 'FLAGGED' && isQuarantinedOriginalKey(request.key))
+      return signOriginal(request.key);
+    return null;
+  });
+  // A promise per answer only when an original is signed: a page's 300 renditions need none.
+  return answers.some((answer) => answer instanceof Promise)
+    ? Promise.all(answers)
+    : (answers as Array<string | null>);
 }
 
 /**
