@@ -8,7 +8,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { signableStatuses } from '../../contracts/image-item.ts';
 import { isQuarantinedOriginalKey, isThumbnailKey, limits } from '../../contracts/names.ts';
 import type { KeyUrlRequest, SignUrlsAnswer, SignUrlsRequest } from '../../contracts/sign-urls.ts';
-import { type CdnSigning, cdnThumbnailUrl } from './cdn-url.ts';
+import { type CdnSigning, rememberedCdnThumbnailUrl } from './cdn-url.ts';
 import { presignGets } from './presign-batch.ts';
 
 /** One key to sign (or not). */
@@ -44,7 +44,7 @@ export async function signThumbnailUrls(
   const keys = requests.filter((_, i) => rendition[i]).map((request) => request.key);
   // Renditions are signed as one batch (presign-batch.ts): 300 of them for one listImages page.
   const renditionUrls = cdn
-    ? keys.map((key) => cdnThumbnailUrl(cdn, key, now))
+    ? keys.map((key) => rememberedCdnThumbnailUrl(cdn, key, now))
     : await presignGets(s3, options.bucket, keys, { expiresIn, signingDate: now });
   let next = 0;
   const answers = requests.map((request, i): string | null | Promise<string> => {
