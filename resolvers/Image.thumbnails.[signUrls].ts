@@ -4,11 +4,10 @@
 // (contracts/sign-urls.ts). Signing at the image, not per Thumbnail.url, is 1 resolver run per
 // image instead of 7. Nothing is invoked when no URL is wanted or possible: `url` not selected,
 // a status that is never signed (url null), or no renditions.
-import { type Context, type LambdaRequest, runtime } from '@aws-appsync/utils';
+import { type Context, type LambdaRequest, runtime, util } from '@aws-appsync/utils';
 import { signableStatuses } from '../contracts/image-item.ts';
 import { type ThumbnailUrlsRequest, thumbnailFieldsWithoutUrl } from '../contracts/sign-urls.ts';
 import type { Thumbnail } from '../generated/schema.ts';
-import { raiseDataSourceError } from './shared/errors.ts';
 import type { ImageItem } from './shared/image.ts';
 
 type ImageContext = Context<Record<string, never>, Record<string, unknown>, undefined, ImageItem>;
@@ -51,7 +50,13 @@ export function request(ctx: ImageContext): LambdaRequest {
 }
 
 export function response(ctx: ImageContext): Thumbnail[] {
-  raiseDataSourceError(ctx);
   const image = ctx.source as ImageItem;
-  return withUrls(image.thumbnails ?? [], (ctx.result as Array<string | null> | null) ?? []);
+  const thumbnails = image.thumbnails ?? [];
+  // thumbnails is non-null, and so is each image of a page: raising would null the whole page.
+  // As when each url had its own resolver, a failed signing leaves the URLs null, with the error.
+  if (ctx.error) {
+    util.appendError(ctx.error.message, ctx.error.type);
+    return withUrls(thumbnails, null);
+  }
+  return withUrls(thumbnails, (ctx.result as Array<string | null> | null) ?? []);
 }

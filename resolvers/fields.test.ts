@@ -163,7 +163,7 @@ describe('Image.thumbnails', () => {
     }
   });
 
-  it("keeps a URL sign-urls answered null as null, and raises sign-urls' error", async () => {
+  it('keeps a URL sign-urls answered null as null', async () => {
     const source = { owner: 'alice', id: 'i', status: 'COMPLETED', thumbnails };
     const partly = await runField('Image', 'thumbnails', { source, ...withUrl }, () => ({
       result: [urlOf(thumbnails[0]?.key ?? ''), null],
@@ -174,12 +174,17 @@ describe('Image.thumbnails', () => {
         { key: thumbnails[1]?.key, url: null },
       ],
     });
+  });
+
+  it("keeps the renditions with null URLs and reports sign-urls' error beside them: the page is not lost", async () => {
+    const source = { owner: 'alice', id: 'i', status: 'COMPLETED', thumbnails };
     const failed = await runField('Image', 'thumbnails', { source, ...withUrl }, () => ({
       error: { message: 'boom', type: 'Lambda:Unhandled' },
     }));
     expect(failed.outcome).toMatchObject({
-      kind: 'error',
-      error: { message: 'boom', errorType: 'Lambda:Unhandled' },
+      kind: 'value',
+      value: thumbnails.map((t) => ({ ...t, url: null })),
+      appendedErrors: [{ message: 'boom', errorType: 'Lambda:Unhandled' }],
     });
   });
 });

@@ -162,4 +162,41 @@ describe('thumbnail URLs', () => {
     expect(after - before).toBe(1);
     for (const { key, link } of data.getImage.thumbnails) expectSigned({ key, url: link });
   });
+
+  it('keeps a page when signing fails: every image with null URLs, the error beside them', async () => {
+    await admin('faults', {
+      method: 'PUT',
+      body: JSON.stringify([
+        {
+          service: 'lambda',
+          operation: 'Invoke',
+          match: names.functions.signUrls,
+          error: 'ServiceException',
+        },
+      ]),
+    });
+    try {
+      const response = await fetch(stackInfo().graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: user.accessToken },
+        body: JSON.stringify({
+          query: `{ listImages(limit: ${pageSize}) { items { id thumbnails { key url } } } }`,
+        }),
+      });
+      const answer = (await response.json()) as {
+        data: { listImages: Page } | null;
+        errors?: Array<{ path: unknown[]; errorType: string | null }>;
+      };
+
+      const items = answer.data?.listImages.items ?? [];
+      expect(items).toHaveLength(pageSize);
+      expect(items.flatMap((image) => image.thumbnails.map((t) => t.url))).toEqual(
+        Array(pageSize * 6).fill(null),
+      );
+      expect(answer.errors?.length).toBeGreaterThan(0);
+      expect(answer.errors?.[0]?.path).toEqual(['listImages', 'items', 0, 'thumbnails']);
+    } finally {
+      await admin('faults', { method: 'DELETE' });
+    }
+  });
 });
