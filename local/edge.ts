@@ -10,7 +10,8 @@ import type { Duplex } from 'node:stream';
 import { queryLimits } from '../contracts/query-limits.ts';
 import type { LocalConfig } from './config.ts';
 import { type EdgeRequest, type Provider, sendJson } from './provider.ts';
-import { credentialScopeOf, jsonSigV4Error, verifySigV4 } from './sigv4.ts';
+import { sendAwsError, sendServiceError } from './service-errors.ts';
+import { credentialScopeOf, jsonSigV4Error, verifySigV4, wrongRegion } from './sigv4.ts';
 
 /** Where a request goes: a provider's service name, or the admin API. */
 export type Route =
@@ -115,11 +116,6 @@ export function isLoopbackHost(host: string | undefined): boolean {
   return /^127(\.\d{1,3}){3}$/.test(name);
 }
 
-/** An AWS-style JSON error (`__type` + message, and the header the SDKs read the code from). */
-export function sendAwsError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { __type: code, message }, { 'x-amzn-errortype': code });
-}
-
 /** Browsers call /graphql and Cognito cross-origin: answer CORS permissively for those two. */
 function permissiveCors(req: IncomingMessage, res: ServerResponse): boolean {
   res.setHeader('access-control-allow-origin', header(req, 'origin') ?? '*');
@@ -208,6 +204,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       const message = `Request bodies are limited to ${limit.bytes} bytes.`;
       if (route.kind === 'provider' && route.service === 'appsync')
         sendJson(res, 413, { errors: [{ errorType: limit.code, message }] });
+      else if (route.kind === 'provider') sendServiceError(res, route.service, 413, limit.code, message);
       else sendAwsError(res, 413, limit.code, message);
       return;
     }
@@ -243,7 +240,12 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       );
       if (!verdict.ok) {
         const { code, message, status } = jsonSigV4Error(verdict.code, verdict.message);
-        sendAwsError(res, status, code, message);
+        sendServiceError(res, service, status, code, message);
+        return;
+      }
+      const region = wrongRegion(verdict.region, config.region);
+      if (region) {
+        sendServiceError(res, service, region.status, region.code, region.message);
         return;
       }
       request.caller = verdict.accessKeyId;

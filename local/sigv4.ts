@@ -81,6 +81,24 @@ export function jsonSigV4Error(
   }
 }
 
+/**
+ * AWS's refusal of a signature whose credential scope names another region than the endpoint's
+ * (the JSON and query services; S3 answers AuthorizationHeaderMalformed instead). Without it a
+ * client configured for the wrong region works locally and fails in the cloud. Undefined when the
+ * regions agree.
+ */
+export function wrongRegion(
+  signedFor: string,
+  endpointRegion: string,
+): { code: string; message: string; status: number } | undefined {
+  if (signedFor === endpointRegion) return undefined;
+  return {
+    code: 'InvalidSignatureException',
+    message: `Credential should be scoped to a valid region, not '${signedFor}'. `,
+    status: 403,
+  };
+}
+
 function headerValue(headers: SignedRequest['headers'], name: string): string | undefined {
   const value = headers[name] ?? headers[name.toLowerCase()];
   if (value === undefined) return undefined;

@@ -10,7 +10,7 @@ import {
   errors as joseErrors,
   jwtVerify,
 } from 'jose';
-import { type SignedRequest, verifySigV4 } from '../../sigv4.ts';
+import { type SignedRequest, verifySigV4, wrongRegion } from '../../sigv4.ts';
 import { type Caller, type CognitoIdentity, type IamIdentity, UnauthorizedRequest } from './identity.ts';
 
 /** The user pool whose tokens are trusted; read at every check (the issuer may change at boot). */
@@ -25,6 +25,8 @@ export interface AuthSettings {
   /** Access key id → secret, for IAM callers (a table, or a lookup). */
   credentials: Record<string, string> | ((accessKeyId: string) => string | undefined);
   accountId: string;
+  /** The API's region: an IAM signature scoped to another is refused, as AppSync does. */
+  region?: string;
   /** API keys accepted in `x-api-key`; none = the mode is off. */
   apiKeys?: readonly string[];
 }
@@ -141,6 +143,9 @@ export class Authenticator {
     const secretFor = typeof credentials === 'function' ? credentials : (id: string) => credentials[id];
     const result = verifySigV4(signed, secretFor);
     if (!result.ok) throw new UnauthorizedRequest(result.message);
+    const region =
+      this.settings.region === undefined ? undefined : wrongRegion(result.region, this.settings.region);
+    if (region) throw new UnauthorizedRequest(region.message);
     if (result.service !== 'appsync')
       throw new UnauthorizedRequest(`Credential should be scoped to correct service: 'appsync'.`);
     const { accountId } = this.settings;

@@ -112,6 +112,7 @@ export class AppSyncProvider implements Provider {
         ? (id) => options.authorizer?.secretFor(id)
         : { [config.credentials.accessKeyId]: config.credentials.secretAccessKey },
       accountId: config.accountId,
+      region: config.region,
       ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}),
     });
     const dynamodb = () => {

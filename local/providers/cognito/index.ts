@@ -24,7 +24,7 @@ import { applyLatency } from '../../faults.ts';
 import { readJsonObject } from '../../json-body.ts';
 import { type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
-import { jsonSigV4Error, verifySigV4 } from '../../sigv4.ts';
+import { jsonSigV4Error, verifySigV4, wrongRegion } from '../../sigv4.ts';
 import { isPublicOperation } from './public-operations.ts';
 import { type CognitoServices, createCognitoServices, type DeliveredCode } from './services.ts';
 import { loadSigningKey, type SigningKey } from './signing-key.ts';
@@ -192,6 +192,8 @@ export class CognitoProvider implements Provider {
       const { code, message, status } = jsonSigV4Error(verdict.code, verdict.message);
       return { status, error: { __type: code, message } };
     }
+    const scoped = wrongRegion(verdict.region, this.options.config.region);
+    if (scoped) return { status: scoped.status, error: { __type: scoped.code, message: scoped.message } };
     if (verdict.service !== this.name) {
       return {
         status: 400,

@@ -60,6 +60,15 @@ export interface LambdaProviderOptions extends ProviderContext {
 }
 
 /** A function error as Step Functions and AppSync see it: `name` is the errorType. */
+/**
+ * An Invoke request's payload, kept as the JSON text the caller sent: Lambda hands the function
+ * those bytes, and serializing a parsed copy again would overflow the stack on deep nesting that
+ * Lambda itself passes through.
+ */
+export class EventJson {
+  constructor(readonly text: string) {}
+}
+
 export class LambdaFunctionError extends Error {
   constructor(
     readonly errorType: string,
@@ -307,7 +316,7 @@ class FunctionPool {
     const message: InvokeMessage = {
       type: 'invoke',
       awsRequestId,
-      event: JSON.stringify(event ?? null),
+      event: event instanceof EventJson ? event.text : JSON.stringify(event ?? null),
       deadlineMs: Date.now() + timeoutMs,
     };
     const outcome = await new Promise<ResultMessage | Error>((resolve) => {
@@ -531,9 +540,11 @@ export class LambdaProvider implements Provider {
       return;
     }
     const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
-    let event: unknown;
+    let event: EventJson;
     try {
-      event = body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
+      const text = body.length > 0 ? body.toString('utf8') : '{}';
+      JSON.parse(text);
+      event = new EventJson(text);
     } catch {
       send(
         400,

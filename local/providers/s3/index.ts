@@ -43,6 +43,7 @@ import { listObjects, listVersions } from './listing.ts';
 import { boundaryOf, parseMultipartForm } from './multipart.ts';
 import {
   checkDigests,
+  checkWriteLimits,
   etagMatches,
   headerOf,
   httpDate,
@@ -687,6 +688,7 @@ export class S3Provider implements Provider {
     const headers = storedHeaders(x.req.headers);
     if (contentEncoding === undefined) delete headers['content-encoding'];
     else headers['content-encoding'] = contentEncoding;
+    checkWriteLimits(key, headers);
     const version = await this.store.putObject(
       bucket,
       key,
@@ -727,17 +729,19 @@ export class S3Provider implements Provider {
         "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
       );
     }
+    const headers = replace ? storedHeaders(x.req.headers) : { ...sourceVersion.headers };
+    checkWriteLimits(key, headers);
     const data = await this.store.readBlob(source.bucket, sourceVersion);
     const version = await this.store.putObject(
       bucket,
       key,
-      replace
-        ? {
-            data,
-            contentType: headerOf(x.req, 'content-type') ?? 'binary/octet-stream',
-            headers: storedHeaders(x.req.headers),
-          }
-        : { data, contentType: sourceVersion.contentType, headers: { ...sourceVersion.headers } },
+      {
+        data,
+        contentType: replace
+          ? (headerOf(x.req, 'content-type') ?? 'binary/octet-stream')
+          : sourceVersion.contentType,
+        headers,
+      },
       this.now(),
     );
     await this.emitCreated(x, config, key, version, 'CopyObject');
@@ -860,6 +864,7 @@ export class S3Provider implements Provider {
     for (const [name, value] of fields) {
       if (name.startsWith('x-amz-meta-') || storedHeaderNames.includes(name)) headers[name] = value;
     }
+    checkWriteLimits(key, headers);
     const version = await this.store.putObject(
       bucket,
       key,

@@ -41,6 +41,42 @@ export function storedHeaders(headers: IncomingMessage['headers']): Record<strin
   return stored;
 }
 
+/** S3's bound on a key: 1,024 bytes of its UTF-8 encoding. */
+const maxKeyBytes = 1024;
+/** S3's bound on user metadata: the UTF-8 bytes of every name (after `x-amz-meta-`) and value. */
+const maxUserMetadataBytes = 2 * 1024;
+
+/**
+ * The limits S3 holds every write to (PUT, copy, POST): a longer key or more metadata is refused
+ * before anything is stored, with S3's code, so what works locally also works in the cloud.
+ */
+export function checkWriteLimits(key: string, stored: Record<string, string>): void {
+  const keyBytes = Buffer.byteLength(key, 'utf8');
+  if (keyBytes > maxKeyBytes) {
+    throw new S3Error('KeyTooLongError', 'Your key is too long', 400, {
+      Size: keyBytes,
+      MaxSizeAllowed: maxKeyBytes,
+    });
+  }
+  let metadataBytes = 0;
+  for (const [name, value] of Object.entries(stored)) {
+    if (!name.startsWith('x-amz-meta-')) continue;
+    metadataBytes +=
+      Buffer.byteLength(name.slice('x-amz-meta-'.length), 'utf8') + Buffer.byteLength(value, 'utf8');
+  }
+  if (metadataBytes > maxUserMetadataBytes) {
+    throw new S3Error(
+      'MetadataTooLarge',
+      'Your metadata headers exceed the maximum allowed metadata size.',
+      400,
+      {
+        Size: metadataBytes,
+        MaxSizeAllowed: maxUserMetadataBytes,
+      },
+    );
+  }
+}
+
 export function etagMatches(condition: string, etag: string): boolean {
   return condition
     .split(',')

@@ -39,6 +39,7 @@ import { applyLatency } from '../../faults.ts';
 import { readJsonObject } from '../../json-body.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
+import { executionInput, executionName } from './execution-request.ts';
 import { type ExecutionRecord, type ExecutionStatus, ExecutionStore } from './execution-store.ts';
 import {
   type AslMachine,
@@ -322,15 +323,15 @@ export class StepFunctionsProvider implements Provider {
     switch (operation) {
       case 'StartExecution': {
         this.assertStateMachine(request.stateMachineArn);
-        const input = typeof request.input === 'string' ? JSON.parse(request.input) : {};
-        const name = typeof request.name === 'string' ? request.name : undefined;
+        const input = executionInput(request);
+        const name = executionName(request);
         const started = this.startExecution(input, name);
         return { executionArn: started.executionArn, startDate: epochSeconds(started.startDate) };
       }
       case 'StartSyncExecution': {
         this.assertStateMachine(request.stateMachineArn);
-        const input = typeof request.input === 'string' ? JSON.parse(request.input) : {};
-        const name = typeof request.name === 'string' ? request.name : undefined;
+        const input = executionInput(request);
+        const name = executionName(request);
         const record = await this.startSyncExecution(input, name);
         const { executionArn, stateMachineArn, startDate, stopDate, status, output, error, cause } =
           describe(record);

@@ -1,0 +1,206 @@
+/**
+ * Requests an ordinary AWS SDK v3 client (or a raw signed request) can send that the local stack
+ * once got wrong, found by the acceptance red team: a 500 where AWS answers, and calls AWS refuses
+ * that the stand-ins accepted. Each is refused (or served) as AWS does, and the stack stays healthy.
+ */
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { CopyObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SFNClient, StartExecutionCommand, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { describe, expect, it } from 'vitest';
+import { functionSpecs } from '../../contracts/function-specs.ts';
+import { names } from '../../contracts/names.ts';
+import { signed } from './raw-requests.ts';
+import { clientsFor, stackInfo } from './support.ts';
+
+const clients = () => clientsFor();
+const json = (target: string) => ({ 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target });
+/** `{"a":{"a":…1…}}`, nested deeper than any recursive JSON walker survives. */
+const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+const stateMachineArn = `arn:aws:states:us-east-1:000000000000:stateMachine:${names.stateMachine}`;
+
+async function expectHealthy(): Promise<void> {
+  const health = await fetch(`${stackInfo().url}/_darkroom/health`);
+  expect(health.status).toBe(200);
+}
+
+async function rejection(send: () => Promise<unknown>): Promise<{ name: string; message: string }> {
+  try {
+    await send();
+  } catch (error) {
+    return { name: (error as Error).name, message: (error as Error).message };
+  }
+  throw new Error('the call was accepted');
+}
+
+describe('a signature scoped to another region than the endpoint’s', () => {
+  const inRegion = (region: string) => {
+    const stack = stackInfo();
+    return {
+      endpoint: stack.url,
+      region,
+      credentials: { accessKeyId: stack.accessKeyId, secretAccessKey: stack.secretAccessKey },
+      maxAttempts: 1,
+    };
+  };
+
+  it.each([
+    ['DynamoDB', () => new DynamoDBClient(inRegion('eu-west-1')).send(new ListTablesCommand({}))],
+    ['SQS', () => new SQSClient(inRegion('eu-west-1')).send(new ListQueuesCommand({}))],
+    ['SNS', () => new SNSClient(inRegion('eu-west-1')).send(new ListTopicsCommand({}))],
+    [
+      'Step Functions',
+      () =>
+        new SFNClient(inRegion('eu-west-1')).send(
+          new StartExecutionCommand({ stateMachineArn, input: '{}' }),
+        ),
+    ],
+  ])('is refused by %s, naming the region', async (_service, send) => {
+    const refused = await rejection(send);
+    expect(refused.message).toContain("Credential should be scoped to a valid region, not 'eu-west-1'");
+    await expectHealthy();
+  });
+
+  it('reaches the SNS client as a query-protocol error it can read, like every edge refusal', async () => {
+    const stack = stackInfo();
+    const wrongSecret = new SNSClient({
+      ...inRegion('us-east-1'),
+      credentials: { accessKeyId: stack.accessKeyId, secretAccessKey: 'not-the-secret' },
+    });
+    const refused = await rejection(() => wrongSecret.send(new ListTopicsCommand({})));
+    expect(refused.name).toBe('SignatureDoesNotMatch');
+  });
+
+  it('still lets the stack’s own region through', async () => {
+    const answer = await new DynamoDBClient(inRegion('us-east-1')).send(new ListTablesCommand({}));
+    expect(answer.TableNames).toContain(names.table);
+  });
+});
+
+describe('S3 object limits', () => {
+  const key = (bytes: number) => `redteam/${'k'.repeat(bytes - 'redteam/'.length)}`;
+
+  it('refuses a key longer than 1,024 bytes with KeyTooLongError, on PUT and copy', async () => {
+    const { s3 } = clients();
+    await s3.send(new PutObjectCommand({ Bucket: names.localBucket, Key: key(1024), Body: 'x' }));
+    const put = await rejection(() =>
+      s3.send(new PutObjectCommand({ Bucket: names.localBucket, Key: key(1025), Body: 'x' })),
+    );
+    expect(put.name).toBe('KeyTooLongError');
+    // Bytes, not characters: 400 three-byte characters are 1,200 bytes.
+    const wide = await rejection(() =>
+      s3.send(
+        new PutObjectCommand({ Bucket: names.localBucket, Key: `redteam/${'€'.repeat(400)}`, Body: 'x' }),
+      ),
+    );
+    expect(wide.name).toBe('KeyTooLongError');
+    const copy = await rejection(() =>
+      s3.send(
+        new CopyObjectCommand({
+          Bucket: names.localBucket,
+          Key: key(1025),
+          CopySource: `${names.localBucket}/${key(1024)}`,
+        }),
+      ),
+    );
+    expect(copy.name).toBe('KeyTooLongError');
+    const stored = await rejection(() =>
+      s3.send(new HeadObjectCommand({ Bucket: names.localBucket, Key: key(1025) })),
+    );
+    expect(stored.name).toBe('NotFound');
+  });
+
+  it('refuses user metadata over 2 KB with MetadataTooLarge', async () => {
+    const { s3 } = clients();
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: names.localBucket,
+        Key: 'redteam/metadata',
+        Body: 'x',
+        Metadata: { note: 'm'.repeat(1024) },
+      }),
+    );
+    const refused = await rejection(() =>
+      s3.send(
+        new PutObjectCommand({
+          Bucket: names.localBucket,
+          Key: 'redteam/metadata',
+          Body: 'x',
+          Metadata: { note: 'm'.repeat(1100), more: 'm'.repeat(1000) },
+        }),
+      ),
+    );
+    expect(refused.name).toBe('MetadataTooLarge');
+  });
+});
+
+describe('Lambda Invoke with a deeply nested JSON payload', () => {
+  it('passes the payload to the function as sent instead of failing with a 500', async () => {
+    const { lambda } = clients();
+    const answer = await lambda.send(
+      new InvokeCommand({
+        FunctionName: functionSpecs.sweeper.functionName,
+        Payload: Buffer.from(nested(50_000)),
+      }),
+    );
+    expect(answer.StatusCode).toBe(200);
+    expect(answer.FunctionError).toBeUndefined();
+    await expectHealthy();
+  });
+});
+
+describe('Step Functions execution input', () => {
+  const sfn = () => {
+    const stack = stackInfo();
+    return new SFNClient({
+      endpoint: stack.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: stack.accessKeyId, secretAccessKey: stack.secretAccessKey },
+      maxAttempts: 1,
+      // StartSyncExecution's `sync-` host prefix names no local host.
+      disableHostPrefix: true,
+    });
+  };
+
+  it('refuses input that is not JSON with InvalidExecutionInput', async () => {
+    for (const send of [
+      () => sfn().send(new StartExecutionCommand({ stateMachineArn, input: '{"detail":' })),
+      () => sfn().send(new StartSyncExecutionCommand({ stateMachineArn, input: 'not json' })),
+    ]) {
+      const refused = await rejection(send);
+      expect(refused.name).toBe('InvalidExecutionInput');
+    }
+  });
+
+  it('refuses input over 256 KiB with a ValidationException naming the limit', async () => {
+    const input = JSON.stringify({ padding: 'p'.repeat(262_144) });
+    const refused = await rejection(() => sfn().send(new StartExecutionCommand({ stateMachineArn, input })));
+    expect(refused.name).toBe('ValidationException');
+    expect(refused.message).toContain('262144');
+  });
+
+  it('refuses input nested too deeply to run, naming the cause, instead of a stack overflow', async () => {
+    const refused = await rejection(() =>
+      sfn().send(new StartExecutionCommand({ stateMachineArn, input: nested(40_000) })),
+    );
+    expect(refused.name).toBe('InvalidExecutionInput');
+    expect(refused.message).not.toContain('RangeError');
+    expect(refused.message).toMatch(/nest/i);
+  });
+
+  it('refuses an input that is not a string with SerializationException', async () => {
+    const answer = await signed(
+      'states',
+      'POST',
+      '/',
+      {},
+      json('AWSStepFunctions.StartSyncExecution'),
+      JSON.stringify({ stateMachineArn, input: { detail: {} } }),
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.text).toContain('SerializationException');
+    await expectHealthy();
+  });
+});
