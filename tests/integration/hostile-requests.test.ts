@@ -3,6 +3,11 @@
  * once got wrong, found by the acceptance red team: a 500 where AWS answers, and calls AWS refuses
  * that the stand-ins accepted. Each is refused (or served) as AWS does, and the stack stays healthy.
  */
+import {
+  ChangePasswordCommand,
+  CognitoIdentityProviderClient,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { CopyObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -13,7 +18,8 @@ import { describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../contracts/function-specs.ts';
 import { names } from '../../contracts/names.ts';
 import { signed } from './raw-requests.ts';
-import { clientsFor, stackInfo } from './support.ts';
+import { clientsFor, stackInfo, ulid } from './support.ts';
+import { createUser } from './users.ts';
 
 const clients = () => clientsFor();
 const json = (target: string) => ({ 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target });
@@ -202,5 +208,58 @@ describe('Step Functions execution input', () => {
     expect(answer.status).toBe(400);
     expect(answer.text).toContain('SerializationException');
     await expectHealthy();
+  });
+});
+
+describe('the user pool’s password policy (contracts/password-policy.ts)', () => {
+  const cognito = () => {
+    const stack = stackInfo();
+    return new CognitoIdentityProviderClient({
+      endpoint: stack.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: stack.accessKeyId, secretAccessKey: stack.secretAccessKey },
+      maxAttempts: 1,
+    });
+  };
+  const signUp = (password: string) => {
+    const username = `weak-${ulid().toLowerCase()}@example.com`;
+    return cognito().send(
+      new SignUpCommand({
+        ClientId: stackInfo().userPoolClientId,
+        Username: username,
+        Password: password,
+        UserAttributes: [{ Name: 'email', Value: username }],
+      }),
+    );
+  };
+
+  it.each([
+    ['Ab1!', 'InvalidPasswordException', 'Password not long enough'],
+    ['ABCDEFG1!', 'InvalidPasswordException', 'lowercase'],
+    ['abcdefg1!', 'InvalidPasswordException', 'uppercase'],
+    ['Abcdefgh!', 'InvalidPasswordException', 'numeric'],
+    ['Abcdefg12', 'InvalidPasswordException', 'symbol'],
+    [' Abcdefg1!', 'InvalidParameterException', 'regular expression'],
+    [`Aa1!${'x'.repeat(253)}`, 'InvalidParameterException', 'regular expression'],
+  ])('refuses SignUp with %j: %s naming the rule', async (password, code, rule) => {
+    const refused = await rejection(() => signUp(password));
+    expect(refused.name).toBe(code);
+    expect(refused.message).toContain(rule);
+  });
+
+  it('refuses a weak ProposedPassword on ChangePassword and keeps the old one', async () => {
+    const user = await createUser('weak-change');
+    const refused = await rejection(() =>
+      cognito().send(
+        new ChangePasswordCommand({
+          AccessToken: user.accessToken,
+          PreviousPassword: user.password,
+          ProposedPassword: 'short',
+        }),
+      ),
+    );
+    expect(refused.name).toBe('InvalidPasswordException');
+    const accepted = await signUp('A-long-passw0rd!');
+    expect(accepted.UserSub).toBeTruthy();
   });
 });

@@ -25,6 +25,7 @@ import { readJsonObject } from '../../json-body.ts';
 import { type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 import { jsonSigV4Error, verifySigV4, wrongRegion } from '../../sigv4.ts';
+import { refusePassword } from './password-rules.ts';
 import { isPublicOperation } from './public-operations.ts';
 import { type CognitoServices, createCognitoServices, type DeliveredCode } from './services.ts';
 import { loadSigningKey, type SigningKey } from './signing-key.ts';
@@ -216,6 +217,8 @@ export class CognitoProvider implements Provider {
   async call(operation: string, input: Record<string, unknown>): Promise<CallResult> {
     try {
       await this.verifyAccessToken(input);
+      const refused = refusePassword(operation, input);
+      if (refused) return { status: 400, error: { __type: refused.code, message: refused.message } };
       return { output: toWireTimestamps(await this.run(operation, input)) };
     } catch (error) {
       if (error instanceof CognitoError) {
