@@ -256,3 +256,39 @@ describe('the edge', () => {
     expect(isLoopbackHost(undefined)).toBe(false);
   });
 });
+
+describe('the edge’s budget for request bodies held at once', () => {
+  it('refuses a body that would pass it with a retryable 503 in S3’s shape, and serves again once bodies are let go', async () => {
+    let finish: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const s3 = recorder('s3', ({ res }) => {
+      void held.then(() => res.end('stored'));
+    });
+    const byName = new Map([[s3.provider.name, s3.provider]]);
+    edge = await startEdge({
+      config,
+      provider: (service) => byName.get(service),
+      admin: async ({ res }) => void res.end('admin'),
+      log: () => {},
+      bodyBudgetBytes: 1000,
+    });
+    const put = (bytes: number) =>
+      fetch(`${edge?.url}/bucket/key`, { method: 'PUT', body: Buffer.alloc(bytes, 1) });
+
+    // The first body stays held while its provider has not answered.
+    const first = put(600);
+    await expect.poll(() => s3.seen.length).toBe(1);
+    const second = await put(600);
+    expect(second.status).toBe(503);
+    expect(await second.text()).toContain('<Code>SlowDown</Code>');
+    expect(s3.seen).toHaveLength(1);
+
+    finish();
+    expect(await (await first).text()).toBe('stored');
+    const third = await put(600);
+    expect(third.status).toBe(200);
+    expect(s3.seen).toHaveLength(2);
+  });
+});

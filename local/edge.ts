@@ -8,6 +8,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { queryLimits } from '../contracts/query-limits.ts';
+import { BodyBudget, edgeBodyBudgetBytes } from './body-budget.ts';
 import type { LocalConfig } from './config.ts';
 import { type EdgeRequest, type Provider, sendJson } from './provider.ts';
 import { sendAwsError, sendServiceError } from './service-errors.ts';
@@ -37,6 +38,8 @@ const cognitoTargetPrefix = 'AWSCognitoIdentityProviderService.';
 const edgeVerified = new Set(['dynamodb', 'states', 'events', 'sns', 'sqs', 'lambda', 'rekognition']);
 /** Any body the edge reads at all (S3 uploads are the largest: 25 MB plus the form). */
 const maxBodyBytes = 64 * 1024 * 1024;
+const busyMessage =
+  'Please reduce your request rate: the local stack holds as many request bodies as it can.';
 
 /**
  * Request body limits AWS documents per service, checked while reading (the rest is drained, never
@@ -49,6 +52,8 @@ export const serviceBodyLimits = {
   dynamodb: { bytes: 16 * 1024 * 1024, code: 'RequestEntityTooLarge' },
   appsync: { bytes: queryLimits.maxRequestBytes, code: 'PayloadTooLargeException' },
   admin: { bytes: 1024 * 1024, code: 'RequestEntityTooLarge' },
+  // S3: the largest upload (25 MB) and its form, with room; S3's own code for a body too large.
+  s3: { bytes: maxBodyBytes, code: 'EntityTooLarge' },
 } satisfies Record<string, { bytes: number; code: string }>;
 
 function bodyLimitOf(key: string): { bytes: number; code: string } {
@@ -132,23 +137,57 @@ function permissiveCors(req: IncomingMessage, res: ServerResponse): boolean {
   return true;
 }
 
-/** The whole body, or undefined past `limit` bytes (the rest is drained, not kept). */
-export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Buffer | undefined> {
+/** A body read whole, or why not: over its request's limit, or over the edge's budget for all bodies. */
+export type BodyRead = { ok: true; body: Buffer } | { ok: false; reason: 'too-large' | 'busy' };
+
+/**
+ * Reads a request's body up to `limit` bytes, holding its bytes against `budget` while the request
+ * lives (released when its response closes). Past either bound the rest is drained, never kept.
+ */
+export function readBodyWithin(
+  req: IncomingMessage,
+  res: ServerResponse | undefined,
+  limit: number,
+  budget?: BodyBudget,
+): Promise<BodyRead> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let held = 0;
+    let refused: 'too-large' | 'busy' | undefined;
+    const release = () => {
+      budget?.release(held);
+      held = 0;
+    };
+    res?.once('close', release);
+    const refuse = (reason: 'too-large' | 'busy') => {
+      refused = reason;
+      chunks.length = 0;
+      release();
+      resolve({ ok: false, reason });
+    };
     req.on('data', (chunk: Buffer) => {
+      if (refused) return;
       size += chunk.length;
-      if (size > limit) {
-        chunks.length = 0;
-        resolve(undefined);
-        return;
-      }
+      if (size > limit) return refuse('too-large');
+      if (budget && !budget.tryTake(chunk.length)) return refuse('busy');
+      held += chunk.length;
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('end', () => {
+      if (!refused) resolve({ ok: true, body: Buffer.concat(chunks) });
+    });
+    req.on('error', (error) => {
+      release();
+      reject(error);
+    });
   });
+}
+
+/** The whole body, or undefined past `limit` bytes (the rest is drained, not kept). */
+export async function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Buffer | undefined> {
+  const read = await readBodyWithin(req, undefined, limit);
+  return read.ok ? read.body : undefined;
 }
 
 /** The request's URL, or undefined when its target or Host header is not one (a 400, not a 500). */
@@ -167,6 +206,8 @@ export interface EdgeOptions {
   /** WebSocket upgrades on /graphql/realtime. */
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   log?: (line: string) => void;
+  /** Bytes of request bodies held at once across all requests (BodyBudget); 512 MiB unless given. */
+  bodyBudgetBytes?: number;
 }
 
 export interface Edge {
@@ -185,6 +226,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
     ((accessKeyId: string) =>
       accessKeyId === config.credentials.accessKeyId ? config.credentials.secretAccessKey : undefined);
 
+  const budget = new BodyBudget(options.bodyBudgetBytes ?? edgeBodyBudgetBytes);
   const dispatch = async (req: IncomingMessage, res: ServerResponse) => {
     const url = requestUrl(req, `${config.host}:${config.port}`);
     if (!url) {
@@ -199,7 +241,22 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       return;
     }
     const limit = bodyLimitOf(route.kind === 'admin' ? 'admin' : route.service);
-    const body = await readBody(req, limit.bytes);
+    const read = await readBodyWithin(req, res, limit.bytes, budget);
+    if (!read.ok && read.reason === 'busy') {
+      const service = route.kind === 'provider' ? route.service : 'admin';
+      if (service === 'appsync')
+        sendJson(res, 503, { errors: [{ errorType: 'ServiceUnavailable', message: busyMessage }] });
+      else
+        sendServiceError(
+          res,
+          service,
+          503,
+          service === 's3' ? 'SlowDown' : 'ServiceUnavailable',
+          busyMessage,
+        );
+      return;
+    }
+    const body = read.ok ? read.body : undefined;
     if (!body) {
       const message = `Request bodies are limited to ${limit.bytes} bytes.`;
       if (route.kind === 'provider' && route.service === 'appsync')

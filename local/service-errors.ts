@@ -1,6 +1,6 @@
 /**
  * An error the edge answers for a service before its provider runs (signature, region, body size),
- * in that service's own wire protocol: SNS speaks the query protocol and its SDK client parses only
+ * in that service's own wire protocol: S3 answers an XML `<Error>`; SNS speaks the query protocol and its SDK client parses only
  * an XML `<ErrorResponse>`, where the same failures carry the query services' codes.
  */
 import type { ServerResponse } from 'node:http';
@@ -34,6 +34,13 @@ export function sendServiceError(
   code: string,
   message: string,
 ): void {
+  if (service === 's3') {
+    // S3's REST-XML error document, which its SDK client reads the code from.
+    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message><RequestId>${crypto.randomUUID()}</RequestId></Error>`;
+    res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+    return;
+  }
   const xmlns = queryProtocolNamespaces[service];
   if (xmlns === undefined) {
     sendAwsError(res, status, code, message);
