@@ -91,10 +91,19 @@ export class SnsProvider implements Provider {
   async start(): Promise<void> {
     await mkdir(this.folder, { recursive: true });
     const text = await readFile(this.file, 'utf8').catch(() => '');
-    this.recorded = text
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as SnsMessage);
+    this.recorded = [];
+    // A kill -9 in the middle of an append leaves a torn last line: it was never acknowledged, so
+    // it is dropped (not fatal: the stack must start again on the same data).
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        this.recorded.push(JSON.parse(line) as SnsMessage);
+      } catch {
+        this.options.log(`[sns] messages.jsonl: dropped a torn record (${line.length} bytes)`);
+      }
+    }
+    // The next record must start on a line of its own, not continue the torn one.
+    if (text !== '' && !text.endsWith('\n')) await appendFile(this.file, '\n');
     for (const message of this.recorded) this.topics.add(message.TopicArn);
     this.ready = true;
   }
