@@ -8,7 +8,6 @@ import { DefaultConfig } from 'cognito-local/lib/server/config.js';
 import { Router } from 'cognito-local/lib/server/Router.js';
 import { CognitoServiceFactoryImpl } from 'cognito-local/lib/services/cognitoService.js';
 import { CryptoService } from 'cognito-local/lib/services/crypto.js';
-import { StormDBDataStoreFactory } from 'cognito-local/lib/services/dataStore/stormDb.js';
 import {
   DateClock,
   LambdaService,
@@ -21,6 +20,7 @@ import type { MessageSender } from 'cognito-local/lib/services/messageDelivery/m
 import { otp } from 'cognito-local/lib/services/otp.js';
 import { JwtTokenGenerator, type TokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js';
+import { AtomicDataStoreFactory } from './atomic-data-store.ts';
 import { resign, type SigningKey } from './signing-key.ts';
 
 /** A confirmation code cognito-local would have e-mailed. */
@@ -58,7 +58,7 @@ export async function createCognitoServices(options: {
   const ctx = { logger: silent };
   const config: Config = { ...DefaultConfig, TriggerFunctions: {}, TokenConfig: options.tokenConfig };
   const clock = new DateClock();
-  const dataStoreFactory = new StormDBDataStoreFactory(options.dataDir);
+  const dataStoreFactory = new AtomicDataStoreFactory(options.dataDir);
   const cognito = await new CognitoServiceFactoryImpl(
     options.dataDir,
     dataStoreFactory,
