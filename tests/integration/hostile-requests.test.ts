@@ -263,3 +263,41 @@ describe('the user pool’s password policy (contracts/password-policy.ts)', () 
     expect(accepted.UserSub).toBeTruthy();
   });
 });
+
+describe('EventBridge PutEvents', () => {
+  const put = (entries: unknown[]) =>
+    signed(
+      'events',
+      'POST',
+      '/',
+      {},
+      { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
+      JSON.stringify({ Entries: entries }),
+    );
+
+  it('refuses an aws.s3 event from a caller (a forged upload), an array Detail and 256 KiB of entries', async () => {
+    const forged = await put([
+      {
+        Source: 'aws.s3',
+        DetailType: 'Object Created',
+        Detail: JSON.stringify({
+          bucket: { name: names.localBucket },
+          object: { key: 'uploads/someone/01ABC/original' },
+        }),
+      },
+      { Source: 'app.redteam', DetailType: 'Note', Detail: '[1]' },
+    ]);
+    expect(forged.status).toBe(200);
+    const answer = JSON.parse(forged.text) as { FailedEntryCount: number; Entries: { ErrorCode?: string }[] };
+    expect(answer.FailedEntryCount).toBe(2);
+    expect(answer.Entries.map((entry) => entry.ErrorCode)).toEqual([
+      'NotAuthorizedForSourceException',
+      'MalformedDetail',
+    ]);
+    const big = await put([
+      { Source: 'app.redteam', DetailType: 'Note', Detail: JSON.stringify({ p: 'x'.repeat(262_144) }) },
+    ]);
+    expect(big.status).toBe(400);
+    expect(big.text).toContain('ValidationException');
+  });
+});

@@ -71,7 +71,7 @@ describe('EventsProvider', () => {
     expect(entry).toMatchObject({ matched: true, error: 'InternalError: disk full' });
   });
 
-  it('answers PutEvents, delivering each entry as an EventBridge event', async () => {
+  it('answers PutEvents entry by entry, and refuses what EventBridge refuses', async () => {
     const { events, started } = eventsWithRecorder();
     server = await serveProvider((request) => events.handle(request));
     const detail = {
@@ -79,36 +79,39 @@ describe('EventsProvider', () => {
       object: { key: keys.original('sub-9', '01JE') },
       reason: 'PutObject',
     };
+    const put = (entries: unknown[]) =>
+      fetch(`${server?.endpoint}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
+        body: JSON.stringify({ Entries: entries }),
+      });
 
-    const response = await fetch(`${server.endpoint}/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
-      body: JSON.stringify({
-        Entries: [
-          { Source: 'aws.s3', DetailType: 'Object Created', Detail: JSON.stringify(detail) },
-          { Source: 'aws.s3', DetailType: 'Object Created', Detail: '{not json' },
-        ],
-      }),
-    });
+    const response = await put([
+      { Source: 'app.darkroom', DetailType: 'Note', Detail: JSON.stringify(detail) },
+      { Source: 'app.darkroom', DetailType: 'Note', Detail: '{not json' },
+      { Source: 'app.darkroom', DetailType: 'Note', Detail: '[1,2]' },
+      // A forged S3 event would start the pipeline: only AWS services may use aws.* sources.
+      { Source: 'aws.s3', DetailType: 'Object Created', Detail: JSON.stringify(detail) },
+    ]);
 
     expect(response.status).toBe(200);
     const body = (await response.json()) as {
       FailedEntryCount: number;
       Entries: Array<Record<string, string>>;
     };
-    expect(body.FailedEntryCount).toBe(1);
+    expect(body.FailedEntryCount).toBe(3);
     expect(body.Entries[0]?.EventId).toEqual(expect.any(String));
     expect(body.Entries[1]).toMatchObject({ ErrorCode: 'MalformedDetail' });
-    expect(started).toEqual([
-      expect.objectContaining({
-        id: body.Entries[0]?.EventId,
-        source: 'aws.s3',
-        'detail-type': 'Object Created',
-        account: '000000000000',
-        region: 'us-east-1',
-        detail,
-      }),
+    expect(body.Entries[2]).toMatchObject({ ErrorCode: 'MalformedDetail' });
+    expect(body.Entries[3]).toMatchObject({ ErrorCode: 'NotAuthorizedForSourceException' });
+    // The upload rule matches S3's own events only: nothing reached the target.
+    expect(started).toEqual([]);
+
+    const tooLarge = await put([
+      { Source: 'app.darkroom', DetailType: 'Note', Detail: JSON.stringify({ p: 'x'.repeat(262_144) }) },
     ]);
+    expect(tooLarge.status).toBe(400);
+    expect(await tooLarge.text()).toContain('Total size of the entries');
   });
 
   it('retries a target that fails to start, as EventBridge does, until it starts', async () => {

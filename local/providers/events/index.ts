@@ -178,6 +178,10 @@ export class EventsProvider implements Provider {
     } catch {
       throw new AwsError('MalformedDetail', 'Detail is malformed.');
     }
+    // EventBridge's Detail is "a valid JSON object": an array or a bare value is malformed too.
+    if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) {
+      throw new AwsError('MalformedDetail', 'Detail is malformed.');
+    }
     const time =
       entry.Time === undefined
         ? new Date()
@@ -232,9 +236,21 @@ export class EventsProvider implements Provider {
       });
       return;
     }
+    const total = request.data.Entries.reduce((sum, entry) => sum + entrySize(entry), 0);
+    if (total > maxPutEventsBytes) {
+      send(400, {
+        __type: 'ValidationException',
+        message: `Total size of the entries in the request is over the limit (${total} > ${maxPutEventsBytes} bytes).`,
+      });
+      return;
+    }
     const results = [];
     for (const entry of request.data.Entries) {
       try {
+        // Only AWS services put events with an aws.* source: a caller could otherwise forge S3's
+        // Object Created events and start the pipeline on any key.
+        if (entry.Source?.startsWith('aws.'))
+          throw new AwsError('NotAuthorizedForSourceException', 'Not authorized for the source.');
         const event = this.eventFrom(entry);
         await this.putEvent(event);
         results.push({ EventId: String(event.id) });
@@ -245,6 +261,21 @@ export class EventsProvider implements Provider {
     }
     send(200, { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results });
   }
+}
+
+/** PutEvents' limit on the total size of its entries (256 KiB). */
+const maxPutEventsBytes = 256 * 1024;
+
+/** An entry's size as EventBridge counts it: its text fields in UTF-8, 14 bytes for a Time. */
+function entrySize(entry: PutEventsRequestEntry): number {
+  const bytes = (text: string | undefined) => (text === undefined ? 0 : Buffer.byteLength(text, 'utf8'));
+  return (
+    (entry.Time === undefined ? 0 : 14) +
+    bytes(entry.Source) +
+    bytes(entry.DetailType) +
+    bytes(entry.Detail) +
+    (entry.Resources ?? []).reduce((sum, resource) => sum + bytes(resource), 0)
+  );
 }
 
 /** What a `Deliver` fault's `match` may name: the detail-type, and an S3 event's bucket key. */
