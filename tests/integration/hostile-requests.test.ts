@@ -301,3 +301,43 @@ describe('EventBridge PutEvents', () => {
     expect(big.text).toContain('ValidationException');
   });
 });
+
+describe('user attributes a sign-up may write', () => {
+  const cognito = () => {
+    const stack = stackInfo();
+    return new CognitoIdentityProviderClient({
+      endpoint: stack.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: stack.accessKeyId, secretAccessKey: stack.secretAccessKey },
+      maxAttempts: 1,
+    });
+  };
+  const signUpWith = (attributes: { Name: string; Value: string }[]) => {
+    const username = `attrs-${ulid().toLowerCase()}@example.com`;
+    return cognito().send(
+      new SignUpCommand({
+        ClientId: stackInfo().userPoolClientId,
+        Username: username,
+        Password: 'A-long-passw0rd!',
+        UserAttributes: [{ Name: 'email', Value: username }, ...attributes],
+      }),
+    );
+  };
+
+  it('never include another user’s sub: a sign-up cannot take over someone’s identity and images', async () => {
+    const victim = await createUser('victim');
+    const refused = await rejection(() => signUpWith([{ Name: 'sub', Value: victim.sub }]));
+    expect(refused.name).toBe('NotAuthorizedException');
+    expect(refused.message).toContain('unauthorized attribute');
+    const groups = await rejection(() => signUpWith([{ Name: 'cognito:groups', Value: 'moderators' }]));
+    expect(groups.name).toBe('NotAuthorizedException');
+  });
+
+  it('refuses an attribute the pool’s schema does not have', async () => {
+    const refused = await rejection(() => signUpWith([{ Name: 'custom:role', Value: 'admin' }]));
+    expect(refused.name).toBe('InvalidParameterException');
+    expect(refused.message).toContain('custom:role');
+    const accepted = await signUpWith([{ Name: 'name', Value: 'Ada' }]);
+    expect(accepted.UserSub).toBeTruthy();
+  });
+});

@@ -25,6 +25,7 @@ import { readJsonObject } from '../../json-body.ts';
 import { type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 import { jsonSigV4Error, verifySigV4, wrongRegion } from '../../sigv4.ts';
+import { refuseAttributes } from './attribute-rules.ts';
 import { refusePassword } from './password-rules.ts';
 import { isPublicOperation } from './public-operations.ts';
 import { type CognitoServices, createCognitoServices, type DeliveredCode } from './services.ts';
@@ -217,7 +218,7 @@ export class CognitoProvider implements Provider {
   async call(operation: string, input: Record<string, unknown>): Promise<CallResult> {
     try {
       await this.verifyAccessToken(input);
-      const refused = refusePassword(operation, input);
+      const refused = refusePassword(operation, input) ?? refuseAttributes(operation, input);
       if (refused) return { status: 400, error: { __type: refused.code, message: refused.message } };
       return { output: toWireTimestamps(await this.run(operation, input)) };
     } catch (error) {
