@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 
 export default [
   {
-    files: ['resolvers/**/*.ts', 'contracts/image-item.ts'],
+    files: ['resolvers/**/*.ts', 'contracts/image-item.ts', 'contracts/sign-urls.ts'],
     ignores: [
       'resolvers/**/*.test.ts',
       'resolvers/build.ts',

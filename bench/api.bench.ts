@@ -11,9 +11,16 @@
  *   BENCH_COUNTS=1000,100000  library sizes (default)       BENCH_SECONDS=10     per read
  *   BENCH_CONNECTIONS=32      concurrent closed-loop clients
  *   BENCH_WARMUP_SECONDS=3    unmeasured load before each AppSync read (workers spawn, code warms)
+ *   BENCH_ONLY=url            only the reads whose name contains this (`url`: the signed variants)
+ *   BENCH_CPU_PROF=<dir>      a CPU profile of the main thread (node:inspector) per measured
+ *                             AppSync read, as <dir>/<items>-<read>.cpuprofile (bench/cpu-profile-summary.ts)
+ *
+ * CPU columns: all threads / the main thread (the stack's event loop and the clients), and in
+ * brackets the JVM's; `signUrls/req`: sign-urls invocations per request (the Lambda hop).
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -41,6 +48,8 @@ const counts = (process.env.BENCH_COUNTS ?? '1000,100000').split(',').map(Number
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const warmUpSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const only = process.env.BENCH_ONLY ?? '';
+const cpuProfDir = process.env.BENCH_CPU_PROF;
 const pageSize = 50;
 
 const imageFields = `id owner fileName contentType size width height format status
@@ -142,6 +151,8 @@ interface Row {
   read: string;
   appsync: LoopResult;
   raw: LoopResult;
+  /** sign-urls invocations per AppSync request. */
+  signUrlsPerRequest: number;
 }
 
 /** The issue's goals: AppSync at >= 0.7x the raw call's req/s; listImages p50 flat within 1.2x. */
@@ -155,19 +166,19 @@ const met = (ok: boolean) => (ok ? 'goal met' : 'goal NOT met');
 function format(count: number, rows: Row[]): string {
   const lines = [`\n${count} items, ${connections} clients, ${seconds} s each`];
   lines.push(
-    `${'read'.padEnd(readWidth)}| AppSync req/s   p50   p99  cpu ms/req | raw req/s   p50   p99  cpu ms/req (JVM) | req/s ratio, goal | CPU ratio`,
+    `${'read'.padEnd(readWidth)}| AppSync req/s   p50   p99  cpu ms/req all/main (JVM) | raw req/s   p50   p99  cpu ms/req all/main (JVM) | req/s ratio, goal | CPU ratio | signUrls/req`,
   );
-  for (const { read, appsync, raw } of rows) {
+  for (const { read, appsync, raw, signUrlsPerRequest } of rows) {
     const cell = (r: LoopResult) =>
       `${r.perSecond.toFixed(0).padStart(6)} ${r.p50Ms.toFixed(1).padStart(5)} ${r.p99Ms.toFixed(1).padStart(5)}`;
     const cpu = (r: LoopResult) =>
-      `${r.cpuMsPerRequest.toFixed(2).padStart(6)} (${r.otherCpuMsPerRequest.toFixed(2)})`;
+      `${r.cpuMsPerRequest.toFixed(2).padStart(6)}/${r.mainCpuMsPerRequest.toFixed(2)} (${r.otherCpuMsPerRequest.toFixed(2)})`;
     const errors = (r: LoopResult) => (r.errors ? ` [${r.errors} errors]` : '');
     const ratio = appsync.perSecond / raw.perSecond;
     // All CPU a request costs (this process and the JVM), AppSync's over raw: robust to load.
     const totalCpu = (r: LoopResult) => r.cpuMsPerRequest + r.otherCpuMsPerRequest;
     lines.push(
-      `${read.padEnd(readWidth)}| ${cell(appsync)} ${cpu(appsync)}${errors(appsync)} | ${cell(raw)} ${cpu(raw)}${errors(raw)} | ${ratio.toFixed(2)} ${met(ratio >= goals.minRatio)} | ${(totalCpu(appsync) / totalCpu(raw)).toFixed(2)}`,
+      `${read.padEnd(readWidth)}| ${cell(appsync)} ${cpu(appsync)}${errors(appsync)} | ${cell(raw)} ${cpu(raw)}${errors(raw)} | ${ratio.toFixed(2)} ${met(ratio >= goals.minRatio)} | ${(totalCpu(appsync) / totalCpu(raw)).toFixed(2)} | ${signUrlsPerRequest.toFixed(2)}`,
     );
   }
   return lines.join('\n');
@@ -256,6 +267,14 @@ async function main() {
         }),
       );
     const otherCpuMs = jvmCpuMs(dataDir);
+    const signUrlsRuns = () => stack.providers.lambda.invocationCounts()[names.functions.signUrls] ?? 0;
+    let profiler: Session | undefined;
+    if (cpuProfDir) {
+      await mkdir(cpuProfDir, { recursive: true });
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+    }
     const listLatency = new Map<string, number[]>();
     let seeded = 0;
     for (const count of [...counts].sort((a, b) => a - b)) {
@@ -301,12 +320,21 @@ async function main() {
         ];
         for (const [name, viaAppSync, raw] of reads) {
           const read = `${name}${variant}`;
+          if (!read.includes(only)) continue;
           checkAnswer(read, await viaAppSync(), Math.min(count, pageSize), thumbnails === thumbnailUrlFields);
           // Unmeasured first: Lambda workers spawn (up to the function's concurrency), code gets hot.
           await closedLoop(viaAppSync, { connections, seconds: warmUpSeconds });
+          const signUrlsBefore = signUrlsRuns();
+          if (profiler) await profiler.post('Profiler.start');
           const appsync = await closedLoop(viaAppSync, { connections, seconds, otherCpuMs });
+          if (profiler && cpuProfDir) {
+            const { profile } = await profiler.post('Profiler.stop');
+            const file = `${count}-${read.replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '')}.cpuprofile`;
+            await writeFile(path.join(cpuProfDir, file), JSON.stringify(profile));
+          }
+          const signUrlsPerRequest = (signUrlsRuns() - signUrlsBefore) / Math.max(1, appsync.requests);
           const direct = await closedLoop(raw, { connections, seconds, otherCpuMs });
-          rows.push({ read, appsync, raw: direct });
+          rows.push({ read, appsync, raw: direct, signUrlsPerRequest });
           if (name.startsWith('listImages'))
             listLatency.set(read, [...(listLatency.get(read) ?? []), appsync.p50Ms]);
         }

@@ -7,6 +7,8 @@ export interface LoopResult {
   p99Ms: number;
   /** This process's CPU (every thread: the stack's workers too) per answered request, ms. */
   cpuMsPerRequest: number;
+  /** The main thread's share of it (the stack's event loop and the clients), ms. */
+  mainCpuMsPerRequest: number;
   /** `otherCpuMs`'s CPU (DynamoDB Local's JVM) per answered request, ms; NaN without one. */
   otherCpuMsPerRequest: number;
 }
@@ -27,6 +29,11 @@ function processCpuMs(): number {
   return (user + system) / 1000;
 }
 
+function mainThreadCpuMs(): number {
+  const { user, system } = process.threadCpuUsage();
+  return (user + system) / 1000;
+}
+
 export async function closedLoop(
   call: () => Promise<unknown>,
   { connections, seconds, otherCpuMs }: LoopOptions,
@@ -36,6 +43,7 @@ export async function closedLoop(
   const started = performance.now();
   const deadline = started + seconds * 1000;
   const cpuBefore = processCpuMs();
+  const mainBefore = mainThreadCpuMs();
   const otherBefore = otherCpuMs?.() ?? Number.NaN;
   const worker = async () => {
     while (performance.now() < deadline) {
@@ -51,6 +59,7 @@ export async function closedLoop(
   await Promise.all(Array.from({ length: connections }, worker));
   const elapsed = (performance.now() - started) / 1000;
   const cpu = processCpuMs() - cpuBefore;
+  const main = mainThreadCpuMs() - mainBefore;
   const other = (otherCpuMs?.() ?? Number.NaN) - otherBefore;
   const sorted = latencies.sort((a, b) => a - b);
   return {
@@ -60,6 +69,7 @@ export async function closedLoop(
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
     cpuMsPerRequest: cpu / Math.max(1, sorted.length),
+    mainCpuMsPerRequest: main / Math.max(1, sorted.length),
     otherCpuMsPerRequest: other / Math.max(1, sorted.length),
   };
 }

@@ -73,7 +73,7 @@ export const functionSpecs = {
   signUrls: {
     folder: 'sign-urls',
     functionName: names.functions.signUrls,
-    description: 'Thumbnail.url: presigned GETs, batched',
+    description: 'Image.thumbnails URLs (and Image.originalUrl): signed GETs, batched',
     env: ['BUCKET_NAME'],
     timeoutSeconds: 10,
     memoryMb: 256,

@@ -65,6 +65,13 @@ export function ownerContentKey(owner: string, sha256: string): string {
   return `${owner}#${sha256}`;
 }
 
+/**
+ * The statuses whose renditions get URLs (Thumbnail.url): the moderation verdict is known. While an
+ * image is processing, and after it failed, nothing is signed: Image.thumbnails answers null URLs
+ * without asking signUrls, so a milestone's publish never invokes the function.
+ */
+export const signableStatuses: readonly ImageStatus[] = ['COMPLETED', 'FLAGGED'];
+
 /** The statuses whose stored renditions and analysis a duplicate may reuse. */
 export const reusableStatuses: readonly ImageStatus[] = ['COMPLETED', 'FLAGGED'];
 

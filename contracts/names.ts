@@ -84,7 +84,7 @@ const thumbnailKeyPattern = new RegExp(
 
 /**
  * Whether `key` is a thumbnail key — revisioned, or the plain `{size}.{ext}` of images stored
- * before revisions — the only keys `Thumbnail.url` is ever signed for.
+ * before revisions — the only keys a thumbnail URL is ever signed for.
  */
 export function isThumbnailKey(key: string): boolean {
   return thumbnailKeyPattern.test(key);

@@ -325,9 +325,20 @@ describe('pipeline.asl.json', () => {
         fn: 'FlagFunctionArn',
         payload: ['bucket', 'versionId', 'owner', 'id', 'thumbnails', 'blurred', 'placeholder'],
       },
+      // inheritedReview: a duplicate of bytes a moderator approved records the review it inherits.
       SaveResult: {
         fn: 'SaveResultFunctionArn',
-        payload: ['owner', 'id', 'status', 'image', 'thumbnails', 'placeholder', 'analysis', 'leaseToken'],
+        payload: [
+          'owner',
+          'id',
+          'status',
+          'image',
+          'thumbnails',
+          'placeholder',
+          'analysis',
+          'inheritedReview',
+          'leaseToken',
+        ],
       },
       MarkFailed: { fn: 'MarkFailedFunctionArn', payload: ['owner', 'id', 'error', 'leaseToken'] },
       Publish: { fn: 'PublishFunctionArn', payload: ['owner', 'id'] },

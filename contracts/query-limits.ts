@@ -14,8 +14,9 @@ export const queryLimits = {
   queryDepthLimit: 15,
   /**
    * AppSync `resolverCountLimit` (1–10,000; default 10,000). `listImages(limit: 100) { items {
-   * thumbnails { url } } }` invokes 1 + 100 + 600 = 701 resolvers and must pass; 1,000 aliased
-   * `getImage` must not. A pipeline counts one per function plus its own before/after step.
+   * thumbnails { url } originalUrl } }` invokes 1 + 100 + 100 = 201 resolvers (701 while each
+   * Thumbnail.url had its own) and must pass; 1,000 aliased `getImage` must not. A pipeline counts
+   * one per function plus its own before/after step.
    */
   resolverCountLimit: 750,
   /**

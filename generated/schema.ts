@@ -262,10 +262,15 @@ export type RequestUploadInput = {
   size: Scalars['Int']['input'];
 };
 
-/** Who decided a FLAGGED image, and how. */
+/** Who decided a FLAGGED image, and how (or whose decision a duplicate inherits). */
 export type Review = {
   __typename?: 'Review';
   decision: ReviewDecision;
+  /**
+   * Null when a moderator decided on this image itself. Otherwise this image is a duplicate (same
+   * owner, same bytes) that inherited the APPROVE of an earlier image: that image's id.
+   */
+  inheritedFrom: Maybe<Scalars['ID']['output']>;
   note: Maybe<Scalars['String']['output']>;
   reviewedAt: Scalars['AWSDateTime']['output'];
   /** The moderator's Cognito sub. */

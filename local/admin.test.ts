@@ -27,6 +27,7 @@ async function adminOver(providers: Provider[], faults = new FaultRegistry(), af
     faults,
     afterReset,
     snsMessages: () => [{ Message: 'm' }],
+    lambdaInvocations: () => ({ 'darkroom-sign-urls': 3 }),
   });
   edge = await startEdge({
     config: loadConfig({}, { port: 0, dataDir: '/tmp/unused' }),
@@ -74,5 +75,12 @@ describe('the admin API', () => {
     const url = await adminOver([]);
     expect((await fetch(`${url}/_darkroom/executions`)).status).toBe(404);
     expect(await (await fetch(`${url}/_darkroom/sns/messages`)).json()).toEqual([{ Message: 'm' }]);
+  });
+
+  it("reports each Lambda function's invocation count", async () => {
+    const url = await adminOver([]);
+    expect(await (await fetch(`${url}/_darkroom/lambda/invocations`)).json()).toEqual({
+      'darkroom-sign-urls': 3,
+    });
   });
 });

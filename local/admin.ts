@@ -1,7 +1,7 @@
 /**
  * The admin API under `/_darkroom/` (the edge lets loopback clients only): health, reset,
- * executions, EventBridge deliveries, SNS messages, Cognito codes, Rekognition call counts and
- * fault injection.
+ * executions, EventBridge deliveries, SNS messages, Cognito codes, Rekognition and Lambda call
+ * counts and fault injection.
  */
 import { ZodError } from 'zod';
 import type { FaultRegistry } from './faults.ts';
@@ -18,6 +18,8 @@ export interface AdminOptions {
   cognitoCodes?: () => unknown;
   /** How many Rekognition Detect* calls were answered, in all and per S3 object (tests count them). */
   rekognitionCalls?: () => unknown;
+  /** How many times each Lambda function ran, by function name (tests count resolver invocations). */
+  lambdaInvocations?: () => unknown;
   /** Runs after every provider has been reset (the stack recreates its resources). */
   afterReset?: () => Promise<void>;
 }
@@ -72,6 +74,10 @@ export function createAdmin(options: AdminOptions): (request: EdgeRequest) => Pr
         if (!options.rekognitionCalls) return missing('rekognition');
         send(200, options.rekognitionCalls());
         return;
+      case 'GET /_darkroom/lambda/invocations':
+        if (!options.lambdaInvocations) return missing('lambda');
+        send(200, options.lambdaInvocations());
+        return;
       case 'GET /_darkroom/faults':
         send(200, options.faults.all());
         return;
@@ -101,6 +107,7 @@ export function createAdmin(options: AdminOptions): (request: EdgeRequest) => Pr
             'GET /_darkroom/sns/messages',
             'GET /_darkroom/cognito/codes',
             'GET /_darkroom/rekognition/calls',
+            'GET /_darkroom/lambda/invocations',
             'GET|PUT|DELETE /_darkroom/faults',
           ],
         });

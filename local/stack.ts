@@ -144,6 +144,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
     snsMessages: () => providers?.sns.messages() ?? [],
     cognitoCodes: () => providers?.cognito.codes() ?? [],
     rekognitionCalls: () => providers?.rekognition.calls() ?? { total: 0, byObject: {} },
+    lambdaInvocations: () => providers?.lambda.invocationCounts() ?? {},
     afterReset: async () => {
       if (!providers) return;
       await providers.s3.createBucket(names.localBucket);

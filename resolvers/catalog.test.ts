@@ -42,7 +42,7 @@ describe('resolver catalog', () => {
     }
   });
 
-  it('describes requestUpload as a three-function pipeline and Thumbnail.url as batched', () => {
+  it('describes requestUpload as a three-function pipeline and Image.thumbnails as batched, Thumbnail.url as a plain field', () => {
     const requestUpload = entries.find((e) => e.fieldName === 'requestUpload');
     expect(requestUpload).toMatchObject({
       kind: 'pipeline',
@@ -55,12 +55,13 @@ describe('resolver catalog', () => {
       ],
     });
     expect(requestUpload?.dataSource).toBeUndefined();
-    expect(entries.find((e) => e.typeName === 'Thumbnail')).toMatchObject({
-      fieldName: 'url',
+    expect(entries.find((e) => e.typeName === 'Image' && e.fieldName === 'thumbnails')).toMatchObject({
       kind: 'unit',
       dataSource: 'signUrls',
       maxBatchSize: 100,
     });
+    // One signUrls invocation per page: no resolver below Image.thumbnails.
+    expect(entries.filter((e) => e.typeName === 'Thumbnail')).toEqual([]);
   });
 
   it('bundles every resolver and function under 32 KB, into code the APPSYNC_JS runtime accepts', () => {

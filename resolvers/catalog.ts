@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
+import { limits } from '../contracts/names.ts';
 
 export interface FunctionEntry {
   name: string;
@@ -30,7 +31,15 @@ export interface ResolverEntry {
 /** AppSync's limit on a resolver's or function's code. */
 export const maxCodeBytes = 32 * 1024;
 
-const batchSizes: Record<string, number> = { 'Thumbnail.url': 100, 'Image.originalUrl': 100 };
+/**
+ * BatchInvoke resolvers' batch sizes (AppSync's maxBatchSize), here once for the CDK app and the
+ * local stack: a page holds at most 100 images (listImages' and searchImages' limit), so one page's
+ * URLs are one sign-urls invocation.
+ */
+const batchSizes: Record<string, number> = {
+  'Image.thumbnails': limits.listMaxLimit,
+  'Image.originalUrl': limits.listMaxLimit,
+};
 
 const defaultRoot = dirname(fileURLToPath(import.meta.url));
 const unitName = /^([A-Z][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\.\[([A-Za-z][A-Za-z0-9]*)\]\.ts$/;

@@ -141,4 +141,18 @@ describe('Image.originalUrl', () => {
     ]);
     expect(outcome).toMatchObject({ kind: 'value', value: 'https://signed' });
   });
+
+  it.each(['COMPLETED', 'PROCESSING', 'REJECTED'])(
+    'answers null for a %s image without invoking sign-urls',
+    async (status) => {
+      const { calls, outcome } = await runField(
+        'Image',
+        'originalUrl',
+        { arguments: {}, identity: moderator, source: { ...flagged, status } } as never,
+        () => ({ result: 'https://never-signed' }),
+      );
+      expect(calls).toEqual([]);
+      expect(outcome).toMatchObject({ kind: 'value', value: null });
+    },
+  );
 });

@@ -16,6 +16,8 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 
 const { handler } = await loadHandler(() => import('./handler.ts'));
 
+const placeholder = { hash: '1QcSHQRnh493V4dIh4eXh1h4kJUI', dominantColor: '#384858' };
+
 const event = {
   bucket: 'darkroom-images-test',
   key: 'uploads/o/i/original',
@@ -39,15 +41,18 @@ describe('analyse handler', () => {
     rekognition.on(DetectModerationLabelsCommand).resolves({ ModerationLabels: [] });
 
     // Act
-    const analysis = await handler(event);
+    const result = await handler(event);
 
     // Assess
-    expect(analysis).toEqual({
-      labels: [{ name: 'Cat', confidence: 98, parents: ['Animal'] }],
-      faceCount: 0,
-      faces: [],
-      moderationLabels: [],
-      isSafe: true,
+    expect(result).toEqual({
+      analysis: {
+        labels: [{ name: 'Cat', confidence: 98, parents: ['Animal'] }],
+        faceCount: 0,
+        faces: [],
+        moderationLabels: [],
+        isSafe: true,
+      },
+      inheritedReview: null,
     });
     // Milestone ANALYSED carries no analysis: the verdict reaches the item only with the result.
     const [milestone] = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
@@ -62,18 +67,52 @@ describe('analyse handler', () => {
     // Prepare
     rekognition.reset();
     dynamo.on(GetCommand, { Key: { owner: 'o', id: 'first' } }).resolves({
-      Item: aStoredImage('COMPLETED', {
-        owner: 'o',
-        id: 'first',
-        placeholder: { hash: '1QcSHQRnh493V4dIh4eXh1h4kJUI', dominantColor: '#384858' },
-      }),
+      Item: aStoredImage('COMPLETED', { owner: 'o', id: 'first', placeholder }),
     });
 
     // Act
-    const analysis = await handler({ ...event, duplicateOf: 'first' });
+    const result = await handler({ ...event, duplicateOf: 'first' });
+
+    // Assess: a COMPLETED image no moderator decided on passes no verdict on
+    expect(result).toEqual({ analysis: anAnalysis(), inheritedReview: null });
+    expect(rekognition.calls()).toHaveLength(0);
+  });
+
+  it('passes on the APPROVE of a COMPLETED image it duplicates, with the machine’s unsafe analysis as it is', async () => {
+    // Prepare: FLAGGED by Rekognition, then approved by a moderator
+    rekognition.reset();
+    const unsafe = {
+      ...anAnalysis(),
+      moderationLabels: [{ name: 'Violence', parentName: null, confidence: 91.5 }],
+      isSafe: false,
+    };
+    const review = { decision: 'APPROVE', reviewer: 'moderator-1', reviewedAt: '2026-12-01T08:00:00.000Z' };
+    dynamo.on(GetCommand, { Key: { owner: 'o', id: 'approved' } }).resolves({
+      Item: aStoredImage('COMPLETED', { owner: 'o', id: 'approved', placeholder, analysis: unsafe, review }),
+    });
+
+    // Act
+    const result = await handler({ ...event, duplicateOf: 'approved' });
 
     // Assess
-    expect(analysis).toEqual(anAnalysis());
+    expect(result).toEqual({ analysis: unsafe, inheritedReview: { ...review, inheritedFrom: 'approved' } });
+    expect(rekognition.calls()).toHaveLength(0);
+  });
+
+  it('passes no verdict on from an image still FLAGGED: its duplicate awaits a moderator too', async () => {
+    rekognition.reset();
+    const unsafe = {
+      ...anAnalysis(),
+      moderationLabels: [{ name: 'Violence', confidence: 91.5 }],
+      isSafe: false,
+    };
+    dynamo.on(GetCommand, { Key: { owner: 'o', id: 'flagged' } }).resolves({
+      Item: aStoredImage('FLAGGED', { owner: 'o', id: 'flagged', placeholder, analysis: unsafe }),
+    });
+
+    const result = await handler({ ...event, duplicateOf: 'flagged' });
+
+    expect(result).toMatchObject({ analysis: { isSafe: false }, inheritedReview: null });
     expect(rekognition.calls()).toHaveLength(0);
   });
 
@@ -84,9 +123,9 @@ describe('analyse handler', () => {
     rekognition.on(DetectModerationLabelsCommand).resolves({ ModerationLabels: [] });
     dynamo.on(GetCommand).resolves({});
 
-    const analysis = await handler({ ...event, duplicateOf: 'deleted' });
+    const result = await handler({ ...event, duplicateOf: 'deleted' });
 
-    expect(analysis.labels).toEqual([]);
+    expect(result).toMatchObject({ analysis: { labels: [] }, inheritedReview: null });
     expect(rekognition.calls()).toHaveLength(3);
   });
 

@@ -1,8 +1,11 @@
-/** Pipeline step `analyse`: Rekognition labels, faces and moderation as the schema's Analysis (docs/contracts.md). */
+/**
+ * Pipeline step `analyse`: Rekognition labels, faces and moderation as the schema's Analysis, and for
+ * a duplicate the moderator's APPROVE it inherits (docs/contracts.md, "Duplicates").
+ */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { documentClient, rekognitionClient, s3Client } from '../shared/clients.ts';
-import { readReusableImage } from '../shared/duplicates.ts';
+import { inheritedReview, readReusableImage } from '../shared/duplicates.ts';
 import { readEnv } from '../shared/env.ts';
 import { decodableFormats } from '../shared/image-limits.ts';
 import { milestonesFromEnvironment } from '../shared/milestones.ts';
@@ -41,16 +44,20 @@ export const handler = pipelineStep({
       source?.analysis ?? (await analyseImage({ rekognition: rekognitionClient(), s3: s3Client() }, request));
     // The analysis itself is stored with the result: it holds the verdict, which comes last.
     await milestones.reached(request, 'ANALYSED');
-    return analysis;
+    // Read with the analysis it goes with: the state machine's IsImageSafe weighs both (always
+    // present, null when nothing is inherited, as a JSONPath on a missing field fails the state).
+    return { analysis, inheritedReview: source ? inheritedReview(source) : null };
   },
-  succeeded: (analysis) => {
+  succeeded: ({ analysis, inheritedReview }) => {
     metrics.addMetric(analysis.isSafe ? 'ImagesSafe' : 'ImagesUnsafe', MetricUnit.Count, 1);
+    if (inheritedReview) metrics.addMetric('ReviewsInherited', MetricUnit.Count, 1);
     return {
       message: 'analysed',
       fields: {
         labels: analysis.labels.length,
         faceCount: analysis.faceCount,
         moderationLabels: analysis.moderationLabels.map((label) => label.name),
+        reviewInheritedFrom: inheritedReview?.inheritedFrom ?? null,
       },
     };
   },

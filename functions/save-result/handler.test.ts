@@ -47,6 +47,37 @@ describe('save-result handler', () => {
     expect(input?.ExpressionAttributeValues?.[':orientation']).toBe(6);
   });
 
+  it('takes the inherited review the pipeline passes, or null when there is none', async () => {
+    dynamoMock.on(TransactWriteCommand).resolves({});
+    const inheritedReview = {
+      decision: 'APPROVE',
+      reviewer: 'moderator-1',
+      note: 'fine',
+      reviewedAt: '2026-11-24T08:00:00.000Z',
+      inheritedFrom: 'image-0',
+    };
+
+    await handler(aSaveResultPayload({ inheritedReview: null }));
+    await handler(aSaveResultPayload({ inheritedReview }));
+
+    const updates = dynamoMock
+      .commandCalls(TransactWriteCommand)
+      .map((call) => call.args[0].input.TransactItems?.[0]?.Update?.ExpressionAttributeValues ?? {});
+    expect(updates[0]).not.toHaveProperty(':review');
+    expect(updates[1]?.[':review']).toEqual(inheritedReview);
+  });
+
+  it('refuses an inherited review that is not an APPROVE naming the image decided on', async () => {
+    const attempt = handler(
+      aSaveResultPayload({
+        inheritedReview: { decision: 'REJECT', reviewer: 'm', reviewedAt: '2026-11-24T08:00:00.000Z' },
+      }),
+    );
+
+    await expect(attempt).rejects.toMatchObject({ name: 'ValidationError', message: /inheritedReview/ });
+    expect(dynamoMock.calls()).toHaveLength(0);
+  });
+
   it('refuses a status the pipeline never saves', async () => {
     // Act
     const attempt = handler(aSaveResultPayload({ status: 'FAILED' }));

@@ -2,6 +2,7 @@
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { documentClient, s3Client } from '../shared/clients.ts';
+import { inheritedReviewSchema } from '../shared/duplicates.ts';
 import { readEnv } from '../shared/env.ts';
 import {
   analysisSchema,
@@ -36,6 +37,7 @@ export const saveResultEvent = z.object({
   thumbnails: z.array(thumbnailSchema),
   placeholder: placeholderSchema,
   analysis: analysisSchema,
+  inheritedReview: inheritedReviewSchema.nullish(),
   leaseToken: z.string().min(1),
 });
 

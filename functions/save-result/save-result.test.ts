@@ -158,6 +158,31 @@ describe('saveResult', () => {
     expect(set).toMatchObject({ sha256, duplicateOf: '01FIRST', ownerContent: `${owner}#${sha256}` });
   });
 
+  it('records the review a duplicate inherits with COMPLETED, and never with FLAGGED', async () => {
+    // Prepare
+    dynamoMock.on(TransactWriteCommand).resolves({});
+    const inheritedReview = {
+      decision: 'APPROVE' as const,
+      reviewer: 'moderator-1',
+      reviewedAt: '2026-11-24T08:00:00.000Z',
+      inheritedFrom: '01FIRST',
+    };
+    const unsafe = { ...aResult('FLAGGED').analysis };
+
+    // Act
+    await saveResult(deps, { ...aResult('COMPLETED'), analysis: unsafe, inheritedReview });
+    await saveResult(deps, { ...aResult('FLAGGED'), inheritedReview });
+
+    // Assess: the machine's analysis is stored as it is; the verdict is the inherited review
+    const [completed, flagged] = dynamoMock
+      .commandCalls(TransactWriteCommand)
+      .map((call) => writtenAttributes(call.args[0].input.TransactItems?.[0]?.Update ?? {}).set);
+    expect(completed).toMatchObject({ status: 'COMPLETED', analysis: unsafe, review: inheritedReview });
+    // A FLAGGED image awaits its own review: reviewImage decides only an image with none yet.
+    expect(flagged).toMatchObject({ status: 'FLAGGED' });
+    expect(flagged).not.toHaveProperty('review');
+  });
+
   it('writes no duplicateOf for an image that duplicates nothing', async () => {
     dynamoMock.on(TransactWriteCommand).resolves({});
     const input = aResult('FLAGGED');

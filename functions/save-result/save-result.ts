@@ -21,6 +21,7 @@ import {
 } from '../../contracts/image-item.ts';
 import { progressAttributes, sequenceAddClause, sequenceStep } from '../../contracts/image-stage.ts';
 import { usageAttributes } from '../../contracts/usage.ts';
+import type { InheritedReview } from '../shared/duplicates.ts';
 import {
   type analysisSchema,
   isConditionalCheckFailed,
@@ -53,6 +54,8 @@ export interface SaveResultInput {
   thumbnails: StoredThumbnail[];
   placeholder: z.output<typeof placeholderSchema>;
   analysis: z.output<typeof analysisSchema>;
+  /** analyse's finding for a duplicate of bytes a moderator APPROVEd: stored as `review` with COMPLETED only. */
+  inheritedReview?: InheritedReview | null;
   /** The execution's fencing token: only the lease holder saves. */
   leaseToken: string;
 }
@@ -85,6 +88,9 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
     thumbnails: input.thumbnails,
     placeholder: input.placeholder,
     analysis: input.analysis,
+    // The duplicate records whose verdict made it COMPLETED. Never on FLAGGED: a FLAGGED image
+    // awaits its own review, and reviewImage decides only an image with no review yet.
+    ...(input.status === 'COMPLETED' && input.inheritedReview ? { review: input.inheritedReview } : {}),
     updatedAt: at,
     processedAt: at,
     // Terminal but not yet announced: the sweeper finds it by this key until the publish step

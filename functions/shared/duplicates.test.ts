@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { aStoredImage } from '../test-support/stored-images.ts';
-import { findDuplicate, readReusableImage } from './duplicates.ts';
+import { findDuplicate, inheritedReview, type ReusableImage, readReusableImage } from './duplicates.ts';
 
 const documents = DynamoDBDocumentClient.from(
   new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
@@ -77,6 +77,31 @@ describe('findDuplicate', () => {
     expect(found).toBe('kept');
   });
 
+  it('prefers a COMPLETED copy (safe, or approved by a moderator) to an earlier copy still FLAGGED', async () => {
+    given({ [`${owner}#${sha256}`]: [`${owner}/flagged`, `${owner}/flagged-too`, `${owner}/approved`] }, [
+      settled('flagged', 'FLAGGED'),
+      settled('flagged-too', 'FLAGGED'),
+      settled('approved'),
+    ]);
+
+    const found = await findDuplicate(deps, { owner, id: 'new', sha256 });
+
+    expect(found).toBe('approved');
+  });
+
+  it('falls back to the earliest FLAGGED copy when none is COMPLETED, and stops at the first COMPLETED one', async () => {
+    given({ [`${owner}#${sha256}`]: [`${owner}/a`, `${owner}/b`] }, [
+      settled('a', 'FLAGGED'),
+      settled('b', 'FLAGGED'),
+    ]);
+    await expect(findDuplicate(deps, { owner, id: 'new', sha256 })).resolves.toBe('a');
+
+    dynamo.reset();
+    given({ [`${owner}#${sha256}`]: [`${owner}/c`, `${owner}/d`] }, [settled('c'), settled('d')]);
+    await expect(findDuplicate(deps, { owner, id: 'new', sha256 })).resolves.toBe('c');
+    expect(dynamo.commandCalls(GetCommand)).toHaveLength(1);
+  });
+
   it('answers null when the owner has no image with these bytes', async () => {
     given({}, []);
 
@@ -101,9 +126,67 @@ describe('readReusableImage', () => {
     await expect(readReusableImage(deps, { owner, id: 'old' })).resolves.toBeNull();
   });
 
+  it('reads the review a moderator left, and resolves an item stored before reviews as having none', async () => {
+    const review = { decision: 'APPROVE', reviewer: 'moderator-1', reviewedAt: '2026-12-01T08:00:00.000Z' };
+    given({}, [{ ...settled('approved'), review }, settled('older')]);
+
+    await expect(readReusableImage(deps, { owner, id: 'approved' })).resolves.toMatchObject({ review });
+    expect((await readReusableImage(deps, { owner, id: 'older' }))?.review).toBeUndefined();
+  });
+
   it('refuses an image still PROCESSING: a duplicate of it is processed normally', async () => {
     given({}, [aStoredImage('PROCESSING', { owner, id: 'busy', sha256 })]);
 
     await expect(readReusableImage(deps, { owner, id: 'busy' })).resolves.toBeNull();
+  });
+});
+
+describe('inheritedReview', () => {
+  const approval = { decision: 'APPROVE', reviewer: 'moderator-1', reviewedAt: '2026-12-01T08:00:00.000Z' };
+  const unsafe = {
+    labels: [],
+    faceCount: 0,
+    faces: [],
+    moderationLabels: [{ name: 'Violence', parentName: null, confidence: 91.5 }],
+    isSafe: false,
+  };
+  const source = (overrides: Partial<ReusableImage>): ReusableImage => ({
+    owner,
+    id: 'first',
+    status: 'COMPLETED',
+    sha256,
+    thumbnails: [],
+    placeholder,
+    analysis: unsafe,
+    ...overrides,
+  });
+
+  it('passes on a moderator’s APPROVE of a COMPLETED image, naming the image decided on', () => {
+    expect(inheritedReview(source({ review: { ...approval, decision: 'APPROVE', note: 'fine' } }))).toEqual({
+      ...approval,
+      note: 'fine',
+      inheritedFrom: 'first',
+    });
+  });
+
+  it('keeps pointing at the image the moderator decided on through a duplicate of a duplicate', () => {
+    const inherited = { ...approval, decision: 'APPROVE' as const, inheritedFrom: 'original' };
+
+    expect(inheritedReview(source({ id: 'copy', review: inherited }))).toEqual({
+      ...approval,
+      inheritedFrom: 'original',
+    });
+  });
+
+  it('passes nothing on from a FLAGGED image, an image no moderator decided on, or a REJECT', () => {
+    expect(inheritedReview(source({ status: 'FLAGGED' }))).toBeNull();
+    expect(
+      inheritedReview(source({ review: null, analysis: { ...unsafe, moderationLabels: [], isSafe: true } })),
+    ).toBeNull();
+    // Not a state the pipeline stores, but never a reason to show anything unblurred.
+    expect(inheritedReview(source({ review: { ...approval, decision: 'REJECT' } }))).toBeNull();
+    expect(
+      inheritedReview(source({ status: 'FLAGGED', review: { ...approval, decision: 'APPROVE' } })),
+    ).toBeNull();
   });
 });

@@ -50,12 +50,16 @@ export const photoMetadataSchema = z.object({
 });
 export type StoredPhotoMetadata = z.output<typeof photoMetadataSchema>;
 
-/** A moderator's decision as stored (issue 20); `note` only when one was given. */
+/**
+ * A moderator's decision as stored (issue 20); `note` only when one was given; `inheritedFrom` only
+ * on a duplicate that inherited an APPROVE (the image the moderator decided on).
+ */
 export const reviewSchema = z.object({
   decision: z.enum(['APPROVE', 'REJECT']),
   reviewer: z.string().min(1),
   note: z.string().nullish(),
   reviewedAt: z.string(),
+  inheritedFrom: z.string().min(1).nullish(),
 });
 export type StoredReview = z.output<typeof reviewSchema>;
 
@@ -87,12 +91,14 @@ export const imageItemSchema = z.object({
 export type ImageItem = z.output<typeof imageItemSchema>;
 export type StoredThumbnail = z.output<typeof thumbnailSchema>;
 
-/** An Image as a Lambda resolver returns it: `Thumbnail.url` is left to its own field resolver. */
+/** An Image as a Lambda resolver returns it: thumbnail URLs are left to the Image.thumbnails resolver. */
 export type ImageRecord = Omit<
   Image,
   '__typename' | 'thumbnails' | 'analysis' | 'error' | 'placeholder' | 'metadata' | 'review' | 'originalUrl'
 > & {
-  review: (Omit<StoredReview, 'note'> & { note: string | null }) | null;
+  review:
+    | (Omit<StoredReview, 'note' | 'inheritedFrom'> & { note: string | null; inheritedFrom: string | null })
+    | null;
   thumbnails: Array<Omit<Thumbnail, '__typename' | 'url'>>;
   analysis: Omit<Analysis, '__typename'> | null;
   error: Omit<ImageError, '__typename'> | null;
@@ -132,7 +138,13 @@ export function toImage(item: Record<string, unknown>): ImageRecord {
     duplicateOf: parsed.duplicateOf ?? null,
     stage: parsed.stage ?? null,
     sequence: parsed.sequence ?? null,
-    review: parsed.review ? { ...parsed.review, note: parsed.review.note ?? null } : null,
+    review: parsed.review
+      ? {
+          ...parsed.review,
+          note: parsed.review.note ?? null,
+          inheritedFrom: parsed.review.inheritedFrom ?? null,
+        }
+      : null,
   };
 }
 

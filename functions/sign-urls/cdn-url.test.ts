@@ -1,7 +1,7 @@
 import { createVerify, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { limits } from '../../contracts/names.ts';
-import { type CdnSigning, cdnThumbnailUrl, windowedExpiry } from './cdn-url.ts';
+import { type CdnSigning, cdnThumbnailUrl, rememberedCdnThumbnailUrl, windowedExpiry } from './cdn-url.ts';
 
 const { publicKey, privateKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -69,5 +69,46 @@ describe('cdnThumbnailUrl', () => {
       expect(lifetime).toBeLessThanOrEqual(2 * limits.cdnUrlWindowSeconds);
       expect(lifetime).toBeGreaterThan(limits.thumbnailUrlSeconds);
     }
+  });
+});
+
+describe('rememberedCdnThumbnailUrl', () => {
+  it("signs each key once per window, answering every read with cdnThumbnailUrl's URL", () => {
+    // Prepare
+    const own: CdnSigning = { ...signing };
+    const signed: string[] = [];
+    const counting: typeof cdnThumbnailUrl = (s, k, now) => {
+      signed.push(k);
+      return cdnThumbnailUrl(s, k, now);
+    };
+    const other = 'thumbnails/owner-1/image-1/r1/large.jpg';
+
+    // Act
+    const first = rememberedCdnThumbnailUrl(own, key, new Date('2026-12-01T10:00:01Z'), counting);
+    const again = rememberedCdnThumbnailUrl(own, key, new Date('2026-12-01T10:59:59Z'), counting);
+    const otherKey = rememberedCdnThumbnailUrl(own, other, new Date('2026-12-01T10:30:00Z'), counting);
+    const nextWindow = rememberedCdnThumbnailUrl(own, key, new Date('2026-12-01T11:00:00Z'), counting);
+
+    // Assess
+    expect(signed).toEqual([key, other, key]);
+    expect(again).toBe(first);
+    expect(first).toBe(cdnThumbnailUrl(own, key, new Date('2026-12-01T10:00:01Z')));
+    expect(otherKey).toBe(cdnThumbnailUrl(own, other, new Date('2026-12-01T10:30:00Z')));
+    expect(nextWindow).toBe(cdnThumbnailUrl(own, key, new Date('2026-12-01T11:00:00Z')));
+    expect(nextWindow).not.toBe(first);
+  });
+
+  it('remembers per signing settings: another key pair signs its own URLs', () => {
+    // Prepare
+    const now = new Date('2026-12-01T10:00:01Z');
+    const rotated: CdnSigning = { ...signing, keyPairId: 'K3ROTATED0000' };
+
+    // Act
+    const before = rememberedCdnThumbnailUrl({ ...signing }, key, now);
+    const after = rememberedCdnThumbnailUrl(rotated, key, now);
+
+    // Assess
+    expect(new URL(after).searchParams.get('Key-Pair-Id')).toBe('K3ROTATED0000');
+    expect(new URL(before).searchParams.get('Key-Pair-Id')).toBe(signing.keyPairId);
   });
 });

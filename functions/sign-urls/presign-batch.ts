@@ -11,7 +11,7 @@
  * signs more than `host`, rotated credentials), every key takes getSignedUrl's road, so every URL
  * is the one getSignedUrl would have made. Keys that would need escaping in a path do too.
  */
-import { createHash, createHmac, createSecretKey } from 'node:crypto';
+import { createHmac, createSecretKey, hash } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
@@ -131,7 +131,8 @@ async function keySigner(s3: S3Client, presignedUrl: string, key: string): Promi
   const tail = `\n${canonicalQuery}\nhost:${url.host}\n\nhost\n${UNSIGNED_PAYLOAD}`;
   const stringToSignHead = `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope}\n`;
   const signature = (k: string) => {
-    const hashedRequest = createHash('sha256').update(`${head}${k}${tail}`).digest('hex');
+    // The one-shot hash: no Hash object per key.
+    const hashedRequest = hash('sha256', `${head}${k}${tail}`, 'hex');
     return createHmac('sha256', signingKey).update(`${stringToSignHead}${hashedRequest}`).digest('hex');
   };
   if (signature(key) !== expected) return undefined;

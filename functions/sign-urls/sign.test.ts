@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { ImageStatus } from '../../generated/schema.ts';
-import { type SignRequest, signThumbnailUrls } from './sign.ts';
+import { type SignRequest, signBatch, signThumbnailUrls } from './sign.ts';
 
 const bucket = 'darkroom-images-test';
 const s3 = new S3Client({
@@ -110,5 +110,75 @@ describe('signThumbnailUrls', () => {
     expect(url.pathname).toBe(`/${bucket}/${original}`);
     expect(url.searchParams.get('X-Amz-Expires')).toBe('300');
     expect(urls.slice(1)).toEqual([null, null, null, null]);
+  });
+});
+
+describe('signBatch', () => {
+  const now = () => new Date('2026-12-01T08:00:00.000Z');
+
+  it("answers an image's keys with its URLs in order and a single key with one URL, all as signThumbnailUrls signs them", async () => {
+    // Prepare
+    const small = 'thumbnails/owner-1/image-1/small-0123456789abcdef.jpg';
+    const large = 'thumbnails/owner-1/image-1/large-0123456789abcdef.webp';
+    const flaggedSmall = 'thumbnails/owner-1/image-2/small-fedcba9876543210.jpg';
+    const original = 'quarantine/owner-1/image-2/original';
+
+    // Act
+    const answers = await signBatch(s3, { bucket, now }, [
+      { keys: [small, large], imageStatus: 'COMPLETED' },
+      { keys: [flaggedSmall], imageStatus: 'FLAGGED' },
+      { keys: [small, large], imageStatus: 'PROCESSING' },
+      { keys: [], imageStatus: 'COMPLETED' },
+      { key: original, imageStatus: 'FLAGGED', quarantined: true },
+      { key: small, imageStatus: 'COMPLETED' },
+    ]);
+
+    // Assess
+    const one = await signThumbnailUrls(s3, { bucket, now }, [
+      aThumbnail('COMPLETED', small),
+      aThumbnail('COMPLETED', large),
+      aThumbnail('FLAGGED', flaggedSmall),
+    ]);
+    expect(answers.slice(0, 4)).toEqual([[one[0], one[1]], [one[2]], [null, null], []]);
+    expect(new URL(String(answers[4])).pathname).toBe(`/${bucket}/${original}`);
+    expect(answers[5]).toBe(one[0]);
+  });
+
+  it('answers an image that is not COMPLETED or FLAGGED with a null per key, whatever its keys', async () => {
+    // Act
+    const answers = await signBatch(
+      s3,
+      { bucket, now },
+      (['PENDING_UPLOAD', 'PROCESSING', 'FAILED', 'REJECTED'] as const).map((imageStatus) => ({
+        keys: ['thumbnails/owner-1/image-1/small.jpg', 'thumbnails/owner-1/image-1/small.webp'],
+        imageStatus,
+      })),
+    );
+
+    // Assess
+    expect(answers).toEqual([
+      [null, null],
+      [null, null],
+      [null, null],
+      [null, null],
+    ]);
+  });
+
+  it("never signs a key outside an image's renditions, even for a finished image", async () => {
+    // Act
+    const [urls] = await signBatch(s3, { bucket, now }, [
+      {
+        keys: [
+          'uploads/owner-1/image-1/original',
+          'quarantine/owner-1/image-1/original',
+          'thumbnails/owner-1/image-1/../../../uploads/owner-1/image-1/original',
+          'thumbnails/owner-1/image-1/small.jpg',
+        ],
+        imageStatus: 'FLAGGED',
+      },
+    ]);
+
+    // Assess
+    expect(urls).toEqual([null, null, null, expect.stringContaining('X-Amz-Signature=')]);
   });
 });

@@ -1,23 +1,18 @@
 /**
- * `Thumbnail.url` for a batch of thumbnails: for each thumbnail of a finished image, a CloudFront
+ * URLs for a BatchInvoke of `signUrls`: for each rendition of a finished image, a CloudFront
  * signed URL in the cloud (`cdn` given) or a short-lived presigned S3 GET (the local stack); null
  * for anything else (a thumbnail key is never signed while processing).
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { signableStatuses } from '../../contracts/image-item.ts';
 import { isQuarantinedOriginalKey, isThumbnailKey, limits } from '../../contracts/names.ts';
-import type { ImageStatus } from '../../generated/schema.ts';
-import { type CdnSigning, cdnThumbnailUrl } from './cdn-url.ts';
+import type { KeyUrlRequest, SignUrlsAnswer, SignUrlsRequest } from '../../contracts/sign-urls.ts';
+import { type CdnSigning, rememberedCdnThumbnailUrl } from './cdn-url.ts';
 import { presignGets } from './presign-batch.ts';
 
-export interface SignRequest {
-  key: string;
-  imageStatus: ImageStatus;
-  /** Image.originalUrl: sign the quarantined original of a FLAGGED image instead of a rendition. */
-  quarantined?: boolean;
-}
-
-const signableStatuses: ReadonlySet<ImageStatus> = new Set(['COMPLETED', 'FLAGGED']);
+/** One key to sign (or not). */
+export type SignRequest = KeyUrlRequest;
 
 export interface SignOptions {
   bucket: string;
@@ -44,22 +39,50 @@ export async function signThumbnailUrls(
   // quarantined or not, or anything else under thumbnails/.
   const rendition = requests.map(
     (request) =>
-      !request.quarantined && signableStatuses.has(request.imageStatus) && isThumbnailKey(request.key),
+      !request.quarantined && signableStatuses.includes(request.imageStatus) && isThumbnailKey(request.key),
   );
   const keys = requests.filter((_, i) => rendition[i]).map((request) => request.key);
   // Renditions are signed as one batch (presign-batch.ts): 300 of them for one listImages page.
   const renditionUrls = cdn
-    ? keys.map((key) => cdnThumbnailUrl(cdn, key, now))
+    ? keys.map((key) => rememberedCdnThumbnailUrl(cdn, key, now))
     : await presignGets(s3, options.bucket, keys, { expiresIn, signingDate: now });
   let next = 0;
-  return Promise.all(
-    requests.map(async (request, i) => {
-      if (rendition[i]) return renditionUrls[next++] ?? null;
-      // A moderator's look at what they judge: only a FLAGGED image's quarantined original, an
-      // S3 GET of minutes (the CDN serves renditions only).
-      if (request.quarantined && request.imageStatus === 'FLAGGED' && isQuarantinedOriginalKey(request.key))
-        return signOriginal(request.key);
-      return null;
-    }),
-  );
+  const answers = requests.map((request, i): string | null | Promise<string> => {
+    if (rendition[i]) return renditionUrls[next++] ?? null;
+    // A moderator's look at what they judge: only a FLAGGED image's quarantined original, an
+    // S3 GET of minutes (the CDN serves renditions only).
+    if (request.quarantined && request.imageStatus === 'FLAGGED' && isQuarantinedOriginalKey(request.key))
+      return signOriginal(request.key);
+    return null;
+  });
+  // A promise per answer only when an original is signed: a page's 300 renditions need none.
+  return answers.some((answer) => answer instanceof Promise)
+    ? Promise.all(answers)
+    : (answers as Array<string | null>);
+}
+
+/**
+ * One answer per request of a BatchInvoke, in order: a list of URLs for an image's rendition keys
+ * (`Image.thumbnails`), one URL for a single key (`Image.originalUrl`). Every key of the batch is
+ * signed in one go (one presigned-GET batch for a listImages page's 300 renditions).
+ */
+export async function signBatch(
+  s3: S3Client,
+  options: SignOptions,
+  requests: readonly SignUrlsRequest[],
+): Promise<SignUrlsAnswer[]> {
+  const flat: SignRequest[] = [];
+  for (const request of requests) {
+    if ('keys' in request)
+      for (const key of request.keys) flat.push({ key, imageStatus: request.imageStatus });
+    else flat.push(request);
+  }
+  const urls = await signThumbnailUrls(s3, options, flat);
+  let next = 0;
+  return requests.map((request) => {
+    if (!('keys' in request)) return urls[next++] ?? null;
+    const own = urls.slice(next, next + request.keys.length);
+    next += request.keys.length;
+    return own;
+  });
 }

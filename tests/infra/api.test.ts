@@ -117,6 +117,16 @@ describe('AppSync API', () => {
     });
   });
 
+  it('signs thumbnail URLs once per image: Image.thumbnails batches on signUrls, Thumbnail.url has no resolver', () => {
+    const thumbnails = resolvers.find((p) => p.TypeName === 'Image' && p.FieldName === 'thumbnails');
+    expect(thumbnails).toMatchObject({
+      Kind: 'UNIT',
+      DataSourceName: names.dataSources.signUrls,
+      MaxBatchSize: 100,
+    });
+    expect(attached.filter((field) => field.startsWith('Thumbnail.'))).toEqual([]);
+  });
+
   it('refuses to synthesize a resolver for a field the schema does not declare', () => {
     const bogus = { typeName: 'Query', fieldName: 'noSuchField', kind: 'unit' as const, functions: [] };
     const [first] = listResolvers();

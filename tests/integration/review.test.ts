@@ -4,9 +4,7 @@
  * and the decision for every caller kind, approve and reject end to end, two decisions racing, and
  * the owner's subscription hearing the outcome. The flag comes from a canned Rekognition answer.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { Amplify } from 'aws-amplify';
@@ -29,6 +27,7 @@ import { keys, names } from '../../contracts/names.ts';
 import { signedGraphqlRequest } from '../../local/providers/appsync/testing/sign-iam.ts';
 import { photo } from '../fixtures.ts';
 import { amplifySocketClosed } from './amplify-socket.ts';
+import { makeModerator } from './moderators.ts';
 import {
   admin,
   clientsFor,
@@ -40,7 +39,7 @@ import {
   uploadJpeg,
   waitForStatus,
 } from './support.ts';
-import { createUser, signInUser, type TestUser } from './users.ts';
+import { createUser, type TestUser } from './users.ts';
 
 const listFlagged = print(ListFlaggedImagesDocument);
 const reviewImage = print(ReviewImageDocument);
@@ -61,8 +60,7 @@ let owner: TestUser;
 let other: TestUser;
 let moderator: TestUser;
 let secondModerator: TestUser;
-let jpeg: Buffer;
-let configHome: string;
+let photoCount = 0;
 
 interface Answer {
   status: number;
@@ -94,30 +92,16 @@ async function asIam(query: string, variables: Record<string, unknown>): Promise
   return { status: response.status, body: (await response.json()) as Answer['body'] };
 }
 
-/** `darkroom admin add-moderator <email>`, run as a user runs it. */
-function addModerator(email: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const outputs = path.join(stackInfo().dataDir, 'amplify_outputs.json');
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.resolve('client-sdk/bin/darkroom.mjs'), '--outputs', outputs, 'admin', 'add-moderator', email],
-      { env: { ...process.env, XDG_CONFIG_HOME: configHome, NO_COLOR: '1' }, timeout: 45_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-async function makeModerator(prefix: string): Promise<TestUser> {
-  const user = await createUser(prefix);
-  const run = await addModerator(user.username);
-  expect(run, run.stderr).toMatchObject({ code: 0 });
-  // The group reaches the tokens at the next sign-in.
-  return { ...user, ...(await signInUser(user.username, user.password)) };
-}
-
 /** An upload of the owner's that Rekognition (canned) calls unsafe: FLAGGED, blurred, quarantined. */
-async function flaggedImage(): Promise<{ id: string }> {
+async function flaggedImage(): Promise<{ id: string; jpeg: Buffer }> {
+  // A photo of its own each time: an identical re-upload would be a duplicate, and a duplicate of
+  // an image a moderator approved inherits that APPROVE (docs/contracts.md, "Duplicates").
+  photoCount += 1;
+  const jpeg = await sharp(photo('coffee.png'))
+    .resize(1200, 800)
+    .jpeg({ quality: 90 })
+    .withExif({ IFD0: { ImageDescription: `review ${Date.now()} ${photoCount}` } })
+    .toBuffer();
   const { image, response } = await uploadJpeg(owner, jpeg);
   expect(response.status).toBe(204);
   const item = await waitForStatus(clients, owner.sub, image.id, ['COMPLETED', 'FLAGGED', 'FAILED']);
@@ -126,7 +110,7 @@ async function flaggedImage(): Promise<{ id: string }> {
   await eventually(async () =>
     (await getImageItem(clients, owner.sub, image.id))?.statusKey === 'FLAGGED' ? true : undefined,
   );
-  return { id: image.id };
+  return { id: image.id, jpeg };
 }
 
 async function objectBytes(key: string): Promise<Buffer> {
@@ -187,7 +171,6 @@ async function subscribe(user: TestUser, id: string) {
 
 beforeAll(async () => {
   clients = clientsFor();
-  configHome = await mkdtemp(path.join(tmpdir(), 'darkroom-review-'));
   const outputs = JSON.parse(
     await readFile(path.join(stackInfo().dataDir, 'amplify_outputs.json'), 'utf8'),
   ) as AmplifyOutputs;
@@ -201,7 +184,6 @@ beforeAll(async () => {
     makeModerator('review-mod'),
     makeModerator('review-mod2'),
   ]);
-  jpeg = await sharp(photo('coffee.png')).resize(1200, 800).jpeg({ quality: 90 }).toBuffer();
   await admin('faults', {
     method: 'PUT',
     body: JSON.stringify([
@@ -220,7 +202,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await admin('faults', { method: 'PUT', body: '[]' });
-  await rm(configHome, { recursive: true, force: true });
   await disconnected;
 });
 
@@ -232,7 +213,7 @@ describe('the moderators group', () => {
 });
 
 describe('listFlaggedImages and reviewImage for every caller kind', () => {
-  let image: { id: string };
+  let image: { id: string; jpeg: Buffer };
   beforeAll(async () => {
     image = await flaggedImage();
   }, 120_000);
@@ -281,7 +262,7 @@ describe('listFlaggedImages and reviewImage for every caller kind', () => {
     expect(listedImage).toMatchObject({ owner: owner.sub, status: 'FLAGGED', review: null });
     const original = await fetch(listedImage?.originalUrl ?? '');
     expect(original.status).toBe(200);
-    expect(Buffer.from(await original.arrayBuffer())).toEqual(jpeg);
+    expect(Buffer.from(await original.arrayBuffer())).toEqual(image.jpeg);
   });
 
   it('never hands the owner the quarantined original: originalUrl is Unauthorized for them', async () => {
@@ -350,7 +331,7 @@ describe('APPROVE', () => {
     const recorded = ((item?.thumbnails ?? []) as Array<{ key: string }>).map((t) => t.key).sort();
     expect((await versionsUnder(keys.thumbnailPrefix(owner.sub, image.id))).sort()).toEqual(recorded);
     expect(await versionsUnder(keys.quarantinePrefixOf(owner.sub, image.id))).toEqual([]);
-    expect(await objectBytes(uploadKey)).toEqual(jpeg);
+    expect(await objectBytes(uploadKey)).toEqual(image.jpeg);
     // The moved original started no upload run: one execution for the upload, none since.
     expect(await executionsFor(uploadKey)).toHaveLength(1);
     // Decided once: the queue no longer lists it and a second decision is refused.

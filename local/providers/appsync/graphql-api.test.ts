@@ -29,7 +29,8 @@ type Query {
   context(tag: AWSJSON): Item
   probes: [Probe!]!
 }
-type Probe { id: ID! info: AWSJSON }
+type Probe { id: ID! info: AWSJSON child: Leaf }
+type Leaf { seen: AWSJSON name: String deeper: Leaf }
 type Nested { child: Nested name: String }
 type Item @aws_cognito_user_pools @aws_iam {
   id: ID!
@@ -86,6 +87,9 @@ const code: Record<string, string> = {
       return { payload: { list: list, graphql: ctx.info.selectionSetGraphQL } };
     }
     export function response(ctx) { return ctx.result; }`,
+  probeChild: none(
+    `{ seen: { id: ctx.source.id, info: ctx.info }, name: 'leaf', deeper: { name: 'deeper' } }`,
+  ),
   slow: `export function request(ctx) { return { operation: 'Invoke', payload: {} }; }
     export function response(ctx) { return ctx.result; }`,
   onPublish: `import { util, extensions } from '@aws-appsync/utils';
@@ -126,6 +130,7 @@ const entries: CatalogEntry[] = [
     'probes',
   ].map((f) => unit('Query', f)),
   { ...unit('Probe', 'info'), source: 'probeInfo' },
+  { ...unit('Probe', 'child'), source: 'probeChild' },
   {
     typeName: 'Query',
     fieldName: 'pipeline',
@@ -328,6 +333,27 @@ describe('resolvers', () => {
       sub: 'user-1',
       source: null,
     });
+  });
+
+  it("gives a nested field's resolver its own selection, relative to it, in every list item", async () => {
+    const result = await run(
+      `{ probes { id child { seen alias: name deeper { name } ...Named } } } fragment Named on Leaf { name }`,
+    );
+    const seen = (result.data as { probes: Array<{ child: { seen: string } }> }).probes.map((p) =>
+      JSON.parse(p.child.seen),
+    );
+    expect(seen).toEqual(
+      ['p1', 'p2', 'p3'].map((id) => ({
+        id,
+        info: {
+          fieldName: 'child',
+          parentTypeName: 'Probe',
+          variables: {},
+          selectionSetList: ['seen', 'alias', 'deeper', 'deeper/name', 'name'],
+          selectionSetGraphQL: '{\n  seen\n  alias: name\n  deeper {\n    name\n  }\n  ...Named\n}',
+        },
+      })),
+    );
   });
 
   it("gives every list item's field resolver its own ctx.info: one resolver changing it changes nothing for the next", async () => {

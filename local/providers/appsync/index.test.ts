@@ -112,7 +112,10 @@ beforeAll(async () => {
     invokeLambda: async (functionName, payload) => {
       invocations.push({ functionName, payload });
       if (functionName === names.functions.signUrls) {
-        return (payload as Array<{ key: string }>).map((p) => `https://signed.example/${p.key}`);
+        const sign = (key: string) => `https://signed.example/${key}`;
+        return (payload as Array<{ key: string } | { keys: string[] }>).map((p) =>
+          'keys' in p ? p.keys.map(sign) : sign(p.key),
+        );
       }
       throw Object.assign(new Error(`no such function ${functionName}`), {
         name: 'ResourceNotFoundException',
@@ -174,16 +177,38 @@ describe('the local AppSync over HTTP', () => {
     });
   });
 
-  it('batches the thumbnail URLs of one request into one sign-urls invocation', async () => {
+  it('batches the thumbnail URLs of one request into one sign-urls invocation, one item per image', async () => {
     const carol = await signIn('carol@example.com');
     await seedImage(carol.sub, '01JCAROL0000000000000000001');
     await seedImage(carol.sub, '01JCAROL0000000000000000002');
+    await seedImage(carol.sub, '01JCAROL0000000000000000003', 'PROCESSING');
     invocations.length = 0;
     const list = await gql(`{ listImages { items { id thumbnails { url } } } }`, {}, carol.accessToken);
     expect(list.body.errors).toBeUndefined();
     expect(invocations.map((i) => i.functionName)).toEqual([names.functions.signUrls]);
-    expect(invocations[0]?.payload).toHaveLength(12);
-    expect(invocations[0]?.payload).toContainEqual({ key: thumbnails[0]?.key, imageStatus: 'COMPLETED' });
+    // The PROCESSING image's renditions get no URL and no batch item.
+    const keys = thumbnails.map((t) => t.key);
+    expect(invocations[0]?.payload).toEqual([
+      { keys, imageStatus: 'COMPLETED' },
+      { keys, imageStatus: 'COMPLETED' },
+    ]);
+    const page = list.body.data?.listImages as
+      | { items: Array<{ thumbnails: Array<{ url: string | null }> }> }
+      | undefined;
+    expect(page?.items.map((item) => item.thumbnails.map((t) => t.url))).toEqual([
+      keys.map(() => null),
+      keys.map((key) => `https://signed.example/${key}`),
+      keys.map((key) => `https://signed.example/${key}`),
+    ]);
+
+    invocations.length = 0;
+    const withoutUrls = await gql(
+      `{ listImages { items { id thumbnails { key } } } }`,
+      {},
+      carol.accessToken,
+    );
+    expect(withoutUrls.body.errors).toBeUndefined();
+    expect(invocations).toEqual([]);
   });
 
   it('lets the IAM principal publish the stored image and emits it to subscribers', async () => {

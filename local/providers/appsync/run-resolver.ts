@@ -49,8 +49,8 @@ type Step =
  * A resolver's run. A unit resolver on a data source that answers without I/O (NONE) finishes in
  * the same tick and returns its run, not a promise: graphql-js then completes the object
  * synchronously instead of gathering every field of every list item through promises (each of a
- * listImages page's 50 images has `Image.thumbnails`, a NONE resolver). Failures are always a
- * rejected promise.
+ * listImages page's 50 images has `Image.thumbnails`, which returns at once unless it signs
+ * URLs). Failures are always a rejected promise.
  */
 export function runResolver(
   resolver: LoadedResolver,

@@ -10,7 +10,7 @@
  * - The init phase is not timed; the timeout counts from dispatch to the worker.
  * - Each function signs with its own access key (`credentialsFor`, local/iam/local-iam.ts), so the
  *   providers check its calls against its IAM policy; the keys do not expire or rotate.
- * - No CloudFront: the CDN_* variables are not set, so signUrls answers `Thumbnail.url` with
+ * - No CloudFront: the CDN_* variables are not set, so signUrls signs `Image.thumbnails` URLs as
  *   presigned S3 GETs (15 minutes, a new URL per read) instead of windowed CloudFront signed URLs;
  *   no canary deployments (no CodeDeploy, no pre-traffic hook).
  */

@@ -66,7 +66,7 @@ function fakeLambda(overrides: Partial<Record<string, Behaviour>> = {}) {
   const defaults: Record<string, Behaviour> = {
     [f.inspect]: () => image,
     [f.thumbnails]: () => ({ thumbnails, placeholder, blurred: false }),
-    [f.analyse]: () => safeAnalysis,
+    [f.analyse]: () => ({ analysis: safeAnalysis, inheritedReview: null }),
     [f.flag]: (p) => ({
       thumbnails: (p.thumbnails as typeof thumbnails).map((t) => ({ ...t, width: t.width })),
       placeholder,
@@ -211,6 +211,7 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
       thumbnails,
       placeholder,
       analysis: safeAnalysis,
+      inheritedReview: null,
       leaseToken: record.executionArn,
     });
 
@@ -236,9 +237,12 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     const blurred = thumbnails.map((t) => ({ ...t, key: `${t.key}#blurred` }));
     const lambda = fakeLambda({
       [f.analyse]: () => ({
-        ...safeAnalysis,
-        isSafe: false,
-        moderationLabels: [{ name: 'Violence', parentName: '', confidence: 88 }],
+        analysis: {
+          ...safeAnalysis,
+          isSafe: false,
+          moderationLabels: [{ name: 'Violence', parentName: '', confidence: 88 }],
+        },
+        inheritedReview: null,
       }),
       [f.flag]: () => ({ thumbnails: blurred, placeholder }),
     });
@@ -264,7 +268,7 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     const lambda = fakeLambda({
       [f.inspect]: () => ({ ...image, duplicateOf: first }),
       [f.thumbnails]: () => ({ thumbnails, placeholder, blurred: true }),
-      [f.analyse]: () => ({ ...safeAnalysis, isSafe: false }),
+      [f.analyse]: () => ({ analysis: { ...safeAnalysis, isSafe: false }, inheritedReview: null }),
     });
     const p = await provider(lambda);
     const { key } = await image_('PENDING_UPLOAD');
@@ -277,6 +281,59 @@ describe('StepFunctionsProvider running pipeline.asl.json', () => {
     expect(payloadOf(f.analyse)).toMatchObject({ duplicateOf: first });
     expect(payloadOf(f.flag)).toMatchObject({ blurred: true, placeholder, thumbnails });
     expect(payloadOf(f.saveResult)).toMatchObject({ status: 'FLAGGED', image: { duplicateOf: first } });
+  });
+
+  describe('a duplicate of bytes a moderator approved (analyse passes the inherited review)', () => {
+    const first = '01FIRSTIMAGE0000000000000';
+    const unsafe = {
+      ...safeAnalysis,
+      isSafe: false,
+      moderationLabels: [{ name: 'Violence', parentName: null, confidence: 91.5 }],
+    };
+    const inheritedReview = {
+      decision: 'APPROVE',
+      reviewer: 'moderator-1',
+      reviewedAt: '2026-12-01T08:00:00.000Z',
+      inheritedFrom: first,
+    };
+
+    it('keeps its unblurred copies and saves COMPLETED with the machine’s analysis and the review', async () => {
+      const lambda = fakeLambda({
+        [f.inspect]: () => ({ ...image, duplicateOf: first }),
+        [f.analyse]: () => ({ analysis: unsafe, inheritedReview }),
+      });
+      const p = await provider(lambda);
+      const { key } = await image_('PENDING_UPLOAD');
+
+      const record = await run(p, key);
+
+      expect(record.status).toBe('SUCCEEDED');
+      expect(record.states).toContain('KeepThumbnails');
+      expect(lambda.names()).not.toContain(f.flag);
+      expect(lambda.calls.find((c) => c.name === f.saveResult)?.payload).toMatchObject({
+        status: 'COMPLETED',
+        thumbnails,
+        analysis: unsafe,
+        inheritedReview,
+      });
+    });
+
+    it('is flagged when its copies are blurred ones (copied while the image it duplicates was still FLAGGED)', async () => {
+      const lambda = fakeLambda({
+        [f.inspect]: () => ({ ...image, duplicateOf: first }),
+        [f.thumbnails]: () => ({ thumbnails, placeholder, blurred: true }),
+        [f.analyse]: () => ({ analysis: unsafe, inheritedReview }),
+      });
+      const p = await provider(lambda);
+      const { key } = await image_('PENDING_UPLOAD');
+
+      const record = await run(p, key);
+
+      expect(record.status).toBe('SUCCEEDED');
+      expect(record.states).not.toContain('KeepThumbnails');
+      expect(lambda.calls.find((c) => c.name === f.flag)?.payload).toMatchObject({ blurred: true });
+      expect(lambda.calls.find((c) => c.name === f.saveResult)?.payload).toMatchObject({ status: 'FLAGGED' });
+    });
   });
 
   it('stops without publishing when save-result finds the image deleted meanwhile', async () => {

@@ -6,6 +6,9 @@
  * - One state machine (the pipeline); executions run in this process, concurrently, with no limit.
  * - Task integrations: lambda:invoke (and bare function ARNs), dynamodb get/put/update/deleteItem,
  *   sns:publish and aws-sdk:s3:deleteObject. A definition using anything else fails at construction.
+ * - Choice rules' `false` type tests (`"IsNull": false`, …) are rewritten as `Not { …: true }` before
+ *   aws-local-stepfunctions reads the definition, which answers them false whatever the value
+ *   (type-tests.ts).
  * - JSONPath only (no JSONata, no Variables). The Context Object has Execution.{Id,Name,Input,StartTime},
  *   StateMachine.{Id,Name} and State.EnteredTime; nothing else.
  * - Error names of integrations follow AWS's conventions (see task-errors.ts), but unmodelled service
@@ -45,6 +48,7 @@ import {
   type TaskHandler,
   taskHandlersFor,
 } from './task-handlers.ts';
+import { withAwsTypeTests } from './type-tests.ts';
 
 type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 
@@ -88,7 +92,7 @@ const machines = new Map<string, StateMachine>();
 function machineFor(text: string, definition: AslMachine): StateMachine {
   let machine = machines.get(text);
   if (!machine) {
-    machine = new StateMachine(definition as unknown as StateMachineDefinition);
+    machine = new StateMachine(withAwsTypeTests(definition) as unknown as StateMachineDefinition);
     machines.set(text, machine);
   }
   return machine;
