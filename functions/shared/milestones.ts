@@ -82,8 +82,7 @@ export function createMilestones(deps: MilestoneDeps): Milestones {
       Key: { owner: key.owner, id: key.id },
       // Only a PROCESSING image moves: a late step must not touch a settled or deleted one.
       ConditionExpression: `#status = :processing${lease === undefined ? '' : ' AND #leaseToken = :leaseToken'}`,
-      UpdateExpression:
-        `SET #stage = :stage${names.map((name) => `, #${name} = :${name}`).join('')} ` + sequenceAddClause,
+      UpdateExpression: `SET #stage = :stage${names.map((name) => `, #${name} = :${name}`).join('')} ${sequenceAddClause}`,
       ExpressionAttributeNames: {
         '#status': 'status',
         '#stage': progressAttributes.stage,
