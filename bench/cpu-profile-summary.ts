@@ -1,7 +1,10 @@
 /**
  * Summarises a .cpuprofile (node --cpu-prof, Chrome DevTools, `BENCH_CPU_PROF` of bench:pipeline):
  * self time by source file and by function, and inclusive time by function, as ms and % of the
- * profile. Run: npx tsx bench/cpu-profile-summary.ts <file.cpuprofile> [rows=25]
+ * profile. Run: npx tsx bench/cpu-profile-summary.ts <file.cpuprofile> [rows=25] [window.cpuprofile]
+ * With a window profile, only the samples taken between its start and end count: a Lambda worker's
+ * profile (DARKROOM_WORKER_CPU_PROF) spans its whole life, boot included, and a phase's main-thread
+ * profile (BENCH_CPU_PROF) marks the phase. Both use the process's one monotonic clock.
  */
 import { readFile } from 'node:fs/promises';
 
@@ -18,10 +21,14 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, rowsArgument] = process.argv.slice(2);
-if (!file) throw new Error('usage: tsx bench/cpu-profile-summary.ts <file.cpuprofile> [rows]');
+const [file, rowsArgument, windowFile] = process.argv.slice(2);
+if (!file)
+  throw new Error('usage: tsx bench/cpu-profile-summary.ts <file.cpuprofile> [rows] [window.cpuprofile]');
 const rows = Number(rowsArgument ?? 25);
 const profile = JSON.parse(await readFile(file, 'utf8')) as Profile;
+const window = windowFile
+  ? (JSON.parse(await readFile(windowFile, 'utf8')) as Profile)
+  : { startTime: profile.startTime, endTime: profile.endTime };
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 const parents = new Map<number, number>();
 for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
@@ -36,8 +43,13 @@ const fileOf = (node: ProfileNode) =>
   shortUrl(node.callFrame.url).split('/').slice(0, 3).join('/') || node.callFrame.functionName;
 
 const sampled = new Map<number, number>();
-for (const [index, id] of profile.samples.entries())
-  sampled.set(id, (sampled.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+let sampledAt = profile.startTime;
+for (const [index, id] of profile.samples.entries()) {
+  const delta = profile.timeDeltas[index] ?? 0;
+  sampledAt += delta;
+  if (sampledAt < window.startTime || sampledAt > window.endTime) continue;
+  sampled.set(id, (sampled.get(id) ?? 0) + delta);
+}
 const selfByFile = new Map<string, number>();
 const selfByFunction = new Map<string, number>();
 const inclusive = new Map<string, number>();
@@ -54,7 +66,7 @@ for (const [id, us] of sampled) {
     seen.add(name);
   }
 }
-const totalUs = profile.endTime - profile.startTime;
+const totalUs = Math.min(profile.endTime, window.endTime) - Math.max(profile.startTime, window.startTime);
 const idleUs = selfByFunction.get('(idle) :0') ?? 0;
 const print = (title: string, map: Map<string, number>) => {
   console.log(`\n${title}`);

@@ -109,8 +109,9 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
     ...milestone(),
   ],
   // A duplicate's renditions are copied (CopyObject reads the source with GetObject) from the image it
-  // duplicates. After writing it reads the item's lease, and deletes exactly the versions it wrote once
-  // the lease is lost (a late call under a FAILED image).
+  // duplicates. After writing it checks the item's lease (its milestone write is conditional on it; it
+  // reads the item when that write fails otherwise), and deletes exactly the versions it wrote once the
+  // lease is lost (a late call under a FAILED image).
   thumbnails: [
     objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
     objects(thumbnailsPattern, 's3:GetObject', 's3:PutObject', 's3:DeleteObjectVersion'),

@@ -12,10 +12,10 @@ import {
   type SelectionSetNode,
   validate,
 } from 'graphql';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { startGraphQLEndpoint } from '../test-support/graphql-endpoint.ts';
 import { loadHandler } from '../test-support/load-handler.ts';
 
-const graphqlUrl = 'https://example1234.appsync-api.us-east-1.amazonaws.com/graphql';
 const schema = buildSchema(
   ['aws.graphql', 'schema.graphql']
     .map((file) => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'))
@@ -26,21 +26,23 @@ const topicArn = 'arn:aws:sns:us-east-1:000000000000:image-processed';
 const sns = mockClient(SNSClient);
 const documents = mockClient(DynamoDBDocumentClient);
 
+const appsync = await startGraphQLEndpoint();
 const { handler } = await loadHandler(() => import('./handler.ts'), {
-  GRAPHQL_URL: graphqlUrl,
+  GRAPHQL_URL: appsync.url,
   TOPIC_ARN: topicArn,
   AWS_ACCESS_KEY_ID: 'AKIDPIPELINE',
 });
 
 beforeEach(() => {
+  appsync.reset();
   sns.reset();
   documents.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
   documents.on(UpdateCommand).resolves({});
 });
 
-afterEach(() => {
-  vi.unstubAllGlobals();
+afterAll(async () => {
+  await appsync.close();
 });
 
 /** Field paths of `type` that `selection` leaves out (recursively, inline fragments resolved by the caller). */
@@ -71,10 +73,7 @@ function aPublishedImage(status: string) {
 describe('publish handler', () => {
   it('calls publishImageProcessed selecting the whole Image, signed for appsync, and returns the status', async () => {
     // Prepare
-    const fetch = vi.fn(async (_url: string | URL | Request, _init?: RequestInit) =>
-      Response.json(aPublishedImage('FLAGGED')),
-    );
-    vi.stubGlobal('fetch', fetch);
+    appsync.answer(aPublishedImage('FLAGGED'));
 
     // Act
     const result = await handler({ owner: 'owner-1', id: 'image-1' });
@@ -85,13 +84,13 @@ describe('publish handler', () => {
       status: 'FLAGGED',
       dedupeKey: `image-1#FLAGGED#${processedAt}`,
     });
-    expect(fetch).toHaveBeenCalledTimes(1);
-    const [url, init] = fetch.mock.calls[0] ?? [];
-    expect(String(url)).toBe(graphqlUrl);
-    expect(new Headers(init?.headers).get('authorization')).toMatch(
+    expect(appsync.received).toHaveLength(1);
+    const [request] = appsync.received;
+    expect(request?.path).toBe('/graphql');
+    expect(request?.headers.authorization).toMatch(
       /Credential=AKIDPIPELINE\/\d{8}\/us-east-1\/appsync\/aws4_request/,
     );
-    const body = JSON.parse(String(init?.body)) as { query: string; variables: unknown };
+    const body = JSON.parse(request?.body ?? '{}') as { query: string; variables: unknown };
     expect(body.variables).toEqual({ owner: 'owner-1', id: 'image-1' });
     const document = parse(body.query);
     expect(validate(schema, document)).toEqual([]);
@@ -114,7 +113,7 @@ describe('publish handler', () => {
 
   it('then notifies the topic with the dedupe key and records the announcement of exactly that revision', async () => {
     // Prepare
-    vi.stubGlobal('fetch', async () => Response.json(aPublishedImage('COMPLETED')));
+    appsync.answer(aPublishedImage('COMPLETED'));
 
     // Act
     await handler({ owner: 'owner-1', id: 'image-1' });
@@ -145,7 +144,7 @@ describe('publish handler', () => {
   });
 
   it('keeps a FLAGGED image in the byStatus index (moderation’s view) once announced', async () => {
-    vi.stubGlobal('fetch', async () => Response.json(aPublishedImage('FLAGGED')));
+    appsync.answer(aPublishedImage('FLAGGED'));
 
     await handler({ owner: 'owner-1', id: 'image-1' });
 
@@ -155,7 +154,7 @@ describe('publish handler', () => {
   });
 
   it('announces nothing for an image that is not finished', async () => {
-    vi.stubGlobal('fetch', async () => Response.json(aPublishedImage('PROCESSING')));
+    appsync.answer(aPublishedImage('PROCESSING'));
 
     const result = await handler({ owner: 'owner-1', id: 'image-1' });
 
@@ -166,12 +165,10 @@ describe('publish handler', () => {
 
   it('fails with PublishFailed when AppSync answers 200 with errors', async () => {
     // Prepare
-    vi.stubGlobal('fetch', async () =>
-      Response.json({
-        data: null,
-        errors: [{ errorType: 'DynamoDB:ProvisionedThroughputExceededException', message: 'slow down' }],
-      }),
-    );
+    appsync.answer({
+      data: null,
+      errors: [{ errorType: 'DynamoDB:ProvisionedThroughputExceededException', message: 'slow down' }],
+    });
 
     // Act
     const attempt = handler({ owner: 'owner-1', id: 'image-1' });
@@ -182,7 +179,7 @@ describe('publish handler', () => {
 
   it('reports published:false when the image no longer exists', async () => {
     // Prepare
-    vi.stubGlobal('fetch', async () => Response.json({ data: { publishImageProcessed: null } }));
+    appsync.answer({ data: { publishImageProcessed: null } });
 
     // Act
     const result = await handler({ owner: 'owner-1', id: 'deleted-image' });

@@ -9,13 +9,15 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, Provider } from '@smithy/types';
 import { MissingEnvironmentError } from './env.ts';
 import { PublishFailedError } from './errors.ts';
+import { httpPost, type PostAnswer, type PostRequest } from './http-post.ts';
 
 export interface AppSyncClientOptions {
   /** The GraphQL endpoint, e.g. https://xyz.appsync-api.us-east-1.amazonaws.com/graphql. */
   url: string;
   region: string;
   credentials: AwsCredentialIdentity | Provider<AwsCredentialIdentity>;
-  fetch?: typeof globalThis.fetch;
+  /** Sends one signed attempt; node:http on a keep-alive agent unless given (tests script it). */
+  post?: (request: PostRequest) => Promise<PostAnswer>;
   /** Total attempts, the first included. */
   attempts?: number;
   /** An attempt with no answer by then is abandoned and counts as a network failure. */
@@ -51,8 +53,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 export function createAppSyncClient(options: AppSyncClientOptions): AppSyncClient {
   const endpoint = new URL(options.url);
-  // Looked up per call, so a fetch installed after this client was built is the one used.
-  const fetchFn: typeof globalThis.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const post = options.post ?? httpPost;
   const attempts = options.attempts ?? 3;
   const baseDelayMs = options.baseDelayMs ?? 200;
   const attemptTimeoutMs = options.attemptTimeoutMs ?? 8000;
@@ -65,7 +66,7 @@ export function createAppSyncClient(options: AppSyncClientOptions): AppSyncClien
     sha256: Sha256,
   });
 
-  async function signedPost(body: string): Promise<Response> {
+  async function signedPost(body: string): Promise<PostAnswer> {
     const signed = await signer.sign({
       method: 'POST',
       protocol: endpoint.protocol,
@@ -76,14 +77,9 @@ export function createAppSyncClient(options: AppSyncClientOptions): AppSyncClien
       headers: { host: endpoint.host, 'content-type': 'application/json' },
       body,
     });
-    // fetch sets Host from the URL itself (the same value that was signed).
+    // The transport sets Host from the URL itself (the same value that was signed).
     const { host: _host, ...headers } = signed.headers;
-    return fetchFn(endpoint, {
-      method: 'POST',
-      headers,
-      body,
-      signal: AbortSignal.timeout(attemptTimeoutMs),
-    });
+    return post({ url: endpoint, headers, body, signal: AbortSignal.timeout(attemptTimeoutMs) });
   }
 
   async function request<T>(query: string, variables: Record<string, unknown>): Promise<T> {
@@ -94,22 +90,21 @@ export function createAppSyncClient(options: AppSyncClientOptions): AppSyncClien
         // Full jitter: spreads the retries of many executions that failed together.
         await sleep(Math.floor(random() * baseDelayMs * 2 ** (attempt - 2)));
       }
-      let response: Response;
+      let status: number;
       let text: string;
       try {
         // Signed per attempt: a signature is only valid for a few minutes.
-        response = await signedPost(body);
-        text = await response.text();
+        ({ status, text } = await signedPost(body));
       } catch (error) {
         lastFailure = `no answer: ${error instanceof Error ? error.message : String(error)}`;
         continue;
       }
-      if (isTransientStatus(response.status)) {
-        lastFailure = `HTTP ${response.status}: ${text.slice(0, 300)}`;
+      if (isTransientStatus(status)) {
+        lastFailure = `HTTP ${status}: ${text.slice(0, 300)}`;
         continue;
       }
-      if (!response.ok) {
-        throw new PublishFailedError(`AppSync answered HTTP ${response.status}: ${text.slice(0, 300)}`);
+      if (status < 200 || status > 299) {
+        throw new PublishFailedError(`AppSync answered HTTP ${status}: ${text.slice(0, 300)}`);
       }
       let parsed: GraphQLResponse<T>;
       try {

@@ -86,4 +86,72 @@ describe('milestones', () => {
     // The first write failed (no publish); the second wrote and tried once; announce tried once.
     expect(calls).toHaveLength(2);
   });
+
+  describe('reachedUnderLease', () => {
+    const token = 'arn:aws:states:us-east-1:000000000000:express:darkroom-pipeline:e-1:1';
+
+    it('writes the milestone only under this execution’s lease, then publishes: one call checks both', async () => {
+      documents.on(UpdateCommand).resolves({});
+      const { appsync, calls } = recordingAppSync();
+
+      const check = await milestones(appsync).reachedUnderLease(key, 'THUMBNAILS_READY', token);
+
+      expect(check).toEqual({ lease: 'held' });
+      const updates = documents.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+      expect(updates).toHaveLength(1);
+      expect(updates[0]).toMatchObject({
+        Key: key,
+        ConditionExpression: '#status = :processing AND #leaseToken = :leaseToken',
+        UpdateExpression: 'SET #stage = :stage ADD #sequence :sequenceStep',
+        ExpressionAttributeNames: { '#leaseToken': 'leaseToken' },
+        ExpressionAttributeValues: { ':leaseToken': token, ':stage': 'THUMBNAILS_READY', ':sequenceStep': 1 },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
+      expect(calls).toEqual([{ query: publishImageProgressQuery, variables: key }]);
+    });
+
+    it('returns the item as DynamoDB returned it when the lease is gone, and publishes nothing', async () => {
+      documents.on(UpdateCommand).rejects(
+        new ConditionalCheckFailedException({
+          message: 'The conditional request failed',
+          $metadata: {},
+          Item: {
+            status: { S: 'FAILED' },
+            thumbnails: { L: [{ M: { key: { S: 'thumbnails/alice/01KIMAGE/small-1.jpg' } } }] },
+          },
+        }),
+      );
+      const { appsync, calls } = recordingAppSync();
+
+      const check = await milestones(appsync).reachedUnderLease(key, 'THUMBNAILS_READY', token);
+
+      expect(check).toEqual({
+        lease: 'lost',
+        item: { status: 'FAILED', thumbnails: [{ key: 'thumbnails/alice/01KIMAGE/small-1.jpg' }] },
+      });
+      expect(calls).toEqual([]);
+    });
+
+    it('a deleted image is lost with no item', async () => {
+      documents
+        .on(UpdateCommand)
+        .rejects(
+          new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+        );
+
+      const check = await milestones(recordingAppSync().appsync).reachedUnderLease(key, 'ANALYSED', token);
+
+      expect(check).toEqual({ lease: 'lost', item: undefined });
+    });
+
+    it('never throws: a write that failed otherwise leaves the lease unchecked, and nothing is published', async () => {
+      documents.on(UpdateCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+      const { appsync, calls } = recordingAppSync();
+
+      const check = await milestones(appsync).reachedUnderLease(key, 'THUMBNAILS_READY', token);
+
+      expect(check).toEqual({ lease: 'unchecked' });
+      expect(calls).toEqual([]);
+    });
+  });
 });

@@ -2,7 +2,8 @@ import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { startGraphQLEndpoint } from '../test-support/graphql-endpoint.ts';
 import { loadHandler } from '../test-support/load-handler.ts';
 import { aStoredImage } from '../test-support/stored-images.ts';
 
@@ -10,13 +11,18 @@ const dynamoMock = mockClient(DynamoDBDocumentClient);
 const snsMock = mockClient(SNSClient);
 const s3Mock = mockClient(S3Client);
 
+const appsync = await startGraphQLEndpoint();
 const { handler } = await loadHandler(() => import('./handler.ts'), {
-  GRAPHQL_URL: 'http://127.0.0.1:4566/graphql',
+  GRAPHQL_URL: appsync.url,
   TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:image-processed',
 });
 
+afterAll(async () => {
+  await appsync.close();
+});
+
 afterEach(() => {
-  vi.unstubAllGlobals();
+  appsync.reset();
   vi.restoreAllMocks();
   dynamoMock.reset();
   snsMock.reset();
@@ -38,10 +44,7 @@ describe('sweeper handler', () => {
     dynamoMock.on(UpdateCommand).resolves({});
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
     s3Mock.on(ListObjectVersionsCommand).resolves({});
-    const fetch = vi.fn(async () =>
-      Response.json({ data: { publishImageProcessed: { ...stuck, status: 'FAILED' } } }),
-    );
-    vi.stubGlobal('fetch', fetch);
+    appsync.answer({ data: { publishImageProcessed: { ...stuck, status: 'FAILED' } } });
     // Powertools writes EMF lines straight to process.stdout (its own Console), as CloudWatch reads them.
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 
@@ -50,7 +53,7 @@ describe('sweeper handler', () => {
 
     // Assess
     expect(result).toEqual({ swept: 1, announced: 0 });
-    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(appsync.received).toHaveLength(1);
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
     const emf = stdout.mock.calls
       .flatMap(([chunk]) =>

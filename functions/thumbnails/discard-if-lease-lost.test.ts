@@ -107,4 +107,24 @@ describe('discardIfLeaseLost', () => {
 
     await expect(discardIfLeaseLost(deps, image, [small])).rejects.toMatchObject({ name: 'PurgeFailed' });
   });
+
+  it('judges the item a failed lease-conditional write returned, without reading it again', async () => {
+    s3Mock.on(DeleteObjectsCommand).resolves({});
+
+    await expect(
+      discardIfLeaseLost(deps, image, [small, large], {
+        item: { status: 'COMPLETED', thumbnails: [{ key: small.key }] },
+      }),
+    ).rejects.toMatchObject({ name: 'LeaseLost', message: expect.stringMatching(/COMPLETED/) });
+    // A deleted image came back as no item: everything this call wrote goes.
+    await expect(discardIfLeaseLost(deps, image, [small], { item: undefined })).rejects.toMatchObject({
+      name: 'LeaseLost',
+      message: expect.stringMatching(/gone/),
+    });
+
+    expect(dynamoMock.commandCalls(GetCommand)).toHaveLength(0);
+    expect(
+      s3Mock.commandCalls(DeleteObjectsCommand).map((call) => call.args[0].input.Delete?.Objects),
+    ).toEqual([[{ Key: large.key, VersionId: 'v-2' }], [{ Key: small.key, VersionId: 'v-1' }]]);
+  });
 });

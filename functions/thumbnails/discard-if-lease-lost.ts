@@ -4,6 +4,8 @@
  * (MarkFailed, dispatch at the retry limit, the sweeper), deleted, or claimed by another execution.
  * Nothing stops a running Lambda, so the call itself checks, AFTER writing, that its execution
  * still holds the image's lease, and removes exactly the versions it wrote when it does not. The
+ * check is normally its THUMBNAILS_READY write, conditional on the lease (milestones.ts,
+ * `reachedUnderLease`); a consistent read answers it only when that write failed otherwise. The
  * fail paths purge the thumbnail prefix AFTER marking FAILED: whichever order the two run in, a
  * FAILED image owns no thumbnails.
  */
@@ -48,22 +50,10 @@ export function leaseVerdict(
   return { held: false, discard: versioned };
 }
 
-export interface LeaseCheckDeps {
-  documents: DynamoDBDocumentClient;
-  s3: S3Client;
-  tableName: string;
-  bucket: string;
-}
-
-/**
- * Throws LeaseLost (a platform error: the execution, if still alive, fails and its message comes
- * back) after deleting what the lease no longer covers; resolves when the lease is held.
- */
-export async function discardIfLeaseLost(
-  deps: LeaseCheckDeps,
-  image: { owner: string; id: string; leaseToken: string },
-  written: readonly WrittenVersion[],
-): Promise<void> {
+async function readLeaseView(
+  deps: Pick<LeaseCheckDeps, 'documents' | 'tableName'>,
+  image: { owner: string; id: string },
+): Promise<LeaseView | undefined> {
   const { Item } = await deps.documents.send(
     new GetCommand({
       TableName: deps.tableName,
@@ -74,7 +64,30 @@ export async function discardIfLeaseLost(
       ExpressionAttributeNames: { '#status': 'status' },
     }),
   );
-  const verdict = leaseVerdict(Item as LeaseView | undefined, image.leaseToken, written);
+  return Item as LeaseView | undefined;
+}
+
+export interface LeaseCheckDeps {
+  documents: DynamoDBDocumentClient;
+  s3: S3Client;
+  tableName: string;
+  bucket: string;
+}
+
+/**
+ * Throws LeaseLost (a platform error: the execution, if still alive, fails and its message comes
+ * back) after deleting what the lease no longer covers; resolves when the lease is held. `seen`:
+ * the item as a conditional write that failed on the lease returned it (undefined when deleted);
+ * without it, the item is read.
+ */
+export async function discardIfLeaseLost(
+  deps: LeaseCheckDeps,
+  image: { owner: string; id: string; leaseToken: string },
+  written: readonly WrittenVersion[],
+  seen?: { item: LeaseView | undefined },
+): Promise<void> {
+  const Item = seen ? seen.item : await readLeaseView(deps, image);
+  const verdict = leaseVerdict(Item, image.leaseToken, written);
   if (verdict.held) return;
   if (verdict.discard.length > 0) {
     const result = await deps.s3.send(

@@ -10,7 +10,7 @@ import { readEnv } from '../shared/env.ts';
 import { milestonesFromEnvironment } from '../shared/milestones.ts';
 import { imageReference, pipelineStep } from '../shared/pipeline-step.ts';
 import { metrics } from '../shared/powertools.ts';
-import { discardIfLeaseLost } from './discard-if-lease-lost.ts';
+import { discardIfLeaseLost, type LeaseView } from './discard-if-lease-lost.ts';
 import { reuseOrMakeThumbnails } from './make-thumbnails.ts';
 
 const env = readEnv(['TABLE_NAME', 'BUCKET_NAME']);
@@ -38,15 +38,21 @@ export const handler = pipelineStep({
         )
       : null;
     const { written, ...result } = await reuseOrMakeThumbnails(s3, request, source);
-    if (leaseToken !== undefined) {
-      await discardIfLeaseLost(
-        { documents: documentClient(), s3, tableName: env.TABLE_NAME, bucket: env.BUCKET_NAME },
-        { owner: request.owner, id: request.id, leaseToken },
-        written,
-      );
-    }
     // The renditions exist; their keys and URLs reach the item only with the verdict (save-result).
-    await milestones.reached(request, 'THUMBNAILS_READY');
+    if (leaseToken === undefined) {
+      await milestones.reached(request, 'THUMBNAILS_READY');
+    } else {
+      // One conditional write records the milestone and checks the lease (docs/contracts.md).
+      const check = await milestones.reachedUnderLease(request, 'THUMBNAILS_READY', leaseToken);
+      if (check.lease !== 'held') {
+        await discardIfLeaseLost(
+          { documents: documentClient(), s3, tableName: env.TABLE_NAME, bucket: env.BUCKET_NAME },
+          { owner: request.owner, id: request.id, leaseToken },
+          written,
+          check.lease === 'lost' ? { item: check.item as LeaseView | undefined } : undefined,
+        );
+      }
+    }
     return result;
   },
   succeeded: (result, elapsedMs) => {

@@ -1,3 +1,4 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,10 +40,12 @@ async function startProvider(
     spareWorkerIdleMs?: number;
     onDemandIdleMs?: number;
     entryOf?: (spec: FunctionSpec) => string;
+    dataDir?: string;
   } = {},
 ) {
+  const { dataDir = os.tmpdir(), ...rest } = options;
   provider = new LambdaProvider({
-    ...providerContext(loadConfig({}, { dataDir: os.tmpdir() })),
+    ...providerContext(loadConfig({}, { dataDir })),
     endpoint: 'http://127.0.0.1:1',
     environment: {
       TABLE_NAME: 'Images',
@@ -57,7 +60,7 @@ async function startProvider(
     entryOf: () => probeEntry,
     functionLog: () => {},
     prewarm: false,
-    ...options,
+    ...rest,
   });
   await provider.start();
   return provider;
@@ -152,6 +155,22 @@ describe('LambdaProvider', () => {
     expect(result.endpoint).toBe('http://127.0.0.1:1');
     expect(result.remainingMs).toBeGreaterThan(4000);
     expect(result.remainingMs).toBeLessThanOrEqual(5000);
+  });
+
+  it('compiles workers from a code cache under the data folder, which the handler does not see', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'lambda-cache-'));
+    try {
+      const lambda = await startProvider([spec()], { dataDir });
+      const result = (await lambda.invoke('probe', {})) as Record<string, unknown>;
+      expect(result.compileCache).toBeNull();
+      // Written once the handler is loaded: the next worker to start reads it.
+      const cached = await readdir(path.join(dataDir, 'compile-cache'), { recursive: true });
+      expect(cached.length).toBeGreaterThan(0);
+    } finally {
+      await provider?.stop();
+      provider = undefined;
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('keeps a worker warm between invocations', async () => {

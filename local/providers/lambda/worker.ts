@@ -3,6 +3,7 @@
  * invocation at a time with a Lambda-shaped context, answering JSON as Lambda's runtime does.
  */
 
+import { flushCompileCache } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { InvokeMessage, WorkerInit, WorkerMessage } from './protocol.ts';
@@ -42,11 +43,18 @@ function contextFor(message: InvokeMessage) {
   };
 }
 
+// The provider enables Node's on-disk code cache for this thread (NODE_COMPILE_CACHE, read as the
+// thread starts); the handler sees the environment a Lambda function has, without it.
+const compileCache = process.env.NODE_COMPILE_CACHE;
+delete process.env.NODE_COMPILE_CACHE;
+
 let handler: Handler;
 try {
   const module = (await import(pathToFileURL(init.entry).href)) as { handler?: unknown };
   if (typeof module.handler !== 'function') throw new Error(`${init.entry} exports no function "handler"`);
   handler = module.handler as Handler;
+  // Written now, not only at the thread's exit: the next worker to start finds it.
+  if (compileCache) flushCompileCache();
   post({ type: 'ready' });
 } catch (error) {
   const { errorMessage } = describe(error);

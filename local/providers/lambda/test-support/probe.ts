@@ -26,6 +26,7 @@ export async function handler(
     topicArn: process.env.TOPIC_ARN ?? null,
     endpoint: process.env.AWS_ENDPOINT_URL ?? null,
     accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? null,
+    compileCache: process.env.NODE_COMPILE_CACHE ?? null,
     threadStartedAt: startedAt,
   };
 }
