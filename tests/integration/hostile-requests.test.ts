@@ -10,10 +10,12 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { DetectLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { CopyObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../contracts/function-specs.ts';
 import { names } from '../../contracts/names.ts';
@@ -339,5 +341,36 @@ describe('user attributes a sign-up may write', () => {
     expect(refused.message).toContain('custom:role');
     const accepted = await signUpWith([{ Name: 'name', Value: 'Ada' }]);
     expect(accepted.UserSub).toBeTruthy();
+  });
+});
+
+describe('Rekognition requests the cloud refuses', () => {
+  const rekognition = () => {
+    const stack = stackInfo();
+    return new RekognitionClient({
+      endpoint: stack.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: stack.accessKeyId, secretAccessKey: stack.secretAccessKey },
+      maxAttempts: 1,
+    });
+  };
+  const detect = (Bytes: Uint8Array, extra: { MinConfidence?: number; MaxLabels?: number } = {}) =>
+    rekognition().send(new DetectLabelsCommand({ Image: { Bytes }, ...extra }));
+
+  it('refuses bytes that are no JPEG or PNG, an inline image over 5 MB and a MinConfidence over 100', async () => {
+    const jpeg = await sharp({ create: { width: 96, height: 96, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toBuffer();
+    await detect(jpeg);
+    expect((await rejection(() => detect(Buffer.from('not an image at all')))).name).toBe(
+      'InvalidImageFormatException',
+    );
+    const webp = await sharp(jpeg).webp().toBuffer();
+    expect((await rejection(() => detect(webp))).name).toBe('InvalidImageFormatException');
+    const padded = Buffer.concat([jpeg, Buffer.alloc(5 * 1024 * 1024)]);
+    expect((await rejection(() => detect(padded))).name).toBe('ImageTooLargeException');
+    const confidence = await rejection(() => detect(jpeg, { MinConfidence: 101 }));
+    expect(confidence.name).toBe('InvalidParameterException');
+    expect(confidence.message).toContain('MinConfidence');
   });
 });

@@ -11,12 +11,14 @@
  *   as Rekognition reads S3 with the caller's permissions, s3:GetObject (s3:GetObjectVersion with
  *   a Version) on the object (InvalidS3ObjectException otherwise).
  */
+
 import { applyLatency } from '../../faults.ts';
 import type { Authorizer } from '../../iam/local-iam.ts';
 import { readJsonObject } from '../../json-body.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 import type { VisionEngine } from './engine.ts';
+import { checkDetectOptions, checkImage } from './request-rules.ts';
 
 const targetPrefix = 'RekognitionService.';
 
@@ -82,7 +84,9 @@ export class RekognitionProvider implements Provider {
     if (image?.Bytes !== undefined) {
       if (typeof image.Bytes !== 'string')
         throw new AwsError('InvalidParameterException', 'Image.Bytes must be base64');
-      return Buffer.from(image.Bytes, 'base64');
+      const bytes = Buffer.from(image.Bytes, 'base64');
+      checkImage(bytes, 'bytes');
+      return bytes;
     }
     const { Bucket, Name, Version } = image?.S3Object ?? {};
     if (typeof Bucket !== 'string' || typeof Name !== 'string') {
@@ -109,6 +113,7 @@ export class RekognitionProvider implements Provider {
       typeof Version === 'string' ? Version : undefined,
     );
     if (!bytes) throw unreadable;
+    checkImage(bytes, 's3');
     return bytes;
   }
 
@@ -135,6 +140,7 @@ export class RekognitionProvider implements Provider {
     await applyLatency(fault);
     if (fault?.error) throw new AwsError(fault.error, fault.message ?? 'injected fault', fault.status ?? 400);
     if (fault && fault.response !== undefined) return fault.response as object;
+    checkDetectOptions(request);
     const { engine } = this.options;
     const options = {
       maxLabels: optionalNumber(request.MaxLabels),
