@@ -11,7 +11,13 @@ import {
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { DetectLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
-import { CopyObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type StorageClass,
+} from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -141,6 +147,37 @@ describe('S3 object limits', () => {
       ),
     );
     expect(refused.name).toBe('MetadataTooLarge');
+  });
+});
+
+describe('S3 header and parameter values', () => {
+  it('refuses a storage class S3 does not have, and a malformed version id on delete', async () => {
+    const { s3 } = clients();
+    const storage = await rejection(() =>
+      s3.send(
+        new PutObjectCommand({
+          Bucket: names.localBucket,
+          Key: 'redteam/storage-class',
+          Body: 'x',
+          StorageClass: 'BOGUS' as StorageClass,
+        }),
+      ),
+    );
+    expect(storage.name).toBe('InvalidStorageClass');
+    const version = await rejection(() =>
+      s3.send(
+        new DeleteObjectCommand({ Bucket: names.localBucket, Key: 'redteam/metadata', VersionId: 'nope' }),
+      ),
+    );
+    expect(version.name).toBe('InvalidArgument');
+    // A well-formed id S3 never issued is a no-op, as on AWS.
+    await s3.send(
+      new DeleteObjectCommand({
+        Bucket: names.localBucket,
+        Key: 'redteam/metadata',
+        VersionId: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      }),
+    );
   });
 });
 

@@ -43,6 +43,7 @@ import { listObjects, listVersions } from './listing.ts';
 import { boundaryOf, parseMultipartForm } from './multipart.ts';
 import {
   checkDigests,
+  checkStorageClass,
   checkWriteLimits,
   etagMatches,
   headerOf,
@@ -576,7 +577,7 @@ export class S3Provider implements Provider {
     if (versionId !== undefined) {
       const version = versions.find((v) => v.versionId === versionId);
       if (!version) {
-        if (versionId !== 'null' && !/^[A-Za-z0-9_.+/=-]{8,}$/.test(versionId)) {
+        if (!isVersionIdShape(versionId)) {
           throw s3Errors.invalidArgument('Invalid version id specified', 'versionId', versionId);
         }
         throw s3Errors.noSuchVersion(key, versionId);
@@ -689,6 +690,7 @@ export class S3Provider implements Provider {
     if (contentEncoding === undefined) delete headers['content-encoding'];
     else headers['content-encoding'] = contentEncoding;
     checkWriteLimits(key, headers);
+    checkStorageClass(x.req);
     const version = await this.store.putObject(
       bucket,
       key,
@@ -731,6 +733,7 @@ export class S3Provider implements Provider {
     }
     const headers = replace ? storedHeaders(x.req.headers) : { ...sourceVersion.headers };
     checkWriteLimits(key, headers);
+    checkStorageClass(x.req);
     const data = await this.store.readBlob(source.bucket, sourceVersion);
     const version = await this.store.putObject(
       bucket,
@@ -768,6 +771,10 @@ export class S3Provider implements Provider {
   ): Promise<{ versionId?: string; deleteMarker: boolean }> {
     const config = this.bucketConfig(bucket);
     if (versionId !== undefined) {
+      const known = this.store.versions(bucket, key).some((v) => v.versionId === versionId);
+      // An unknown but well-formed id is a no-op (204), as S3 answers; a malformed one is refused.
+      if (!known && !isVersionIdShape(versionId))
+        throw s3Errors.invalidArgument('Invalid version id specified', 'versionId', versionId);
       const removed = await this.store.deleteVersion(bucket, key, versionId);
       return { versionId, deleteMarker: removed?.deleteMarker ?? false };
     }
@@ -959,4 +966,9 @@ function decodePath(raw: string): string {
 
 function versionHeader(config: BucketConfig, version: ObjectVersion): Record<string, string> {
   return config.versioning ? { 'x-amz-version-id': version.versionId } : {};
+}
+
+/** Whether a version id could be one S3 issued ('null', or its opaque token); else InvalidArgument. */
+function isVersionIdShape(versionId: string): boolean {
+  return versionId === 'null' || /^[A-Za-z0-9_.+/=-]{8,}$/.test(versionId);
 }

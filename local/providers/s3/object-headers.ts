@@ -77,6 +77,31 @@ export function checkWriteLimits(key: string, stored: Record<string, string>): v
   }
 }
 
+/** The storage classes S3 names; any other value is refused, not silently stored as STANDARD. */
+const storageClasses: ReadonlySet<string> = new Set([
+  'STANDARD',
+  'REDUCED_REDUNDANCY',
+  'STANDARD_IA',
+  'ONEZONE_IA',
+  'INTELLIGENT_TIERING',
+  'GLACIER',
+  'DEEP_ARCHIVE',
+  'OUTPOSTS',
+  'GLACIER_IR',
+  'SNOW',
+  'EXPRESS_ONEZONE',
+]);
+
+/** A PUT's or copy's `x-amz-storage-class`, refused as S3 does when it names no storage class. */
+export function checkStorageClass(req: IncomingMessage): void {
+  const storageClass = headerOf(req, 'x-amz-storage-class');
+  if (storageClass !== undefined && !storageClasses.has(storageClass)) {
+    throw new S3Error('InvalidStorageClass', 'The storage class you specified is not valid', 400, {
+      StorageClassRequested: storageClass,
+    });
+  }
+}
+
 export function etagMatches(condition: string, etag: string): boolean {
   return condition
     .split(',')
