@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -23,6 +23,13 @@ const record = (name: string): ExecutionRecord => ({
   retries: {},
 });
 
+/** What a restarted stack reads back (RUNNING ones come back ABORTED). */
+async function reload(file: string, limit = 1000): Promise<ExecutionRecord[]> {
+  const store = new ExecutionStore(file, limit, 60_000);
+  await store.load();
+  return store.list().reverse();
+}
+
 describe('ExecutionStore persistence', () => {
   it('writes one snapshot for a burst of changes, holding the newest state of each', async () => {
     const file = path.join(dir, 'executions.json');
@@ -36,7 +43,7 @@ describe('ExecutionStore persistence', () => {
     await store.flush();
 
     expect(store.writes).toBe(1);
-    const saved = JSON.parse(await readFile(file, 'utf8')) as ExecutionRecord[];
+    const saved = await reload(file);
     expect(saved).toHaveLength(50);
     expect(saved.every((r) => r.status === 'SUCCEEDED')).toBe(true);
     expect(saved[49]?.output).toBe('{"i":49}');
@@ -52,7 +59,7 @@ describe('ExecutionStore persistence', () => {
 
     await store.flush();
 
-    const saved = JSON.parse(await readFile(file, 'utf8')) as ExecutionRecord[];
+    const saved = await reload(file);
     expect(saved.map((r) => r.name)).toEqual(['first', 'second']);
   });
 
@@ -64,12 +71,70 @@ describe('ExecutionStore persistence', () => {
     const saved = await new Promise<ExecutionRecord[]>((resolve) => {
       const poll = () =>
         readFile(file, 'utf8').then(
-          (text) => resolve(JSON.parse(text) as ExecutionRecord[]),
+          (text) => (text.length > 0 ? resolve(reload(file)) : setTimeout(poll, 10)),
           () => setTimeout(poll, 10),
         );
       poll();
     });
 
     expect(saved.map((r) => r.name)).toEqual(['alone']);
+  });
+
+  it('appends only what changed: its cost follows the work, not the history', async () => {
+    const file = path.join(dir, 'executions.json');
+    const store = new ExecutionStore(file, 1000, 60_000);
+    for (let i = 0; i < 200; i += 1) store.add(record(`old${i}`));
+    await store.flush();
+    const before = (await readFile(file, 'utf8')).length;
+
+    store.update(record('old7').executionArn, { status: 'SUCCEEDED', output: '{"done":true}' });
+    await store.flush();
+
+    const after = await readFile(file, 'utf8');
+    expect(store.rewrites).toBe(1);
+    // One line more, not the 200 executions again.
+    expect(after.length - before).toBeLessThan(before / 100);
+    const saved = await reload(file);
+    expect(saved).toHaveLength(200);
+    expect(saved[7]).toMatchObject({ name: 'old7', status: 'SUCCEEDED', output: '{"done":true}' });
+    expect(saved[8]).toMatchObject({ name: 'old8', status: 'ABORTED' });
+  });
+
+  it('rewrites the journal whole once its lines outnumber twice the history', async () => {
+    const file = path.join(dir, 'executions.json');
+    const store = new ExecutionStore(file, 5, 60_000);
+    const r = record('busy');
+    store.add(r);
+    await store.flush();
+    for (let i = 0; i < 12; i += 1) {
+      store.update(r.executionArn, { states: [`s${i}`] });
+      await store.flush();
+    }
+
+    expect(store.rewrites).toBe(2);
+    const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+    expect(lines.length).toBeLessThanOrEqual(11);
+    expect((await reload(file))[0]?.states).toEqual(['s11']);
+  });
+
+  it('skips a line cut short by a crash, keeping the execution\u2019s earlier state', async () => {
+    const file = path.join(dir, 'executions.json');
+    const store = new ExecutionStore(file, 1000, 60_000);
+    const r = record('torn');
+    store.add(r);
+    await store.flush();
+    await appendFile(file, JSON.stringify({ ...r, status: 'SUCCEEDED' }).slice(0, 40));
+
+    const saved = await reload(file);
+
+    expect(saved).toHaveLength(1);
+    expect(saved[0]).toMatchObject({ name: 'torn', status: 'ABORTED' });
+  });
+
+  it('reads a history saved in the old format (one JSON array)', async () => {
+    const file = path.join(dir, 'executions.json');
+    await writeFile(file, JSON.stringify([{ ...record('legacy'), status: 'SUCCEEDED' }]));
+
+    expect((await reload(file)).map((r) => [r.name, r.status])).toEqual([['legacy', 'SUCCEEDED']]);
   });
 });

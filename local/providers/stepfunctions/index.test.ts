@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -554,7 +554,11 @@ describe('StepFunctionsProvider history and API', () => {
     const { key } = await image_('COMPLETED');
     const finished = await run(p, key);
     const file = path.join(dataDir, 'stepfunctions', 'executions.json');
-    const saved = JSON.parse(await readFile(file, 'utf8'));
+    // The journal: one JSON line per execution as it last changed.
+    const saved = (await readFile(file, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     const interrupted = {
       ...saved[0],
       executionArn: `${finished.executionArn}-2`,
@@ -562,7 +566,7 @@ describe('StepFunctionsProvider history and API', () => {
       status: 'RUNNING',
     };
     delete interrupted.stopDate;
-    await writeFile(file, JSON.stringify([...saved, interrupted]));
+    await appendFile(file, `${JSON.stringify(interrupted)}\n`);
 
     const restarted = await provider(fakeLambda());
 
