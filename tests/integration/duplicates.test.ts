@@ -15,10 +15,10 @@ import {
   clientsFor,
   eventually,
   getImageItem,
+  graphqlData as graphql,
   postUpload,
   requestUpload,
   type StackClients,
-  stackInfo,
   uploadJpeg,
   waitForStatus,
 } from './support.ts';
@@ -45,17 +45,6 @@ const imageQuery = `query ($id: ID!) { getImage(id: $id) {
   id status duplicateOf placeholder { hash dominantColor }
   analysis { labels { name } isSafe }
   thumbnails { size format key url } } }`;
-
-async function graphql<T>(user: TestUser, query: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await fetch(stackInfo().graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: user.accessToken },
-    body: JSON.stringify({ query, variables }),
-  });
-  const answer = (await response.json()) as { data?: T; errors?: unknown };
-  expect(answer.errors).toBeUndefined();
-  return answer.data as T;
-}
 
 const getImage = async (user: TestUser, id: string) =>
   (await graphql<{ getImage: ImageView | null }>(user, imageQuery, { id })).getImage;

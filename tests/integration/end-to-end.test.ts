@@ -2,24 +2,16 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { photo } from '../fixtures.ts';
-import { clientsFor, postUpload, stackInfo, waitForStatus } from './support.ts';
+import { clientsFor, graphqlData, postUpload, stackInfo, waitForStatus } from './support.ts';
 import { createUser } from './users.ts';
+
+const graphql = <T>(accessToken: string, query: string, variables: Record<string, unknown>) =>
+  graphqlData<T>({ accessToken }, query, variables);
 
 interface RealtimeMessage {
   type: string;
   id?: string;
   payload?: { data?: { onImageProcessed?: Record<string, unknown> }; errors?: unknown };
-}
-
-async function graphql<T>(token: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await fetch(stackInfo().graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: token },
-    body: JSON.stringify({ query, variables }),
-  });
-  const result = (await response.json()) as { data?: T; errors?: unknown };
-  if (result.errors) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-  return result.data as T;
 }
 
 /** Opens an AppSync real-time connection, starts one subscription, resolves once it is acknowledged. */

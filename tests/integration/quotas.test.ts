@@ -11,10 +11,10 @@ import { quotas, usageDayKey, usageTotalKey, utcDay } from '../../contracts/usag
 import { photo } from '../fixtures.ts';
 import {
   clientsFor,
+  graphqlAnswer as graphql,
   postUpload,
   requestUpload,
   type StackClients,
-  stackInfo,
   waitForStatus,
 } from './support.ts';
 import { createUser, type TestUser } from './users.ts';
@@ -26,20 +26,6 @@ beforeAll(async () => {
   clients = clientsFor();
   jpeg = await sharp(photo('coffee.png')).resize(300).jpeg().toBuffer();
 });
-
-interface GraphqlAnswer<T> {
-  data?: T | null;
-  errors?: Array<{ message: string; errorType?: string }>;
-}
-
-async function graphql<T>(user: TestUser, query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(stackInfo().graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: user.accessToken },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as GraphqlAnswer<T>;
-}
 
 const requestUploadMutation =
   'mutation Upload($input: RequestUploadInput!) { requestUpload(input: $input) { image { id } } }';

@@ -16,8 +16,8 @@ import {
   clientsFor,
   eventually,
   getImageItem,
+  graphqlData as graphql,
   type StackClients,
-  stackInfo,
   uploadJpeg,
   waitForStatus,
 } from './support.ts';
@@ -48,17 +48,6 @@ let moderator: TestUser;
 let approvedOwner: TestUser;
 let flaggedOwner: TestUser;
 let jpeg: Buffer;
-
-async function graphql<T>(user: TestUser, query: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await fetch(stackInfo().graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: user.accessToken },
-    body: JSON.stringify({ query, variables }),
-  });
-  const answer = (await response.json()) as { data?: T; errors?: unknown };
-  expect(answer.errors).toBeUndefined();
-  return answer.data as T;
-}
 
 async function getImage(user: TestUser, id: string): Promise<ImageView> {
   const { getImage } = await graphql<{ getImage: ImageView | null }>(

@@ -12,27 +12,13 @@ import { photo } from '../fixtures.ts';
 import {
   admin,
   clientsFor,
+  graphqlAnswer as graphql,
   postUpload,
   requestUpload,
   type StackClients,
-  stackInfo,
   waitForStatus,
 } from './support.ts';
 import { createUser, type TestUser } from './users.ts';
-
-interface Answer<T> {
-  data?: T | null;
-  errors?: Array<{ message: string; errorType?: string }>;
-}
-
-async function graphql<T>(user: TestUser, query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(stackInfo().graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: user.accessToken },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as Answer<T>;
-}
 
 interface Page {
   items: Array<{ id: string; createdAt: string }>;

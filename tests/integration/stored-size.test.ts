@@ -5,23 +5,17 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { photo } from '../fixtures.ts';
-import { clientsFor, postUpload, stackInfo, type UploadTicket, waitForStatus } from './support.ts';
+import {
+  clientsFor,
+  graphqlData,
+  postUpload,
+  type UploadTicket,
+  waitForStatus,
+} from './support.ts';
 import { createUser } from './users.ts';
 
-async function graphql<T>(
-  accessToken: string,
-  query: string,
-  variables: Record<string, unknown>,
-): Promise<T> {
-  const response = await fetch(stackInfo().graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: accessToken },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data as T;
-}
+const graphql = <T>(accessToken: string, query: string, variables: Record<string, unknown>) =>
+  graphqlData<T>({ accessToken }, query, variables);
 
 describe('Image.size', () => {
   it('is the size of the stored original, not the size requestUpload declared', async () => {

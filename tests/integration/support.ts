@@ -69,6 +69,37 @@ export interface Caller {
   stack?: Pick<StackInfo, 'graphqlUrl'>;
 }
 
+/** A GraphQL answer: `data`, and `errors` when a field or the request failed. */
+export interface GraphqlAnswer<T> {
+  data?: T | null;
+  errors?: Array<{ message: string; errorType?: string }>;
+}
+
+/** One GraphQL request over HTTP as the caller (its Cognito access token); the whole answer. */
+export async function graphqlAnswer<T>(
+  caller: Caller,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphqlAnswer<T>> {
+  const response = await fetch((caller.stack ?? stackInfo()).graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: caller.accessToken },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphqlAnswer<T>;
+}
+
+/** A GraphQL request that must succeed: its data; any error fails the test with the errors. */
+export async function graphqlData<T>(
+  caller: Caller,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  const answer = await graphqlAnswer<T>(caller, query, variables);
+  if (answer.errors) throw new Error(`GraphQL errors: ${JSON.stringify(answer.errors)}`);
+  return answer.data as T;
+}
+
 /**
  * `requestUpload` through the GraphQL API, as every client calls it: the API writes the
  * PENDING_UPLOAD item and returns the upload ticket.

@@ -9,7 +9,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { statusAttributes } from '../../contracts/image-item.ts';
 import { names } from '../../contracts/names.ts';
 import type { ImageStatus } from '../../generated/schema.ts';
-import { admin, clientsFor, type ExecutionSummary, eventually, stackInfo, ulid } from './support.ts';
+import {
+  admin,
+  clientsFor,
+  type ExecutionSummary,
+  eventually,
+  graphqlData,
+  stackInfo,
+  ulid,
+} from './support.ts';
 import { createUser, type TestUser } from './users.ts';
 
 interface Rendition {
@@ -31,16 +39,8 @@ const pageSize = 50;
 /** Two full pages and a part: three pages. */
 const completedCount = 2 * pageSize + 19;
 
-async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(stackInfo().graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: user.accessToken },
-    body: JSON.stringify({ query, variables }),
-  });
-  const answer = (await response.json()) as { data?: T; errors?: unknown };
-  expect(answer.errors).toBeUndefined();
-  return answer.data as T;
-}
+const graphql = <T>(query: string, variables: Record<string, unknown> = {}) =>
+  graphqlData<T>(user, query, variables);
 
 function renditionKeys(owner: string, id: string): string[] {
   return ['small', 'medium', 'large'].flatMap((size) =>
