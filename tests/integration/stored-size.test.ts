@@ -5,13 +5,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { photo } from '../fixtures.ts';
-import {
-  clientsFor,
-  graphqlData,
-  postUpload,
-  type UploadTicket,
-  waitForStatus,
-} from './support.ts';
+import { clientsFor, graphqlData, postUpload, type UploadTicket, waitForStatus } from './support.ts';
 import { createUser } from './users.ts';
 
 const graphql = <T>(accessToken: string, query: string, variables: Record<string, unknown>) =>
