@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { dataFrame, sharedPayload } from './data-frame.ts';
+import { dataFrame, dataFrameHead, sharedPayload } from './data-frame.ts';
 
 /** What a ws client receives when a server writes the pieces to the upgraded socket. */
 async function received(pieces: readonly Buffer[]): Promise<{ text: string; isBinary: boolean }> {
@@ -38,19 +38,34 @@ describe('dataFrame', () => {
     const payload = { data: { onImageProcessed: { id: 'é"\\\\', note: 'x'.repeat(size) } } };
     const id = 'id "with" quotes\u2028ü';
 
-    const message = await received(dataFrame(id, sharedPayload(JSON.stringify(payload))));
+    const message = await received(dataFrame(dataFrameHead(id), sharedPayload(JSON.stringify(payload))));
 
     expect(message).toEqual({ text: JSON.stringify({ type: 'data', id, payload }), isBinary: false });
   });
 
-  it('shares the payload between frames instead of copying it', () => {
+  it("builds nothing per recipient: the header and payload are shared, the head is the subscription's", () => {
     const payload = sharedPayload('{"data":null}');
+    const a = dataFrameHead('a');
+    const b = dataFrameHead('b');
 
-    const [, first] = dataFrame('a', payload);
-    const [, second] = dataFrame('b', payload);
+    const [headerA, headA, tailA] = dataFrame(a, payload);
+    const [headerB, headB, tailB] = dataFrame(b, payload);
 
     expect(payload.bytes).toBe('{"data":null}'.length);
-    expect(first).toBe(payload.tail);
-    expect(second).toBe(payload.tail);
+    expect([headA, headB]).toEqual([a, b]);
+    expect(headA).toBe(a);
+    expect(tailA).toBe(payload.tail);
+    expect(tailB).toBe(payload.tail);
+    expect(headerB).toBe(headerA);
+  });
+
+  it('gives ids of different lengths headers of their own lengths', async () => {
+    const payload = sharedPayload(JSON.stringify({ data: { note: 'x'.repeat(200) } }));
+
+    const short = await received(dataFrame(dataFrameHead('a'), payload));
+    const long = await received(dataFrame(dataFrameHead('a much longer subscription id'), payload));
+
+    expect(JSON.parse(short.text)).toMatchObject({ id: 'a' });
+    expect(JSON.parse(long.text)).toMatchObject({ id: 'a much longer subscription id' });
   });
 });

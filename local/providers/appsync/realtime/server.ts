@@ -28,7 +28,7 @@ import type { Headers, RequestParts } from '../authenticate.ts';
 import type { AppSyncError } from '../errors.ts';
 import type { PublishEvent, StartedSubscription, SubscriptionStart } from '../graphql-api.ts';
 import type { Caller } from '../identity.ts';
-import { dataFrame, type SharedPayload, sharedPayload } from './data-frame.ts';
+import { dataFrame, dataFrameHead, type SharedPayload, sharedPayload } from './data-frame.ts';
 import {
   readClientFrame,
   readSubscriptionRequest,
@@ -67,6 +67,8 @@ type OutgoingFrame = string | readonly Buffer[];
 
 interface Subscription {
   id: string;
+  /** What precedes the payload in each of its data frames (./data-frame.ts), built once. */
+  frameHead: Buffer;
   connection: Connection;
   started: StartedSubscription;
   /** Takes it out of the subscriber index. */
@@ -316,7 +318,13 @@ export class RealtimeServer {
         `Max number of ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions reached`,
       );
     }
-    const subscription: Subscription = { id, connection, started, remove: () => {} };
+    const subscription: Subscription = {
+      id,
+      frameHead: dataFrameHead(id),
+      connection,
+      started,
+      remove: () => {},
+    };
     subscription.remove = this.subscribers.add(
       started.subscriptionField,
       { filter: started.filter, args: started.arguments },
@@ -368,7 +376,8 @@ export class RealtimeServer {
       if (same) same.push(subscription);
       else shapes.set(subscription.started.shapeKey, [subscription]);
     }
-    for (const [first, ...others] of shapes.values()) {
+    for (const recipients of shapes.values()) {
+      const first = recipients[0];
       if (!first) continue;
       let payload: SharedPayload;
       try {
@@ -378,7 +387,6 @@ export class RealtimeServer {
         this.fail(first.connection, error);
         continue;
       }
-      const recipients = [first, ...others];
       if (payload.bytes > MAX_PAYLOAD_BYTES) {
         for (const { connection, id } of recipients)
           this.send(connection, {
@@ -392,8 +400,8 @@ export class RealtimeServer {
       }
       // Faults are looked up per frame only while some are set: the common path is a bare write.
       const faulty = this.faults?.has('appsync') ?? false;
-      for (const { connection, id } of recipients) {
-        const frame = dataFrame(id, payload);
+      for (const { connection, frameHead } of recipients) {
+        const frame = dataFrame(frameHead, payload);
         if (faulty) this.deliver(connection, 'data', frame);
         else this.write(connection, frame);
       }
