@@ -181,7 +181,7 @@ describe('createAppSyncClient', () => {
       if (calls > 1) return Promise.resolve(ok());
       // The first attempt hangs until the client gives up on it.
       return new Promise((_resolve, reject) => {
-        signal.addEventListener('abort', () => reject(signal.reason));
+        signal?.addEventListener('abort', () => reject(signal.reason));
       });
     };
 

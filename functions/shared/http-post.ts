@@ -11,7 +11,7 @@ export interface PostRequest {
   headers: Record<string, string>;
   body: string;
   /** Aborts the request (and a response still arriving): the attempt then rejects. */
-  signal: AbortSignal;
+  signal?: AbortSignal;
 }
 
 export interface PostAnswer {
@@ -37,7 +37,7 @@ export function httpPost(request: PostRequest): Promise<PostAnswer> {
         // Host comes from the URL (the value that was signed).
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
         agent,
-        signal,
+        ...(signal ? { signal } : {}),
       },
       (response) => {
         const chunks: Buffer[] = [];

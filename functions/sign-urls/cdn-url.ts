@@ -6,6 +6,7 @@
  */
 import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import { limits } from '../../contracts/names.ts';
+import { WindowMemo } from './window-memo.ts';
 
 export interface CdnSigning {
   /** The distribution's domain, e.g. `d111111abcdef8.cloudfront.net`. */
@@ -33,15 +34,11 @@ export function cdnThumbnailUrl(signing: CdnSigning, key: string, now: Date): st
   });
 }
 
-/** How many URLs of the current window a container remembers (~0.5 KB each). */
-const maxRememberedUrls = 10_000;
-
-const remembered = new WeakMap<CdnSigning, { expiry: number; urls: Map<string, string> }>();
+const remembered = new WeakMap<CdnSigning, WindowMemo>();
 
 /**
- * `cdnThumbnailUrl`, signed once per key and window in a container: every read within a window
- * gets the same URL anyway, and each costs an RSA signature (~0.3-0.7 ms of CPU; 300 of them a
- * listImages page). A new window starts afresh; past `maxRememberedUrls` the oldest is forgotten.
+ * `cdnThumbnailUrl`, signed once per key and window in a container (window-memo.ts): each costs
+ * an RSA signature (~0.3-0.7 ms of CPU).
  */
 export function rememberedCdnThumbnailUrl(
   signing: CdnSigning,
@@ -49,19 +46,15 @@ export function rememberedCdnThumbnailUrl(
   now: Date,
   sign: typeof cdnThumbnailUrl = cdnThumbnailUrl,
 ): string {
-  const expiry = windowedExpiry(now, signing.windowSeconds);
-  let window = remembered.get(signing);
-  if (window?.expiry !== expiry) {
-    window = { expiry, urls: new Map() };
-    remembered.set(signing, window);
+  const window = String(windowedExpiry(now, signing.windowSeconds));
+  let memo = remembered.get(signing);
+  if (!memo) {
+    memo = new WindowMemo();
+    remembered.set(signing, memo);
   }
-  const known = window.urls.get(key);
+  const known = memo.get(window, key);
   if (known !== undefined) return known;
   const url = sign(signing, key, now);
-  if (window.urls.size >= maxRememberedUrls) {
-    const oldest = window.urls.keys().next().value;
-    if (oldest !== undefined) window.urls.delete(oldest);
-  }
-  window.urls.set(key, url);
+  memo.remember(window, key, url);
   return url;
 }

@@ -17,7 +17,7 @@ function aThumbnail(imageStatus: ImageStatus, key = 'thumbnails/owner-1/image-1/
 }
 
 describe('signThumbnailUrls', () => {
-  it('signs 15-minute GETs for finished images and nulls the rest, in order', async () => {
+  it('signs GETs valid for 15 to 30 minutes for finished images and nulls the rest, in order', async () => {
     // Prepare
     const requests = [
       aThumbnail('COMPLETED', 'thumbnails/owner-1/image-1/small.jpg'),
@@ -31,8 +31,10 @@ describe('signThumbnailUrls', () => {
       aThumbnail('COMPLETED', 'thumbnails/owner-1/image-1/../../../uploads/owner-1/image-1/original'),
     ];
 
+    const now = new Date();
+
     // Act
-    const urls = await signThumbnailUrls(s3, { bucket }, requests);
+    const urls = await signThumbnailUrls(s3, { bucket, now: () => now }, requests);
 
     // Assess
     expect(urls).toHaveLength(9);
@@ -48,12 +50,22 @@ describe('signThumbnailUrls', () => {
     ]);
     const first = new URL(urls[0] ?? '');
     expect(first.pathname).toBe(`/${bucket}/thumbnails/owner-1/image-1/small.jpg`);
-    expect(first.searchParams.get('X-Amz-Expires')).toBe('900');
+    const signedAt = Date.parse(
+      (first.searchParams.get('X-Amz-Date') ?? '').replace(
+        /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/,
+        '$1-$2-$3T$4:$5:$6Z',
+      ),
+    );
+    const validFor =
+      (signedAt + Number(first.searchParams.get('X-Amz-Expires')) * 1000 - now.getTime()) / 1000;
+    expect(signedAt).toBeLessThanOrEqual(now.getTime());
+    expect(validFor).toBeGreaterThan(15 * 60);
+    expect(validFor).toBeLessThanOrEqual(30 * 60);
     expect(first.searchParams.get('X-Amz-Credential')).toMatch(/\/us-east-1\/s3\/aws4_request$/);
     expect(first.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
     const third = new URL(urls[2] ?? '');
     expect(third.pathname).toBe(`/${bucket}/thumbnails/owner-1/image-2/large.webp`);
-    expect(third.searchParams.get('X-Amz-Expires')).toBe('900');
+    expect(third.searchParams.get('X-Amz-Date')).toBe(first.searchParams.get('X-Amz-Date'));
   });
 
   it('signs CloudFront URLs on the distribution when a CDN is given, still only for thumbnails', async () => {

@@ -1,7 +1,7 @@
 /**
  * URLs for a BatchInvoke of `signUrls`: for each rendition of a finished image, a CloudFront
- * signed URL in the cloud (`cdn` given) or a short-lived presigned S3 GET (the local stack); null
- * for anything else (a thumbnail key is never signed while processing).
+ * signed URL in the cloud (`cdn` given) or a presigned S3 GET (the local stack), both fixed for a
+ * window; null for anything else (a thumbnail key is never signed while processing).
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -9,14 +9,15 @@ import { signableStatuses } from '../../contracts/image-item.ts';
 import { isQuarantinedOriginalKey, isThumbnailKey, limits } from '../../contracts/names.ts';
 import type { KeyUrlRequest, SignUrlsAnswer, SignUrlsRequest } from '../../contracts/sign-urls.ts';
 import { type CdnSigning, rememberedCdnThumbnailUrl } from './cdn-url.ts';
-import { presignGets } from './presign-batch.ts';
+import { rememberedS3ThumbnailUrls } from './s3-url.ts';
 
 /** One key to sign (or not). */
 export type SignRequest = KeyUrlRequest;
 
 export interface SignOptions {
   bucket: string;
-  expiresInSeconds?: number;
+  /** The S3 URLs' window (s3-url.ts): each lives one to two of them. */
+  windowSeconds?: number;
   /** Sign CloudFront URLs instead of S3 ones. */
   cdn?: CdnSigning;
   now?: () => Date;
@@ -28,7 +29,7 @@ export async function signThumbnailUrls(
   options: SignOptions,
   requests: readonly SignRequest[],
 ): Promise<Array<string | null>> {
-  const expiresIn = options.expiresInSeconds ?? limits.thumbnailUrlSeconds;
+  const windowSeconds = options.windowSeconds ?? limits.thumbnailUrlSeconds;
   const { cdn } = options;
   const now = (options.now ?? (() => new Date()))();
   const signOriginal = (key: string) =>
@@ -45,7 +46,7 @@ export async function signThumbnailUrls(
   // Renditions are signed as one batch (presign-batch.ts): 300 of them for one listImages page.
   const renditionUrls = cdn
     ? keys.map((key) => rememberedCdnThumbnailUrl(cdn, key, now))
-    : await presignGets(s3, options.bucket, keys, { expiresIn, signingDate: now });
+    : await rememberedS3ThumbnailUrls(s3, options.bucket, keys, now, windowSeconds);
   let next = 0;
   const answers = requests.map((request, i): string | null | Promise<string> => {
     if (rendition[i]) return renditionUrls[next++] ?? null;
