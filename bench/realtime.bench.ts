@@ -9,7 +9,8 @@
  * bytes broadcast, measured the same way. Prints p50/p99 of both (medians over the rounds), the p99 ratio, and whether
  * ≤ 1.5× holds at every size. Subscribers run in a worker thread (./realtime-clients.ts).
  *
- *   BENCH_SUBSCRIBERS=2000,5000  sizes (default)     BENCH_ROUNDS=5   publishes per size and side
+ *   BENCH_SUBSCRIBERS=2000,5000  sizes (default)     BENCH_ROUNDS=21  measured publishes per size and side
+ *   BENCH_WARMUP_ROUNDS=3        unmeasured publishes before them, per size and side
  *   BENCH_OPEN_CONCURRENCY=100   sockets opened at once
  *   BENCH_MILESTONES_PER_SECOND=20  milestone events (publishImageProgress of another image of the
  *                                same owner, as the pipeline sends them) flowing through the stack
@@ -49,7 +50,9 @@ import { median } from './median.ts';
 import type { FromClients, ToClients } from './realtime-clients.ts';
 
 const sizes = (process.env.BENCH_SUBSCRIBERS ?? '2000,5000').split(',').map(Number);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 21);
+/** Unmeasured events first: a side's first rounds run slower (code warming, buffers growing). */
+const warmUps = Number(process.env.BENCH_WARMUP_ROUNDS ?? 3);
 const concurrency = Number(process.env.BENCH_OPEN_CONCURRENCY ?? 100);
 const milestonesPerSecond = Number(process.env.BENCH_MILESTONES_PER_SECOND ?? 20);
 const goal = 1.5;
@@ -179,7 +182,7 @@ interface Side {
 
 const epochNow = () => performance.timeOrigin + performance.now();
 
-/** `rounds` events (after one warm-up), each timed from `publish` starting to every frame's arrival. */
+/** `rounds` events (after `warmUps`), each timed from `publish` starting to every frame's arrival. */
 async function measure(
   { ask, next }: Clients,
   expected: number,
@@ -187,7 +190,7 @@ async function measure(
   publish: (start: () => void) => Promise<void>,
 ): Promise<Side> {
   const side: Side = { p50s: [], p99s: [], missing: 0, cpuMs: [] };
-  for (let round = 0; round <= rounds; round += 1) {
+  for (let round = 0; round < warmUps + rounds; round += 1) {
     await ask({ kind: 'arm', timeoutMs: roundTimeoutMs }, 'armed');
     const arrived = next('arrived');
     let startedAt = Number.NaN;
@@ -199,7 +202,7 @@ async function measure(
     const { times, sample } = await arrived;
     const used = process.threadCpuUsage(cpu);
     side.sample ??= sample;
-    if (round === 0) continue;
+    if (round < warmUps) continue;
     side.missing += expected - times.length;
     side.cpuMs.push((used.user + used.system) / 1000);
     const latencies = times.map((time) => time - startedAt).sort((a, b) => a - b);
@@ -316,7 +319,7 @@ async function main() {
     );
 
     console.log(
-      `subscribers of one owner, ${rounds} publishes each (after one warm-up); latency publish → frame, ms`,
+      `subscribers of one owner, ${rounds} publishes each (after ${warmUps} unmeasured); latency publish → frame, ms`,
     );
     console.log(
       `milestone events flowing meanwhile: ${milestonesPerSecond}/s (publishImageProgress, same owner)`,

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { dataFrame, dataFrameHead, sharedPayload } from './data-frame.ts';
+import { dataFrame, FramePrefix, sharedPayload } from './data-frame.ts';
 
 /** What a ws client receives when a server writes the pieces to the upgraded socket. */
 async function received(pieces: readonly Buffer[]): Promise<{ text: string; isBinary: boolean }> {
@@ -38,34 +38,41 @@ describe('dataFrame', () => {
     const payload = { data: { onImageProcessed: { id: 'é"\\\\', note: 'x'.repeat(size) } } };
     const id = 'id "with" quotes\u2028ü';
 
-    const message = await received(dataFrame(dataFrameHead(id), sharedPayload(JSON.stringify(payload))));
+    const message = await received(dataFrame(new FramePrefix(id), sharedPayload(JSON.stringify(payload))));
 
     expect(message).toEqual({ text: JSON.stringify({ type: 'data', id, payload }), isBinary: false });
   });
 
-  it("builds nothing per recipient: the header and payload are shared, the head is the subscription's", () => {
+  it('shares the payload between frames and keeps each prefix while payloads keep their length', () => {
     const payload = sharedPayload('{"data":null}');
-    const a = dataFrameHead('a');
-    const b = dataFrameHead('b');
+    const a = new FramePrefix('a');
+    const b = new FramePrefix('b');
 
-    const [headerA, headA, tailA] = dataFrame(a, payload);
-    const [headerB, headB, tailB] = dataFrame(b, payload);
+    const [prefixA, tailA] = dataFrame(a, payload);
+    const [prefixB, tailB] = dataFrame(b, payload);
+    const [again] = dataFrame(a, sharedPayload('{"data":"xy"}'));
 
     expect(payload.bytes).toBe('{"data":null}'.length);
-    expect([headA, headB]).toEqual([a, b]);
-    expect(headA).toBe(a);
     expect(tailA).toBe(payload.tail);
     expect(tailB).toBe(payload.tail);
-    expect(headerB).toBe(headerA);
+    expect(prefixB).not.toBe(prefixA);
+    expect(again).toBe(prefixA);
   });
 
-  it('gives ids of different lengths headers of their own lengths', async () => {
-    const payload = sharedPayload(JSON.stringify({ data: { note: 'x'.repeat(200) } }));
+  it('gives a payload of another length a new prefix, leaving the one a queue may hold untouched', async () => {
+    const prefix = new FramePrefix('sub-1');
+    const short = sharedPayload(JSON.stringify({ data: { note: 'x'.repeat(10) } }));
+    const long = sharedPayload(JSON.stringify({ data: { note: 'x'.repeat(70_000) } }));
 
-    const short = await received(dataFrame(dataFrameHead('a'), payload));
-    const long = await received(dataFrame(dataFrameHead('a much longer subscription id'), payload));
+    const first = dataFrame(prefix, short);
+    const before = Buffer.from(first[0] ?? Buffer.alloc(0));
+    const second = dataFrame(prefix, long);
 
-    expect(JSON.parse(short.text)).toMatchObject({ id: 'a' });
-    expect(JSON.parse(long.text)).toMatchObject({ id: 'a much longer subscription id' });
+    expect(first[0]).toEqual(before);
+    expect(JSON.parse((await received(first)).text)).toMatchObject({
+      id: 'sub-1',
+      payload: { data: { note: 'x'.repeat(10) } },
+    });
+    expect(JSON.parse((await received(second)).text).payload.data.note).toHaveLength(70_000);
   });
 });

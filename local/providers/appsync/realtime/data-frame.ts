@@ -1,13 +1,11 @@
 /**
- * A `data` message as the pieces of one WebSocket text frame (RFC 6455 §5.2, server → client, so
- * unmasked): [frame header, `{"type":"data","id":…,"payload":`, the payload + `}`]. Written with
- * the socket corked, the pieces leave in one writev, as a frame's header and data do from ws
- * itself. None of them is built per recipient: the payload is serialized once per event, the
- * middle piece once per subscription (it holds only its id), and the header once per event and
- * middle-piece length (ids of one kind share it). A fan-out to thousands therefore allocates and
- * copies nothing per subscriber: a copy per subscriber was a fresh 5 KB buffer each, and later
- * the id's JSON encoded into a fresh header each, most of what the fan-out cost beyond the socket
- * writes themselves.
+ * A `data` message as the two pieces of one WebSocket text frame (RFC 6455 §5.2, server → client,
+ * so unmasked): [frame header + `{"type":"data","id":…,"payload":`, the payload + `}`]. Written
+ * with the socket corked, the pieces leave in one writev, as a frame's header and data do from ws
+ * itself. Neither is built per event and recipient: the payload is serialized once per event and
+ * shared, the prefix kept by each subscription while payloads keep their length. A copy per
+ * subscriber was a fresh 5 KB buffer each, and later the id's JSON encoded into a fresh prefix
+ * each: most of what the fan-out cost beyond the socket writes themselves.
  */
 
 const FIN_TEXT = 0x81;
@@ -18,47 +16,59 @@ export interface SharedPayload {
   readonly bytes: number;
   /** The payload and the message's closing brace: every recipient's frame ends with these bytes. */
   readonly tail: Buffer;
-  /** Frame headers of this event by the length of the piece before the payload. */
-  readonly headers: Map<number, Buffer>;
 }
 
 export function sharedPayload(json: string): SharedPayload {
   const tail = Buffer.from(`${json}}`);
-  return { bytes: tail.length - 1, tail, headers: new Map() };
+  return { bytes: tail.length - 1, tail };
 }
 
-/** `{"type":"data","id":<id>,"payload":`: what precedes the payload in every frame of one subscription. */
-export function dataFrameHead(id: string): Buffer {
-  return Buffer.from(`{"type":"data","id":${JSON.stringify(id)},"payload":`);
-}
-
-/** The header of an unmasked, unfragmented text frame of `length` payload bytes: 7-, 16- or 64-bit length. */
-function textFrameHeader(length: number): Buffer {
-  if (length <= 125) return Buffer.from([FIN_TEXT, length]);
-  if (length <= 0xffff) {
-    const header = Buffer.alloc(4);
-    header[0] = FIN_TEXT;
-    header[1] = 126;
-    header.writeUInt16BE(length, 2);
-    return header;
+/** Writes the header of an unmasked, unfragmented text frame of `length` payload bytes at 0 (7-, 16- or 64-bit length); returns its size. */
+function writeTextFrameHeader(target: Buffer, length: number): number {
+  target[0] = FIN_TEXT;
+  if (length <= 125) {
+    target[1] = length;
+    return 2;
   }
-  const header = Buffer.alloc(10);
-  header[0] = FIN_TEXT;
-  header[1] = 127;
-  header.writeBigUInt64BE(BigInt(length), 2);
-  return header;
+  if (length <= 0xffff) {
+    target[1] = 126;
+    target.writeUInt16BE(length, 2);
+    return 4;
+  }
+  target[1] = 127;
+  target.writeBigUInt64BE(BigInt(length), 2);
+  return 10;
 }
+
+const headerBytes = (length: number) => (length <= 125 ? 2 : length <= 0xffff ? 4 : 10);
 
 /**
- * One subscription's frame of an event, as pieces: the shared header, its own `head`
- * (dataFrameHead) and the shared payload. The pieces are never written to, so sockets still
- * holding them from an earlier event (a slow reader's queue) see the bytes they were given.
+ * What precedes the payload in every data frame of one subscription: the frame header and
+ * `{"type":"data","id":<id>,"payload":`. The id's JSON is encoded once, at start; the whole prefix
+ * is rebuilt only when a payload of another length comes, as a new buffer, so a slow reader's
+ * queue still holding the last one keeps the bytes it was given.
  */
-export function dataFrame(head: Buffer, payload: SharedPayload): readonly Buffer[] {
-  let header = payload.headers.get(head.length);
-  if (!header) {
-    header = textFrameHeader(head.length + payload.tail.length);
-    payload.headers.set(head.length, header);
+export class FramePrefix {
+  private readonly head: Buffer;
+  private bytes: Buffer | undefined;
+  private tailLength = -1;
+
+  constructor(id: string) {
+    this.head = Buffer.from(`{"type":"data","id":${JSON.stringify(id)},"payload":`);
   }
-  return [header, head, payload.tail];
+
+  for(payload: SharedPayload): Buffer {
+    if (this.bytes && payload.tail.length === this.tailLength) return this.bytes;
+    const length = this.head.length + payload.tail.length;
+    const bytes = Buffer.allocUnsafe(headerBytes(length) + this.head.length);
+    this.head.copy(bytes, writeTextFrameHeader(bytes, length));
+    this.bytes = bytes;
+    this.tailLength = payload.tail.length;
+    return bytes;
+  }
+}
+
+/** One subscription's frame of an event, as its two pieces: its prefix and the shared payload. */
+export function dataFrame(prefix: FramePrefix, payload: SharedPayload): readonly Buffer[] {
+  return [prefix.for(payload), payload.tail];
 }

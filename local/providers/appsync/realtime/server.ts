@@ -28,7 +28,7 @@ import type { Headers, RequestParts } from '../authenticate.ts';
 import type { AppSyncError } from '../errors.ts';
 import type { PublishEvent, StartedSubscription, SubscriptionStart } from '../graphql-api.ts';
 import type { Caller } from '../identity.ts';
-import { dataFrame, dataFrameHead, type SharedPayload, sharedPayload } from './data-frame.ts';
+import { dataFrame, FramePrefix, type SharedPayload, sharedPayload } from './data-frame.ts';
 import {
   readClientFrame,
   readSubscriptionRequest,
@@ -67,8 +67,8 @@ type OutgoingFrame = string | readonly Buffer[];
 
 interface Subscription {
   id: string;
-  /** What precedes the payload in each of its data frames (./data-frame.ts), built once. */
-  frameHead: Buffer;
+  /** What precedes the payload in each of its data frames (./data-frame.ts). */
+  framePrefix: FramePrefix;
   connection: Connection;
   started: StartedSubscription;
   /** Takes it out of the subscriber index. */
@@ -320,7 +320,7 @@ export class RealtimeServer {
     }
     const subscription: Subscription = {
       id,
-      frameHead: dataFrameHead(id),
+      framePrefix: new FramePrefix(id),
       connection,
       started,
       remove: () => {},
@@ -400,8 +400,8 @@ export class RealtimeServer {
       }
       // Faults are looked up per frame only while some are set: the common path is a bare write.
       const faulty = this.faults?.has('appsync') ?? false;
-      for (const { connection, frameHead } of recipients) {
-        const frame = dataFrame(frameHead, payload);
+      for (const { connection, framePrefix } of recipients) {
+        const frame = dataFrame(framePrefix, payload);
         if (faulty) this.deliver(connection, 'data', frame);
         else this.write(connection, frame);
       }
