@@ -14,7 +14,11 @@
  *    image per process and per thread (main thread, each function's worker thread, libuv/libvips/V8
  *    threads, the JVM, this client), and calls per image (edge requests per service and operation,
  *    in-process DynamoDB calls, Lambda invocations, JSON round trips on the main thread).
- * 4. The targets and whether each is met. Never asserts; exits 0.
+ * 4. The milestones alone (bench/milestones-alone.ts): the progress calls the steps make per image,
+ *    for BENCH_MILESTONE_IMAGES=200 PROCESSING images, driven from this process against the same
+ *    stack; their CPU-ms per image (stack, JVM and this process) against the pipeline's at 32
+ *    concurrent, which includes them: issue 19's "within 10 %".
+ * 5. The targets and whether each is met. Never asserts; exits 0.
  *
  * Sizes (env): BENCH_BURSTS=4,32 (concurrencies)  BENCH_BURST_IMAGES (per burst; 4 × concurrency)
  *   BENCH_STEADY_RATES=600,1000 (images/min)  BENCH_STEADY_SECONDS=30  BENCH_CEILING_IMAGES=40
@@ -38,6 +42,7 @@ import sharp from 'sharp';
 import WebSocket from 'ws';
 import { functionSpecs } from '../contracts/function-specs.ts';
 import { renderThumbnails } from '../functions/thumbnails/renditions.ts';
+import { preparedMilestones } from './milestones-alone.ts';
 import { photographicJpeg } from './photographic-jpeg.ts';
 import { descendantsOf, processTime, rssBytes, threadTimes } from './proc-stats.ts';
 
@@ -56,8 +61,11 @@ const width = Number(process.env.BENCH_WIDTH ?? 1732);
 const height = Number(process.env.BENCH_HEIGHT ?? 1155);
 const eventTimeoutMs = Number(process.env.BENCH_EVENT_TIMEOUT_SECONDS ?? 180) * 1000;
 const cpuProfDir = process.env.BENCH_CPU_PROF;
+const milestoneImages = Number(process.env.BENCH_MILESTONE_IMAGES ?? 200);
 
 const targets = { ratio: 0.6, ratioConcurrency: 32, p95Ms: 3000, p95Rate: 600, rssBytes: 1.2e9 };
+/** Issue 19: the milestones' cost stays within 10 % of the pipeline's (CPU per image, 32 concurrent). */
+const milestoneShareTarget = 0.1;
 /** Upload tickets per user and UTC day are capped (the default quota): spread uploads over users. */
 const uploadsPerUser = 2000;
 const password = 'Passw0rd!long';
@@ -533,7 +541,33 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-function report(ceiling: { perMinute: number; cpuMsPerImage: number }, phases: PhaseResult[]) {
+interface MilestoneCost {
+  images: number;
+  cpuMsPerImage: number;
+  /** Images whose THUMBNAILS_READY did not find its lease (each should). */
+  wrong: number;
+}
+
+/** The milestones of `milestoneImages` images, after a few unmeasured: CPU-ms per image, every process. */
+async function milestonesAlone(stack: StackInfo): Promise<MilestoneCost> {
+  const warmUp = await preparedMilestones(stack, 20);
+  await warmUp();
+  const run = await preparedMilestones(stack, milestoneImages);
+  const cpu0 = cpuSnapshot(stack.pid);
+  const wrong = await run();
+  const cpu1 = cpuSnapshot(stack.pid);
+  return {
+    images: milestoneImages,
+    cpuMsPerImage: sum(cpuSpent(cpu0, cpu1).values()) / milestoneImages,
+    wrong,
+  };
+}
+
+function report(
+  ceiling: { perMinute: number; cpuMsPerImage: number },
+  phases: PhaseResult[],
+  milestones: MilestoneCost,
+) {
   console.log(
     `\nthumbnail step alone (read-once JPEG + WebP, 2 workers): ${ceiling.perMinute.toFixed(0)} images/min, ${ceiling.cpuMsPerImage.toFixed(0)} CPU-ms/image`,
   );
@@ -656,6 +690,17 @@ function report(ceiling: { perMinute: number; cpuMsPerImage: number }, phases: P
           atTarget ? mb(atTarget.peakRss) : '–',
           verdict(atTarget && atTarget.peakRss <= targets.rssBytes),
         ],
+        [
+          `milestones (issue 19) ≤ ${milestoneShareTarget * 100} % of the pipeline's CPU per image at ${targets.ratioConcurrency} concurrent`,
+          atTarget
+            ? `${milestones.cpuMsPerImage.toFixed(1)} of ${total(atTarget).toFixed(1)} CPU-ms: ${((100 * milestones.cpuMsPerImage) / total(atTarget)).toFixed(1)} %${milestones.wrong ? `, ${milestones.wrong} leases not found` : ''}`
+            : '–',
+          verdict(
+            atTarget &&
+              milestones.wrong === 0 &&
+              milestones.cpuMsPerImage <= milestoneShareTarget * total(atTarget),
+          ),
+        ],
       ],
     )}`,
   );
@@ -709,7 +754,9 @@ async function main() {
         await measure(`steady ${rate}/min`, stack, () => steady(stack.info, nextUser, originals, rate)),
       );
     }
-    report(ceiling, phases);
+    console.log(`milestones alone: ${milestoneImages} images' progress calls, 4 at a time …`);
+    const milestones = await milestonesAlone(stack.info);
+    report(ceiling, phases, milestones);
   } finally {
     for (const user of users) user.close();
     await stopStackProcess(stack.child, dataDir);
