@@ -37,6 +37,7 @@ import { type Image, ImageEventRouter, isTerminal } from './image-events.ts';
 import { installLoopbackWebSocket } from './loopback-websocket.ts';
 import { postUpload, type UploadBody, type UploadProgress } from './post-upload.ts';
 import { repeatFilter } from './repeat-filter.ts';
+import { sendAgainOnConflict } from './send-again.ts';
 
 export type { Image } from './image-events.ts';
 
@@ -338,7 +339,9 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
       await events.ready();
       if (signal?.aborted) throw new AbortedError('upload aborted');
       const ticket = (
-        await call(RequestUploadDocument, { input: { fileName: name, contentType: type, size } })
+        await sendAgainOnConflict(() =>
+          call(RequestUploadDocument, { input: { fileName: name, contentType: type, size } }),
+        )
       ).requestUpload;
       const imageId = ticket.image.id;
       let stage: ImageStage | null = null;

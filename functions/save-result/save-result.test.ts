@@ -91,6 +91,15 @@ function conditionFailed() {
   });
 }
 
+/** DynamoDB cancelling the save because another transaction was writing one of its items. */
+function conflicted() {
+  return new TransactionCanceledException({
+    message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+    $metadata: {},
+    CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
+  });
+}
+
 /** The image's Update of the save's transaction. */
 function imageUpdate() {
   return dynamoMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Update;
@@ -329,6 +338,21 @@ describe('saveResult', () => {
     // Assess
     expect(result).toEqual({ saved: false });
     expect(s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
+  });
+
+  it("sends the save again when another of the owner's transactions held their usage total", async () => {
+    // Prepare
+    dynamoMock.on(TransactWriteCommand).rejectsOnce(conflicted()).rejectsOnce(conflicted()).resolves({});
+
+    // Act
+    const result = await saveResult(deps, aResult('COMPLETED'));
+
+    // Assess
+    expect(result).toEqual({ saved: true });
+    const sent = dynamoMock.commandCalls(TransactWriteCommand).map((call) => call.args[0].input);
+    expect(sent).toHaveLength(3);
+    expect(sent[2]).toEqual(sent[0]);
+    expect(s3Mock.calls()).toHaveLength(0);
   });
 
   it('fails on any other DynamoDB error, so the pipeline retries or catches it', async () => {

@@ -32,6 +32,7 @@ import {
 import { labelIndexPuts } from '../shared/label-index-items.ts';
 import { purgeImageObjects } from '../shared/purge-objects.ts';
 import { countStoredBytes, isFirstItemConditionFailure } from '../shared/stored-bytes.ts';
+import { retryTransactionConflicts } from '../shared/transaction-conflict.ts';
 
 export interface InspectedImage {
   width: number;
@@ -105,39 +106,39 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
   attributes[usageAttributes.usageBytes] = input.image.bytes;
   const names = Object.keys(attributes);
   try {
-    await deps.documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: deps.tableName,
-              Key: key,
-              ConditionExpression: '#status = :processing AND #leaseToken = :leaseToken',
-              // Every attribute through a placeholder: status, format and size are DynamoDB reserved words.
-              // The terminal event takes the next sequence number too (contracts/image-stage.ts).
-              UpdateExpression:
-                `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}` +
-                (dropped.length > 0 ? ` REMOVE ${dropped.map((name) => `#${name}`).join(', ')}` : '') +
-                ` ${sequenceAddClause}`,
-              ExpressionAttributeNames: Object.fromEntries(
-                [...names, ...dropped, 'leaseToken', progressAttributes.sequence].map((name) => [
-                  `#${name}`,
-                  name,
-                ]),
-              ),
-              ExpressionAttributeValues: {
-                ':processing': 'PROCESSING',
-                ':leaseToken': input.leaseToken,
-                ':sequenceStep': sequenceStep,
-                ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
-              },
+    const save = new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: deps.tableName,
+            Key: key,
+            ConditionExpression: '#status = :processing AND #leaseToken = :leaseToken',
+            // Every attribute through a placeholder: status, format and size are DynamoDB reserved words.
+            // The terminal event takes the next sequence number too (contracts/image-stage.ts).
+            UpdateExpression:
+              `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}` +
+              (dropped.length > 0 ? ` REMOVE ${dropped.map((name) => `#${name}`).join(', ')}` : '') +
+              ` ${sequenceAddClause}`,
+            ExpressionAttributeNames: Object.fromEntries(
+              [...names, ...dropped, 'leaseToken', progressAttributes.sequence].map((name) => [
+                `#${name}`,
+                name,
+              ]),
+            ),
+            ExpressionAttributeValues: {
+              ':processing': 'PROCESSING',
+              ':leaseToken': input.leaseToken,
+              ':sequenceStep': sequenceStep,
+              ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
             },
           },
-          countStoredBytes(deps.tableName, input.owner, input.image.bytes),
-          ...labelIndexPuts(deps.tableName, key, input.analysis.labels),
-        ],
-      }),
-    );
+        },
+        countStoredBytes(deps.tableName, input.owner, input.image.bytes),
+        ...labelIndexPuts(deps.tableName, key, input.analysis.labels),
+      ],
+    });
+    // The owner's usage total is shared by all their saves and deletes: a concurrent one is retried here.
+    await retryTransactionConflicts(() => deps.documents.send(save));
     if (metadata && gps) await keepLocationIfAsked(deps, key, gps);
     return { saved: true };
   } catch (error) {
