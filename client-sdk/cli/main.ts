@@ -107,6 +107,9 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'search': {
         const [label] = need(args, 1, 'search <label>');
+        if (values.faces && values['no-faces']) {
+          throw new UsageError('search: --faces and --no-faces exclude each other');
+        }
         const hasFaces = values.faces ? true : values['no-faces'] ? false : undefined;
         const images = await client.searchImages({
           label,
