@@ -291,7 +291,8 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
     /**
      * Every milestone and the terminal state of the caller's images (one image when `id` is given),
      * in sequence order and at most once each: repeats and older events are dropped, and after a
-     * reconnect or a gap the unfinished images are read and their current state delivered.
+     * reconnect or a gap the unfinished images are read and their current state delivered. With
+     * `id`, the image's current state is read and delivered first, and again after each reconnect.
      */
     onImageProgress(
       handlers: { next(image: Image): void; error?(error: unknown): void },
@@ -317,7 +318,7 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
             return () => subscription.unsubscribe();
           },
         },
-        { onImage: (image) => handlers.next(image) },
+        { onImage: (image) => handlers.next(image), follow: id },
       );
       router.ready().catch((error: unknown) => handlers.error?.(error));
       return { unsubscribe: () => router.close() };

@@ -19,7 +19,7 @@ import { OnImageProgressDocument } from '../../client-sdk/generated/operations.t
 import type { Image } from '../../client-sdk/image-events.ts';
 import { photo } from '../fixtures.ts';
 import { amplifySocketClosed } from './amplify-socket.ts';
-import { admin, stackInfo } from './support.ts';
+import { admin, eventually, postUpload, requestUpload, stackInfo } from './support.ts';
 import { createUser, type TestUser } from './users.ts';
 
 /** Amplify's CONTROL_MSG.SUBSCRIPTION_ACK (not exported): its Hub event for a start_ack. */
@@ -315,5 +315,36 @@ describe('onImageProgress', () => {
     expect(new Set(stages).size).toBe(stages.length);
     // The stored image agrees with what the client ended with.
     expect(await asAlice.getImage(image.id)).toMatchObject({ status: 'COMPLETED', sequence: 5 });
+  });
+
+  it('follows one image by id with the SDK: its state at once, and its end across a reconnect that outlasted the processing', async () => {
+    const { image, ticket } = await requestUpload(alice, { contentType: 'image/jpeg', size: jpeg.length });
+    const seen: Image[] = [];
+    const watching = asAlice.onImageProgress({ next: (event) => seen.push(event) }, image.id);
+    // Nothing is published before the upload: what arrives first is the state read at the ack.
+    await eventually(async () => (seen.length > 0 ? true : undefined), {
+      what: 'the state at subscribe time',
+    });
+    expect(seen[0]).toMatchObject({ id: image.id, status: 'PENDING_UPLOAD' });
+
+    // The first event cuts the socket, and the reconnect is held up until the image is long done.
+    await setFaults([
+      { service: 'appsync', operation: 'Realtime', match: 'data', action: 'disconnect', count: 1 },
+      { service: 'appsync', operation: 'Realtime', match: 'connection_ack', latencyMs: 4000, count: 1 },
+    ]);
+    expect((await postUpload(ticket, jpeg, 'image/jpeg')).status).toBe(204);
+    const final = await eventually(async () => seen.find((event) => event.status === 'COMPLETED'), {
+      timeoutMs: 60_000,
+      what: 'COMPLETED after the reconnect',
+    });
+    await setFaults([]);
+    watching.unsubscribe();
+
+    expect(final).toMatchObject({ id: image.id, sequence: 5 });
+    expect(seen.every((event) => event.id === image.id)).toBe(true);
+    const sequences = seen.slice(1).map((event) => event.sequence ?? 0);
+    expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+    expect(new Set(sequences).size).toBe(sequences.length);
+    expect(seen.at(-1)).toBe(final);
   });
 });
