@@ -20,8 +20,9 @@ import {
   statusAttributes,
 } from '../../contracts/image-item.ts';
 import { progressAttributes, sequenceAddClause, sequenceStep } from '../../contracts/image-stage.ts';
-import { usageAttributes } from '../../contracts/usage.ts';
+import { quotaExceededMessage, quotas, usageAttributes } from '../../contracts/usage.ts';
 import type { InheritedReview } from '../shared/duplicates.ts';
+import { failImage } from '../shared/fail-image.ts';
 import {
   type analysisSchema,
   isConditionalCheckFailed,
@@ -31,7 +32,11 @@ import {
 } from '../shared/image-item.ts';
 import { labelIndexPuts } from '../shared/label-index-items.ts';
 import { purgeImageObjects } from '../shared/purge-objects.ts';
-import { countStoredBytes, isFirstItemConditionFailure } from '../shared/stored-bytes.ts';
+import {
+  countStoredBytesWithin,
+  isFirstItemConditionFailure,
+  isItemConditionFailure,
+} from '../shared/stored-bytes.ts';
 import { retryTransactionConflicts } from '../shared/transaction-conflict.ts';
 
 export interface InspectedImage {
@@ -133,7 +138,7 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
             },
           },
         },
-        countStoredBytes(deps.tableName, input.owner, input.image.bytes),
+        countStoredBytesWithin(deps.tableName, input.owner, input.image.bytes, quotas.bytesLimit),
         ...labelIndexPuts(deps.tableName, key, input.analysis.labels),
       ],
     });
@@ -142,7 +147,11 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
     if (metadata && gps) await keepLocationIfAsked(deps, key, gps);
     return { saved: true };
   } catch (error) {
-    if (!isFirstItemConditionFailure(error)) throw error;
+    if (isItemConditionFailure(error, usageItemIndex) && !isFirstItemConditionFailure(error)) {
+      if (await failOverQuota(deps, input)) return { saved: true };
+    } else if (!isFirstItemConditionFailure(error)) {
+      throw error;
+    }
   }
 
   const current = await deps.documents.send(
@@ -163,6 +172,35 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
     deletedObjectVersions: deleted,
   });
   return { saved: false };
+}
+
+/** The usage total's place in the save's transaction (after the image's Update). */
+const usageItemIndex = 1;
+
+/**
+ * The original does not fit under bytesLimit (tickets taken together each fitted what was stored
+ * then): the image ends FAILED with QuotaExceeded, under this execution's lease, and what was stored
+ * for it is deleted, so nothing over the limit is kept. Returns false when the image was no longer
+ * ours to fail (deleted, or settled by another run): the caller then handles it as a lost save.
+ */
+async function failOverQuota(deps: SaveResultDeps, input: SaveResultInput): Promise<boolean> {
+  const key = { owner: input.owner, id: input.id };
+  const marked = await failImage(deps.documents, {
+    tableName: deps.tableName,
+    ...key,
+    error: { code: 'QuotaExceeded', message: quotaExceededMessage('bytesLimit') },
+    now: deps.now(),
+    fromStatuses: ['PROCESSING'],
+    leaseToken: input.leaseToken,
+  });
+  if (!marked) return false;
+  const deleted = await purgeImageObjects(deps.s3, deps.bucket, key);
+  deps.logger.warn('result not saved: the original does not fit under bytesLimit; image FAILED', {
+    ...key,
+    bytes: input.image.bytes,
+    deletedObjectVersions: deleted,
+  });
+  return true;
 }
 
 /**
