@@ -204,6 +204,21 @@ export const functionSpecs = {
 export type FunctionId = keyof typeof functionSpecs;
 
 /**
+ * The alias every caller invokes (the state machine, AppSync data sources, the upload queue's event
+ * source mapping, schedules): CodeDeploy shifts it to a new version canary-first in the cloud; the
+ * local Lambda models it as an alias of `$LATEST`, the one version it runs.
+ */
+export const liveAlias = 'live';
+
+/** The version an unqualified Invoke runs, and the only one the local stack has. */
+export const latestVersion = '$LATEST';
+
+/** `name:live`: how a caller names a function's live alias (a full ARN ends the same way). */
+export function liveFunctionName(functionName: string): string {
+  return `${functionName}:${liveAlias}`;
+}
+
+/**
  * The CodeDeploy pre-traffic hook: cloud-only (the local stack has no deployments), so not a spec
  * the local Lambda runs. `targetVersionsVariable` holds `{deploymentGroupName: versionArn}`.
  */
