@@ -116,7 +116,8 @@ export const functionSpecs = {
     folder: 'flag',
     functionName: names.functions.flag,
     description: 'Pipeline: replace the thumbnails of an unsafe image with blurred renditions',
-    env: ['BUCKET_NAME'],
+    // TABLE_NAME: the lease check before the purge (functions/shared/lease-check.ts).
+    env: ['TABLE_NAME', 'BUCKET_NAME'],
     timeoutSeconds: 60,
     memoryMb: 1024,
     localConcurrency: 2,
