@@ -129,12 +129,15 @@ export const functionPolicies: Record<FunctionId, readonly PolicyStatementSpec[]
     },
     ...milestone(),
   ],
-  // Blurs the renditions, copies the pinned original version into quarantine and purges the rest.
+  // Blurs the renditions, copies the pinned original version into quarantine and, once a conditional
+  // UpdateItem found the lease still its execution's, purges the rest; a stale step deletes exactly
+  // the versions it added instead (its quarantine copy by VersionId).
   flag: [
     objects(uploadsPattern, 's3:GetObject', 's3:GetObjectVersion'),
     objects(thumbnailsPattern, 's3:PutObject'),
     // A retry after the move reads the quarantined copy.
-    objects(quarantinePattern, 's3:GetObject', 's3:PutObject'),
+    objects(quarantinePattern, 's3:GetObject', 's3:PutObject', 's3:DeleteObjectVersion'),
+    items('UpdateItem'),
     ...purgeVersions(uploadsPattern, thumbnailsPattern),
   ],
   // When the image was deleted meanwhile it removes what the pipeline wrote, every version.

@@ -116,7 +116,8 @@ export const functionSpecs = {
     folder: 'flag',
     functionName: names.functions.flag,
     description: 'Pipeline: replace the thumbnails of an unsafe image with blurred renditions',
-    env: ['BUCKET_NAME'],
+    // TABLE_NAME: the lease check before the purge (functions/shared/lease-check.ts).
+    env: ['TABLE_NAME', 'BUCKET_NAME'],
     timeoutSeconds: 60,
     memoryMb: 1024,
     localConcurrency: 2,
@@ -202,6 +203,21 @@ export const functionSpecs = {
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionId = keyof typeof functionSpecs;
+
+/**
+ * The alias every caller invokes (the state machine, AppSync data sources, the upload queue's event
+ * source mapping, schedules): CodeDeploy shifts it to a new version canary-first in the cloud; the
+ * local Lambda models it as an alias of `$LATEST`, the one version it runs.
+ */
+export const liveAlias = 'live';
+
+/** The version an unqualified Invoke runs, and the only one the local stack has. */
+export const latestVersion = '$LATEST';
+
+/** `name:live`: how a caller names a function's live alias (a full ARN ends the same way). */
+export function liveFunctionName(functionName: string): string {
+  return `${functionName}:${liveAlias}`;
+}
 
 /**
  * The CodeDeploy pre-traffic hook: cloud-only (the local stack has no deployments), so not a spec

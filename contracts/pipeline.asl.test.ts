@@ -321,9 +321,10 @@ describe('pipeline.asl.json', () => {
         ],
       },
       // blurred and placeholder: a FLAGGED duplicate's copied renditions are kept, not blurred twice.
+      // leaseToken: the purge waits for the lease check.
       Flag: {
         fn: 'FlagFunctionArn',
-        payload: ['bucket', 'versionId', 'owner', 'id', 'thumbnails', 'blurred', 'placeholder'],
+        payload: ['bucket', 'versionId', 'owner', 'id', 'thumbnails', 'blurred', 'placeholder', 'leaseToken'],
       },
       // inheritedReview: a duplicate of bytes a moderator approved records the review it inherits.
       SaveResult: {
@@ -395,7 +396,8 @@ describe('pipeline.asl.json', () => {
   });
 
   it('fences every later write of the item with the execution id', () => {
-    for (const name of ['SaveResult', 'MarkFailed']) {
+    // Flag: its purge of uploads/ and the renditions is a write only the lease holder may make.
+    for (const name of ['SaveResult', 'MarkFailed', 'Flag']) {
       const payload = state(name).Parameters?.Payload as Record<string, unknown>;
       expect(payload['leaseToken.$'], name).toBe('$$.Execution.Id');
     }

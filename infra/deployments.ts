@@ -16,14 +16,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { type FunctionId, preTrafficHook } from '../contracts/function-specs.ts';
+import { type FunctionId, liveAlias, preTrafficHook } from '../contracts/function-specs.ts';
 import { names } from '../contracts/names.ts';
 import { bundlingOptions, darkroomFunction } from './functions.ts';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-
-/** The alias every caller invokes. */
-export const liveAlias = 'live';
 
 export interface DeploymentsProps {
   functions: Record<FunctionId, nodejs.NodejsFunction>;

@@ -11,7 +11,7 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type AmplifyOutputs, toAmplifyOutputs } from '../contracts/amplify-outputs.ts';
 import { flow } from '../contracts/flow.ts';
-import { functionSpecs } from '../contracts/function-specs.ts';
+import { functionSpecs, liveFunctionName } from '../contracts/function-specs.ts';
 import { names } from '../contracts/names.ts';
 import { objectCreatedEvent } from '../contracts/object-created-event.ts';
 import { outputKeys } from '../contracts/output-keys.ts';
@@ -334,7 +334,7 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       batchSize: flow.batchSize,
       maximumConcurrency: flow.localMaximumConcurrency,
       reportBatchItemFailures: flow.reportBatchItemFailures,
-      invoke: (event) => lambda.invoke(functionSpecs.dispatch.functionName, event),
+      invoke: (event) => lambda.invoke(liveFunctionName(functionSpecs.dispatch.functionName), event),
       log,
     });
     mapping.start();
@@ -343,7 +343,10 @@ export async function startStack(config: LocalConfig, options: StackOptions = {}
       const expired = await dynamodb.sweepExpired();
       if (expired > 0) log(`[stack] expired ${expired} PENDING_UPLOAD item(s)`);
       try {
-        const result = (await lambda.invoke(functionSpecs.sweeper.functionName, scheduledEvent(config))) as {
+        const result = (await lambda.invoke(
+          liveFunctionName(functionSpecs.sweeper.functionName),
+          scheduledEvent(config),
+        )) as {
           swept?: number;
         };
         if (result?.swept) log(`[stack] the sweeper settled ${result.swept} stuck item(s)`);
@@ -424,7 +427,7 @@ async function announceUnannounced(providers: StackProviders, log: (line: string
   log(`[stack] announcing ${unannounced.length} image(s) the previous run finished but never announced`);
   for (const image of unannounced) {
     try {
-      await providers.lambda.invoke(functionSpecs.publish.functionName, image);
+      await providers.lambda.invoke(liveFunctionName(functionSpecs.publish.functionName), image);
     } catch (error) {
       // It stays UNANNOUNCED: the sweeper tries again.
       log(`[stack] announcing ${image.id} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -120,6 +120,83 @@ describe('blurThumbnails', () => {
     expect(s3.mock.commandCalls(CopyObjectCommand)).toHaveLength(0);
   });
 
+  describe('under a lease', () => {
+    const token = 'arn:aws:states:us-east-1:000000000000:express:darkroom-pipeline:first:1';
+    const quarantineCopy = { Key: 'quarantine/owner-1/img-1/original', VersionId: 'v-quarantine-copy' };
+
+    it('checks the lease after writing and before purging, and purges only while it holds', async () => {
+      // Prepare
+      const { s3, made, versions } = await afterThumbnails();
+      const order: string[] = [];
+      s3.mock.on(CopyObjectCommand).callsFake(() => {
+        order.push('copy');
+        return { VersionId: quarantineCopy.VersionId };
+      });
+      const check = async () => {
+        order.push(`check after ${s3.puts.length} puts, ${versions.length} versions left`);
+        return { held: true } as const;
+      };
+
+      // Act
+      const flagged = await blurThumbnails(s3.client, {
+        ...location,
+        thumbnails: made.thumbnails,
+        lease: { token, check },
+      });
+
+      // Assess
+      expect(order).toEqual(['copy', `check after 6 puts, ${2 + made.thumbnails.length} versions left`]);
+      expect(flagged).toMatchObject({ leaseLost: false, deletedVersions: 2 + made.thumbnails.length });
+      expect(versions).toEqual([]);
+    });
+
+    it('moves nothing once a newer execution holds the image: deletes exactly its own writes and returns no thumbnails', async () => {
+      // Prepare: a redrive's execution claimed the image while this one ran
+      const { s3, made, versions, bucket } = await afterThumbnails();
+      const before = [...versions];
+      s3.mock.on(CopyObjectCommand).resolves({ VersionId: quarantineCopy.VersionId });
+      const item = { status: 'PROCESSING', leaseToken: 'arn:newer-execution' };
+
+      // Act
+      const flagged = await blurThumbnails(s3.client, {
+        ...location,
+        thumbnails: made.thumbnails,
+        lease: { token, check: async () => ({ held: false, item }) },
+      });
+
+      // Assess: the original and the unblurred renditions stay for the newer execution
+      expect(versions).toEqual(before);
+      expect(flagged).toMatchObject({ thumbnails: [], leaseLost: true, deletedVersions: 7 });
+      expect(bucket.deleted).toEqual([
+        ...s3.puts.map((put, index) => ({ Key: put.key, VersionId: `v-put-${index + 1}` })),
+        quarantineCopy,
+      ]);
+    });
+
+    it('keeps the blurred renditions a FLAGGED record lists (same bytes, same keys) but never its quarantine copy', async () => {
+      // Prepare: the newer execution finished first and flagged the same bytes
+      const { s3, made, bucket } = await afterThumbnails();
+      s3.mock.on(CopyObjectCommand).resolves({ VersionId: quarantineCopy.VersionId });
+      let listed: Array<{ key: string }> = [];
+      const check = async () => {
+        listed = s3.puts.map((put) => ({ key: put.key }));
+        return { held: false, item: { status: 'FLAGGED', thumbnails: listed } } as const;
+      };
+
+      // Act
+      const flagged = await blurThumbnails(s3.client, {
+        ...location,
+        thumbnails: made.thumbnails,
+        lease: { token, check },
+      });
+
+      // Assess
+      expect(listed).toHaveLength(6);
+      expect(flagged).toMatchObject({ leaseLost: true, deletedVersions: 1 });
+      expect(bucket.deleted).toEqual([quarantineCopy]);
+    });
+  });
+
   it('refuses, writing nothing, when a given thumbnail key is not this image’s', async () => {
     const s3 = s3Stub({ 'uploads/o/i/original': await sharp(photoPath('coffee.png')).jpeg().toBuffer() });
     const stray = {

@@ -75,6 +75,33 @@ export interface LeaseCheckDeps {
 }
 
 /**
+ * Deletes exactly these versions (a call's own writes, by VersionId: nobody else's), in one
+ * request; PurgeFailed when S3 could not delete some, so the step's retry tries again.
+ */
+export async function deleteWrittenVersions(
+  deps: Pick<LeaseCheckDeps, 's3' | 'bucket'>,
+  versions: readonly WrittenVersion[],
+): Promise<void> {
+  if (versions.length === 0) return;
+  const result = await deps.s3.send(
+    new DeleteObjectsCommand({
+      Bucket: deps.bucket,
+      Delete: {
+        Objects: versions.map(({ key, versionId }) => ({ Key: key, VersionId: versionId })),
+        Quiet: true,
+      },
+    }),
+  );
+  // DeleteObjects answers 200 even when some keys failed; the failures are only in Errors.
+  if (result.Errors && result.Errors.length > 0) {
+    const first = result.Errors[0];
+    throw new PurgeFailedError(
+      `could not delete ${result.Errors.length} version(s) written after the lease was lost: ${first?.Key} ${first?.Code}`,
+    );
+  }
+}
+
+/**
  * Throws LeaseLost (a platform error: the execution, if still alive, fails and its message comes
  * back) after deleting what the lease no longer covers; resolves when the lease is held. `seen`:
  * the item as a conditional write that failed on the lease returned it (undefined when deleted);
@@ -89,24 +116,7 @@ export async function discardIfLeaseLost(
   const Item = seen ? seen.item : await readLeaseView(deps, image);
   const verdict = leaseVerdict(Item, image.leaseToken, written);
   if (verdict.held) return;
-  if (verdict.discard.length > 0) {
-    const result = await deps.s3.send(
-      new DeleteObjectsCommand({
-        Bucket: deps.bucket,
-        Delete: {
-          Objects: verdict.discard.map(({ key, versionId }) => ({ Key: key, VersionId: versionId })),
-          Quiet: true,
-        },
-      }),
-    );
-    // DeleteObjects answers 200 even when some keys failed; the failures are only in Errors.
-    if (result.Errors && result.Errors.length > 0) {
-      const first = result.Errors[0];
-      throw new PurgeFailedError(
-        `could not delete ${result.Errors.length} thumbnail version(s) written after the lease was lost: ${first?.Key} ${first?.Code}`,
-      );
-    }
-  }
+  await deleteWrittenVersions(deps, verdict.discard);
   throw new LeaseLostError(
     `image ${image.id} is ${Item?.status ?? 'gone'} and no longer leased to this execution; ${verdict.discard.length} thumbnail version(s) it wrote were deleted`,
   );

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { inject } from 'vitest';
+import { liveAlias } from '../../contracts/function-specs.ts';
 
 export interface CfnResource {
   Type: string;
@@ -65,7 +66,7 @@ export function liveAliasOf(functionName: string): string {
   const [functionId] = resourceNamed('AWS::Lambda::Function', 'FunctionName', functionName);
   const found = resourcesOfType('AWS::Lambda::Alias').filter(
     ([, a]) =>
-      a.Properties?.Name === 'live' &&
+      a.Properties?.Name === liveAlias &&
       JSON.stringify(a.Properties.FunctionName) === JSON.stringify({ Ref: functionId }),
   );
   if (found.length !== 1)

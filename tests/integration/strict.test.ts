@@ -14,13 +14,14 @@ import {
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { decodeJwt, importJWK, type JWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { functionSpecs } from '../../contracts/function-specs.ts';
+import { functionSpecs, liveAlias, liveFunctionName } from '../../contracts/function-specs.ts';
 import { names } from '../../contracts/names.ts';
 import { LocalIam } from '../../local/iam/local-iam.ts';
 import { signedGraphqlRequest } from '../../local/providers/appsync/testing/sign-iam.ts';
-import { stackInfo, ulid } from './support.ts';
+import { clientsFor, stackInfo, ulid } from './support.ts';
 import { createUser } from './users.ts';
 
 const stack = stackInfo();
@@ -156,5 +157,43 @@ describe('IAM on the stack', () => {
     });
     const allowed = await callAs(functionSpecs.publish.functionName);
     expect(allowed.errors?.map((error) => error.errorType) ?? []).not.toContain('Unauthorized');
+  });
+});
+
+describe('Lambda on the stack', () => {
+  it('invokes $LATEST and the live alias every caller uses, and answers 404 for any other qualifier', async () => {
+    // Prepare
+    const { lambda } = clientsFor();
+    const FunctionName = functionSpecs.sweeper.functionName;
+    const dryRun = (qualified: { FunctionName: string; Qualifier?: string }) =>
+      lambda.send(new InvokeCommand({ ...qualified, InvocationType: 'DryRun' })).catch((e: unknown) => e);
+
+    // Act
+    const accepted = await Promise.all([
+      dryRun({ FunctionName }),
+      dryRun({ FunctionName, Qualifier: liveAlias }),
+      dryRun({ FunctionName: liveFunctionName(FunctionName) }),
+      dryRun({ FunctionName, Qualifier: '$LATEST' }),
+    ]);
+    const refused = await Promise.all([
+      dryRun({ FunctionName, Qualifier: 'prod' }),
+      dryRun({ FunctionName: `${FunctionName}:7` }),
+      lambda
+        .send(new InvokeCommand({ FunctionName, Qualifier: 'prod', Payload: JSON.stringify({}) }))
+        .catch((e: unknown) => e),
+    ]);
+
+    // Assess
+    for (const answer of accepted) expect(answer).toMatchObject({ StatusCode: 204 });
+    for (const answer of refused) {
+      expect(answer).toMatchObject({
+        name: 'ResourceNotFoundException',
+        message: expect.stringMatching(
+          new RegExp(`^Function not found: arn:aws:lambda:[^:]+:\\d{12}:function:${FunctionName}:(prod|7)$`),
+        ),
+        $metadata: { httpStatusCode: 404 },
+      });
+    }
+    lambda.destroy();
   });
 });

@@ -231,6 +231,39 @@ describe('LambdaProvider', () => {
     await expect(lambda.invoke('nope', {})).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
+  it('runs $LATEST and the live alias, by name or ARN, and refuses any other qualifier without running', async () => {
+    // Prepare
+    const lambda = await startProvider([spec()]);
+    const arn = 'arn:aws:lambda:us-east-1:000000000000:function:probe';
+
+    // Act
+    const ran = await Promise.all([
+      lambda.invoke('probe:live', {}),
+      lambda.invoke(`${arn}:live`, {}),
+      lambda.invoke('000000000000:function:probe:$LATEST', {}),
+      lambda.invoke('probe', {}, 'live'),
+    ]);
+    const refused = await Promise.all(
+      [
+        () => lambda.invoke('probe:prod', {}),
+        () => lambda.invoke(`${arn}:1`, {}),
+        () => lambda.invoke('probe', {}, 'canary'),
+        () => lambda.invoke('probe:live', {}, 'prod'),
+      ].map((call) => call().catch((error: unknown) => error)),
+    );
+
+    // Assess
+    expect(ran).toHaveLength(4);
+    expect(refused.map((error) => (error as Error).name)).toEqual(Array(4).fill('ResourceNotFoundException'));
+    expect(refused.map((error) => (error as Error).message)).toEqual([
+      `Function not found: ${arn}:prod`,
+      `Function not found: ${arn}:1`,
+      `Function not found: ${arn}:canary`,
+      `Function not found: ${arn}:prod`,
+    ]);
+    expect(lambda.invocationCounts().probe).toBe(4);
+  });
+
   it('returns a canned response from a fault without running the function', async () => {
     const faults = new FaultRegistry();
     faults.set([{ service: 'lambda', operation: 'Invoke', match: 'probe', response: { canned: true } }]);
@@ -300,6 +333,20 @@ describe('LambdaProvider', () => {
       await expect(client.send(new InvokeCommand({ FunctionName: 'missing' }))).rejects.toMatchObject({
         name: 'ResourceNotFoundException',
       });
+
+      // A qualifier in the Qualifier parameter: the live alias runs, an unknown one is a 404 for
+      // every invocation type, and one that breaks Lambda's pattern is a ValidationException.
+      const live = await client.send(new InvokeCommand({ FunctionName: 'probe', Qualifier: 'live' }));
+      expect(live.ExecutedVersion).toBe('$LATEST');
+      for (const InvocationType of ['RequestResponse', 'Event', 'DryRun'] as const) {
+        await expect(
+          client.send(new InvokeCommand({ FunctionName: 'probe', Qualifier: 'staging', InvocationType })),
+        ).rejects.toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } });
+      }
+      await expect(
+        client.send(new InvokeCommand({ FunctionName: 'probe', Qualifier: 'no/slashes' })),
+      ).rejects.toMatchObject({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+      expect(lambda.invocationCounts().probe).toBe(3);
     } finally {
       await edge.close();
     }

@@ -5,8 +5,11 @@
  * LIMITATIONS
  * - Workers share the stack's process: memory is capped per worker (V8 heap = the spec's memory),
  *   CPU is not; native memory (sharp) is not capped.
- * - No versions, aliases, layers, async retries or destinations; `InvocationType: Event` runs the
- *   function in the background and forgets the result.
+ * - One version per function, `$LATEST`, and one alias of it, `live` (what every caller invokes in
+ *   the cloud); a published version number or any other alias is ResourceNotFoundException
+ *   (function-reference.ts). The context's invokedFunctionArn is always the unqualified ARN. No
+ *   layers, async retries or destinations; `InvocationType: Event` runs the function in the
+ *   background and forgets the result.
  * - The init phase is not timed; the timeout counts from dispatch to the worker.
  * - Each function signs with its own access key (`credentialsFor`, local/iam/local-iam.ts), so the
  *   providers check its calls against its IAM policy; the keys do not expire or rotate.
@@ -29,6 +32,7 @@ import {
 import { applyLatency } from '../../faults.ts';
 import { AwsError, type EdgeRequest, type Provider, type ProviderHealth, sendJson } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
+import { checkQualifiers, parseFunctionReference } from './function-reference.ts';
 import type { InvokeMessage, ResultMessage, WorkerInit, WorkerMessage } from './protocol.ts';
 
 export interface LambdaProviderOptions extends ProviderContext {
@@ -496,16 +500,13 @@ export class LambdaProvider implements Provider {
   }
 
   /**
-   * Runs a function (by name or ARN) and returns its JSON result; a function error is thrown as a
-   * LambdaFunctionError whose `name` is the errorType; throttling is a TooManyRequestsException.
+   * Runs a function (by name, partial ARN or ARN, each optionally `:qualifier`; or with the Qualifier
+   * parameter) and returns its JSON result; a function error is thrown as a LambdaFunctionError
+   * whose `name` is the errorType; throttling is a TooManyRequestsException; a function or qualifier
+   * the stack does not have is Lambda's ResourceNotFoundException.
    */
-  async invoke(functionName: string, payload: unknown): Promise<unknown> {
-    const name = functionName.includes(':function:')
-      ? ((functionName.split(':function:')[1] ?? '').split(':')[0] ?? '')
-      : functionName;
-    const pool = this.pools.get(name);
-    if (!pool?.exists)
-      throw new AwsError('ResourceNotFoundException', `Function not found: ${functionName}`, 404);
+  async invoke(functionName: string, payload: unknown, qualifier?: string): Promise<unknown> {
+    const { name, pool } = this.resolve(functionName, qualifier);
     const fault = this.options.faults.find('lambda', 'Invoke', [name]);
     if (fault?.error) {
       await applyLatency(fault);
@@ -521,7 +522,27 @@ export class LambdaProvider implements Provider {
     });
   }
 
-  /** The Invoke REST API: `POST /2015-03-31/functions/{name}/invocations`. */
+  /** The function an Invoke names, or the error Lambda answers when it names nothing here. */
+  private resolve(functionName: string, qualifier?: string): { name: string; pool: FunctionPool } {
+    const reference = parseFunctionReference(functionName, qualifier);
+    const pool = this.pools.get(reference.name);
+    if (!pool?.exists) {
+      throw new AwsError(
+        'ResourceNotFoundException',
+        `Function not found: ${this.functionArn(reference.name)}`,
+        404,
+      );
+    }
+    checkQualifiers(reference, (name) => this.functionArn(name));
+    return { name: reference.name, pool };
+  }
+
+  private functionArn(name: string): string {
+    const { region, accountId } = this.options.config;
+    return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+  }
+
+  /** The Invoke REST API: `POST /2015-03-31/functions/{name}/invocations[?Qualifier=…]`. */
   async handle({ req, res, url, body }: EdgeRequest): Promise<void> {
     const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
@@ -545,6 +566,7 @@ export class LambdaProvider implements Provider {
       );
       return;
     }
+    const qualifier = url.searchParams.get('Qualifier') ?? undefined;
     const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
     let event: EventJson;
     try {
@@ -560,18 +582,14 @@ export class LambdaProvider implements Provider {
       return;
     }
     try {
-      if (invocationType === 'DryRun') {
-        if (!this.pools.get(functionName)?.exists)
-          throw new AwsError('ResourceNotFoundException', `Function not found: ${functionName}`, 404);
-        res.writeHead(204).end();
+      if (invocationType === 'DryRun' || invocationType === 'Event') {
+        // Both answer for the function and qualifier first, as Lambda does, before anything runs.
+        this.resolve(functionName, qualifier);
+        if (invocationType === 'Event') this.invoke(functionName, event, qualifier).catch(() => {});
+        res.writeHead(invocationType === 'Event' ? 202 : 204).end();
         return;
       }
-      if (invocationType === 'Event') {
-        this.invoke(functionName, event).catch(() => {});
-        res.writeHead(202).end();
-        return;
-      }
-      const result = await this.invoke(functionName, event);
+      const result = await this.invoke(functionName, event, qualifier);
       send(200, result, { 'x-amz-executed-version': '$LATEST' });
     } catch (error) {
       if (error instanceof AwsError) {

@@ -9,7 +9,9 @@
  * - No ACLs, bucket policies, tagging, object lock, lifecycle, replication, SSE, storage classes
  *   (everything is STANDARD) or requester pays; one owner (the local account) for everything.
  * - `aws-chunked` bodies are decoded but their chunk signatures and trailing checksums are not
- *   verified; Content-MD5 and x-amz-checksum-crc32 headers are. Checksums are not returned.
+ *   verified; Content-MD5 (header, or a POST form's field; InvalidDigest when not base64 of 16
+ *   bytes, BadDigest when of other bytes) and x-amz-checksum-crc32 headers are. Checksums are not
+ *   returned.
  * - Conditional requests: If-Match / If-None-Match only (no If-(Un)Modified-Since); one byte range.
  * - POST uploads: SigV4 policies only (no legacy V2 `AWSAccessKeyId`/`signature`); no
  *   `x-amz-security-token` checks; `success_action_redirect` is honoured without validation.
@@ -42,6 +44,7 @@ import { errorDocument, S3Error, s3Errors } from './errors.ts';
 import { listObjects, listVersions } from './listing.ts';
 import { boundaryOf, parseMultipartForm } from './multipart.ts';
 import {
+  checkContentMd5,
   checkDigests,
   checkStorageClass,
   checkWriteLimits,
@@ -788,6 +791,7 @@ export class S3Provider implements Provider {
 
   private async deleteObjects(x: Exchange, bucket: string): Promise<void> {
     this.bucketConfig(bucket);
+    checkContentMd5(headerOf(x.req, 'content-md5'), x.body);
     const document = this.parseBody(x);
     if (document.name !== 'Delete') throw s3Errors.malformedXml();
     const quiet = childText(document, 'Quiet')?.trim() === 'true';
@@ -872,6 +876,7 @@ export class S3Provider implements Provider {
       if (name.startsWith('x-amz-meta-') || storedHeaderNames.includes(name)) headers[name] = value;
     }
     checkWriteLimits(key, headers);
+    checkContentMd5(fields.get('content-md5'), file.data);
     const version = await this.store.putObject(
       bucket,
       key,

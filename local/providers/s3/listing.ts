@@ -19,6 +19,23 @@ function maxKeysOf(q: URLSearchParams): number {
   return Math.min(value, maxKeysDefault);
 }
 
+/**
+ * `encoding-type`: absent, or `url` (the only value of S3's EncodingType), which percent-encodes the
+ * keys and prefixes in the answer; S3 refuses any other value.
+ */
+function keyEncodingOf(q: URLSearchParams): { encode: (s: string) => string; encodingType?: 'url' } {
+  const requested = q.get('encoding-type');
+  if (requested === null) return { encode: (s) => s };
+  if (requested !== 'url') {
+    throw s3Errors.invalidArgument(
+      'Invalid Encoding Method specified in Request',
+      'encoding-type',
+      requested,
+    );
+  }
+  return { encode: (s) => encodeURIComponent(s).replace(/%2F/g, '/'), encodingType: 'url' };
+}
+
 /** ListObjectsV2, or V1 without `list-type=2`: current versions in key order, paged. */
 export function listObjects(store: ObjectStore, bucket: string, q: URLSearchParams): XmlElement[] {
   const v2 = q.get('list-type') === '2';
@@ -38,10 +55,7 @@ export function listObjects(store: ObjectStore, bucket: string, q: URLSearchPara
     }
     after = decoded.slice(2);
   }
-  const encode =
-    q.get('encoding-type') === 'url'
-      ? (s: string) => encodeURIComponent(s).replace(/%2F/g, '/')
-      : (s: string) => s;
+  const { encode, encodingType } = keyEncodingOf(q);
 
   const contents: XmlElement[] = [];
   const prefixes: XmlElement[] = [];
@@ -86,7 +100,7 @@ export function listObjects(store: ObjectStore, bucket: string, q: URLSearchPara
     ['Prefix', encode(prefix)],
     ['Delimiter', delimiter === '' ? undefined : encode(delimiter)],
     ['MaxKeys', maxKeys],
-    ['EncodingType', q.get('encoding-type') ?? undefined],
+    ['EncodingType', encodingType],
     ['IsTruncated', truncated],
   ];
   if (v2) {
@@ -117,6 +131,7 @@ export function listVersions(store: ObjectStore, bucket: string, q: URLSearchPar
   const keyMarker = q.get('key-marker') ?? '';
   const versionMarker = q.get('version-id-marker') ?? '';
   const maxKeys = maxKeysOf(q);
+  const { encode, encodingType } = keyEncodingOf(q);
 
   const entries: XmlElement[] = [];
   let count = 0;
@@ -135,7 +150,7 @@ export function listVersions(store: ObjectStore, bucket: string, q: URLSearchPar
         break;
       }
       count += 1;
-      entries.push(['CommonPrefixes', [['Prefix', commonPrefix]]]);
+      entries.push(['CommonPrefixes', [['Prefix', encode(commonPrefix)]]]);
       lastPrefix = commonPrefix;
       next = { key: commonPrefix, versionId: '' };
       continue;
@@ -151,19 +166,20 @@ export function listVersions(store: ObjectStore, bucket: string, q: URLSearchPar
         break outer;
       }
       count += 1;
-      entries.push(versionElement(key, version, index === 0));
+      entries.push(versionElement(encode(key), version, index === 0));
       next = { key, versionId: version.versionId };
     }
   }
   return [
     ['Name', bucket],
-    ['Prefix', prefix],
-    ['KeyMarker', keyMarker],
+    ['Prefix', encode(prefix)],
+    ['KeyMarker', encode(keyMarker)],
     ['VersionIdMarker', versionMarker],
-    ['NextKeyMarker', truncated ? next?.key : undefined],
+    ['NextKeyMarker', truncated && next ? encode(next.key) : undefined],
     ['NextVersionIdMarker', truncated && next?.versionId ? next.versionId : undefined],
     ['MaxKeys', maxKeys],
-    ['Delimiter', delimiter === '' ? undefined : delimiter],
+    ['Delimiter', delimiter === '' ? undefined : encode(delimiter)],
+    ['EncodingType', encodingType],
     ['IsTruncated', truncated],
     ...entries,
   ];

@@ -148,12 +148,28 @@ export function parseCopySource(header: string): { bucket: string; key: string; 
   };
 }
 
-/** Content-MD5 and the SDK's default CRC32 checksum, as S3 checks them. */
-export function checkDigests(req: IncomingMessage, data: Buffer): void {
-  const md5 = headerOf(req, 'content-md5');
-  if (md5 !== undefined && createHash('md5').update(data).digest('base64') !== md5) {
+/**
+ * A Content-MD5 header (PUT) or form field (POST) checked as S3 checks it: the value must be the
+ * base64 of a 16-byte digest (RFC 1864) or S3 answers InvalidDigest before comparing anything; a
+ * well-formed digest of other bytes is BadDigest.
+ */
+export function checkContentMd5(contentMd5: string | undefined, data: Buffer): void {
+  if (contentMd5 === undefined) return;
+  const digest = Buffer.from(contentMd5, 'base64');
+  // Buffer's decoder skips what is not base64, so only a value that re-encodes to itself is base64.
+  if (digest.length !== 16 || digest.toString('base64') !== contentMd5) {
+    throw new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.', 400, {
+      'Content-MD5': contentMd5,
+    });
+  }
+  if (!createHash('md5').update(data).digest().equals(digest)) {
     throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.');
   }
+}
+
+/** Content-MD5 and the SDK's default CRC32 checksum, as S3 checks them. */
+export function checkDigests(req: IncomingMessage, data: Buffer): void {
+  checkContentMd5(headerOf(req, 'content-md5'), data);
   const crc = headerOf(req, 'x-amz-checksum-crc32');
   if (crc !== undefined) {
     const computed = Buffer.alloc(4);

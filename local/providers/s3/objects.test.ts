@@ -2,16 +2,20 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
 import {
+  type _Object,
   CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  type EncodingType,
   GetBucketCorsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   NoSuchKey,
+  type ObjectVersion,
   PutBucketCorsCommand,
   PutObjectCommand,
   paginateListObjectsV2,
@@ -183,6 +187,76 @@ describe('S3 objects', () => {
     expect(listed.CommonPrefixes?.map((p) => p.Prefix)).toEqual(['tree/x/', 'tree/y/']);
     expect(listed.Contents?.map((c) => c.Key)).toEqual(['tree/top']);
     expect(listed.KeyCount).toBe(3);
+  });
+
+  it('refuses an encoding-type other than url on every listing, as S3 does', async () => {
+    // Prepare
+    await h.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'encoded/a b', Body: 'x' }));
+    // S3's EncodingType has one value; a raw string reaches the wire as any client could send it.
+    const as = (value: string) => value as EncodingType;
+    const keysOf = (answer: { Contents?: _Object[]; Versions?: ObjectVersion[] }) =>
+      (answer.Contents ?? answer.Versions ?? []).map((object) => object.Key);
+    const listings = [
+      (EncodingType: string) =>
+        h.s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: 'encoded/', EncodingType: as(EncodingType) }),
+        ),
+      (EncodingType: string) =>
+        h.s3.send(
+          new ListObjectsCommand({ Bucket: bucket, Prefix: 'encoded/', EncodingType: as(EncodingType) }),
+        ),
+      (EncodingType: string) =>
+        h.s3.send(
+          new ListObjectVersionsCommand({
+            Bucket: bucket,
+            Prefix: 'encoded/',
+            EncodingType: as(EncodingType),
+          }),
+        ),
+    ];
+
+    for (const list of listings) {
+      // Act
+      const refused = await list('base64').catch((error: unknown) => error);
+      const encoded = await list('url');
+
+      // Assess
+      expect(refused).toMatchObject({
+        name: 'InvalidArgument',
+        message: 'Invalid Encoding Method specified in Request',
+        $metadata: { httpStatusCode: 400 },
+      });
+      expect(encoded.EncodingType).toBe('url');
+      expect(keysOf(encoded)).toEqual(['encoded/a%20b']);
+    }
+  });
+
+  it('refuses a PUT whose Content-MD5 is malformed (InvalidDigest) or of other bytes (BadDigest)', async () => {
+    // Prepare
+    const body = Buffer.from('the bytes that were sent');
+    const otherDigest = createHash('md5').update('other bytes').digest('base64');
+    const put = (ContentMD5: string) =>
+      h.s3
+        .send(new PutObjectCommand({ Bucket: bucket, Key: 'digest/object', Body: body, ContentMD5 }))
+        .catch((error: unknown) => error);
+
+    // Act
+    const results = {
+      mismatched: await put(otherDigest),
+      notBase64: await put('not-an-md5!'),
+      hexNotBase64: await put(createHash('md5').update(body).digest('hex')),
+      tooShort: await put(Buffer.alloc(15).toString('base64')),
+      matching: await put(createHash('md5').update(body).digest('base64')),
+    };
+
+    // Assess
+    expect(results.mismatched).toMatchObject({ name: 'BadDigest', $metadata: { httpStatusCode: 400 } });
+    for (const malformed of [results.notBase64, results.hexNotBase64, results.tooShort]) {
+      expect(malformed).toMatchObject({ name: 'InvalidDigest', $metadata: { httpStatusCode: 400 } });
+    }
+    expect(results.matching).toMatchObject({ ETag: md5(body) });
+    const versions = await h.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'digest/' }));
+    expect(versions.Versions).toHaveLength(1);
   });
 
   it('copies an object and emits a CopyObject event', async () => {

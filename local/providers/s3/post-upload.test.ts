@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
@@ -216,6 +217,39 @@ describe('browser POST upload', () => {
     // Assess
     expect(response.status).toBe(403);
     expect(await response.text()).toContain('Extra input fields: x-amz-meta-owner');
+  });
+
+  it('checks a Content-MD5 form field against the file: InvalidDigest when malformed, BadDigest when of other bytes', async () => {
+    // Prepare
+    const key = 'uploads/owner-1/digest/original';
+    const ticket = await createPresignedPost(h.s3, {
+      Bucket: bucket,
+      Key: key,
+      Conditions: [
+        ['content-length-range', 1, photo.length],
+        ['eq', '$Content-Type', 'image/png'],
+        ['starts-with', '$Content-MD5', ''],
+      ],
+      Fields: { 'Content-Type': 'image/png' },
+    });
+    const before = h.events.length;
+
+    // Act
+    const malformed = await post(ticket, photo, { 'Content-MD5': 'not-an-md5' });
+    const mismatched = await post(ticket, photo, {
+      'Content-MD5': createHash('md5').update('other bytes').digest('base64'),
+    });
+    const rejectedEvents = h.events.length - before;
+    const matching = await post(ticket, photo, {
+      'Content-MD5': createHash('md5').update(photo).digest('base64'),
+    });
+
+    // Assess
+    expect([malformed.status, await errorCode(malformed)]).toEqual([400, 'InvalidDigest']);
+    expect([mismatched.status, await errorCode(mismatched)]).toEqual([400, 'BadDigest']);
+    expect(rejectedEvents).toBe(0);
+    expect(matching.status).toBe(204);
+    expect(h.events.length).toBe(before + 1);
   });
 
   it('rejects an upload after the policy expired', async () => {

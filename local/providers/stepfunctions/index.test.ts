@@ -13,6 +13,7 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { liveAlias } from '../../../contracts/function-specs.ts';
 import { ownerStatusKey } from '../../../contracts/image-item.ts';
 import { keys, names } from '../../../contracts/names.ts';
 import { ImageTooLargeError } from '../../../functions/shared/errors.ts';
@@ -22,6 +23,7 @@ import { AwsError } from '../../provider.ts';
 import { providerContext } from '../../provider-context.ts';
 import { serveProvider } from '../../serve-provider.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/testing.ts';
+import { parseFunctionReference } from '../lambda/function-reference.ts';
 import { localPipelineSubstitutions, StepFunctionsProvider } from './index.ts';
 
 const f = names.functions;
@@ -79,7 +81,10 @@ function fakeLambda(overrides: Partial<Record<string, Behaviour>> = {}) {
     }),
     [f.publish]: () => ({ published: true, status: 'COMPLETED' }),
   };
-  const invokeLambda = async (name: string, payload: unknown) => {
+  const invokeLambda = async (nameOrArn: string, payload: unknown) => {
+    // Tasks name the live alias's ARN, as in the cloud; the local Lambda resolves it the same way.
+    const { name, qualifiers } = parseFunctionReference(nameOrArn);
+    expect(qualifiers).toEqual([liveAlias]);
     calls.push({ name, payload: payload as Record<string, unknown> });
     const behaviour = overrides[name] ?? defaults[name];
     if (!behaviour) throw new AwsError('ResourceNotFoundException', `Function not found: ${name}`, 404);
@@ -678,7 +683,7 @@ describe('StepFunctionsProvider history and API', () => {
 
   it('fills the definition with the local stack names', () => {
     const subs = localPipelineSubstitutions(loadConfig({}));
-    expect(subs.InspectFunctionArn).toBe(`arn:aws:lambda:us-east-1:000000000000:function:${f.inspect}`);
+    expect(subs.InspectFunctionArn).toBe(`arn:aws:lambda:us-east-1:000000000000:function:${f.inspect}:live`);
     expect(subs.BucketName).toBe(names.localBucket);
     expect(subs.TableName).toBe(names.table);
   });

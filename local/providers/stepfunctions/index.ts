@@ -32,6 +32,7 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
+import { liveFunctionName } from '../../../contracts/function-specs.ts';
 import { names } from '../../../contracts/names.ts';
 import { loadPipelineDefinition, type PipelineSubstitution } from '../../../contracts/pipeline-definition.ts';
 import type { LocalConfig } from '../../config.ts';
@@ -69,8 +70,9 @@ export interface StepFunctionsProviderOptions extends ProviderContext {
 
 /** The substitutions that make the definition point at the local stack's resources. */
 export function localPipelineSubstitutions(config: LocalConfig): Record<PipelineSubstitution, string> {
+  // The live alias's ARN, as the CDK app substitutes it: the local Lambda answers for the qualifier.
   const functionArn = (name: string) =>
-    `arn:aws:lambda:${config.region}:${config.accountId}:function:${name}`;
+    `arn:aws:lambda:${config.region}:${config.accountId}:function:${liveFunctionName(name)}`;
   return {
     TableName: names.table,
     BucketName: names.localBucket,

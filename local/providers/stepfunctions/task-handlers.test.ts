@@ -12,13 +12,7 @@ import { AwsError } from '../../provider.ts';
 import { LambdaFunctionError } from '../lambda/index.ts';
 import { localPipelineSubstitutions } from './index.ts';
 import { dynamoDbTaskError, lambdaTaskError, s3TaskError, snsTaskError } from './task-errors.ts';
-import {
-  type AslMachine,
-  allStates,
-  functionNameOf,
-  retryIntervalOverridesFor,
-  taskHandlersFor,
-} from './task-handlers.ts';
+import { type AslMachine, allStates, retryIntervalOverridesFor, taskHandlersFor } from './task-handlers.ts';
 
 const metadata = { $metadata: {} };
 const collaborators = (invokeLambda = async (_name: string, payload: unknown) => payload) => ({
@@ -58,7 +52,7 @@ describe('taskHandlersFor', () => {
     expect(() => taskHandlersFor(machine, collaborators())).toThrow(/"A" is used twice/);
   });
 
-  it('wraps a Lambda result in {Payload} and calls the function by name', async () => {
+  it('wraps a Lambda result in {Payload} and calls the function by its ARN', async () => {
     const called: string[] = [];
     const handlers = taskHandlersFor(
       pipeline,
@@ -72,7 +66,7 @@ describe('taskHandlersFor', () => {
       Payload: {},
     });
     expect(result).toEqual({ ExecutedVersion: '$LATEST', Payload: { width: 1 }, StatusCode: 200 });
-    expect(called).toEqual(['darkroom-inspect']);
+    expect(called).toEqual(['arn:aws:lambda:us-east-1:0:function:darkroom-inspect']);
   });
 
   it('pauses every retrying state for the override', () => {
@@ -81,10 +75,21 @@ describe('taskHandlersFor', () => {
     expect(overrides).not.toHaveProperty('SplitKey');
   });
 
-  it('reads a function name out of an ARN, with or without a qualifier', () => {
-    expect(functionNameOf('arn:aws:lambda:us-east-1:0:function:darkroom-flag')).toBe('darkroom-flag');
-    expect(functionNameOf('arn:aws:lambda:us-east-1:0:function:darkroom-flag:live')).toBe('darkroom-flag');
-    expect(functionNameOf('darkroom-flag')).toBe('darkroom-flag');
+  it('invokes the function exactly as the definition names it, qualifier included', async () => {
+    // Lambda, not the task, answers for the qualifier: an unknown one must reach it to be refused.
+    const called: string[] = [];
+    const handlers = taskHandlersFor(
+      pipeline,
+      collaborators(async (name) => {
+        called.push(name);
+        return {};
+      }),
+    );
+    await handlers.Flag?.({
+      FunctionName: 'arn:aws:lambda:us-east-1:0:function:darkroom-flag:v9',
+      Payload: {},
+    });
+    expect(called).toEqual(['arn:aws:lambda:us-east-1:0:function:darkroom-flag:v9']);
   });
 });
 

@@ -55,12 +55,6 @@ export function allStates(machine: AslMachine): Array<[string, AslState]> {
   });
 }
 
-/** `arn:aws:lambda:…:function:name[:qualifier]` → `name`; a plain name passes through. */
-export function functionNameOf(functionNameOrArn: string): string {
-  const [, afterFunction] = functionNameOrArn.split(':function:');
-  return afterFunction === undefined ? functionNameOrArn : (afterFunction.split(':')[0] ?? afterFunction);
-}
-
 /** What a service returns, as Step Functions passes it on: plain JSON, without the SDK's $metadata. */
 function asJson(value: unknown): unknown {
   if (value === undefined) return null;
@@ -86,7 +80,8 @@ function handlerFor(resource: string, c: TaskCollaborators): TaskHandler | undef
         const input = raw as { FunctionName: string; Payload?: unknown };
         let payload: unknown;
         try {
-          payload = await c.invokeLambda(functionNameOf(input.FunctionName), input.Payload ?? {});
+          // The name or ARN as the definition gives it, qualifier included: Lambda answers for it.
+          payload = await c.invokeLambda(input.FunctionName, input.Payload ?? {});
         } catch (error) {
           throw lambdaTaskError(error);
         }
@@ -120,7 +115,7 @@ function handlerFor(resource: string, c: TaskCollaborators): TaskHandler | undef
         // A bare function ARN: the legacy integration, whose result is the payload itself.
         return async (input) => {
           try {
-            return asJson(await c.invokeLambda(functionNameOf(resource), input));
+            return asJson(await c.invokeLambda(resource, input));
           } catch (error) {
             throw lambdaTaskError(error);
           }

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { listDataSources } from '../../../../contracts/data-sources.ts';
-import { functionSpecs } from '../../../../contracts/function-specs.ts';
+import { functionSpecs, liveFunctionName } from '../../../../contracts/function-specs.ts';
 import type { Context } from '../runtime/index.ts';
 import { DynamoDbDataSource } from './dynamodb.ts';
 import { dataSourceOf } from './from-spec.ts';
@@ -47,7 +47,7 @@ describe('local data sources built from contracts/data-sources.ts', () => {
       });
 
       expect(outcome).toEqual({ result: { ok: true } });
-      expect(invoked.at(-1)).toBe(functionSpecs[spec.functionId].functionName);
+      expect(invoked.at(-1)).toBe(liveFunctionName(functionSpecs[spec.functionId].functionName));
     }
   });
 });

@@ -1,7 +1,7 @@
 /** Builds the local adapter for one data source of contracts/data-sources.ts. */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DataSourceSpec } from '../../../../contracts/data-sources.ts';
-import { functionSpecs } from '../../../../contracts/function-specs.ts';
+import { functionSpecs, liveFunctionName } from '../../../../contracts/function-specs.ts';
 import { DynamoDbDataSource } from './dynamodb.ts';
 import { type InvokeLambda, LambdaDataSource } from './lambda.ts';
 import { NoneDataSource } from './none.ts';
@@ -20,6 +20,11 @@ export function dataSourceOf(name: string, spec: DataSourceSpec, targets: DataSo
     case 'AMAZON_DYNAMODB':
       return new DynamoDbDataSource(name, spec.tableName, targets.dynamodb);
     case 'AWS_LAMBDA':
-      return new LambdaDataSource(name, functionSpecs[spec.functionId].functionName, targets.invokeLambda);
+      // The live alias, as the CDK app's data source names it: the local Lambda answers for it.
+      return new LambdaDataSource(
+        name,
+        liveFunctionName(functionSpecs[spec.functionId].functionName),
+        targets.invokeLambda,
+      );
   }
 }

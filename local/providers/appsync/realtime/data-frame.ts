@@ -23,7 +23,10 @@ export function sharedPayload(json: string): SharedPayload {
   return { bytes: tail.length - 1, tail };
 }
 
-/** Writes the header of an unmasked, unfragmented text frame of `length` payload bytes at 0 (7-, 16- or 64-bit length); returns its size. */
+/**
+ * Writes the header of an unmasked, unfragmented text frame of `length` payload bytes at 0 (a 7-,
+ * 16- or 64-bit length); returns the header's size.
+ */
 function writeTextFrameHeader(target: Buffer, length: number): number {
   target[0] = FIN_TEXT;
   if (length <= 125) {
@@ -40,6 +43,7 @@ function writeTextFrameHeader(target: Buffer, length: number): number {
   return 10;
 }
 
+/** The size of that header. */
 const headerBytes = (length: number) => (length <= 125 ? 2 : length <= 0xffff ? 4 : 10);
 
 /**
