@@ -50,6 +50,11 @@ export interface DarkroomClientOptions {
   accessToken?: () => Promise<string>;
   /** How long `upload` waits for the pipeline after the POST (default 2 minutes). */
   processingTimeoutMs?: number;
+  /**
+   * How long `upload()` waits for the real-time subscription to be acknowledged before it gives up
+   * with TimeoutError (default 30 s; a healthy connection takes well under one).
+   */
+  realtimeAckTimeoutMs?: number;
 }
 
 export type UploadPhase = 'requesting' | 'uploading' | 'processing';
@@ -97,6 +102,7 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
   Amplify.configure(toResourcesConfig(outputs));
   const api = generateClient();
   const processingTimeoutMs = options.processingTimeoutMs ?? 120_000;
+  const realtimeAckTimeoutMs = options.realtimeAckTimeoutMs ?? 30_000;
 
   const authOptions = async () =>
     options.accessToken ? { authMode: 'lambda' as const, authToken: await options.accessToken() } : {};
@@ -337,7 +343,14 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
       const type = await contentTypeOf(body, contentType);
       const size = body instanceof Blob ? body.size : body.byteLength;
       onProgress?.({ phase: 'requesting', loaded: 0, total: size });
-      await events.ready();
+      // Without an acknowledged subscription no event could arrive: fail rather than wait forever
+      // (a runtime without WebSocket, a proxy that blocks the upgrade, an endpoint that never answers).
+      await withDeadline(
+        events.ready(),
+        realtimeAckTimeoutMs,
+        signal,
+        `the real-time subscription to ${outputs.data?.url ?? 'the API'} was not acknowledged`,
+      );
       if (signal?.aborted) throw new AbortedError('upload aborted');
       const ticket = (
         await sendAgainOnConflict(() =>
@@ -367,7 +380,12 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
           },
         );
         if (stage === null) reportProcessing();
-        const image = await withDeadline(waiting.done, processingTimeoutMs, signal, imageId);
+        const image = await withDeadline(
+          waiting.done,
+          processingTimeoutMs,
+          signal,
+          `image ${imageId} was not processed`,
+        );
         if (image.status === 'FAILED') {
           throw new ProcessingFailedError(
             imageId,

@@ -14,7 +14,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AmplifyOutputs } from '../../client-sdk/amplify-config.ts';
 import { createDarkroomClient, type DarkroomClient, type UploadReport } from '../../client-sdk/client.ts';
-import { ProcessingFailedError } from '../../client-sdk/errors.ts';
+import { ProcessingFailedError, TimeoutError } from '../../client-sdk/errors.ts';
 import { OnImageProgressDocument } from '../../client-sdk/generated/operations.ts';
 import type { Image } from '../../client-sdk/image-events.ts';
 import { photo } from '../fixtures.ts';
@@ -346,5 +346,31 @@ describe('onImageProgress', () => {
     expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
     expect(new Set(sequences).size).toBe(sequences.length);
     expect(seen.at(-1)).toBe(final);
+  });
+
+  it('gives up an upload with TimeoutError when the real-time subscription is never acknowledged, and asks nothing of S3', async () => {
+    const impatient = createDarkroomClient(outputs, {
+      accessToken: async () => bob.accessToken,
+      realtimeAckTimeoutMs: 2_000,
+    });
+    // The new subscription's acknowledgement comes only long after the client's limit (a proxy
+    // eating the upgrade, or a runtime without WebSocket, never sends one at all).
+    await setFaults([
+      { service: 'appsync', operation: 'Realtime', match: 'start_ack', latencyMs: 6_000, count: 1 },
+    ]);
+    const reports: UploadReport[] = [];
+
+    const error = await impatient
+      .upload(jpeg, { fileName: 'never.jpg', onProgress: (r) => reports.push(r) })
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+    await setFaults([]);
+    impatient.close();
+
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toContain('real-time subscription');
+    expect(reports.map((r) => r.phase)).toEqual(['requesting']);
   });
 });
