@@ -176,6 +176,28 @@ describe('ImageEventRouter', () => {
     expect(seen).toEqual([3, 5]);
   });
 
+  it('follows one image by id: its state at the ack, and its end after a reconnect when no event had come', async () => {
+    const stored = new Map([['g', { id: 'g', status: 'PENDING_UPLOAD', sequence: null } as Image]]);
+    const { source, handlers } = fakeSource(stored);
+    const events: Image[] = [];
+    const router = new ImageEventRouter(source, { onImage: (image) => events.push(image), follow: 'g' });
+    const ready = router.ready();
+    handlers[0]?.onReady('connected');
+    await ready;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events.map((event) => event.status)).toEqual(['PENDING_UPLOAD']);
+
+    // Every event was published while the socket was down.
+    stored.set('g', at('g', 5, 'COMPLETED', 'ANALYSED'));
+    handlers[0]?.onReady('reconnected');
+    await new Promise((resolve) => setImmediate(resolve));
+    handlers[0]?.next(at('g', 4, 'PROCESSING', 'THUMBNAILS_READY'));
+    expect(events.map((event) => [event.status, event.sequence])).toEqual([
+      ['PENDING_UPLOAD', null],
+      ['COMPLETED', 5],
+    ]);
+  });
+
   it('reads the image after a gap in its sequence, and follows every image with onImage', async () => {
     const stored = new Map([['f', at('f', 4, 'PROCESSING', 'ANALYSED')]]);
     const { source, handlers } = fakeSource(stored);

@@ -37,6 +37,7 @@ import { type Image, ImageEventRouter, isTerminal } from './image-events.ts';
 import { installLoopbackWebSocket } from './loopback-websocket.ts';
 import { postUpload, type UploadBody, type UploadProgress } from './post-upload.ts';
 import { repeatFilter } from './repeat-filter.ts';
+import { sendAgainOnConflict } from './send-again.ts';
 
 export type { Image } from './image-events.ts';
 
@@ -49,6 +50,11 @@ export interface DarkroomClientOptions {
   accessToken?: () => Promise<string>;
   /** How long `upload` waits for the pipeline after the POST (default 2 minutes). */
   processingTimeoutMs?: number;
+  /**
+   * How long `upload()` waits for the real-time subscription to be acknowledged before it gives up
+   * with TimeoutError (default 30 s; a healthy connection takes well under one).
+   */
+  realtimeAckTimeoutMs?: number;
 }
 
 export type UploadPhase = 'requesting' | 'uploading' | 'processing';
@@ -96,6 +102,7 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
   Amplify.configure(toResourcesConfig(outputs));
   const api = generateClient();
   const processingTimeoutMs = options.processingTimeoutMs ?? 120_000;
+  const realtimeAckTimeoutMs = options.realtimeAckTimeoutMs ?? 30_000;
 
   const authOptions = async () =>
     options.accessToken ? { authMode: 'lambda' as const, authToken: await options.accessToken() } : {};
@@ -290,7 +297,8 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
     /**
      * Every milestone and the terminal state of the caller's images (one image when `id` is given),
      * in sequence order and at most once each: repeats and older events are dropped, and after a
-     * reconnect or a gap the unfinished images are read and their current state delivered.
+     * reconnect or a gap the unfinished images are read and their current state delivered. With
+     * `id`, the image's current state is read and delivered first, and again after each reconnect.
      */
     onImageProgress(
       handlers: { next(image: Image): void; error?(error: unknown): void },
@@ -316,7 +324,7 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
             return () => subscription.unsubscribe();
           },
         },
-        { onImage: (image) => handlers.next(image) },
+        { onImage: (image) => handlers.next(image), follow: id },
       );
       router.ready().catch((error: unknown) => handlers.error?.(error));
       return { unsubscribe: () => router.close() };
@@ -335,10 +343,19 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
       const type = await contentTypeOf(body, contentType);
       const size = body instanceof Blob ? body.size : body.byteLength;
       onProgress?.({ phase: 'requesting', loaded: 0, total: size });
-      await events.ready();
+      // Without an acknowledged subscription no event could arrive: fail rather than wait forever
+      // (a runtime without WebSocket, a proxy that blocks the upgrade, an endpoint that never answers).
+      await withDeadline(
+        events.ready(),
+        realtimeAckTimeoutMs,
+        signal,
+        `the real-time subscription to ${outputs.data?.url ?? 'the API'} was not acknowledged`,
+      );
       if (signal?.aborted) throw new AbortedError('upload aborted');
       const ticket = (
-        await call(RequestUploadDocument, { input: { fileName: name, contentType: type, size } })
+        await sendAgainOnConflict(() =>
+          call(RequestUploadDocument, { input: { fileName: name, contentType: type, size } }),
+        )
       ).requestUpload;
       const imageId = ticket.image.id;
       let stage: ImageStage | null = null;
@@ -363,7 +380,12 @@ export function createDarkroomClient(outputs: AmplifyOutputs, options: DarkroomC
           },
         );
         if (stage === null) reportProcessing();
-        const image = await withDeadline(waiting.done, processingTimeoutMs, signal, imageId);
+        const image = await withDeadline(
+          waiting.done,
+          processingTimeoutMs,
+          signal,
+          `image ${imageId} was not processed`,
+        );
         if (image.status === 'FAILED') {
           throw new ProcessingFailedError(
             imageId,

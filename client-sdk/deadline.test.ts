@@ -16,7 +16,12 @@ describe('withDeadline', () => {
   });
 
   it('rejects with TimeoutError after the limit', async () => {
-    const waiting = withDeadline(new Promise<never>(() => {}), 2_000, undefined, 'img1');
+    const waiting = withDeadline(
+      new Promise<never>(() => {}),
+      2_000,
+      undefined,
+      'image img1 was not processed',
+    );
     vi.advanceTimersByTime(2_000);
     await expect(waiting).rejects.toThrow(new TimeoutError('image img1 was not processed within 2 s'));
   });

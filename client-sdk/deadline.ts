@@ -1,12 +1,15 @@
 /** Waits for a promise with a time limit and an AbortSignal, and leaves no timer behind. */
 import { AbortedError, TimeoutError } from './errors.ts';
 
-/** `work`, or TimeoutError after `ms`, or AbortedError when `signal` aborts (also if it already has). */
+/**
+ * `work`, or TimeoutError after `ms` (its message says what was late), or AbortedError when
+ * `signal` aborts (also if it already has).
+ */
 export function withDeadline<T>(
   work: Promise<T>,
   ms: number,
   signal: AbortSignal | undefined,
-  id: string,
+  late: string,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     // Every way out clears the timer: a pending one keeps a Node process (a CLI, a test worker)
@@ -17,10 +20,7 @@ export function withDeadline<T>(
       finish();
     };
     const timer = setTimeout(
-      () =>
-        settle(() =>
-          reject(new TimeoutError(`image ${id} was not processed within ${Math.round(ms / 1000)} s`)),
-        ),
+      () => settle(() => reject(new TimeoutError(`${late} within ${Math.round(ms / 1000)} s`))),
       ms,
     );
     const onAbort = () => settle(() => reject(new AbortedError('upload aborted')));

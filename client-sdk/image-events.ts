@@ -26,6 +26,12 @@ export interface ImageEventSource {
 export interface ImageEventOptions {
   /** Every image's events, not only the waited-for ones (a public onImageProgress subscription). */
   onImage?(image: Image): void;
+  /**
+   * The one image a subscription by id follows: read at every (re)acknowledgement, so its current
+   * state is delivered from the start (events before the ack are never sent) and after any
+   * reconnect, even when no event of it had arrived before the socket dropped.
+   */
+  follow?: string;
 }
 
 const TERMINAL = new Set(['COMPLETED', 'FLAGGED', 'FAILED', 'REJECTED']);
@@ -67,6 +73,7 @@ export class ImageEventRouter {
         onReady: (kind) => {
           resolve();
           if (kind === 'reconnected') void this.catchUp();
+          else if (this.options.follow) void this.refresh(this.options.follow);
         },
       });
     });
@@ -118,6 +125,7 @@ export class ImageEventRouter {
   /** Events published while the socket was down are gone: read the followed images instead. */
   private async catchUp(): Promise<void> {
     const followed = new Set([...this.waiters.keys(), ...this.unfinished]);
+    if (this.options.follow) followed.add(this.options.follow);
     await Promise.all([...followed].map((id) => this.refresh(id)));
   }
 }

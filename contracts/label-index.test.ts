@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { labelPartition, labelTerms, maxLabelTerms, ulidRange, ulidTime } from './label-index.ts';
+import {
+  labelPartition,
+  labelTerms,
+  maxLabelLength,
+  maxLabelTerms,
+  ulidRange,
+  ulidTime,
+} from './label-index.ts';
 
 describe('label index', () => {
   it('indexes every label and parent once, lower-cased', () => {
@@ -14,6 +21,10 @@ describe('label index', () => {
   it('stops at maxLabelTerms', () => {
     const labels = Array.from({ length: 40 }, (_, i) => ({ name: `l${i}`, parents: [`p${i}`, `q${i}`] }));
     expect(labelTerms(labels)).toHaveLength(maxLabelTerms);
+  });
+
+  it("leaves out a term longer than maxLabelLength: its partition key could pass DynamoDB's limit", () => {
+    expect(labelTerms([{ name: 'x'.repeat(maxLabelLength + 1), parents: ['Animal'] }])).toEqual(['animal']);
   });
 
   it('keys an owner partition per term', () => {

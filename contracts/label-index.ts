@@ -7,6 +7,12 @@
  * Resolvers bundle this module, so it stays APPSYNC_JS-safe (see contracts/image-item.ts).
  */
 
+/**
+ * The longest label term searched or indexed, in characters. Rekognition's names are a few words;
+ * the cap keeps `labelPartition` far below DynamoDB's 2,048-byte partition key (4 bytes a character).
+ */
+export const maxLabelLength = 256;
+
 /** How a label (or parent) name is matched: case-insensitively. */
 export function labelTerm(name: string): string {
   return name.trim().toLowerCase();
@@ -26,7 +32,12 @@ export function labelTerms(labels: ReadonlyArray<{ name: string; parents: readon
   for (const label of labels) {
     for (const name of [label.name, ...label.parents]) {
       const term = labelTerm(name);
-      if (term.length > 0 && !terms.includes(term) && terms.length < maxLabelTerms) {
+      if (
+        term.length > 0 &&
+        term.length <= maxLabelLength &&
+        !terms.includes(term) &&
+        terms.length < maxLabelTerms
+      ) {
         terms.push(term);
       }
     }

@@ -64,3 +64,10 @@ export function quotaExceededMessage(quota: QuotaName): string {
   }
   return `quota bytesLimit exceeded: at most ${quotas.bytesLimit} bytes of stored images`;
 }
+
+/**
+ * The errorType requestUpload answers when DynamoDB cancelled its transaction because another
+ * transaction held the caller's usage items (cancellation reason `TransactionConflict`): nothing was
+ * written and the request may be sent again as it is; the client SDK does, with a jittered backoff.
+ */
+export const transactionConflictErrorType = 'TransactionConflict';

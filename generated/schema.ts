@@ -98,6 +98,7 @@ export type ImageError = {
 export type ImageSearchInput = {
   /** Uploaded at or after. */
   from?: InputMaybe<Scalars['AWSDateTime']['input']>;
+  /** Analysed images with (true) or without (false) faces; an image not analysed (pending, processing, failed) matches neither. */
   hasFaces?: InputMaybe<Scalars['Boolean']['input']>;
   /** A label name or one of its parents, any case: "animal" finds the cat. */
   label?: InputMaybe<Scalars['String']['input']>;

@@ -65,6 +65,12 @@ export async function main(argv: string[]): Promise<number> {
   const outputs = JSON.parse(await readFile(values.outputs, 'utf8')) as AmplifyOutputs;
   const client = createDarkroomClient(outputs);
   keepTokensIn(fileTokenStore(defaultTokenFile(), outputs.data?.url ?? 'default'));
+  if ((command === 'upload' || command === 'watch') && typeof globalThis.WebSocket === 'undefined') {
+    // Progress and the processed image arrive over a WebSocket: without one the command could only wait.
+    throw new Error(
+      `${command} needs a global WebSocket (Node.js 22 or later); this is Node ${process.version}`,
+    );
+  }
   try {
     switch (command) {
       case 'sign-up': {
@@ -107,6 +113,9 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'search': {
         const [label] = need(args, 1, 'search <label>');
+        if (values.faces && values['no-faces']) {
+          throw new UsageError('search: --faces and --no-faces exclude each other');
+        }
         const hasFaces = values.faces ? true : values['no-faces'] ? false : undefined;
         const images = await client.searchImages({
           label,

@@ -7,6 +7,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 export type ImageSearchInput = {
   /** Uploaded at or after. */
   from?: string | null | undefined;
+  /** Analysed images with (true) or without (false) faces; an image not analysed (pending, processing, failed) matches neither. */
   hasFaces?: boolean | null | undefined;
   /** A label name or one of its parents, any case: "animal" finds the cat. */
   label?: string | null | undefined;

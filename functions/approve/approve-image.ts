@@ -10,6 +10,7 @@ import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unannouncedStatusKey } from '../../contracts/announcement.ts';
 import { attributesDroppedIn, imageAttributes, statusAttributes } from '../../contracts/image-item.ts';
+import { progressAttributes, sequenceAddClause, sequenceStep } from '../../contracts/image-stage.ts';
 import { keys } from '../../contracts/names.ts';
 import { isConditionalCheckFailed, type StoredThumbnail } from '../shared/image-item.ts';
 import { imageLimits } from '../shared/image-limits.ts';
@@ -90,13 +91,16 @@ export async function approveImage(deps: ApproveDeps, request: ApproveRequest): 
         ConditionExpression: '#status = :processing AND #leaseToken = :leaseToken',
         UpdateExpression:
           `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}` +
-          (dropped.length > 0 ? ` REMOVE ${dropped.map((name) => `#${name}`).join(', ')}` : ''),
+          (dropped.length > 0 ? ` REMOVE ${dropped.map((name) => `#${name}`).join(', ')}` : '') +
+          // COMPLETED is the image's next event: the decision's PROCESSING already has a number of its own.
+          ` ${sequenceAddClause}`,
         ExpressionAttributeNames: Object.fromEntries(
-          [...names, ...dropped, 'leaseToken'].map((name) => [`#${name}`, name]),
+          [...names, ...dropped, 'leaseToken', progressAttributes.sequence].map((name) => [`#${name}`, name]),
         ),
         ExpressionAttributeValues: {
           ':processing': 'PROCESSING',
           ':leaseToken': request.leaseToken,
+          ':sequenceStep': sequenceStep,
           ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
         },
       }),

@@ -1,4 +1,8 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -49,6 +53,25 @@ describe('deleteImageItem', () => {
         },
       },
     ]);
+  });
+
+  it("sends the delete again when another of the owner's transactions held their usage total", async () => {
+    // Prepare
+    const item = { ...aStoredImage('COMPLETED', key), usageBytes: 482_113 };
+    const conflict = new TransactionCanceledException({
+      message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
+    });
+    dynamoMock.on(TransactWriteCommand).rejectsOnce(conflict).resolves({});
+
+    // Act
+    const deleted = await deleteImageItem(documents, 'Images', key, item);
+
+    // Assess
+    expect(deleted).toBe(item);
+    expect(dynamoMock.commandCalls(TransactWriteCommand)).toHaveLength(2);
+    expect(dynamoMock.commandCalls(GetCommand)).toHaveLength(0);
   });
 
   it('deletes an image that never counted bytes only while it still has none', async () => {

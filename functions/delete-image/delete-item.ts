@@ -13,6 +13,7 @@ import {
 import { usageAttributes } from '../../contracts/usage.ts';
 import { isConditionalCheckFailed } from '../shared/image-item.ts';
 import { countStoredBytes } from '../shared/stored-bytes.ts';
+import { retryTransactionConflicts } from '../shared/transaction-conflict.ts';
 
 type Item = Record<string, unknown>;
 
@@ -43,22 +44,22 @@ async function deleteOnce(
     );
     return;
   }
-  await documents.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Delete: {
-            TableName: tableName,
-            Key: key,
-            ConditionExpression: '#usageBytes = :bytes',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':bytes': bytes },
-          },
+  const transaction = new TransactWriteCommand({
+    TransactItems: [
+      {
+        Delete: {
+          TableName: tableName,
+          Key: key,
+          ConditionExpression: '#usageBytes = :bytes',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':bytes': bytes },
         },
-        countStoredBytes(tableName, key.owner, -bytes),
-      ],
-    }),
-  );
+      },
+      countStoredBytes(tableName, key.owner, -bytes),
+    ],
+  });
+  // The owner's usage total is shared by all their saves and deletes: a concurrent one is retried here.
+  await retryTransactionConflicts(() => documents.send(transaction));
 }
 
 function lostTheRace(error: unknown): boolean {

@@ -34,6 +34,7 @@ import {
 import { deleteLabelIndex } from '../shared/label-index-items.ts';
 import { purgeImageObjects } from '../shared/purge-objects.ts';
 import { countStoredBytes, isFirstItemConditionFailure } from '../shared/stored-bytes.ts';
+import { retryTransactionConflicts } from '../shared/transaction-conflict.ts';
 
 export interface ReviewRequest {
   owner: string;
@@ -232,27 +233,27 @@ async function reject(
   const bytesCondition =
     counted === undefined ? 'attribute_not_exists(#usageBytes)' : '#usageBytes = :usageBytes';
   try {
-    await deps.documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: deps.tableName,
-              Key: key(request),
-              ConditionExpression: `${awaitingReview} AND ${bytesCondition}`,
-              UpdateExpression: parts.UpdateExpression,
-              ExpressionAttributeNames: parts.ExpressionAttributeNames,
-              ExpressionAttributeValues: {
-                ':flagged': reviewableStatus,
-                ...parts.values,
-                ...(counted === undefined ? {} : { ':usageBytes': counted }),
-              },
+    const reject = new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: deps.tableName,
+            Key: key(request),
+            ConditionExpression: `${awaitingReview} AND ${bytesCondition}`,
+            UpdateExpression: parts.UpdateExpression,
+            ExpressionAttributeNames: parts.ExpressionAttributeNames,
+            ExpressionAttributeValues: {
+              ':flagged': reviewableStatus,
+              ...parts.values,
+              ...(counted === undefined ? {} : { ':usageBytes': counted }),
             },
           },
-          ...(counted === undefined ? [] : [countStoredBytes(deps.tableName, request.owner, -counted)]),
-        ],
-      }),
-    );
+        },
+        ...(counted === undefined ? [] : [countStoredBytes(deps.tableName, request.owner, -counted)]),
+      ],
+    });
+    // The owner's usage total is shared by all their saves and deletes: a concurrent one is retried here.
+    await retryTransactionConflicts(() => deps.documents.send(reject));
   } catch (error) {
     if (isFirstItemConditionFailure(error)) return lostTheDecision(deps, request);
     throw error;

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { quotas } from '../../contracts/usage.ts';
 import {
   anAnalysis,
   aStoredImage,
@@ -88,6 +89,15 @@ function conditionFailed() {
     message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
     $metadata: {},
     CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+  });
+}
+
+/** DynamoDB cancelling the save because another transaction was writing one of its items. */
+function conflicted() {
+  return new TransactionCanceledException({
+    message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+    $metadata: {},
+    CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
   });
 }
 
@@ -197,7 +207,7 @@ describe('saveResult', () => {
     expect(set).toHaveProperty('ownerContent', `${owner}#${'cd'.repeat(32)}`);
   });
 
-  it("adds the original's real size to the owner's bytesStored in the same transaction", async () => {
+  it("adds the original's real size to the owner's bytesStored in the same transaction, only within bytesLimit", async () => {
     // Prepare
     dynamoMock.on(TransactWriteCommand).resolves({});
 
@@ -211,10 +221,41 @@ describe('saveResult', () => {
         TableName: 'Images',
         Key: { owner: `usage#${owner}`, id: 'total' },
         UpdateExpression: 'ADD #bytes :bytes',
+        ConditionExpression: 'attribute_not_exists(#bytes) OR #bytes <= :room',
         ExpressionAttributeNames: { '#bytes': 'bytesStored' },
-        ExpressionAttributeValues: { ':bytes': 482_113 },
+        ExpressionAttributeValues: { ':bytes': 482_113, ':room': quotas.bytesLimit - 482_113 },
       },
     });
+  });
+
+  it('fails the image with QuotaExceeded under its lease and deletes its objects when the bytes do not fit', async () => {
+    // Prepare
+    dynamoMock.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+      }),
+    );
+    dynamoMock.on(UpdateCommand).resolves({});
+    const bucket = stubVersionedBucket(s3Mock, imageObjectVersions(owner, id));
+
+    // Act
+    const result = await saveResult(deps, aResult('COMPLETED'));
+
+    // Assess
+    expect(result).toEqual({ saved: true });
+    const failed = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(failed?.ExpressionAttributeValues).toMatchObject({
+      ':failed': 'FAILED',
+      ':error': { code: 'QuotaExceeded', message: expect.stringContaining('bytesLimit') },
+      ':leaseToken': aResult('COMPLETED').leaseToken,
+    });
+    expect(bucket.deleted.map((v) => v.Key).sort()).toEqual(
+      imageObjectVersions(owner, id)
+        .map((v) => v.key)
+        .sort(),
+    );
   });
 
   it('writes the label index (names and parents, lower-cased, once each) in the same transaction', async () => {
@@ -329,6 +370,21 @@ describe('saveResult', () => {
     // Assess
     expect(result).toEqual({ saved: false });
     expect(s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
+  });
+
+  it("sends the save again when another of the owner's transactions held their usage total", async () => {
+    // Prepare
+    dynamoMock.on(TransactWriteCommand).rejectsOnce(conflicted()).rejectsOnce(conflicted()).resolves({});
+
+    // Act
+    const result = await saveResult(deps, aResult('COMPLETED'));
+
+    // Assess
+    expect(result).toEqual({ saved: true });
+    const sent = dynamoMock.commandCalls(TransactWriteCommand).map((call) => call.args[0].input);
+    expect(sent).toHaveLength(3);
+    expect(sent[2]).toEqual(sent[0]);
+    expect(s3Mock.calls()).toHaveLength(0);
   });
 
   it('fails on any other DynamoDB error, so the pipeline retries or catches it', async () => {

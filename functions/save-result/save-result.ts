@@ -20,8 +20,9 @@ import {
   statusAttributes,
 } from '../../contracts/image-item.ts';
 import { progressAttributes, sequenceAddClause, sequenceStep } from '../../contracts/image-stage.ts';
-import { usageAttributes } from '../../contracts/usage.ts';
+import { quotaExceededMessage, quotas, usageAttributes } from '../../contracts/usage.ts';
 import type { InheritedReview } from '../shared/duplicates.ts';
+import { failImage } from '../shared/fail-image.ts';
 import {
   type analysisSchema,
   isConditionalCheckFailed,
@@ -31,7 +32,12 @@ import {
 } from '../shared/image-item.ts';
 import { labelIndexPuts } from '../shared/label-index-items.ts';
 import { purgeImageObjects } from '../shared/purge-objects.ts';
-import { countStoredBytes, isFirstItemConditionFailure } from '../shared/stored-bytes.ts';
+import {
+  countStoredBytesWithin,
+  isFirstItemConditionFailure,
+  isItemConditionFailure,
+} from '../shared/stored-bytes.ts';
+import { retryTransactionConflicts } from '../shared/transaction-conflict.ts';
 
 export interface InspectedImage {
   width: number;
@@ -105,43 +111,47 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
   attributes[usageAttributes.usageBytes] = input.image.bytes;
   const names = Object.keys(attributes);
   try {
-    await deps.documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: deps.tableName,
-              Key: key,
-              ConditionExpression: '#status = :processing AND #leaseToken = :leaseToken',
-              // Every attribute through a placeholder: status, format and size are DynamoDB reserved words.
-              // The terminal event takes the next sequence number too (contracts/image-stage.ts).
-              UpdateExpression:
-                `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}` +
-                (dropped.length > 0 ? ` REMOVE ${dropped.map((name) => `#${name}`).join(', ')}` : '') +
-                ` ${sequenceAddClause}`,
-              ExpressionAttributeNames: Object.fromEntries(
-                [...names, ...dropped, 'leaseToken', progressAttributes.sequence].map((name) => [
-                  `#${name}`,
-                  name,
-                ]),
-              ),
-              ExpressionAttributeValues: {
-                ':processing': 'PROCESSING',
-                ':leaseToken': input.leaseToken,
-                ':sequenceStep': sequenceStep,
-                ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
-              },
+    const save = new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: deps.tableName,
+            Key: key,
+            ConditionExpression: '#status = :processing AND #leaseToken = :leaseToken',
+            // Every attribute through a placeholder: status, format and size are DynamoDB reserved words.
+            // The terminal event takes the next sequence number too (contracts/image-stage.ts).
+            UpdateExpression:
+              `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}` +
+              (dropped.length > 0 ? ` REMOVE ${dropped.map((name) => `#${name}`).join(', ')}` : '') +
+              ` ${sequenceAddClause}`,
+            ExpressionAttributeNames: Object.fromEntries(
+              [...names, ...dropped, 'leaseToken', progressAttributes.sequence].map((name) => [
+                `#${name}`,
+                name,
+              ]),
+            ),
+            ExpressionAttributeValues: {
+              ':processing': 'PROCESSING',
+              ':leaseToken': input.leaseToken,
+              ':sequenceStep': sequenceStep,
+              ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
             },
           },
-          countStoredBytes(deps.tableName, input.owner, input.image.bytes),
-          ...labelIndexPuts(deps.tableName, key, input.analysis.labels),
-        ],
-      }),
-    );
+        },
+        countStoredBytesWithin(deps.tableName, input.owner, input.image.bytes, quotas.bytesLimit),
+        ...labelIndexPuts(deps.tableName, key, input.analysis.labels),
+      ],
+    });
+    // The owner's usage total is shared by all their saves and deletes: a concurrent one is retried here.
+    await retryTransactionConflicts(() => deps.documents.send(save));
     if (metadata && gps) await keepLocationIfAsked(deps, key, gps);
     return { saved: true };
   } catch (error) {
-    if (!isFirstItemConditionFailure(error)) throw error;
+    if (isItemConditionFailure(error, usageItemIndex) && !isFirstItemConditionFailure(error)) {
+      if (await failOverQuota(deps, input)) return { saved: true };
+    } else if (!isFirstItemConditionFailure(error)) {
+      throw error;
+    }
   }
 
   const current = await deps.documents.send(
@@ -162,6 +172,35 @@ export async function saveResult(deps: SaveResultDeps, input: SaveResultInput): 
     deletedObjectVersions: deleted,
   });
   return { saved: false };
+}
+
+/** The usage total's place in the save's transaction (after the image's Update). */
+const usageItemIndex = 1;
+
+/**
+ * The original does not fit under bytesLimit (tickets taken together each fitted what was stored
+ * then): the image ends FAILED with QuotaExceeded, under this execution's lease, and what was stored
+ * for it is deleted, so nothing over the limit is kept. Returns false when the image was no longer
+ * ours to fail (deleted, or settled by another run): the caller then handles it as a lost save.
+ */
+async function failOverQuota(deps: SaveResultDeps, input: SaveResultInput): Promise<boolean> {
+  const key = { owner: input.owner, id: input.id };
+  const marked = await failImage(deps.documents, {
+    tableName: deps.tableName,
+    ...key,
+    error: { code: 'QuotaExceeded', message: quotaExceededMessage('bytesLimit') },
+    now: deps.now(),
+    fromStatuses: ['PROCESSING'],
+    leaseToken: input.leaseToken,
+  });
+  if (!marked) return false;
+  const deleted = await purgeImageObjects(deps.s3, deps.bucket, key);
+  deps.logger.warn('result not saved: the original does not fit under bytesLimit; image FAILED', {
+    ...key,
+    bytes: input.image.bytes,
+    deletedObjectVersions: deleted,
+  });
+  return true;
 }
 
 /**

@@ -21,6 +21,34 @@ export function countStoredBytes(tableName: string, owner: string, bytes: number
   };
 }
 
+/**
+ * ADD a stored original's `bytes` only while the total stays within `limit`: requestUpload checks
+ * the declared size against what is stored, but tickets taken together all pass before any byte is
+ * stored, so the save is where bytesLimit holds.
+ */
+export function countStoredBytesWithin(
+  tableName: string,
+  owner: string,
+  bytes: number,
+  limit: number,
+): TransactItem {
+  const add = countStoredBytes(tableName, owner, bytes);
+  return {
+    Update: {
+      ...add.Update,
+      ConditionExpression: 'attribute_not_exists(#bytes) OR #bytes <= :room',
+      ExpressionAttributeValues: { ...add.Update?.ExpressionAttributeValues, ':room': limit - bytes },
+    } as NonNullable<TransactItem['Update']>,
+  };
+}
+
+/** A TransactionCanceledException whose item at `index` failed its condition. */
+export function isItemConditionFailure(error: unknown, index: number): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+  return reasons?.[index]?.Code === 'ConditionalCheckFailed';
+}
+
 /** A TransactionCanceledException whose first item (the image's) failed its condition. */
 export function isFirstItemConditionFailure(error: unknown): boolean {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;

@@ -9,6 +9,7 @@ import {
   type QuotaName,
   quotaExceededMessage,
   quotas,
+  transactionConflictErrorType,
   usageAttributes,
   usageDayExpiry,
   usageDayKey,
@@ -99,12 +100,22 @@ export function response(ctx: Context): ImageItem {
     const reasons = (ctx.result as { cancellationReasons?: CancellationReason[] | null } | null)
       ?.cancellationReasons;
     let index = 0;
+    let conflict = false;
     for (const reason of reasons ?? []) {
       const quota = quotaOfItem[index];
       if (quota && reason.type === 'ConditionalCheckFailed') {
         util.error(quotaExceededMessage(quota), 'QuotaExceeded');
       }
+      conflict = conflict || reason.type === 'TransactionConflict';
       index = index + 1;
+    }
+    if (conflict) {
+      // Another of the caller's requests held the usage items (a folder dropped at once): nothing
+      // was written, and the same request succeeds when sent again (the SDK does).
+      util.error(
+        'requestUpload: another request of yours was counting your uploads at the same moment; send it again',
+        transactionConflictErrorType,
+      );
     }
     util.error(ctx.error.message, ctx.error.type);
   }

@@ -231,6 +231,19 @@ describe('Mutation.requestUpload', () => {
     expect(outcome.kind === 'error' && outcome.error.message).toContain('bytesLimit');
   });
 
+  it('answers a transaction cancelled by a concurrent one as TransactionConflict, to send again', async () => {
+    const { outcome, calls } = await runField(
+      'Mutation',
+      'requestUpload',
+      { arguments: { input: valid }, identity: cognito('alice') },
+      cancelled(['TransactionConflict', 'None', 'None']),
+      clock,
+    );
+    expect(outcome).toMatchObject({ kind: 'error', error: { errorType: 'TransactionConflict' } });
+    expect(outcome.kind === 'error' && outcome.error.message).toContain('send it again');
+    expect(calls.map((c) => c.dataSource)).toEqual(['none', 'images']);
+  });
+
   it('raises a failed transaction that is no quota as it came, and does not presign', async () => {
     const { outcome, calls } = await runField(
       'Mutation',

@@ -56,7 +56,7 @@ export function request(ctx: Context<QuerySearchImagesArgs>) {
 export function response(ctx: Context<QuerySearchImagesArgs>) {
   if (ctx.error) {
     // DynamoDB answers a forged or truncated token with an error that names it.
-    if (ctx.args.nextToken && ctx.error.message.toLowerCase().includes('token')) {
+    if (typeof ctx.args.nextToken === 'string' && ctx.error.message.toLowerCase().includes('token')) {
       util.error('nextToken: malformed pagination token', 'ValidationError');
     }
     util.error(ctx.error.message, ctx.error.type);

@@ -3,7 +3,7 @@
 // read keeps page boundaries where DynamoDB put them: a page may be short and still have a token.
 import { type Context, util } from '@aws-appsync/utils';
 import { isExpiredPending } from '../../contracts/image-item.ts';
-import { labelTerm } from '../../contracts/label-index.ts';
+import { labelTerm, maxLabelLength } from '../../contracts/label-index.ts';
 import { limits } from '../../contracts/names.ts';
 import type { ImageSearchInput, QuerySearchImagesArgs } from '../../generated/schema.ts';
 import { callerSub } from '../shared/identity.ts';
@@ -20,8 +20,14 @@ export function request(ctx: Context<QuerySearchImagesArgs>): Record<string, nev
   if (limit < 1 || limit > limits.listMaxLimit) {
     invalid(`limit: must be between 1 and ${limits.listMaxLimit}`);
   }
-  if (filter.label !== undefined && filter.label !== null && labelTerm(filter.label).length === 0) {
-    invalid('filter.label: must not be empty');
+  if (filter.label !== undefined && filter.label !== null) {
+    const length = labelTerm(filter.label).length;
+    if (length === 0) {
+      invalid('filter.label: must not be empty');
+    }
+    if (length > maxLabelLength) {
+      invalid(`filter.label: must be at most ${maxLabelLength} characters`);
+    }
   }
   if (filter.from && filter.to) {
     const from = util.time.parseISO8601ToEpochMilliSeconds(filter.from);
@@ -37,7 +43,9 @@ function matches(item: ImageItem, filter: ImageSearchInput, nowSeconds: number):
   if (isExpiredPending(item, nowSeconds)) return false;
   if (filter.status && item.status !== filter.status) return false;
   if (filter.hasFaces !== undefined && filter.hasFaces !== null) {
-    const faces = (item.analysis?.faceCount ?? 0) > 0;
+    // Faces are a finding of the analysis: an image not analysed (pending, processing, failed) has none either way.
+    if (!item.analysis) return false;
+    const faces = (item.analysis.faceCount ?? 0) > 0;
     if (faces !== filter.hasFaces) return false;
   }
   const created = util.time.parseISO8601ToEpochMilliSeconds(item.createdAt);

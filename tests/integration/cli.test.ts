@@ -171,5 +171,10 @@ describe('the darkroom CLI', () => {
       stderr: expect.stringContaining('unknown command "frobnicate"'),
     });
     expect((await darkroom()).code).toBe(2);
+    // Contradictory filters are a mistake to point out, not a choice to make for the user.
+    expect(await darkroom('search', 'cat', '--faces', '--no-faces')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--faces and --no-faces'),
+    });
   });
 });

@@ -14,12 +14,12 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AmplifyOutputs } from '../../client-sdk/amplify-config.ts';
 import { createDarkroomClient, type DarkroomClient, type UploadReport } from '../../client-sdk/client.ts';
-import { ProcessingFailedError } from '../../client-sdk/errors.ts';
+import { ProcessingFailedError, TimeoutError } from '../../client-sdk/errors.ts';
 import { OnImageProgressDocument } from '../../client-sdk/generated/operations.ts';
 import type { Image } from '../../client-sdk/image-events.ts';
 import { photo } from '../fixtures.ts';
 import { amplifySocketClosed } from './amplify-socket.ts';
-import { admin, stackInfo } from './support.ts';
+import { admin, eventually, postUpload, requestUpload, stackInfo } from './support.ts';
 import { createUser, type TestUser } from './users.ts';
 
 /** Amplify's CONTROL_MSG.SUBSCRIPTION_ACK (not exported): its Hub event for a start_ack. */
@@ -315,5 +315,62 @@ describe('onImageProgress', () => {
     expect(new Set(stages).size).toBe(stages.length);
     // The stored image agrees with what the client ended with.
     expect(await asAlice.getImage(image.id)).toMatchObject({ status: 'COMPLETED', sequence: 5 });
+  });
+
+  it('follows one image by id with the SDK: its state at once, and its end across a reconnect that outlasted the processing', async () => {
+    const { image, ticket } = await requestUpload(alice, { contentType: 'image/jpeg', size: jpeg.length });
+    const seen: Image[] = [];
+    const watching = asAlice.onImageProgress({ next: (event) => seen.push(event) }, image.id);
+    // Nothing is published before the upload: what arrives first is the state read at the ack.
+    await eventually(async () => (seen.length > 0 ? true : undefined), {
+      what: 'the state at subscribe time',
+    });
+    expect(seen[0]).toMatchObject({ id: image.id, status: 'PENDING_UPLOAD' });
+
+    // The first event cuts the socket, and the reconnect is held up until the image is long done.
+    await setFaults([
+      { service: 'appsync', operation: 'Realtime', match: 'data', action: 'disconnect', count: 1 },
+      { service: 'appsync', operation: 'Realtime', match: 'connection_ack', latencyMs: 4000, count: 1 },
+    ]);
+    expect((await postUpload(ticket, jpeg, 'image/jpeg')).status).toBe(204);
+    const final = await eventually(async () => seen.find((event) => event.status === 'COMPLETED'), {
+      timeoutMs: 60_000,
+      what: 'COMPLETED after the reconnect',
+    });
+    await setFaults([]);
+    watching.unsubscribe();
+
+    expect(final).toMatchObject({ id: image.id, sequence: 5 });
+    expect(seen.every((event) => event.id === image.id)).toBe(true);
+    const sequences = seen.slice(1).map((event) => event.sequence ?? 0);
+    expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+    expect(new Set(sequences).size).toBe(sequences.length);
+    expect(seen.at(-1)).toBe(final);
+  });
+
+  it('gives up an upload with TimeoutError when the real-time subscription is never acknowledged, and asks nothing of S3', async () => {
+    const impatient = createDarkroomClient(outputs, {
+      accessToken: async () => bob.accessToken,
+      realtimeAckTimeoutMs: 2_000,
+    });
+    // The new subscription's acknowledgement comes only long after the client's limit (a proxy
+    // eating the upgrade, or a runtime without WebSocket, never sends one at all).
+    await setFaults([
+      { service: 'appsync', operation: 'Realtime', match: 'start_ack', latencyMs: 6_000, count: 1 },
+    ]);
+    const reports: UploadReport[] = [];
+
+    const error = await impatient
+      .upload(jpeg, { fileName: 'never.jpg', onProgress: (r) => reports.push(r) })
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+    await setFaults([]);
+    impatient.close();
+
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toContain('real-time subscription');
+    expect(reports.map((r) => r.phase)).toEqual(['requesting']);
   });
 });

@@ -105,4 +105,48 @@ describe('per-user quotas', () => {
     expect(refused.errors?.[0]).toMatchObject({ errorType: 'QuotaExceeded' });
     expect(refused.errors?.[0]?.message).toContain('bytesLimit');
   });
+
+  it('stores no more than bytesLimit even when tickets were taken before any byte was stored', async () => {
+    const user = await createUser('quota-store');
+    // Distinct photos (an identical one would be a duplicate), the same size, room for exactly one.
+    const photos = await Promise.all(
+      ['first', 'second'].map((name) =>
+        sharp(jpeg)
+          .withExif({ IFD0: { ImageDescription: name } })
+          .jpeg()
+          .toBuffer(),
+      ),
+    );
+    const largest = Math.max(...photos.map((p) => p.length));
+    await clients.documents.send(
+      new PutCommand({
+        TableName: names.table,
+        Item: { ...usageTotalKey(user.sub), bytesStored: quotas.bytesLimit - largest },
+      }),
+    );
+    // Both tickets fit what is stored now: bytes count only once stored.
+    const tickets = await Promise.all(
+      photos.map((p) => requestUpload(user, { contentType: 'image/jpeg', size: p.length })),
+    );
+
+    for (const [index, { ticket }] of tickets.entries()) {
+      expect((await postUpload(ticket, photos[index] as Buffer, 'image/jpeg')).status).toBe(204);
+    }
+    const items = await Promise.all(
+      tickets.map(({ image }) =>
+        waitForStatus(clients, image.owner, image.id, ['COMPLETED', 'FLAGGED', 'FAILED']),
+      ),
+    );
+
+    expect(items.map((item) => item.status).sort()).toEqual(['COMPLETED', 'FAILED']);
+    const failed = items.find((item) => item.status === 'FAILED');
+    expect(failed?.error).toMatchObject({
+      code: 'QuotaExceeded',
+      message: expect.stringContaining('bytesLimit'),
+    });
+    const usage = await myUsage(user);
+    expect(usage?.bytesStored).toBeLessThanOrEqual(quotas.bytesLimit);
+    const stored = items.find((item) => item.status === 'COMPLETED');
+    expect(usage?.bytesStored).toBe(quotas.bytesLimit - largest + Number(stored?.usageBytes));
+  });
 });

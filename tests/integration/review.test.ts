@@ -317,6 +317,10 @@ describe('APPROVE', () => {
 
     const heard = await subscription.heard('COMPLETED');
     subscription.unsubscribe();
+    // Every state the owner can read has its own number: the approval's COMPLETED comes after the
+    // PROCESSING the decision wrote (a client that read that state would otherwise drop it as a repeat).
+    const decided = answer.body.data?.reviewImage as { sequence: number };
+    expect(heard.sequence).toBeGreaterThan(decided.sequence);
     expect(heard.review).toMatchObject({
       decision: 'APPROVE',
       reviewer: moderator.sub,
@@ -324,7 +328,11 @@ describe('APPROVE', () => {
     });
     expect(heard.thumbnails.every((t) => t.url)).toBe(true);
     const item = await getImageItem(clients, owner.sub, image.id);
-    expect(item).toMatchObject({ status: 'COMPLETED', ownerStatus: `${owner.sub}#COMPLETED` });
+    expect(item).toMatchObject({
+      status: 'COMPLETED',
+      ownerStatus: `${owner.sub}#COMPLETED`,
+      sequence: heard.sequence,
+    });
     // Sharp again: the LARGE rendition's edges are back.
     expect(await largeJpegSharpness(item ?? {})).toBeGreaterThan(blurred * 2);
     // Only the new renditions, the original back under uploads/, nothing in quarantine.

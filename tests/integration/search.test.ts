@@ -47,6 +47,14 @@ async function searchAll(user: TestUser, filter: Record<string, unknown>, limit 
   return ids;
 }
 
+/** The same instant as `iso` (UTC), written in another zone's offset (`±hh:mm` or `±hh:mm:ss`). */
+function withOffset(iso: string, offset: string): string {
+  const [hours = 0, minutes = 0, seconds = 0] = offset.slice(1).split(':').map(Number);
+  const sign = offset.startsWith('-') ? -1 : 1;
+  const shifted = new Date(Date.parse(iso) + sign * ((hours * 60 + minutes) * 60 + seconds) * 1000);
+  return `${shifted.toISOString().slice(0, -1)}${offset}`;
+}
+
 interface Seen {
   labels: Array<{ name: string; parents: string[] }>;
   faces: number;
@@ -151,6 +159,21 @@ describe('searchImages', () => {
     expect(await searchAll(alice, { to: from })).toEqual([ids.person, ids.cat]);
   });
 
+  it('reads a date-time with any AWSDateTime offset, seconds included, as the same instant', async () => {
+    const all = await search(alice, {}, 10);
+    const created = Object.fromEntries(all.items.map((i) => [i.id, i.createdAt]));
+    const from = withOffset(created[ids.person as string] as string, '+05:30:00');
+    const to = withOffset(created[ids.dog as string] as string, '-03:00:30');
+    expect(await searchAll(alice, { from, to })).toEqual([ids.dog, ids.person]);
+    expect(await searchAll(alice, { from, to, label: 'animal' })).toEqual([ids.dog]);
+  });
+
+  it('matches hasFaces only on analysed images: an upload not yet processed has no answer either way', async () => {
+    expect(await searchAll(alice, { hasFaces: false })).toEqual([ids.dog, ids.cat]);
+    expect(await searchAll(alice, { hasFaces: false, status: 'PENDING_UPLOAD' })).toEqual([]);
+    expect(await searchAll(alice, { hasFaces: true, status: 'PENDING_UPLOAD' })).toEqual([]);
+  });
+
   it('pages newest first with a nextToken', async () => {
     const first = await search(alice, { label: 'animal' }, 1);
     expect(first.items.map((i) => i.id)).toEqual([ids.dog]);
@@ -169,6 +192,19 @@ describe('searchImages', () => {
       '{ searchImages(filter: { from: "2026-01-02T00:00:00Z", to: "2026-01-01T00:00:00Z" }) { items { id } } }',
     );
     expect(backwards.errors?.[0]?.message).toContain('filter.from');
+    // Longer than any label: DynamoDB would refuse the partition key it makes (2,048 bytes at most).
+    const long = await graphql(
+      alice,
+      'query S($label: String) { searchImages(filter: { label: $label }) { items { id } } }',
+      {
+        label: 'ü'.repeat(1100),
+      },
+    );
+    expect(long.errors?.[0]).toMatchObject({ errorType: 'ValidationError' });
+    expect(long.errors?.[0]?.message).toContain('filter.label');
+    const empty = await graphql(alice, '{ searchImages(filter: {}, nextToken: "") { items { id } } }');
+    expect(empty.errors?.[0]).toMatchObject({ errorType: 'ValidationError' });
+    expect(empty.errors?.[0]?.message).toContain('nextToken');
   });
 
   it('forgets a deleted image: it leaves the label index too', async () => {

@@ -517,6 +517,8 @@ describe('AWS scalars', () => {
   it.each([
     ['date', '2026-02-30'],
     ['dateTime', '2026-11-24T01:02:03'],
+    ['dateTime', '2026-11-24T01:02:03+25:00'],
+    ['dateTime', '2026-11-24T01:02:03+05:60'],
     ['time', '24:00:00'],
     ['json', '{not json'],
     ['email', 'not-an-email'],
@@ -528,6 +530,13 @@ describe('AWS scalars', () => {
     const result = await run(echo, cognito(), { [name]: value });
     expect(result.data).toBeNull();
     expect(result.errors?.[0]?.message).toContain(`$${name}`);
+  });
+
+  it('accepts a date-time offset to the second, as Java parses it, up to ±18 hours', async () => {
+    for (const dateTime of ['2026-11-24T01:02:03+05:30:15', '2026-11-24T01:02:03-18:00']) {
+      const result = await run(echo, cognito(), { dateTime });
+      expect(result.errors).toBeUndefined();
+    }
   });
 
   it('refuses an AWSTimestamp given as a string literal', async () => {

@@ -20,7 +20,8 @@ interface ScalarRules {
   literalKinds: Kind[];
 }
 
-const offset = '(Z|[+-]\\d{2}:\\d{2}(:\\d{2})?)';
+// Java's ZoneOffset, which AppSync parses with: at most ±18 hours, minutes and seconds below 60.
+const offset = '(Z|[+-](0\\d|1[0-7]):[0-5]\\d(:[0-5]\\d)?|[+-]18:00(:00)?)';
 const datePattern = new RegExp(`^(\\d{4})-(\\d{2})-(\\d{2})${offset}?$`);
 const timePattern = new RegExp(`^([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,9})?${offset}?$`);
 // The docs call the offset optional, but AppSync refuses date-times without one.

@@ -193,6 +193,7 @@ describe('util helpers inside a bundle', () => {
   util.time.parseFormattedToEpochMilliSeconds('2023-11-14 23:13:20+0100', 'yyyy-MM-dd HH:mm:ssZ'),
   util.time.parseFormattedToEpochMilliSeconds('2023-11-14 23:13:20', 'yyyy-MM-dd HH:mm:ss', 'Europe/Paris'),
   util.time.parseISO8601ToEpochMilliSeconds('2023-11-14T22:13:20.123Z'),
+  util.time.parseISO8601ToEpochMilliSeconds('2023-11-15T03:43:50.123+05:30:30'),
 ]; }\nexport function response() {}`,
       'time.js',
       { now: () => now },
@@ -208,6 +209,7 @@ describe('util helpers inside a bundle', () => {
         1,
         1_700_000_000_000,
         1_700_000_000_000,
+        now,
         now,
       ],
     });

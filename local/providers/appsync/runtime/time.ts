@@ -205,6 +205,22 @@ export function parseFormatted(input: string, pattern: string, timeZone = 'UTC')
   return wall - offset * 60_000 + fields.ms;
 }
 
+/** An offset with seconds (`+05:30:00`): ISO-8601 and AWSDateTime allow it, Date.parse does not. */
+const offsetWithSeconds = /([+-])(\d{2}):(\d{2}):(\d{2})$/;
+
+/** Epoch ms of an ISO-8601 date-time, as Java's ISO parser reads it (offsets to the second). */
+function parseISO8601(text: string): number {
+  const withSeconds = offsetWithSeconds.exec(text);
+  const ms = withSeconds
+    ? Date.parse(`${text.slice(0, withSeconds.index)}Z`) -
+      (withSeconds[1] === '-' ? -1 : 1) *
+        (Number(withSeconds[2]) * 3600 + Number(withSeconds[3]) * 60 + Number(withSeconds[4])) *
+        1000
+    : Date.parse(text);
+  if (Number.isNaN(ms)) throw new Error(`"${text}" is not an ISO-8601 timestamp`);
+  return ms;
+}
+
 /** The util.time object; `now` is injectable so tests and the server can pin the clock. */
 export function createTimeUtils(now: () => number = Date.now) {
   return {
@@ -214,11 +230,7 @@ export function createTimeUtils(now: () => number = Date.now) {
     nowFormatted: (pattern: string, timeZone?: string) => formatEpochMs(now(), pattern, timeZone),
     parseFormattedToEpochMilliSeconds: (text: string, pattern: string, timeZone?: string) =>
       parseFormatted(text, pattern, timeZone),
-    parseISO8601ToEpochMilliSeconds: (text: string) => {
-      const ms = Date.parse(text);
-      if (Number.isNaN(ms)) throw new Error(`"${text}" is not an ISO-8601 timestamp`);
-      return ms;
-    },
+    parseISO8601ToEpochMilliSeconds: parseISO8601,
     epochMilliSecondsToSeconds: (ms: number) => Math.floor(ms / 1000),
     epochMilliSecondsToISO8601: (ms: number) => new Date(ms).toISOString(),
     epochMilliSecondsToFormatted: (ms: number, pattern: string, timeZone?: string) =>
