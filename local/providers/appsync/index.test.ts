@@ -6,6 +6,7 @@ import path from 'node:path';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveFunctionName } from '../../../contracts/function-specs.ts';
 import { ownerStatusKey } from '../../../contracts/image-item.ts';
 import { names } from '../../../contracts/names.ts';
 import type { ImageStatus } from '../../../generated/schema.ts';
@@ -111,7 +112,8 @@ beforeAll(async () => {
     cognito,
     invokeLambda: async (functionName, payload) => {
       invocations.push({ functionName, payload });
-      if (functionName === names.functions.signUrls) {
+      // Data sources invoke the live alias, as the cloud's do (contracts/function-specs.ts).
+      if (functionName === liveFunctionName(names.functions.signUrls)) {
         const sign = (key: string) => `https://signed.example/${key}`;
         return (payload as Array<{ key: string } | { keys: string[] }>).map((p) =>
           'keys' in p ? p.keys.map(sign) : sign(p.key),
@@ -185,7 +187,7 @@ describe('the local AppSync over HTTP', () => {
     invocations.length = 0;
     const list = await gql(`{ listImages { items { id thumbnails { url } } } }`, {}, carol.accessToken);
     expect(list.body.errors).toBeUndefined();
-    expect(invocations.map((i) => i.functionName)).toEqual([names.functions.signUrls]);
+    expect(invocations.map((i) => i.functionName)).toEqual([liveFunctionName(names.functions.signUrls)]);
     // The PROCESSING image's renditions get no URL and no batch item.
     const keys = thumbnails.map((t) => t.key);
     expect(invocations[0]?.payload).toEqual([
