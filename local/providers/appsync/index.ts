@@ -16,7 +16,7 @@ import type { IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { listDataSources } from '../../../contracts/data-sources.ts';
 import { queryLimits } from '../../../contracts/query-limits.ts';
 import { bundleResolverCode, listResolvers } from '../../../resolvers/catalog.ts';
@@ -25,6 +25,7 @@ import type { Authorizer } from '../../iam/local-iam.ts';
 import type { EdgeRequest, Provider, ProviderHealth } from '../../provider.ts';
 import type { ProviderContext } from '../../provider-context.ts';
 import { localCredentials } from '../dynamodb/index.ts';
+import { leanDynamoDbClient } from '../dynamodb/lean-client.ts';
 import { Authenticator, type CognitoTrust, type Headers, type RequestParts } from './authenticate.ts';
 import { dataSourceOf } from './data-sources/from-spec.ts';
 import type { InvokeLambda } from './data-sources/lambda.ts';
@@ -180,7 +181,7 @@ export class AppSyncProvider implements Provider {
     const { dynamodbEndpoint, config } = this.options;
     if (dynamodbEndpoint !== undefined) {
       const endpoint = typeof dynamodbEndpoint === 'function' ? dynamodbEndpoint() : dynamodbEndpoint;
-      this.client = new DynamoDBClient({
+      this.client = leanDynamoDbClient({
         endpoint,
         region: config.region,
         credentials: localCredentials(config.credentials),

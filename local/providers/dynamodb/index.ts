@@ -19,8 +19,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Logger } from '@smithy/types';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalConfig } from '../../config.ts';
 import { applyLatency } from '../../faults.ts';
 import { type Authorizer, rootOnly } from '../../iam/local-iam.ts';
@@ -30,6 +29,7 @@ import type { ProviderContext } from '../../provider-context.ts';
 import { dynamodbAccess } from './access.ts';
 import { requestSubjects, sendDynamoDbError } from './faults.ts';
 import { freePort } from './free-port.ts';
+import { leanDynamoDbClient } from './lean-client.ts';
 import { refuseMalformed } from './request-shape.ts';
 import { createTables, deleteTables, warmUp } from './tables.ts';
 import { expireDue, expiriesInRequest, TtlIndex, ttlAttribute } from './ttl-index.ts';
@@ -62,14 +62,6 @@ const portAttempts = 3;
  * boot's table creation) instead of holding it forever.
  */
 const clientTimeouts = { connectionTimeout: 5_000, requestTimeout: 30_000 };
-
-/**
- * The SDK's logger middleware calls `logger?.info?.({ output: filtered(output) })`: with its
- * default no-op logger it still copies every response through the sensitive-data filter, a walk
- * of every attribute of every item (8 % of a listImages page's CPU through the local AppSync).
- * A logger without `info` skips the call and its arguments; the default logs nothing anyway.
- */
-const withoutInfoLog = { debug: () => {}, warn: () => {}, error: () => {} } as unknown as Logger;
 
 /**
  * C1 only and the serial collector: a small JVM for one client. `-Xmn16m`: the JVM sizes its young
@@ -164,12 +156,11 @@ export class DynamoDbProvider implements Provider {
       }
     }
     const { config } = this.options;
-    this.clientInstance = new DynamoDBClient({
+    this.clientInstance = leanDynamoDbClient({
       endpoint: this.endpoint,
       region: config.region,
       credentials: localCredentials(config.credentials),
       requestHandler: { httpAgent: this.agent, ...clientTimeouts },
-      logger: withoutInfoLog,
     });
     // The stack's own writes (AppSync's resolvers, recovery) feed the expiry index as proxied ones do.
     this.clientInstance.middlewareStack.add(
