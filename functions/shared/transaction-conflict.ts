@@ -6,6 +6,7 @@
  * does). A conflict wrote nothing: the same transaction is sent again after a short jittered pause,
  * a few times, before the error goes to the caller's own retry (the pipeline's, the client's).
  */
+import { type SendAgainOptions, sendAgainWhile, sleepFor } from '../../contracts/send-again.ts';
 
 /** A cancellation caused by a concurrent transaction only, no condition failing. */
 export function isTransactionConflict(error: unknown): boolean {
@@ -17,32 +18,12 @@ export function isTransactionConflict(error: unknown): boolean {
   );
 }
 
-export interface ConflictRetry {
-  /** Sends in all, the first included. */
-  attempts: number;
-  /** The pause before attempt n is random in [0, baseDelayMs × 2^(n−1)) ("full jitter"). */
-  baseDelayMs: number;
-  sleep: (ms: number) => Promise<void>;
-}
-
-const defaults: ConflictRetry = {
-  attempts: 5,
-  baseDelayMs: 20,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+const defaults: SendAgainOptions = { attempts: 5, baseDelayMs: 20, sleep: sleepFor };
 
 /** Runs `send` (one TransactWriteItems) again while it fails with a conflict only. */
-export async function retryTransactionConflicts<T>(
+export function retryTransactionConflicts<T>(
   send: () => Promise<T>,
-  options: Partial<ConflictRetry> = {},
+  options: Partial<SendAgainOptions> = {},
 ): Promise<T> {
-  const { attempts, baseDelayMs, sleep } = { ...defaults, ...options };
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await send();
-    } catch (error) {
-      if (!isTransactionConflict(error) || attempt >= attempts) throw error;
-      await sleep(Math.random() * baseDelayMs * 2 ** (attempt - 1));
-    }
-  }
+  return sendAgainWhile(send, isTransactionConflict, { ...defaults, ...options });
 }
