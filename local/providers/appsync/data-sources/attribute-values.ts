@@ -74,3 +74,11 @@ export function toWire(value: AttributeValue): Wire {
   const [entry] = Object.entries(value).filter(([, v]) => v !== undefined);
   return entry ? { [entry[0]]: entry[1] } : { NULL: true };
 }
+
+/**
+ * Typed JSON from a resolver → DynamoDB's own JSON (numbers as strings), checked as toSdk checks
+ * it: what the wire client (local/providers/dynamodb/wire-client.ts) sends.
+ */
+export function toWireMap(value: unknown): Record<string, Wire> {
+  return Object.fromEntries(Object.entries(toSdkMap(value)).map(([key, attr]) => [key, toWire(attr)]));
+}

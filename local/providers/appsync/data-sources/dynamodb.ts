@@ -1,24 +1,24 @@
 /**
- * The AMAZON_DYNAMODB data source: AppSync's DynamoDB request objects (docs/appsync-reference.md §3) as SDK calls
+ * The AMAZON_DYNAMODB data source: AppSync's DynamoDB request objects (docs/appsync-reference.md §3) as calls
  * on the local DynamoDB, results as plain values, failures in `ctx.error` with AppSync's types.
+ * Reads (GetItem, Query, Scan, BatchGetItem: every page a client lists) speak DynamoDB's JSON
+ * protocol directly (../../dynamodb/wire-client.ts); writes and transactions go through the SDK
+ * client, whose middleware feeds the stack's expiry index.
  */
 import {
   type AttributeValue,
-  BatchGetItemCommand,
   BatchWriteItemCommand,
   DeleteItemCommand,
   type DynamoDBClient,
-  GetItemCommand,
   PutItemCommand,
-  QueryCommand,
-  ScanCommand,
   TransactGetItemsCommand,
   type TransactWriteItem,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { toPlainMap, toSdkMap, toWire } from './attribute-values.ts';
-import { takePlainItems } from './plain-items.ts';
+import { wireFor } from '../../dynamodb/wire-client.ts';
+import { toPlainMap, toSdkMap, toWireMap } from './attribute-values.ts';
+import { plainMap } from './plain-items.ts';
 import { type DataSource, type DataSourceCall, type DataSourceOutcome, requestObject } from './registry.ts';
 
 interface ExpressionJson {
@@ -27,10 +27,15 @@ interface ExpressionJson {
   expressionValues?: Record<string, unknown>;
 }
 
-/** Collects expressions' placeholders into the one pair of maps a DynamoDB call takes. */
-class Placeholders {
+/**
+ * Collects expressions' placeholders into the one pair of maps a DynamoDB call takes, the values
+ * converted for the SDK (toSdkMap) or for the wire (toWireMap).
+ */
+class Placeholders<Value = AttributeValue> {
   private readonly names: Record<string, string> = {};
-  private readonly values: Record<string, AttributeValue> = {};
+  private readonly values: Record<string, Value> = {};
+
+  constructor(private readonly convert: (values: unknown) => Record<string, Value>) {}
 
   add(expression: unknown): string | undefined {
     if (expression === undefined || expression === null) return undefined;
@@ -38,13 +43,13 @@ class Placeholders {
     if (typeof e.expression !== 'string')
       throw new Error('an expression object needs an "expression" string');
     Object.assign(this.names, e.expressionNames ?? {});
-    Object.assign(this.values, toSdkMap(e.expressionValues ?? {}));
+    Object.assign(this.values, this.convert(e.expressionValues ?? {}));
     return e.expression;
   }
 
   get maps(): {
     ExpressionAttributeNames?: Record<string, string>;
-    ExpressionAttributeValues?: Record<string, AttributeValue>;
+    ExpressionAttributeValues?: Record<string, Value>;
   } {
     return {
       ...(Object.keys(this.names).length > 0 ? { ExpressionAttributeNames: this.names } : {}),
@@ -55,19 +60,20 @@ class Placeholders {
 
 class InvalidPaginationToken extends Error {}
 
-export function encodeNextToken(key: Record<string, AttributeValue> | undefined): string | null {
+/** LastEvaluatedKey (DynamoDB's JSON) → AppSync's opaque nextToken. */
+export function encodeNextToken(key: Record<string, unknown> | undefined): string | null {
   if (!key) return null;
-  const wire = Object.fromEntries(Object.entries(key).map(([name, value]) => [name, toWire(value)]));
-  return Buffer.from(JSON.stringify(wire), 'utf8').toString('base64');
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64');
 }
 
-export function decodeNextToken(token: unknown): Record<string, AttributeValue> | undefined {
+/** A nextToken → ExclusiveStartKey as DynamoDB's JSON; anything that is not an encoded key is refused. */
+export function decodeNextToken(token: unknown): Record<string, unknown> | undefined {
   if (token === undefined || token === null) return undefined;
   try {
     const decoded = JSON.parse(Buffer.from(String(token), 'base64').toString('utf8')) as unknown;
     if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded))
       throw new Error('not a key');
-    return toSdkMap(decoded);
+    return toWireMap(decoded);
   } catch {
     throw new InvalidPaginationToken(`Invalid pagination token: ${String(token).slice(0, 64)}`);
   }
@@ -105,6 +111,11 @@ export class DynamoDbDataSource implements DataSource {
     return this.clientOf();
   }
 
+  /** Reads go straight to DynamoDB's JSON protocol (wire-client.ts); writes through the SDK. */
+  private async call(operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return (await wireFor(this.client)).call(operation, input);
+  }
+
   async run({ request }: DataSourceCall): Promise<DataSourceOutcome> {
     const op = requestObject(request, this.name);
     try {
@@ -134,20 +145,19 @@ export class DynamoDbDataSource implements DataSource {
 
   private async operation(op: Record<string, unknown>): Promise<unknown> {
     const TableName = this.tableName;
-    const ph = new Placeholders();
+    const ph = new Placeholders(toSdkMap);
     switch (op.operation) {
       case 'GetItem': {
-        const ProjectionExpression = ph.add(op.projection);
-        const command = new GetItemCommand({
+        const wire = new Placeholders(toWireMap);
+        const ProjectionExpression = wire.add(op.projection);
+        const out = await this.call('GetItem', {
           TableName,
-          Key: toSdkMap(op.key),
+          Key: toWireMap(op.key),
           ConsistentRead: op.consistentRead === true,
-          ProjectionExpression,
-          ...ph.maps,
+          ...(ProjectionExpression === undefined ? {} : { ProjectionExpression }),
+          ...wire.maps,
         });
-        const plain = takePlainItems(command);
-        const out = await this.client.send(command);
-        return plain.item ?? (out.Item ? toPlainMap(out.Item) : null);
+        return out.Item ? plainMap(out.Item) : null;
       }
       case 'PutItem': {
         const Item = { ...toSdkMap(op.attributeValues ?? {}), ...toSdkMap(op.key) };
@@ -185,7 +195,7 @@ export class DynamoDbDataSource implements DataSource {
       }
       case 'Query':
       case 'Scan':
-        return this.read(op, ph);
+        return this.read(op);
       case 'BatchGetItem':
         return this.batchGet(op);
       case 'BatchPutItem':
@@ -193,7 +203,7 @@ export class DynamoDbDataSource implements DataSource {
         return this.batchWrite(op);
       case 'TransactGetItems': {
         const items = (op.transactItems as Array<Record<string, unknown>>).map((item) => {
-          const itemPh = new Placeholders();
+          const itemPh = new Placeholders(toSdkMap);
           const ProjectionExpression = itemPh.add(item.projection);
           return {
             Get: {
@@ -217,8 +227,9 @@ export class DynamoDbDataSource implements DataSource {
     }
   }
 
-  private async read(op: Record<string, unknown>, ph: Placeholders): Promise<unknown> {
-    const common = {
+  private async read(op: Record<string, unknown>): Promise<unknown> {
+    const ph = new Placeholders(toWireMap);
+    const input: Record<string, unknown> = {
       TableName: this.tableName,
       IndexName: typeof op.index === 'string' ? op.index : undefined,
       Limit: typeof op.limit === 'number' ? op.limit : undefined,
@@ -226,30 +237,21 @@ export class DynamoDbDataSource implements DataSource {
       ExclusiveStartKey: decodeNextToken(op.nextToken),
       FilterExpression: ph.add(op.filter),
       ProjectionExpression: ph.add(op.projection),
-      Select: typeof op.select === 'string' ? (op.select as 'ALL_ATTRIBUTES') : undefined,
+      Select: typeof op.select === 'string' ? op.select : undefined,
     };
-    const command =
-      op.operation === 'Query'
-        ? new QueryCommand({
-            ...common,
-            KeyConditionExpression: ph.add(op.query),
-            ScanIndexForward: op.scanIndexForward !== false,
-            ...ph.maps,
-          })
-        : new ScanCommand({
-            ...common,
-            Segment: typeof op.segment === 'number' ? op.segment : undefined,
-            TotalSegments: typeof op.totalSegments === 'number' ? op.totalSegments : undefined,
-            ...ph.maps,
-          });
-    const plain = takePlainItems(command);
-    const out = await (command instanceof QueryCommand
-      ? this.client.send(command)
-      : this.client.send(command as ScanCommand));
+    if (op.operation === 'Query') {
+      input.KeyConditionExpression = ph.add(op.query);
+      input.ScanIndexForward = op.scanIndexForward !== false;
+    } else {
+      input.Segment = typeof op.segment === 'number' ? op.segment : undefined;
+      input.TotalSegments = typeof op.totalSegments === 'number' ? op.totalSegments : undefined;
+    }
+    // JSON.stringify leaves out what is undefined, as DynamoDB wants absent members absent.
+    const out = await this.call(String(op.operation), { ...input, ...ph.maps });
     return {
-      items: plain.items ?? (out.Items ?? []).map(toPlainMap),
-      nextToken: encodeNextToken(out.LastEvaluatedKey),
-      scannedCount: out.ScannedCount ?? 0,
+      items: ((out.Items ?? []) as unknown[]).map(plainMap),
+      nextToken: encodeNextToken(out.LastEvaluatedKey as Record<string, unknown> | undefined),
+      scannedCount: typeof out.ScannedCount === 'number' ? out.ScannedCount : 0,
     };
   }
 
@@ -258,35 +260,33 @@ export class DynamoDbDataSource implements DataSource {
       string,
       { keys: unknown[]; consistentRead?: boolean; projection?: unknown }
     >;
-    const RequestItems = Object.fromEntries(
-      Object.entries(tables).map(([table, spec]) => {
-        const ph = new Placeholders();
-        const ProjectionExpression = ph.add(spec.projection);
-        return [
-          table,
-          {
-            Keys: spec.keys.map(toSdkMap),
-            ConsistentRead: spec.consistentRead === true,
-            ProjectionExpression,
-            ...ph.maps,
-          },
-        ];
-      }),
-    );
-    const command = new BatchGetItemCommand({ RequestItems });
-    const plain = takePlainItems(command);
-    const out = await this.client.send(command);
-    const data: Record<string, unknown[]> = {};
+    const keysOf: Record<string, Array<Record<string, unknown>>> = {};
+    const RequestItems: Record<string, unknown> = {};
     for (const [table, spec] of Object.entries(tables)) {
-      const keys = spec.keys.map((key) => toPlainMap(toSdkMap(key)));
+      const ph = new Placeholders(toWireMap);
+      const Keys = spec.keys.map(toWireMap);
+      keysOf[table] = Keys;
+      RequestItems[table] = {
+        Keys,
+        ConsistentRead: spec.consistentRead === true,
+        ProjectionExpression: ph.add(spec.projection),
+        ...ph.maps,
+      };
+    }
+    const out = await this.call('BatchGetItem', { RequestItems });
+    const responses = (out.Responses ?? {}) as Record<string, unknown[]>;
+    const unprocessed = (out.UnprocessedKeys ?? {}) as Record<string, { Keys?: unknown[] }>;
+    const data: Record<string, unknown[]> = {};
+    for (const table of Object.keys(tables)) {
+      const keys = (keysOf[table] ?? []).map(plainMap);
       const attributes = Object.keys(keys[0] ?? {});
-      const items = plain.responses?.[table] ?? (out.Responses?.[table] ?? []).map(toPlainMap);
+      const items = (responses[table] ?? []).map(plainMap);
       const found = new Map(items.map((item) => [keyId(item, attributes), item] as const));
       // AppSync answers in key order, with null where an item is missing.
       data[table] = keys.map((key) => found.get(keyId(key, attributes)) ?? null);
     }
     const unprocessedKeys = Object.fromEntries(
-      Object.keys(tables).map((table) => [table, (out.UnprocessedKeys?.[table]?.Keys ?? []).map(toPlainMap)]),
+      Object.keys(tables).map((table) => [table, (unprocessed[table]?.Keys ?? []).map(plainMap)]),
     );
     return { data, unprocessedKeys };
   }
@@ -323,7 +323,7 @@ export class DynamoDbDataSource implements DataSource {
   private async transactWrite(op: Record<string, unknown>): Promise<unknown> {
     const items = op.transactItems as Array<Record<string, unknown>>;
     const TransactItems: TransactWriteItem[] = items.map((item) => {
-      const ph = new Placeholders();
+      const ph = new Placeholders(toSdkMap);
       const TableName = String(item.table);
       const Key = toSdkMap(item.key);
       const condition = item.condition as

@@ -1,74 +1,9 @@
 /**
- * DynamoDB's answer to a read as plain values, in one pass over its JSON. The SDK walks every
- * attribute value of every item against its schema (~0.5 ms for a page of 50 images) and the data
- * source then walked them all again to make plain values. A middleware just inside the SDK's
- * deserializer takes a successful answer's items (`Items`, `Item`, `Responses`) out of the JSON,
- * converts them straight from DynamoDB's wire format, and hands the deserializer the rest (keys,
- * counts, unprocessed keys), so everything else, errors included, is the SDK's as ever.
+ * DynamoDB's JSON (the wire format of an answer's items) → the plain values AppSync hands
+ * resolvers, in one pass: the wire client's reads (local/providers/dynamodb/wire-client.ts) never
+ * build the SDK's AttributeValues only to walk them again.
  */
-import type {
-  DeserializeHandler,
-  DeserializeHandlerArguments,
-  HttpResponse,
-  MiddlewareStack,
-} from '@smithy/types';
-
 export type PlainItem = Record<string, unknown>;
-
-export interface PlainItems {
-  /** Query and Scan. */
-  items?: PlainItem[];
-  /** GetItem, when there is such an item. */
-  item?: PlainItem;
-  /** BatchGetItem, by table. */
-  responses?: Record<string, PlainItem[]>;
-}
-
-/**
- * Arranges for `command`'s successful answer to leave its items in the returned box (filled once
- * `send` resolves; empty if the answer never came through, e.g. an injected fault).
- */
-export function takePlainItems(command: {
-  // biome-ignore lint/suspicious/noExplicitAny: any command's stack
-  middlewareStack: MiddlewareStack<any, any>;
-}): PlainItems {
-  const taken: PlainItems = {};
-  command.middlewareStack.addRelativeTo(
-    (next: DeserializeHandler<object, object>) => async (args: DeserializeHandlerArguments<object>) => {
-      const out = await next(args);
-      const response = out.response as HttpResponse;
-      if (response.statusCode !== 200 || !response.body) return out;
-      const body = JSON.parse((await bytesOf(response.body)).toString('utf8')) as Record<string, unknown>;
-      if (Array.isArray(body.Items)) {
-        taken.items = body.Items.map(plainMap);
-        delete body.Items;
-      }
-      if (typeof body.Item === 'object' && body.Item !== null) {
-        taken.item = plainMap(body.Item);
-        delete body.Item;
-      }
-      if (typeof body.Responses === 'object' && body.Responses !== null) {
-        const responses: Record<string, PlainItem[]> = {};
-        for (const [table, items] of Object.entries(body.Responses))
-          responses[table] = (items as unknown[]).map(plainMap);
-        taken.responses = responses;
-        delete body.Responses;
-      }
-      response.body = Buffer.from(JSON.stringify(body), 'utf8');
-      return out;
-    },
-    { relation: 'after', toMiddleware: 'deserializerMiddleware', name: 'darkroomPlainItems' },
-  );
-  return taken;
-}
-
-async function bytesOf(body: unknown): Promise<Buffer> {
-  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const chunks: Buffer[] = [];
-  for await (const chunk of body as AsyncIterable<Buffer | string>)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks);
-}
 
 /** A DynamoDB JSON attribute value → the plain value AppSync hands resolvers (sets as arrays, binaries base64). */
 export function plainValue(value: unknown): unknown {

@@ -1,0 +1,137 @@
+/**
+ * DynamoDB's JSON protocol spoken directly, for the local AppSync's reads: a SigV4-signed POST of
+ * the operation's input as JSON, answered as the parsed JSON. AppSync's request objects already
+ * carry attribute values in the wire format and its results are plain values made straight from the
+ * wire (data-sources/plain-items.ts), so the SDK's command stack only converted them there and back:
+ * ≈ 0.5 ms of main-thread CPU per GetItem through the SDK against ≈ 0.2 ms here (endpoint rules,
+ * retry tokens, schema serde and the middleware chain on every call). The transport is the
+ * functions' own (functions/shared/http-post.ts). Throttling, 5xx and lost connections are sent
+ * again with jittered backoff, as the SDK's standard retry does (3 attempts).
+ */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { sendAgainWhile, sleepFor } from '../../../contracts/send-again.ts';
+import { httpPost, type PostAnswer } from '../../../functions/shared/http-post.ts';
+
+/** DynamoDB's JSON protocol: the API version every operation's X-Amz-Target names. */
+const targetPrefix = 'DynamoDB_20120810';
+
+/** Error types DynamoDB answers with 400 that are worth another try, as the SDK's retry has them. */
+const throttlingTypes = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+]);
+
+/** A refusal from DynamoDB, shaped as the SDK's service exceptions (name, $metadata). */
+export class DynamoDbWireError extends Error {
+  readonly $metadata: { httpStatusCode: number; requestId?: string };
+  /** TransactionCanceledException's reasons, when DynamoDB gives them. */
+  readonly CancellationReasons?: Array<{ Code?: string; Message?: string }>;
+
+  constructor(answer: PostAnswer) {
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(answer.text) as Record<string, unknown>;
+    } catch {
+      // A body that is not JSON (a proxy's error page): the status says what there is to say.
+    }
+    const type = typeof body.__type === 'string' ? body.__type : '';
+    const message = body.message ?? body.Message;
+    super(typeof message === 'string' ? message : `HTTP ${answer.status}`);
+    this.name =
+      type.slice(type.lastIndexOf('#') + 1) ||
+      (answer.status >= 500 ? 'InternalServerError' : 'UnknownError');
+    const requestId = answer.headers?.['x-amzn-requestid'];
+    this.$metadata = {
+      httpStatusCode: answer.status,
+      ...(typeof requestId === 'string' ? { requestId } : {}),
+    };
+    if (Array.isArray(body.CancellationReasons))
+      this.CancellationReasons = body.CancellationReasons as Array<{ Code?: string; Message?: string }>;
+  }
+}
+
+/** Network trouble, a 5xx or throttling: sent again. Any other refusal is the caller's. */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof DynamoDbWireError)) return true;
+  return error.$metadata.httpStatusCode >= 500 || throttlingTypes.has(error.name);
+}
+
+export interface WireTarget {
+  endpoint: URL;
+  region: string;
+  credentials: AwsCredentialIdentity;
+}
+
+export class DynamoDbWire {
+  private readonly signer: SignatureV4;
+
+  constructor(
+    private readonly target: WireTarget,
+    private readonly retry = { attempts: 3, baseDelayMs: 100, sleep: sleepFor },
+  ) {
+    this.signer = new SignatureV4({
+      service: 'dynamodb',
+      region: target.region,
+      credentials: target.credentials,
+      sha256: Sha256,
+    });
+  }
+
+  /** One operation (`GetItem`, `Query`…) with its input as DynamoDB's JSON; its answer as JSON. */
+  call(operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const body = JSON.stringify(input);
+    return sendAgainWhile(() => this.send(operation, body), isTransient, this.retry);
+  }
+
+  private async send(operation: string, body: string): Promise<Record<string, unknown>> {
+    const { endpoint } = this.target;
+    const signed = await this.signer.sign({
+      method: 'POST',
+      protocol: endpoint.protocol,
+      hostname: endpoint.hostname,
+      ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
+      path: endpoint.pathname,
+      query: {},
+      headers: {
+        host: endpoint.host,
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': `${targetPrefix}.${operation}`,
+      },
+      body,
+    });
+    const { host: _host, ...headers } = signed.headers;
+    const answer = await httpPost({ url: endpoint, headers, body });
+    if (answer.status !== 200) throw new DynamoDbWireError(answer);
+    return JSON.parse(answer.text) as Record<string, unknown>;
+  }
+}
+
+const wires = new WeakMap<DynamoDBClient, Promise<DynamoDbWire>>();
+
+/**
+ * The wire client for the same endpoint, region and credentials as an SDK client: one per client,
+ * so a DynamoDB Local restarted on another port (a new client) gets a new one.
+ */
+export function wireFor(client: DynamoDBClient): Promise<DynamoDbWire> {
+  let wire = wires.get(client);
+  if (!wire) {
+    wire = (async () => {
+      const { config } = client;
+      if (!config.endpoint) throw new Error('the DynamoDB client has no endpoint');
+      const endpoint = await config.endpoint();
+      const port = endpoint.port ? `:${endpoint.port}` : '';
+      return new DynamoDbWire({
+        endpoint: new URL(`${endpoint.protocol}//${endpoint.hostname}${port}${endpoint.path}`),
+        region: await config.region(),
+        credentials: await config.credentials(),
+      });
+    })();
+    wires.set(client, wire);
+  }
+  return wire;
+}
