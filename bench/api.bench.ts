@@ -12,8 +12,8 @@
  *   BENCH_CONNECTIONS=32      concurrent closed-loop clients
  *   BENCH_WARMUP_SECONDS=3    unmeasured load before each AppSync read (workers spawn, code warms)
  *   BENCH_ONLY=url            only the reads whose name contains this (`url`: the signed variants)
- *   BENCH_CPU_PROF=<dir>      a CPU profile of the main thread (node:inspector) per measured
- *                             AppSync read, as <dir>/<items>-<read>.cpuprofile (bench/cpu-profile-summary.ts)
+ *   BENCH_CPU_PROF=<dir>      a CPU profile of the main thread (node:inspector) of each read's
+ *                             first AppSync window, as <dir>/<items>-<read>.cpuprofile (bench/cpu-profile-summary.ts)
  *
  * CPU columns: all threads / the main thread (the stack's event loop and the clients), and in
  * brackets the JVM's; `signUrls/req`: sign-urls invocations per request (the Lambda hop).
@@ -44,9 +44,11 @@ import { httpPost } from '../functions/shared/http-post.ts';
 import { loadConfig } from '../local/config.ts';
 import { startStack } from '../local/stack.ts';
 import { closedLoop, type LoopResult } from './closed-loop.ts';
+import { median } from './median.ts';
 
 const counts = (process.env.BENCH_COUNTS ?? '1000,100000').split(',').map(Number);
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const warmUpSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const only = process.env.BENCH_ONLY ?? '';
@@ -152,8 +154,27 @@ interface Row {
   read: string;
   appsync: LoopResult;
   raw: LoopResult;
+  /** The median of each round's AppSync/raw req/s ratio. */
+  ratio: number;
   /** sign-urls invocations per AppSync request. */
   signUrlsPerRequest: number;
+}
+
+/** One side's rounds as one result: medians of the rates and percentiles, CPU over all requests. */
+function overRounds(results: LoopResult[]): LoopResult {
+  const requests = results.reduce((sum, r) => sum + r.requests, 0);
+  const perRequest = (pick: (r: LoopResult) => number) =>
+    results.reduce((sum, r) => sum + pick(r) * r.requests, 0) / Math.max(1, requests);
+  return {
+    requests,
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+    perSecond: median(results.map((r) => r.perSecond)),
+    p50Ms: median(results.map((r) => r.p50Ms)),
+    p99Ms: median(results.map((r) => r.p99Ms)),
+    cpuMsPerRequest: perRequest((r) => r.cpuMsPerRequest),
+    mainCpuMsPerRequest: perRequest((r) => r.mainCpuMsPerRequest),
+    otherCpuMsPerRequest: perRequest((r) => r.otherCpuMsPerRequest),
+  };
 }
 
 /** The issue's goals: AppSync at >= 0.7x the raw call's req/s; listImages p50 flat within 1.2x. */
@@ -165,17 +186,18 @@ const readWidth = 46;
 const met = (ok: boolean) => (ok ? 'goal met' : 'goal NOT met');
 
 function format(count: number, rows: Row[]): string {
-  const lines = [`\n${count} items, ${connections} clients, ${seconds} s each`];
+  const lines = [
+    `\n${count} items, ${connections} clients, ${rounds} rounds of ${seconds} s a side (medians)`,
+  ];
   lines.push(
     `${'read'.padEnd(readWidth)}| AppSync req/s   p50   p99  cpu ms/req all/main (JVM) | raw req/s   p50   p99  cpu ms/req all/main (JVM) | req/s ratio, goal | CPU ratio | signUrls/req`,
   );
-  for (const { read, appsync, raw, signUrlsPerRequest } of rows) {
+  for (const { read, appsync, raw, ratio, signUrlsPerRequest } of rows) {
     const cell = (r: LoopResult) =>
       `${r.perSecond.toFixed(0).padStart(6)} ${r.p50Ms.toFixed(1).padStart(5)} ${r.p99Ms.toFixed(1).padStart(5)}`;
     const cpu = (r: LoopResult) =>
       `${r.cpuMsPerRequest.toFixed(2).padStart(6)}/${r.mainCpuMsPerRequest.toFixed(2)} (${r.otherCpuMsPerRequest.toFixed(2)})`;
     const errors = (r: LoopResult) => (r.errors ? ` [${r.errors} errors]` : '');
-    const ratio = appsync.perSecond / raw.perSecond;
     // All CPU a request costs (this process and the JVM), AppSync's over raw: robust to load.
     const totalCpu = (r: LoopResult) => r.cpuMsPerRequest + r.otherCpuMsPerRequest;
     lines.push(
@@ -329,16 +351,35 @@ async function main() {
           // Unmeasured first: Lambda workers spawn (up to the function's concurrency), code gets hot.
           await closedLoop(viaAppSync, { connections, seconds: warmUpSeconds });
           const signUrlsBefore = signUrlsRuns();
-          if (profiler) await profiler.post('Profiler.start');
-          const appsync = await closedLoop(viaAppSync, { connections, seconds, otherCpuMs });
-          if (profiler && cpuProfDir) {
-            const { profile } = await profiler.post('Profiler.stop');
-            const file = `${count}-${read.replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '')}.cpuprofile`;
-            await writeFile(path.join(cpuProfDir, file), JSON.stringify(profile));
+          const viaAppSyncRounds: LoopResult[] = [];
+          const rawRounds: LoopResult[] = [];
+          const ratios: number[] = [];
+          const measure = (call: () => Promise<unknown>) =>
+            closedLoop(call, { connections, seconds, otherCpuMs });
+          for (let round = 0; round < rounds; round += 1) {
+            // Even rounds AppSync first, odd rounds raw first; the first round's AppSync window is profiled.
+            let appsync: LoopResult;
+            let direct: LoopResult;
+            if (round % 2 === 0) {
+              if (round === 0 && profiler) await profiler.post('Profiler.start');
+              appsync = await measure(viaAppSync);
+              if (round === 0 && profiler && cpuProfDir) {
+                const { profile } = await profiler.post('Profiler.stop');
+                const file = `${count}-${read.replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '')}.cpuprofile`;
+                await writeFile(path.join(cpuProfDir, file), JSON.stringify(profile));
+              }
+              direct = await measure(raw);
+            } else {
+              direct = await measure(raw);
+              appsync = await measure(viaAppSync);
+            }
+            viaAppSyncRounds.push(appsync);
+            rawRounds.push(direct);
+            ratios.push(appsync.perSecond / direct.perSecond);
           }
+          const appsync = overRounds(viaAppSyncRounds);
           const signUrlsPerRequest = (signUrlsRuns() - signUrlsBefore) / Math.max(1, appsync.requests);
-          const direct = await closedLoop(raw, { connections, seconds, otherCpuMs });
-          rows.push({ read, appsync, raw: direct, signUrlsPerRequest });
+          rows.push({ read, appsync, raw: overRounds(rawRounds), ratio: median(ratios), signUrlsPerRequest });
           if (name.startsWith('listImages'))
             listLatency.set(read, [...(listLatency.get(read) ?? []), appsync.p50Ms]);
         }
