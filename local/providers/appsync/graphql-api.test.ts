@@ -362,6 +362,26 @@ describe('resolvers', () => {
     expect(infos).toEqual([1, 2, 3].map(() => ({ list: ['changed'], graphql: '' })));
   });
 
+  it('gives the same selection to a document sent again, a fragment merged with each place it is spread', async () => {
+    const query = `{ a: probes { id ...F child { deeper { name } } } b: probes { id ...F } }
+      fragment F on Probe { child { seen } }`;
+    const lists = async () => {
+      const data = (await run(query)).data as Record<'a' | 'b', Array<{ child: { seen: string } }>>;
+      const listOf = (probe: { child: { seen: string } } | undefined) =>
+        JSON.parse(probe?.child.seen ?? 'null').info.selectionSetList;
+      return { a: listOf(data.a[0]), b: listOf(data.b[0]) };
+    };
+    const expected = { a: ['seen', 'deeper', 'deeper/name'], b: ['seen'] };
+    expect(await lists()).toEqual(expected);
+    expect(await lists()).toEqual(expected);
+    // A resolver changing its list changes nothing for the next request either.
+    for (let i = 0; i < 2; i += 1) {
+      const infos = ((await run('{ probes { id info } }')).data as { probes: Array<{ info: string }> })
+        .probes;
+      expect(JSON.parse(infos[0]?.info ?? 'null')).toEqual({ list: ['changed'], graphql: '' });
+    }
+  });
+
   it('runs a document sent again with its own operation name, variables and caller', async () => {
     const query = `query A($start: Int!) { pipeline(start: $start) }
       query B { forIam { id internal } }`;

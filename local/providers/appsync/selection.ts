@@ -49,27 +49,47 @@ export function selectionSetGraphQL(info: GraphQLResolveInfo): string {
   return selectionSet ? print(selectionSet) : '';
 }
 
-const selections = new WeakMap<
-  readonly FieldNode[],
-  { selectionSetList: string[]; selectionSetGraphQL: string }
->();
-
-/**
- * `ctx.info`'s two selection views, worked out once per field of a request: every item of a list
- * shares its field's nodes (graphql-js memoizes them per request), and printing the selection for
- * each of 50 images' 6 thumbnails cost more than the resolvers. Each call gets its own list, as a
- * resolver may change the one it was given.
- */
-export function selectionOf(info: GraphQLResolveInfo): {
+interface SelectionViews {
   selectionSetList: string[];
   selectionSetGraphQL: string;
-} {
-  let known = selections.get(info.fieldNodes);
+}
+
+/**
+ * Views worked out, by the field's first node: a validated document is parsed once and kept
+ * (graphql-api.ts), so its nodes are the same objects in every request that sends it. A node in a
+ * fragment can meet different sibling nodes where the fragment is spread, so an entry is also
+ * matched on the rest of the field's nodes.
+ */
+const selections = new WeakMap<FieldNode, Array<{ nodes: readonly FieldNode[]; views: SelectionViews }>>();
+
+function sameNodes(a: readonly FieldNode[], b: readonly FieldNode[]): boolean {
+  return a.length === b.length && a.every((node, i) => node === b[i]);
+}
+
+/**
+ * `ctx.info`'s two selection views, worked out once per field of a document: every item of a list
+ * shares its field's nodes, and so does every request sending the same query; printing the
+ * selection for each of 50 images' 6 thumbnails cost more than the resolvers. Each call gets its
+ * own list, as a resolver may change the one it was given.
+ */
+export function selectionOf(info: GraphQLResolveInfo): SelectionViews {
+  const [first] = info.fieldNodes;
+  if (!first) return { selectionSetList: [], selectionSetGraphQL: '' };
+  let known = selections.get(first);
   if (!known) {
-    known = { selectionSetList: selectionSetList(info), selectionSetGraphQL: selectionSetGraphQL(info) };
-    selections.set(info.fieldNodes, known);
+    known = [];
+    selections.set(first, known);
   }
-  return { selectionSetList: [...known.selectionSetList], selectionSetGraphQL: known.selectionSetGraphQL };
+  let entry = known.find((candidate) => sameNodes(candidate.nodes, info.fieldNodes));
+  if (!entry) {
+    entry = {
+      nodes: [...info.fieldNodes],
+      views: { selectionSetList: selectionSetList(info), selectionSetGraphQL: selectionSetGraphQL(info) },
+    };
+    known.push(entry);
+  }
+  const { views } = entry;
+  return { selectionSetList: [...views.selectionSetList], selectionSetGraphQL: views.selectionSetGraphQL };
 }
 
 /**
