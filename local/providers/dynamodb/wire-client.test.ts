@@ -6,7 +6,7 @@ import { names } from '../../../contracts/names.ts';
 import { verifySigV4 } from '../../sigv4.ts';
 import { leanDynamoDbClient } from './lean-client.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './testing.ts';
-import { DynamoDbWireError, wireFor } from './wire-client.ts';
+import { DynamoDbWire, DynamoDbWireError, wireFor } from './wire-client.ts';
 
 const credentials = { accessKeyId: 'darkroomtests', secretAccessKey: 'local' };
 let dynamo: DynamoDbLocal;
@@ -154,6 +154,37 @@ describe('the DynamoDB wire client', () => {
       expect(server.requests).toHaveLength(1);
     } finally {
       await server.close();
+    }
+  });
+
+  it('abandons an attempt that never answers and sends again', async () => {
+    // Prepare: the first request is held unanswered, the second answered.
+    let held = 0;
+    const server = http.createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        held += 1;
+        if (held === 1) return;
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        response.end('{"Count":0}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const wire = new DynamoDbWire(
+      { endpoint: new URL(`http://127.0.0.1:${port}`), region: 'us-east-1', credentials },
+      { attempts: 2, baseDelayMs: 1, sleep: async () => {}, attemptTimeoutMs: 200 },
+    );
+    try {
+      // Act
+      const answer = await wire.call('Query', { TableName: 't' });
+
+      // Assess
+      expect(answer).toEqual({ Count: 0 });
+      expect(held).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

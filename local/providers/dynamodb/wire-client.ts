@@ -12,7 +12,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { sendAgainWhile, sleepFor } from '../../../contracts/send-again.ts';
+import { type SendAgainOptions, sendAgainWhile, sleepFor } from '../../../contracts/send-again.ts';
 import { httpPost, type PostAnswer } from '../../../functions/shared/http-post.ts';
 
 /** DynamoDB's JSON protocol: the API version every operation's X-Amz-Target names. */
@@ -67,12 +67,22 @@ export interface WireTarget {
   credentials: AwsCredentialIdentity;
 }
 
+export interface WireRetry extends SendAgainOptions {
+  /** An attempt with no answer by then is abandoned, as a lost connection (the SDK client's requestTimeout). */
+  attemptTimeoutMs: number;
+}
+
 export class DynamoDbWire {
   private readonly signer: SignatureV4;
 
   constructor(
     private readonly target: WireTarget,
-    private readonly retry = { attempts: 3, baseDelayMs: 100, sleep: sleepFor },
+    private readonly retry: WireRetry = {
+      attempts: 3,
+      baseDelayMs: 100,
+      sleep: sleepFor,
+      attemptTimeoutMs: 30_000,
+    },
   ) {
     this.signer = new SignatureV4({
       service: 'dynamodb',
@@ -105,7 +115,12 @@ export class DynamoDbWire {
       body,
     });
     const { host: _host, ...headers } = signed.headers;
-    const answer = await httpPost({ url: endpoint, headers, body });
+    const answer = await httpPost({
+      url: endpoint,
+      headers,
+      body,
+      signal: AbortSignal.timeout(this.retry.attemptTimeoutMs),
+    });
     if (answer.status !== 200) throw new DynamoDbWireError(answer);
     return JSON.parse(answer.text) as Record<string, unknown>;
   }
