@@ -62,7 +62,7 @@ describe('httpPost', () => {
     const first = await post('/graphql');
     const second = await post('/busy');
 
-    expect(first).toMatchObject({ status: 200, text: '{"data":{"ok":"é"}}' });
+    expect(first).toEqual({ status: 200, text: '{"data":{"ok":"é"}}' });
     expect(second.status).toBe(503);
     expect(received[0]).toMatchObject({
       method: 'POST',

@@ -17,8 +17,6 @@ export interface PostRequest {
 export interface PostAnswer {
   status: number;
   text: string;
-  /** The answer's headers (a service's request id, for one). */
-  headers?: http.IncomingHttpHeaders;
 }
 
 /** One connection pool per protocol for the whole process, as the SDK clients keep theirs. */
@@ -45,11 +43,7 @@ export function httpPost(request: PostRequest): Promise<PostAnswer> {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString('utf8'),
-            headers: response.headers,
-          }),
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
         );
         response.on('error', reject);
         // A connection cut (or aborted) mid-body ends without 'end': that is a failed attempt.

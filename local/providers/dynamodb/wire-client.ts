@@ -3,17 +3,16 @@
  * the operation's input as JSON, answered as the parsed JSON. AppSync's request objects already
  * carry attribute values in the wire format and its results are plain values made straight from the
  * wire (data-sources/plain-items.ts), so the SDK's command stack only converted them there and back:
- * ≈ 0.5 ms of main-thread CPU per GetItem through the SDK against ≈ 0.2 ms here (endpoint rules,
- * retry tokens, schema serde and the middleware chain on every call). The transport is the
- * functions' own (functions/shared/http-post.ts). Throttling, 5xx and lost connections are sent
- * again with jittered backoff, as the SDK's standard retry does (3 attempts).
+ * ≈ 0.55 ms of main-thread CPU per GetItem through the SDK against ≈ 0.3 ms here (endpoint rules,
+ * retry tokens, schema serde and the middleware chain on every call). Throttling, 5xx and lost
+ * connections are sent again with jittered backoff, as the SDK's standard retry does (3 attempts).
  */
+import http from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { type SendAgainOptions, sendAgainWhile, sleepFor } from '../../../contracts/send-again.ts';
-import { httpPost, type PostAnswer } from '../../../functions/shared/http-post.ts';
 
 /** DynamoDB's JSON protocol: the API version every operation's X-Amz-Target names. */
 const targetPrefix = 'DynamoDB_20120810';
@@ -26,13 +25,43 @@ const throttlingTypes = new Set([
   'LimitExceededException',
 ]);
 
+/** One HTTP answer: status, headers and the body as text. */
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/** Keep-alive connections to DynamoDB Local, shared by every wire client of the process. */
+const agent = new http.Agent({ keepAlive: true });
+
+/** One POST; a connection lost (or the signal fired) before the whole answer arrived rejects. */
+function post(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', headers, agent, signal }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('close', () => {
+        if (!response.complete) reject(new Error('DynamoDB closed the connection mid-answer'));
+      });
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text });
+      });
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 /** A refusal from DynamoDB, shaped as the SDK's service exceptions (name, $metadata). */
 export class DynamoDbWireError extends Error {
   readonly $metadata: { httpStatusCode: number; requestId?: string };
   /** TransactionCanceledException's reasons, when DynamoDB gives them. */
   readonly CancellationReasons?: Array<{ Code?: string; Message?: string }>;
 
-  constructor(answer: PostAnswer) {
+  constructor(answer: Answer) {
     let body: Record<string, unknown> = {};
     try {
       body = JSON.parse(answer.text) as Record<string, unknown>;
@@ -45,7 +74,7 @@ export class DynamoDbWireError extends Error {
     this.name =
       type.slice(type.lastIndexOf('#') + 1) ||
       (answer.status >= 500 ? 'InternalServerError' : 'UnknownError');
-    const requestId = answer.headers?.['x-amzn-requestid'];
+    const requestId = answer.headers['x-amzn-requestid'];
     this.$metadata = {
       httpStatusCode: answer.status,
       ...(typeof requestId === 'string' ? { requestId } : {}),
@@ -114,13 +143,14 @@ export class DynamoDbWire {
       },
       body,
     });
+    // Host comes from the URL (the value that was signed).
     const { host: _host, ...headers } = signed.headers;
-    const answer = await httpPost({
-      url: endpoint,
-      headers,
+    const answer = await post(
+      endpoint,
+      { ...headers, 'content-length': String(Buffer.byteLength(body)) },
       body,
-      signal: AbortSignal.timeout(this.retry.attemptTimeoutMs),
-    });
+      AbortSignal.timeout(this.retry.attemptTimeoutMs),
+    );
     if (answer.status !== 200) throw new DynamoDbWireError(answer);
     return JSON.parse(answer.text) as Record<string, unknown>;
   }
