@@ -6,7 +6,7 @@ import { names } from '../../../contracts/names.ts';
 import { verifySigV4 } from '../../sigv4.ts';
 import { leanDynamoDbClient } from './lean-client.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './testing.ts';
-import { DynamoDbWire, DynamoDbWireError, wireFor } from './wire-client.ts';
+import { DynamoDbUnreachableError, DynamoDbWire, DynamoDbWireError, wireFor } from './wire-client.ts';
 
 const credentials = { accessKeyId: 'darkroomtests', secretAccessKey: 'local' };
 let dynamo: DynamoDbLocal;
@@ -186,5 +186,22 @@ describe('the DynamoDB wire client', () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it('reports a DynamoDB it never reached, every attempt spent, with $metadata as the SDK does', async () => {
+    // Prepare: a port nobody listens on any more.
+    const closed = await scriptedServer([]);
+    await closed.close();
+    const wire = new DynamoDbWire(
+      { endpoint: new URL(closed.url), region: 'us-east-1', credentials },
+      { attempts: 2, baseDelayMs: 1, sleep: async () => {}, attemptTimeoutMs: 1_000 },
+    );
+
+    // Act
+    const failed = await wire.call('GetItem', { TableName: 't', Key: {} }).catch((error: unknown) => error);
+
+    // Assess
+    expect(failed).toBeInstanceOf(DynamoDbUnreachableError);
+    expect(failed).toMatchObject({ $metadata: {}, message: expect.stringContaining('ECONNREFUSED') });
   });
 });

@@ -84,6 +84,19 @@ export class DynamoDbWireError extends Error {
   }
 }
 
+/**
+ * No answer at all once every attempt is spent (refused, reset, timed out): the last failure, with
+ * `$metadata` as the SDK's retry gives its own, so callers report it as they report a refusal.
+ */
+export class DynamoDbUnreachableError extends Error {
+  readonly $metadata: { httpStatusCode?: number; requestId?: string } = {};
+
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = cause instanceof Error ? cause.name : 'Error';
+  }
+}
+
 /** Network trouble, a 5xx or throttling: sent again. Any other refusal is the caller's. */
 export function isTransient(error: unknown): boolean {
   if (!(error instanceof DynamoDbWireError)) return true;
@@ -124,7 +137,11 @@ export class DynamoDbWire {
   /** One operation (`GetItem`, `Query`…) with its input as DynamoDB's JSON; its answer as JSON. */
   call(operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
     const body = JSON.stringify(input);
-    return sendAgainWhile(() => this.send(operation, body), isTransient, this.retry);
+    return sendAgainWhile(() => this.send(operation, body), isTransient, this.retry).catch(
+      (error: unknown) => {
+        throw error instanceof DynamoDbWireError ? error : new DynamoDbUnreachableError(error);
+      },
+    );
   }
 
   private async send(operation: string, body: string): Promise<Record<string, unknown>> {

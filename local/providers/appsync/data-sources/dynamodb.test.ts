@@ -2,6 +2,7 @@ import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownerStatusKey } from '../../../../contracts/image-item.ts';
 import { names } from '../../../../contracts/names.ts';
+import { leanDynamoDbClient } from '../../dynamodb/lean-client.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../dynamodb/testing.ts';
 import * as ddb from '../runtime/dynamodb-helpers.ts';
 import { createContext } from '../runtime/index.ts';
@@ -187,6 +188,30 @@ describe('the DynamoDB data source on DynamoDB Local', () => {
     expect(got.result).toStrictEqual(viaSdk);
     expect((page.result as { items: unknown[] }).items).toStrictEqual([viaSdk]);
     expect((batch.result as { data: Record<string, unknown[]> }).data[names.table]).toStrictEqual([viaSdk]);
+  });
+
+  it('reports a read that never reached DynamoDB in ctx.error, as a refusal is', async () => {
+    // Prepare: a client for a port nobody listens on (DynamoDB Local gone, between restarts).
+    const gone = new DynamoDbDataSource(names.dataSources.images, names.table, () =>
+      leanDynamoDbClient({
+        endpoint: 'http://127.0.0.1:1',
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'darkroomtests', secretAccessKey: 'local' },
+      }),
+    );
+
+    // Act
+    const outcome = await gone.run({
+      request: ddb.get({ key: { owner: 'alice', id: '01A' } }),
+      ctx: createContext(),
+      batchKey: 'test',
+      batches: new Map(),
+    });
+
+    // Assess
+    expect(outcome.result).toBeNull();
+    expect(outcome.error?.type).toMatch(/^DynamoDB:/);
+    expect(outcome.error?.message).toContain('ECONNREFUSED');
   });
 
   it('runs TransactWriteItems and reports cancellation reasons when a condition fails', async () => {
