@@ -35,10 +35,14 @@ interface Answer {
 /** Keep-alive connections to DynamoDB Local, shared by every wire client of the process. */
 const agent = new http.Agent({ keepAlive: true });
 
-/** One POST; a connection lost (or the signal fired) before the whole answer arrived rejects. */
-function post(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<Answer> {
+/**
+ * One POST; a connection lost before the whole answer arrived, or silent for `timeoutMs`, rejects.
+ * (A socket timeout, not an AbortSignal.timeout per call: that keeps a timer and a signal alive for
+ * the whole timeout after every answer, tens of thousands at a read burst's rate.)
+ */
+function post(url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', headers, agent, signal }, (response) => {
+    const request = http.request(url, { method: 'POST', headers, agent, timeout: timeoutMs }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', reject);
@@ -50,6 +54,7 @@ function post(url: URL, headers: Record<string, string>, body: string, signal: A
         resolve({ status: response.statusCode ?? 0, headers: response.headers, text });
       });
     });
+    request.on('timeout', () => request.destroy(new Error(`no answer from DynamoDB in ${timeoutMs} ms`)));
     request.on('error', reject);
     request.end(body);
   });
@@ -166,7 +171,7 @@ export class DynamoDbWire {
       endpoint,
       { ...headers, 'content-length': String(Buffer.byteLength(body)) },
       body,
-      AbortSignal.timeout(this.retry.attemptTimeoutMs),
+      this.retry.attemptTimeoutMs,
     );
     if (answer.status !== 200) throw new DynamoDbWireError(answer);
     return JSON.parse(answer.text) as Record<string, unknown>;
@@ -176,8 +181,8 @@ export class DynamoDbWire {
 const wires = new WeakMap<DynamoDBClient, Promise<DynamoDbWire>>();
 
 /**
- * The wire client for the same endpoint, region and credentials as an SDK client: one per client,
- * so a DynamoDB Local restarted on another port (a new client) gets a new one.
+ * The wire client for the same endpoint, region and credentials as an SDK client, one per client:
+ * a new client (the provider makes one each time it starts) gets a new one.
  */
 export function wireFor(client: DynamoDBClient): Promise<DynamoDbWire> {
   let wire = wires.get(client);
