@@ -1,4 +1,12 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+// One graphql-js, the one Node loads (`main`, CommonJS) as under `npm start`: Vite would pick the
+// package's ES build for our imports while graphql-jit's import gets Node's, and graphql-js refuses
+// types from "another module or realm".
+const resolve = {
+  alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }],
+};
 
 // Four projects: unit tests beside the code; CDK assertions sharing one synth; integration tests
 // sharing one local stack (started once by the global setup, on free ports, data in a temp folder);
@@ -7,6 +15,7 @@ export default defineConfig({
   test: {
     projects: [
       {
+        resolve,
         test: {
           name: 'unit',
           include: ['{contracts,resolvers,functions,local,infra,client-sdk,bench,web/src}/**/*.test.ts'],
@@ -14,6 +23,7 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         test: {
           name: 'infra',
           include: ['tests/infra/**/*.test.ts'],
@@ -23,6 +33,7 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         test: {
           name: 'integration',
           // The browser tests share the integration suite's stack.
@@ -34,6 +45,7 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         test: {
           name: 'reliability',
           include: ['tests/reliability/**/*.test.ts'],

@@ -508,6 +508,78 @@ describe('resolvers', () => {
   });
 });
 
+describe('a query sent again runs compiled (graphql-jit), answering as graphql-js did', () => {
+  // Each document is new to the API (its comment makes the text unique): graphql-js runs it the
+  // first time, the compiled query the second.
+  const cases: Array<[string, string, Record<string, unknown>]> = [
+    [
+      'plain fields, aliases, __typename and a batched Lambda field',
+      '{ __typename a: open { id n: name label __typename } items { id name label } }',
+      {},
+    ],
+    ['a resolver error and an appended error', '{ fail { id } appended open { id } }', {}],
+    ['a null bubbling up to the root', '{ open { id } mustExist { id name } }', {}],
+    [
+      'AWS scalars in literals, variables and answers',
+      `query ($d: AWSDate, $j: AWSJSON) {
+        echo(date: $d, json: $j, url: "https://example.com/a?b=c", ts: 1700000000, ip: "10.0.0.1") }`,
+      { d: '2026-01-01Z', j: '{"a":[1,2]}' },
+    ],
+    [
+      "each nested resolver's ctx.info, selection and source",
+      '{ probes { id info child { seen name deeper { name } } } }',
+      {},
+    ],
+    [
+      'skip and include by variable',
+      'query ($yes: Boolean!) { open { id name @include(if: $yes) label @skip(if: $yes) } }',
+      { yes: true },
+    ],
+    ['a pipeline given a variable', 'query ($s: Int!) { pipeline(start: $s) }', { s: 3 }],
+    [
+      'introspection',
+      '{ __schema { queryType { name } } __type(name: "Item") { fields { name type { name kind } } } }',
+      {},
+    ],
+    ['a named fragment', '{ open { ...F } items { ...F } } fragment F on Item { id name }', {}],
+  ];
+
+  it.each(cases)('%s', async (name, query, variables) => {
+    const document = `${query} # ${name}`;
+    const before = { ...api.executions };
+    const first = await run(document, cognito(), variables);
+    const again = await run(document, cognito(), variables);
+    expect(api.executions).toEqual({
+      compiled: before.compiled + 1,
+      graphqlJs: before.graphqlJs + 1,
+    });
+    expect(again).toEqual(first);
+  });
+
+  it('refuses the variables graphql-js refuses, every time', async () => {
+    const document = 'query ($s: Int!) { pipeline(start: $s) } # refused variables';
+    const answers = [];
+    for (let i = 0; i < 3; i += 1) answers.push(await run(document, cognito(), { s: 'three' }));
+    expect(answers[0]?.data).toBeNull();
+    expect(answers[0]?.errors?.[0]?.message).toContain('$s');
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+  });
+
+  it('judges auth per request: a compiled document still refuses a field the caller may not read', async () => {
+    const document = '{ admins open { id } } # auth per caller';
+    const admin = cognito(['admins']);
+    await run(document, admin);
+    const before = api.executions.compiled;
+    expect(await run(document, admin)).toEqual({ data: { admins: 'for admins', open: { id: '1' } } });
+    expect(api.executions.compiled).toBe(before + 1);
+    const denied = await run(document, cognito());
+    expect(denied.data).toEqual({ admins: null, open: { id: '1' } });
+    expect(denied.errors).toEqual([expect.objectContaining({ errorType: 'Unauthorized', path: ['admins'] })]);
+    expect(api.executions.compiled).toBe(before + 1);
+  });
+});
+
 describe('AWS scalars', () => {
   const echo = `query ($date: AWSDate, $dateTime: AWSDateTime, $time: AWSTime, $json: AWSJSON, $email: AWSEmail,
     $url: AWSURL, $phone: AWSPhone, $ip: AWSIPAddress, $ts: AWSTimestamp) {

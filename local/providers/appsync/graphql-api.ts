@@ -32,6 +32,7 @@ import {
 } from 'graphql';
 import { queryLimits } from '../../../contracts/query-limits.ts';
 import { mayAccess } from './auth-rules.ts';
+import { CompiledQueries } from './compiled-queries.ts';
 import type { DataSourceRegistry } from './data-sources/registry.ts';
 import {
   type AppSyncError,
@@ -164,6 +165,9 @@ export class GraphqlApi {
   /** mutation field → the subscription fields that list it in `@aws_subscribe`. */
   readonly subscribers = new Map<string, string[]>();
   private projection: GraphQLSchema | undefined;
+  private readonly compiledQueries: CompiledQueries;
+  /** Requests run by each executor (compiled-queries.ts), for tests and bench:api. */
+  readonly executions = { compiled: 0, graphqlJs: 0 };
 
   constructor(private readonly options: GraphqlApiOptions) {
     this.limits = { ...defaultLimits, ...options.limits };
@@ -174,12 +178,15 @@ export class GraphqlApi {
       for (const field of Object.values(type.getFields())) field.resolve = this.guarded(type, field);
     }
     this.indexSubscriptions();
+    this.compiledQueries = new CompiledQueries(options.schemaSdl, options.resolvers, (type, field) =>
+      this.compiledResolver(type, field),
+    );
   }
 
   async execute(input: CallInput): Promise<ApiResult> {
     const prepared = this.prepare(input);
     if ('failed' in prepared) return prepared.failed;
-    const { document, operation } = prepared;
+    const { operation } = prepared;
     if (operation.operation === 'subscription') {
       return this.fail(
         'Subscriptions are not supported over HTTP; use the real-time endpoint.',
@@ -194,15 +201,7 @@ export class GraphqlApi {
       variables: input.variables ?? {},
       scope,
     };
-    const run = Promise.resolve(
-      execute({
-        schema: this.schema,
-        document,
-        variableValues: input.variables ?? {},
-        operationName: input.operationName ?? null,
-        contextValue: context,
-      }),
-    );
+    const run = Promise.resolve(this.run(prepared, input, context));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.limits.executionMs);
@@ -215,6 +214,55 @@ export class GraphqlApi {
     const errors = this.errorsOf(result, scope);
     if (operation.operation === 'mutation') this.publish(operation, prepared.fragments, result.data);
     return errors.length > 0 ? { data: result.data ?? null, errors } : { data: result.data ?? null };
+  }
+
+  /**
+   * One request's execution: a query whose whole selection its caller may read runs compiled
+   * (compiled-queries.ts), once its document has been seen before; everything else runs through
+   * graphql-js, every field guarded. Variables are judged by graphql-js in both cases, so both
+   * accept and refuse alike; anything graphql-jit refuses still goes to graphql-js.
+   */
+  private run(
+    prepared: PreparedDocument,
+    input: CallInput,
+    context: FieldContext,
+  ): Promise<ExecutionResult> | ExecutionResult {
+    const { document, operation, fragments } = prepared;
+    const variables = input.variables ?? {};
+    const compiled =
+      operation.operation === 'query' && this.readableThroughout(operation, fragments, input.caller)
+        ? this.compiledQueries.get(prepared)
+        : undefined;
+    if (compiled && !getVariableValues(this.schema, operation.variableDefinitions ?? [], variables).errors) {
+      const result = compiled(context, variables);
+      // graphql-jit answers only errors when it refuses variables; graphql-js has the last word.
+      if (result instanceof Promise || 'data' in result) {
+        this.executions.compiled += 1;
+        return result;
+      }
+    }
+    this.executions.graphqlJs += 1;
+    return execute({
+      schema: this.schema,
+      document,
+      variableValues: variables,
+      operationName: input.operationName ?? null,
+      contextValue: context,
+    });
+  }
+
+  /** Whether `caller` may read every field the operation selects, at every depth. */
+  private readableThroughout(
+    operation: OperationDefinitionNode,
+    fragments: Record<string, FragmentDefinitionNode>,
+    caller: Caller,
+  ): boolean {
+    const rootType = this.schema.getRootType(operation.operation);
+    if (!rootType) return false;
+    for (const root of collectFields(operation.selectionSet, fragments)) {
+      if (this.deniedIn(rootType, root, fragments, caller)) return false;
+    }
+    return true;
   }
 
   /**
@@ -479,32 +527,58 @@ export class GraphqlApi {
         };
       }
       const { resolver } = lookup;
-      if (!resolver) {
-        if (lookup.failure !== undefined)
-          throw new AppSyncFieldError(
-            `The resolver of ${type.name}.${field.name} failed to load: ${lookup.failure}`,
-            'MappingTemplate',
-          );
-        return defaultFieldResolver(source, args, context, info);
-      }
-      const init = this.contextInit(
-        context.caller,
-        context.headers,
-        context.domainName,
-        // graphql-js coerces a fresh arguments object for every field it resolves.
-        args,
-        source,
-        {
-          fieldName: field.name,
-          parentTypeName: type.name,
-          variables: context.variables,
-          ...selectionOf(info),
-        },
-      );
-      const position = new FieldPlace(info);
-      const run = runResolver(resolver, init, position, this.options.dataSources, context.scope);
-      return run instanceof Promise ? run.then((done) => done.value) : run.value;
+      if (resolver) return this.resolveWith(resolver, type, field, source, args, context, info);
+      if (lookup.failure !== undefined) throw loadFailure(type, field, lookup.failure);
+      return defaultFieldResolver(source, args, context, info);
     };
+  }
+
+  /**
+   * A field's resolve function in the compiled queries' schema, which runs only where auth has
+   * been settled for the whole selection: its resolver's run, its load failure, or nothing (the
+   * property is read).
+   */
+  private compiledResolver(
+    type: GraphQLObjectType,
+    field: GraphQLField<unknown, unknown>,
+  ): GraphQLFieldResolver<unknown, FieldContext> | undefined {
+    const resolver = this.options.resolvers.get(type.name, field.name);
+    if (resolver)
+      return (source, args, context, info) =>
+        this.resolveWith(resolver, type, field, source, inDefinitionOrder(field, args), context, info);
+    const failure = this.options.resolvers.failure(type.name, field.name);
+    if (failure === undefined) return undefined;
+    return () => {
+      throw loadFailure(type, field, failure);
+    };
+  }
+
+  private resolveWith(
+    resolver: LoadedResolver,
+    type: GraphQLObjectType,
+    field: GraphQLField<unknown, unknown>,
+    source: unknown,
+    args: Record<string, unknown>,
+    context: FieldContext,
+    info: GraphQLResolveInfo,
+  ): unknown {
+    const init = this.contextInit(
+      context.caller,
+      context.headers,
+      context.domainName,
+      // graphql-js coerces a fresh arguments object for every field it resolves.
+      args,
+      source,
+      {
+        fieldName: field.name,
+        parentTypeName: type.name,
+        variables: context.variables,
+        ...selectionOf(info),
+      },
+    );
+    const position = new FieldPlace(info);
+    const run = runResolver(resolver, init, position, this.options.dataSources, context.scope);
+    return run instanceof Promise ? run.then((done) => done.value) : run.value;
   }
 
   private errorsOf(result: ExecutionResult, scope: RequestScope): AppSyncError[] {
@@ -592,6 +666,31 @@ function projectEvent(result: ExecutionResult): SubscriptionPayload {
       errorType: null,
     })),
   };
+}
+
+/**
+ * The arguments in the field's declared order, as graphql-js gives them (graphql-jit puts literals
+ * before variables): resolvers that walk `ctx.args` see one order whichever executor ran.
+ */
+function inDefinitionOrder(
+  field: GraphQLField<unknown, unknown>,
+  args: Record<string, unknown>,
+): Record<string, unknown> {
+  if (field.args.length < 2) return args;
+  const ordered: Record<string, unknown> = {};
+  for (const { name } of field.args) if (Object.hasOwn(args, name)) ordered[name] = args[name];
+  return ordered;
+}
+
+function loadFailure(
+  type: GraphQLObjectType,
+  field: GraphQLField<unknown, unknown>,
+  failure: string,
+): AppSyncFieldError {
+  return new AppSyncFieldError(
+    `The resolver of ${type.name}.${field.name} failed to load: ${failure}`,
+    'MappingTemplate',
+  );
 }
 
 function requestLevelError(message: string, errorType: string | null): AppSyncError {
