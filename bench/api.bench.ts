@@ -219,6 +219,21 @@ function jvmCpuMs(dataDir: string): () => number {
   };
 }
 
+/**
+ * Waits until DynamoDB Local's JVM is idle (under 5 % of a core for a whole second, at most 60 s):
+ * after bulk seeding it keeps collecting and writing for a while, and a read measured then would
+ * time the seeding's aftermath rather than the library's size.
+ */
+async function settle(jvmCpu: () => number): Promise<{ seconds: number; cpuMs: number }> {
+  const start = jvmCpu();
+  for (let second = 1; second <= 60; second += 1) {
+    const before = jvmCpu();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (jvmCpu() - before < 50) return { seconds: second, cpuMs: jvmCpu() - start };
+  }
+  return { seconds: 60, cpuMs: jvmCpu() - start };
+}
+
 /** One answer checked before a read is timed: a bench of refusals or empty pages measures nothing. */
 function checkAnswer(read: string, data: Record<string, unknown>, expected: number, signed: boolean): void {
   const root = Object.values(data)[0] as { items?: unknown[] } | null;
@@ -306,6 +321,10 @@ async function main() {
     for (const count of [...counts].sort((a, b) => a - b)) {
       await seed(documents, owner, seeded, count);
       seeded = count;
+      const settled = await settle(otherCpuMs);
+      console.log(
+        `\n${count} items seeded; DynamoDB Local settled after ${settled.seconds} s (${Math.round(settled.cpuMs)} JVM CPU-ms meanwhile)`,
+      );
       const randomId = () => seededImage(owner, Math.floor(Math.random() * count)).id;
       const rows: Row[] = [];
       for (const [variant, thumbnails] of [

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { CompiledQueries } from './compiled-queries.ts';
 import { type CatalogEntry, ResolverTable } from './resolver-table.ts';
 
-const sdl = 'type Query { echo(text: String): String greeting: String farewell: String plain: Plain } type Plain { name: String }';
+const sdl =
+  'type Query { echo(text: String): String greeting: String farewell: String plain: Plain } type Plain { name: String }';
 const operation = (query: string) => {
   const document = parse(query);
   const [definition] = document.definitions;
@@ -68,5 +69,22 @@ describe('CompiledQueries', () => {
     const escaped = operation(`{ echo(text: "\\u005F_MAGIC_NAN__ ") }`);
     queries.get(escaped);
     expect(queries.get(escaped)).toBeUndefined();
+  });
+
+  it('leaves documents of more than 256 fields, fragments spread where they are, to graphql-js', async () => {
+    const table = new ResolverTable({ list: () => [entry('greeting')], bundle: () => code });
+    await table.load();
+    const queries = new CompiledQueries(sdl, table, () => undefined);
+    const aliased = (count: number, selection: string, fragment = '') =>
+      operation(
+        `{ ${Array.from({ length: count }, (_, i) => `p${i}: plain ${selection}`).join(' ')} } ${fragment}`,
+      );
+    const fitting = aliased(128, '{ name }');
+    const spread = aliased(129, '{ ...F }', 'fragment F on Plain { name }');
+    const written = aliased(129, '{ name }');
+    for (const document of [fitting, spread, written]) queries.get(document);
+    expect(queries.get(fitting)).toBeTypeOf('function');
+    expect(queries.get(spread)).toBeUndefined();
+    expect(queries.get(written)).toBeUndefined();
   });
 });

@@ -40,6 +40,11 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
   const args = [...defaultJvmFlags, `-Djava.library.path=${path.join(folder, 'DynamoDBLocal_lib')}`];
   args.push('-jar', path.join(folder, 'DynamoDBLocal.jar'), '-inMemory', '-sharedDb', '-port', String(port));
   const child = spawn('java', args, { cwd: folder, stdio: 'ignore' });
+  // A test process that ends without its afterAll (a failed run, an unhandled error) must not
+  // leave the JVM behind, holding a port and ~140 MB.
+  const killChild = () => child.kill();
+  process.once('exit', killChild);
+  child.once('exit', () => process.removeListener('exit', killChild));
   const endpoint = `http://127.0.0.1:${port}`;
   // DynamoDB Local accepts only letters and digits in the access key.
   const client = new DynamoDBClient({
