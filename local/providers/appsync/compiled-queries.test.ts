@@ -1,4 +1,4 @@
-import { parse } from 'graphql';
+import { type FragmentDefinitionNode, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { CompiledQueries } from './compiled-queries.ts';
 import { type CatalogEntry, ResolverTable } from './resolver-table.ts';
@@ -9,7 +9,10 @@ const operation = (query: string) => {
   const document = parse(query);
   const [definition] = document.definitions;
   if (definition?.kind !== 'OperationDefinition') throw new Error('not an operation');
-  return { document, operation: definition };
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const fragment of document.definitions)
+    if (fragment.kind === 'FragmentDefinition') fragments[fragment.name.value] = fragment;
+  return { document, operation: definition, fragments };
 };
 const code = 'export function request() { return {}; } export function response(ctx) { return ctx.result; }';
 const entry = (fieldName: string): CatalogEntry => ({

@@ -15,14 +15,13 @@ import {
   type GraphQLFieldResolver,
   GraphQLObjectType,
   type GraphQLSchema,
-  Kind,
   type OperationDefinitionNode,
-  type SelectionSetNode,
   visit,
 } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { ResolverTable } from './resolver-table.ts';
 import { applyAwsScalars } from './scalars.ts';
+import { foldSelection } from './selection.ts';
 
 /** The resolve function of a field that has a resolver (or failed to load one), else undefined. */
 export type FieldResolverFor = (
@@ -34,6 +33,7 @@ export type FieldResolverFor = (
 export interface CompiledOperation {
   document: DocumentNode;
   operation: OperationDefinitionNode;
+  fragments: Record<string, FragmentDefinitionNode>;
 }
 
 type Compiled = CompiledQuery<Record<string, unknown>, Record<string, unknown>>;
@@ -103,9 +103,9 @@ export class CompiledQueries {
 }
 
 /**
- * The most fields a compiled document may select. Compiling costs ~0.15 ms a field (a full-Image
- * listImages document is ~70), against ~0.05 ms to validate: without a bound, documents near the
- * token limit, each sent twice, would hold the event loop ~100 ms apiece.
+ * The most fields a compiled document may select (a full-Image listImages document has ~70).
+ * Compiling costs ~0.04–0.08 ms a field, about four times validating it: without a bound, a
+ * document near the token limit (~2,600 fields), sent twice, would hold the event loop ~100 ms.
  */
 const maxCompiledFields = 256;
 
@@ -116,7 +116,7 @@ const maxCompiledFields = 256;
  * into expressions with a regular expression that also matches inside a caller's string: such a
  * literal would run as code. graphql-js runs the rest.
  */
-function fitForCompiling({ document, operation }: CompiledOperation): boolean {
+function fitForCompiling({ document, operation, fragments }: CompiledOperation): boolean {
   let marker = false;
   visit(document, {
     StringValue(node) {
@@ -124,35 +124,5 @@ function fitForCompiling({ document, operation }: CompiledOperation): boolean {
     },
   });
   if (marker) return false;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions)
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  return fieldsCompiled(operation.selectionSet, fragments, new Map()) <= maxCompiledFields;
-}
-
-/** Fields as graphql-jit compiles them: every fragment spread once more (validation refused cycles). */
-function fieldsCompiled(
-  selectionSet: SelectionSetNode | undefined,
-  fragments: Map<string, FragmentDefinitionNode>,
-  counted: Map<string, number>,
-): number {
-  let fields = 0;
-  for (const selection of selectionSet?.selections ?? []) {
-    if (selection.kind === Kind.FIELD) {
-      fields += 1 + fieldsCompiled(selection.selectionSet, fragments, counted);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      fields += fieldsCompiled(selection.selectionSet, fragments, counted);
-    } else {
-      const name = selection.name.value;
-      let inFragment = counted.get(name);
-      if (inFragment === undefined) {
-        inFragment = fieldsCompiled(fragments.get(name)?.selectionSet, fragments, counted);
-        counted.set(name, inFragment);
-      }
-      fields += inFragment;
-    }
-    // Past the bound already: the rest need not be counted (nor a huge expansion summed).
-    if (fields > maxCompiledFields) return fields;
-  }
-  return fields;
+  return foldSelection(operation.selectionSet, fragments, (a, b) => a + b) <= maxCompiledFields;
 }

@@ -47,7 +47,7 @@ import type { LoadedResolver, ResolverTable } from './resolver-table.ts';
 import { type FieldPosition, type RequestScope, runResolver } from './run-resolver.ts';
 import type { ContextInit, SubscriptionFilterJson } from './runtime/index.ts';
 import { applyAwsScalars } from './scalars.ts';
-import { byFieldName, collectFields, selectionOf } from './selection.ts';
+import { byFieldName, collectFields, foldSelection, selectionOf } from './selection.ts';
 
 export interface Limits {
   /** AppSync stops a request after 30 s. */
@@ -429,7 +429,7 @@ export class GraphqlApi {
     operation: OperationDefinitionNode,
     fragments: Record<string, FragmentDefinitionNode>,
   ): ApiResult | undefined {
-    const depth = selectionDepth(operation.selectionSet, fragments, new Map());
+    const depth = foldSelection(operation.selectionSet, fragments, Math.max);
     if (this.limits.queryDepth > 0 && depth > this.limits.queryDepth) {
       const message = `Query depth ${depth} exceeds the limit of ${this.limits.queryDepth}.`;
       return this.fail(message, 'QueryDepthLimitReached');
@@ -695,33 +695,6 @@ function loadFailure(
 
 function requestLevelError(message: string, errorType: string | null): AppSyncError {
   return { path: null, data: null, errorType, errorInfo: null, locations: null, message };
-}
-
-/** The deepest field nesting; each fragment's depth is worked out once (spreads can repeat). */
-function selectionDepth(
-  selectionSet: SelectionSetNode | undefined,
-  fragments: Record<string, FragmentDefinitionNode>,
-  fragmentDepths: Map<string, number>,
-): number {
-  let deepest = 0;
-  for (const selection of selectionSet?.selections ?? []) {
-    if (selection.kind === Kind.FIELD) {
-      deepest = Math.max(deepest, 1 + selectionDepth(selection.selectionSet, fragments, fragmentDepths));
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, selectionDepth(selection.selectionSet, fragments, fragmentDepths));
-    } else {
-      const name = selection.name.value;
-      let depth = fragmentDepths.get(name);
-      if (depth === undefined) {
-        // Validation has refused fragment cycles; 0 first keeps a cycle from recursing anyway.
-        fragmentDepths.set(name, 0);
-        depth = selectionDepth(fragments[name]?.selectionSet, fragments, fragmentDepths);
-        fragmentDepths.set(name, depth);
-      }
-      deepest = Math.max(deepest, depth);
-    }
-  }
-  return deepest;
 }
 
 /** Root response key → field name: fields sharing a response key run once, as graphql-js merges them. */

@@ -25,6 +25,41 @@ export function collectFields(selectionSet: SelectionSetNode | undefined, fragme
   return fields;
 }
 
+/**
+ * A number folded over a selection set with every fragment spread where it is: a field counts 1
+ * plus its own selection's, an inline fragment its selection's, and `combine` joins siblings
+ * (`Math.max` for the depth, a sum for the fields graphql-jit compiles). Each fragment is worked
+ * out once, however often it is spread.
+ */
+export function foldSelection(
+  selectionSet: SelectionSetNode | undefined,
+  fragments: Fragments,
+  combine: (a: number, b: number) => number,
+  byFragment = new Map<string, number>(),
+): number {
+  let folded = 0;
+  for (const selection of selectionSet?.selections ?? []) {
+    let value: number;
+    if (selection.kind === Kind.FIELD) {
+      value = 1 + foldSelection(selection.selectionSet, fragments, combine, byFragment);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      value = foldSelection(selection.selectionSet, fragments, combine, byFragment);
+    } else {
+      const name = selection.name.value;
+      let known = byFragment.get(name);
+      if (known === undefined) {
+        // Validation has refused fragment cycles; 0 first keeps a cycle from recursing anyway.
+        byFragment.set(name, 0);
+        known = foldSelection(fragments[name]?.selectionSet, fragments, combine, byFragment);
+        byFragment.set(name, known);
+      }
+      value = known;
+    }
+    folded = combine(folded, value);
+  }
+  return folded;
+}
+
 function responseKey(field: FieldNode): string {
   return field.alias?.value ?? field.name.value;
 }
