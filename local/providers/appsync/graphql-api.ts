@@ -166,7 +166,7 @@ export class GraphqlApi {
   readonly subscribers = new Map<string, string[]>();
   private projection: GraphQLSchema | undefined;
   private readonly compiledQueries: CompiledQueries;
-  /** Requests run by each executor (compiled-queries.ts), for tests and bench:api. */
+  /** Requests run by each executor (compiled-queries.ts): tests check which one answered. */
   readonly executions = { compiled: 0, graphqlJs: 0 };
 
   constructor(private readonly options: GraphqlApiOptions) {
@@ -566,7 +566,7 @@ export class GraphqlApi {
       context.caller,
       context.headers,
       context.domainName,
-      // graphql-js coerces a fresh arguments object for every field it resolves.
+      // Both executors coerce a fresh arguments object for every field they resolve.
       args,
       source,
       {
